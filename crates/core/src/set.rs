@@ -1,0 +1,294 @@
+//! A loaded set of catalogs and mapping sets, indexed for lookup and traversal.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use serde::Serialize;
+
+use crate::id::{CatalogId, ReqRef};
+use crate::label::label_key;
+use crate::mapping::{MappingSet, Relation};
+use crate::model::{Catalog, Provenance, Requirement};
+
+/// Index of a node across the whole set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeIx(u32);
+
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    to: NodeIx,
+    /// The relation read in the direction of travel.
+    relation: Relation,
+    set: u32,
+    mapping: u32,
+    forward: bool,
+}
+
+/// One hop of a chain: which mapping set said what about which two requirements.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub from: ReqRef,
+    pub to: ReqRef,
+    /// The relation as read from `from` to `to`.
+    pub relation: Relation,
+    /// The mapping set the edge belongs to.
+    pub mapping_set: String,
+    /// False when the edge was walked against the direction it is recorded in.
+    pub forward: bool,
+    /// Where the mapping set says so.
+    pub provenance: Vec<Provenance>,
+}
+
+/// A requirement reached from another through mappings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub id: ReqRef,
+    pub catalog: CatalogId,
+    pub label: String,
+    /// The relation of the start requirement to this one, composed along the chain.
+    pub relation: Relation,
+    /// The chain of mappings, first hop first.
+    pub via: Vec<Step>,
+}
+
+/// Catalogs and mapping sets, with the indexes every read needs.
+///
+/// Building never fails: dangling references are left out of the indexes, and
+/// [`crate::validate::validate`] reports them.
+#[derive(Debug, Clone)]
+pub struct CatalogSet {
+    catalogs: Vec<Catalog>,
+    mapping_sets: Vec<MappingSet>,
+    nodes: Vec<(u32, u32)>,
+    by_ref: HashMap<(u32, String), NodeIx>,
+    by_label: HashMap<(u32, String), Vec<NodeIx>>,
+    catalog_ix: HashMap<String, u32>,
+    adjacency: Vec<Vec<Edge>>,
+}
+
+impl CatalogSet {
+    pub fn new(catalogs: Vec<Catalog>, mapping_sets: Vec<MappingSet>) -> Self {
+        let mut catalog_ix = HashMap::new();
+        let mut nodes = Vec::new();
+        let mut by_ref = HashMap::new();
+        let mut by_label: HashMap<(u32, String), Vec<NodeIx>> = HashMap::new();
+        for (ci, c) in catalogs.iter().enumerate() {
+            let ci = ci as u32;
+            catalog_ix.entry(c.id.as_str().to_owned()).or_insert(ci);
+            for (ri, r) in c.requirements.iter().enumerate() {
+                let ix = NodeIx(nodes.len() as u32);
+                nodes.push((ci, ri as u32));
+                by_ref.entry((ci, r.id.as_str().to_owned())).or_insert(ix);
+                by_label.entry((ci, label_key(&r.label))).or_default().push(ix);
+            }
+        }
+        let mut adjacency = vec![Vec::new(); nodes.len()];
+        for (si, set) in mapping_sets.iter().enumerate() {
+            // Derived sets are compositions of the others: walking them too would only
+            // duplicate chains the traversal already finds.
+            if set.derived {
+                continue;
+            }
+            let (Some(&sc), Some(&tc)) = (catalog_ix.get(set.source.as_str()), catalog_ix.get(set.target.as_str()))
+            else {
+                continue;
+            };
+            for (mi, m) in set.mappings.iter().enumerate() {
+                let (Some(s), Some(t)) = (&m.source, &m.target) else { continue };
+                let (Some(&a), Some(&b)) =
+                    (by_ref.get(&(sc, s.as_str().to_owned())), by_ref.get(&(tc, t.as_str().to_owned())))
+                else {
+                    continue;
+                };
+                let (set, mapping) = (si as u32, mi as u32);
+                adjacency[a.0 as usize].push(Edge { to: b, relation: m.relation, set, mapping, forward: true });
+                adjacency[b.0 as usize].push(Edge {
+                    to: a,
+                    relation: m.relation.inverse(),
+                    set,
+                    mapping,
+                    forward: false,
+                });
+            }
+        }
+        Self { catalogs, mapping_sets, nodes, by_ref, by_label, catalog_ix, adjacency }
+    }
+
+    pub fn catalogs(&self) -> &[Catalog] {
+        &self.catalogs
+    }
+    pub fn mapping_sets(&self) -> &[MappingSet] {
+        &self.mapping_sets
+    }
+    pub fn catalog(&self, id: &str) -> Option<&Catalog> {
+        self.catalogs.iter().find(|c| c.id.as_str() == id)
+    }
+    pub fn mapping_set(&self, id: &str) -> Option<&MappingSet> {
+        self.mapping_sets.iter().find(|s| s.id == id)
+    }
+    /// Number of requirement nodes over all catalogs.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    fn catalog_index(&self, id: &str) -> Option<u32> {
+        self.catalog_ix.get(id).copied()
+    }
+
+    /// The node for a catalog id and a local id.
+    pub fn node(&self, catalog: &str, local: &str) -> Option<NodeIx> {
+        let ci = self.catalog_index(catalog)?;
+        self.by_ref.get(&(ci, local.to_owned())).copied()
+    }
+
+    /// The nodes of a catalog whose printed label matches `label`, ignoring spaces and width.
+    pub fn nodes_by_label(&self, catalog: &str, label: &str) -> Vec<NodeIx> {
+        let Some(ci) = self.catalog_index(catalog) else { return Vec::new() };
+        self.by_label.get(&(ci, label_key(label))).cloned().unwrap_or_default()
+    }
+
+    /// Finds a requirement by id or by printed label. An id wins over a label.
+    pub fn resolve(&self, catalog: &str, label_or_id: &str) -> Result<NodeIx, ResolveError> {
+        if self.catalog_index(catalog).is_none() {
+            return Err(ResolveError::UnknownCatalog(catalog.to_owned()));
+        }
+        if let Some(ix) = self.node(catalog, label_or_id.trim()) {
+            return Ok(ix);
+        }
+        match self.nodes_by_label(catalog, label_or_id).as_slice() {
+            [] => Err(ResolveError::NotFound { catalog: catalog.to_owned(), query: label_or_id.to_owned() }),
+            [one] => Ok(*one),
+            many => Err(ResolveError::Ambiguous {
+                catalog: catalog.to_owned(),
+                query: label_or_id.to_owned(),
+                candidates: many.iter().map(|&ix| self.reference(ix).local.to_string()).collect(),
+            }),
+        }
+    }
+
+    pub fn requirement(&self, ix: NodeIx) -> &Requirement {
+        let (c, r) = self.nodes[ix.0 as usize];
+        &self.catalogs[c as usize].requirements[r as usize]
+    }
+    pub fn catalog_of(&self, ix: NodeIx) -> &Catalog {
+        &self.catalogs[self.nodes[ix.0 as usize].0 as usize]
+    }
+    pub fn reference(&self, ix: NodeIx) -> ReqRef {
+        ReqRef::new(self.catalog_of(ix).id.clone(), self.requirement(ix).id.clone())
+    }
+    /// All nodes of all catalogs, catalog by catalog in document order.
+    pub fn all_nodes(&self) -> impl Iterator<Item = NodeIx> + '_ {
+        (0..self.nodes.len() as u32).map(NodeIx)
+    }
+    /// The nodes of one catalog in document order.
+    pub fn catalog_nodes(&self, catalog: &str) -> Vec<NodeIx> {
+        let Some(ci) = self.catalog_index(catalog) else { return Vec::new() };
+        self.all_nodes().filter(|ix| self.nodes[ix.0 as usize].0 == ci).collect()
+    }
+
+    /// Every requirement in every other catalog reachable from `start` through mappings,
+    /// transitively, with the relation composed along the chain and the chain itself.
+    ///
+    /// Breadth-first, so each requirement is reported with a shortest chain. A chain never
+    /// enters a catalog it has already passed through (a round trip through another guideline
+    /// says nothing new about the start). Derived mapping sets are not walked.
+    pub fn related(&self, start: NodeIx) -> Vec<Related> {
+        self.related_filtered(start, None)
+    }
+
+    /// Like [`Self::related`], keeping only requirements of catalog `only`.
+    pub fn related_in(&self, start: NodeIx, only: &str) -> Vec<Related> {
+        match self.catalog_index(only) {
+            Some(ci) => self.related_filtered(start, Some(ci)),
+            None => Vec::new(),
+        }
+    }
+
+    fn related_filtered(&self, start: NodeIx, only: Option<u32>) -> Vec<Related> {
+        struct Visit {
+            node: NodeIx,
+            relation: Relation,
+            prev: Option<(usize, Edge)>,
+        }
+        let cat = |ix: NodeIx| self.nodes[ix.0 as usize].0;
+        let mut seen = HashSet::from([start]);
+        let mut visits = vec![Visit { node: start, relation: Relation::Equivalent, prev: None }];
+        let on_path = |visits: &[Visit], mut vi: usize, c: u32| loop {
+            if cat(visits[vi].node) == c {
+                return true;
+            }
+            match visits[vi].prev {
+                Some((p, _)) => vi = p,
+                None => return false,
+            }
+        };
+        let mut queue = VecDeque::from([0usize]);
+        while let Some(vi) = queue.pop_front() {
+            let (node, rel) = (visits[vi].node, visits[vi].relation);
+            for e in &self.adjacency[node.0 as usize] {
+                if seen.contains(&e.to) || on_path(&visits, vi, cat(e.to)) {
+                    continue;
+                }
+                seen.insert(e.to);
+                let relation = if vi == 0 { e.relation } else { rel.compose(e.relation) };
+                visits.push(Visit { node: e.to, relation, prev: Some((vi, *e)) });
+                queue.push_back(visits.len() - 1);
+            }
+        }
+        let mut out = Vec::new();
+        for (vi, v) in visits.iter().enumerate().skip(1) {
+            if only.is_some_and(|o| cat(v.node) != o) {
+                continue;
+            }
+            let mut via = Vec::new();
+            let mut cur = vi;
+            while let Some((p, e)) = visits[cur].prev {
+                via.push(Step {
+                    from: self.reference(visits[p].node),
+                    to: self.reference(visits[cur].node),
+                    relation: e.relation,
+                    mapping_set: self.mapping_sets[e.set as usize].id.clone(),
+                    forward: e.forward,
+                    provenance: self.mapping_sets[e.set as usize].mappings[e.mapping as usize].provenance.clone(),
+                });
+                cur = p;
+            }
+            via.reverse();
+            out.push(Related {
+                id: self.reference(v.node),
+                catalog: self.catalog_of(v.node).id.clone(),
+                label: self.requirement(v.node).label.clone(),
+                relation: v.relation,
+                via,
+            });
+        }
+        out
+    }
+
+    /// The explicit 明文規定なし entries recorded for a node towards `target_catalog`.
+    pub fn no_counterpart_entries(&self, ix: NodeIx, target_catalog: &str) -> Vec<(&MappingSet, usize)> {
+        let r = self.reference(ix);
+        let mut out = Vec::new();
+        for set in &self.mapping_sets {
+            if set.source != r.catalog || set.target.as_str() != target_catalog {
+                continue;
+            }
+            for (i, m) in set.mappings.iter().enumerate() {
+                if m.relation == Relation::NoCounterpart && m.source.as_ref() == Some(&r.local) {
+                    out.push((set, i));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Why a requirement could not be found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    #[error("unknown catalog {0:?}")]
+    UnknownCatalog(String),
+    #[error("no requirement {query:?} in catalog {catalog} (matched by id, then by printed label)")]
+    NotFound { catalog: String, query: String },
+    #[error("{query:?} matches several requirements in {catalog}: {}", candidates.join(", "))]
+    Ambiguous { catalog: String, query: String, candidates: Vec<String> },
+}

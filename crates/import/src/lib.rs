@@ -1,0 +1,133 @@
+//! sansho's importers. Bytes in, domain values and an account of what was done out.
+//!
+//! - [`build_bundled`] turns the seed documents (`data/seeds/`) and their reviewed repairs
+//!   (`data/overrides/`) into the bundled catalogs and mapping sets.
+//! - [`xlsx`] turns a user's checklist workbook into a catalog.
+//!
+//! This crate reads no files: the caller passes the bytes. Errors name the file, line (or
+//! row) and column.
+
+pub mod derive;
+pub mod mhlw6;
+pub mod overrides;
+pub mod report;
+pub mod seed;
+pub mod seed000;
+pub mod seed001;
+pub mod seed003;
+pub mod text;
+pub mod xlsx;
+
+use std::fmt;
+
+use sansho_core::{Catalog, MappingSet};
+
+pub use overrides::{Override, Overrides};
+pub use report::ImportReport;
+pub use seed::Seed;
+
+/// A problem that stops an import: the file, 1-based line (or row) and column, and what.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ImportError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl ImportError {
+    pub fn at(file: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Self { file: file.to_owned(), line, column, message: message.into() }
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+/// What one importer produced.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    pub catalogs: Vec<Catalog>,
+    pub mapping_sets: Vec<MappingSet>,
+    pub reports: Vec<ImportReport>,
+}
+
+impl Output {
+    pub fn extend(&mut self, other: Output) {
+        self.catalogs.extend(other.catalogs);
+        self.mapping_sets.extend(other.mapping_sets);
+        self.reports.extend(other.reports);
+    }
+    pub fn catalog(&self, id: &str) -> Option<&Catalog> {
+        self.catalogs.iter().find(|c| c.id.as_str() == id)
+    }
+    pub fn mapping_set(&self, id: &str) -> Option<&MappingSet> {
+        self.mapping_sets.iter().find(|m| m.id == id)
+    }
+}
+
+/// The seed files and override files handed to [`build_bundled`], by file name.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// `(file name, bytes)` of `data/seeds/*`.
+    pub seeds: Vec<(String, Vec<u8>)>,
+    /// `(file name, text)` of `data/overrides/*.toml`, named after the seed number (`000.toml`).
+    pub overrides: Vec<(String, String)>,
+}
+
+impl Inputs {
+    /// The seed whose name starts with `prefix` (e.g. `"000_"`).
+    pub fn seed(&self, prefix: &str) -> Result<Seed, ImportError> {
+        let (name, bytes) = self
+            .seeds
+            .iter()
+            .find(|(n, _)| n.starts_with(prefix))
+            .ok_or_else(|| ImportError::at(&format!("data/seeds/{prefix}*"), 0, 0, "seed file not found"))?;
+        Seed::new(name.clone(), bytes)
+    }
+
+    /// The overrides in `<name>` (e.g. `"000.toml"`), or none if there is no such file.
+    pub fn overrides(&self, name: &str) -> Result<Overrides, ImportError> {
+        match self.overrides.iter().find(|(n, _)| n == name) {
+            Some((n, text)) => Overrides::parse(format!("data/overrides/{n}"), text),
+            None => Ok(Overrides::none(format!("data/overrides/{name}"))),
+        }
+    }
+}
+
+/// Builds every bundled catalog and mapping set from the seeds. Nothing is returned unless
+/// everything succeeded, so a caller never writes half a bundle.
+pub fn build_bundled(inputs: &Inputs) -> Result<Output, ImportError> {
+    let mut out = Output::default();
+
+    let s000 = inputs.seed("000_")?;
+    let s004 = inputs.seed("004_")?;
+    let ov000 = inputs.overrides("000.toml")?;
+    out.extend(seed000::import(&s000, &s004, &ov000)?);
+    ov000.finish()?;
+    out.mapping_sets.push(derive::mhlw5_meti2012(&out)?);
+
+    let s003 = inputs.seed("003_")?;
+    let ov003 = inputs.overrides("003.toml")?;
+    let mhlw5 = out
+        .catalog("mhlw-5")
+        .cloned()
+        .ok_or_else(|| ImportError::at(&s000.name, 0, 0, "seed 000 produced no mhlw-5 catalog"))?;
+    out.extend(seed003::import(&s003, &ov003, &mhlw5)?);
+    ov003.finish()?;
+
+    let s001 = inputs.seed("001_")?;
+    let ov001 = inputs.overrides("001.toml")?;
+    out.extend(seed001::import(&s001, &ov001)?);
+    ov001.finish()?;
+
+    let s002 = inputs.seed("002_")?;
+    let ov002 = inputs.overrides("002.toml")?;
+    out.extend(mhlw6::import(&s002, &s001, &ov002, &mhlw5)?);
+    ov002.finish()?;
+
+    Ok(out)
+}

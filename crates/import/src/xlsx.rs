@@ -1,0 +1,1 @@
+//! Checklist workbooks (xlsx) into catalogs.
