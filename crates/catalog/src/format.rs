@@ -70,6 +70,8 @@ pub(crate) struct RequirementRow {
     pub text: Option<Spanned<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
     #[serde(default = "no_provenance")]
     pub provenance: Spanned<Vec<Spanned<String>>>,
 }

@@ -215,6 +215,7 @@ fn catalog(
                 level,
                 category,
                 topics: r.topics,
+                page: r.page,
                 provenance,
                 note: r.note,
             });

@@ -51,6 +51,7 @@ pub fn catalog_to_toml(c: &Catalog, header: &[&str]) -> String {
             topics: r.topics.clone(),
             text: r.text.clone().map(sp),
             note: r.note.clone(),
+            page: r.page.clone(),
             provenance: provenance(&r.provenance),
         })
         .collect();

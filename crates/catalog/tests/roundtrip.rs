@@ -13,6 +13,7 @@ fn sample() -> (Catalog, MappingSet) {
     item.category = Some(Category::Organizational);
     item.text = Some("情報システム運用責任者の設置及び担当者の限定を行うこと。\n二行目".into());
     item.topics = vec!["体制".into()];
+    item.page = Some("27".into());
     item.provenance = vec![Provenance::lines("seed.txt", 5, 7), Provenance::line("seed.txt", 14)];
     let c = Catalog {
         id: CatalogId::parse("test-cat").unwrap(),
@@ -102,7 +103,7 @@ fn dangling_ends_duplicates_empty_text_and_cycles_name_file_and_line() {
         catalog_to_toml(&c, &[]).replace("title = \"組織的安全管理対策（体制、運用管理規程）\"", "title = \" \"");
     let loaded = load(&[SourceText::new("e.toml", empty)]);
     assert!(
-        loaded.diagnostics.iter().any(|d| d.message.contains("neither text nor title")),
+        loaded.diagnostics.iter().any(|d| d.message.contains("neither text nor title nor a note")),
         "{:?}",
         loaded.diagnostics
     );

@@ -263,6 +263,9 @@ pub struct Requirement {
     /// Topic qualifiers the source gives, e.g. METI's パスワード管理 / 作業者のログオン.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub topics: Vec<String>,
+    /// The printed page in the guideline itself, where a source gives it (e.g. `27`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
     /// Where the node comes from. Never empty for bundled catalogs.
     pub provenance: Vec<Provenance>,
     /// An editorial note (e.g. "the seed gives only the heading").
@@ -283,6 +286,7 @@ impl Requirement {
             level: None,
             category: None,
             topics: Vec::new(),
+            page: None,
             provenance: Vec::new(),
             note: None,
         }

@@ -137,8 +137,13 @@ fn check_catalog(ci: usize, c: &Catalog, out: &mut Vec<Problem>) {
             out.push(Problem::error(at("label"), format!("requirement {} has an empty label", r.id)));
         }
         let empty = |s: &Option<String>| s.as_deref().is_none_or(|t| t.trim().is_empty());
-        if empty(&r.text) && empty(&r.title) {
-            out.push(Problem::error(at("text"), format!("requirement {} has neither text nor title", r.id)));
+        if r.text.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            out.push(Problem::error(at("text"), format!("requirement {} has an empty text", r.id)));
+        } else if r.text.is_none() && empty(&r.title) && empty(&r.note) {
+            out.push(Problem::error(
+                at("text"),
+                format!("requirement {} has neither text nor title nor a note saying why", r.id),
+            ));
         }
         if r.provenance.is_empty() {
             out.push(Problem::warning(
