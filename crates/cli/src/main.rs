@@ -1,1 +1,71 @@
-fn main() {}
+//! The `sansho` command: definitions in `args`, one module per command in `cmd`, the
+//! loading of catalog files in `load`. Exit codes: 0 success, 1 a problem with the input
+//! or the data (the message names the file, line and column), 2 a usage error.
+
+mod args;
+mod cmd;
+mod config;
+mod load;
+mod ui;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{CatalogCmd, Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("sansho: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Runs a command; `Ok(false)` means it ran but found problems (e.g. `catalog check`).
+fn run(cli: Cli) -> anyhow::Result<bool> {
+    let lang = cli.global.lang;
+    let dirs = || config::catalog_dirs(&cli.global.catalogs, cli.global.config.as_deref());
+    match cli.command {
+        Command::Catalog(CatalogCmd::Build { seeds, overrides, out, check }) => {
+            cmd::build::run(&seeds, &overrides, &out, check)?;
+        }
+        Command::Catalog(CatalogCmd::Check { paths, json }) => {
+            let errors = cmd::check::run(&paths, &dirs()?, json, lang)?;
+            return Ok(!errors);
+        }
+        Command::Catalog(CatalogCmd::ImportXlsx(a)) => {
+            cmd::import_xlsx::run(&a)?;
+        }
+        Command::Catalog(CatalogCmd::List { json }) => {
+            let (set, _) = load::catalogs(&dirs()?)?;
+            cmd::list::run(&set, json, lang)?;
+        }
+        Command::Show(a) => {
+            let (set, _) = load::catalogs(&dirs()?)?;
+            cmd::show::run(&set, &a.catalog, &a.requirement, a.json, lang)?;
+        }
+        Command::Search(a) => {
+            let (set, _) = load::catalogs(&dirs()?)?;
+            cmd::search::run(&set, &a.query.join(" "), a.catalog.as_deref(), a.limit, a.json, lang)?;
+        }
+        Command::Crosswalk(a) => {
+            let (set, _) = load::catalogs(&dirs()?)?;
+            let format = if a.json {
+                cmd::crosswalk::Format::Json
+            } else if a.csv {
+                cmd::crosswalk::Format::Csv
+            } else if a.md {
+                cmd::crosswalk::Format::Markdown
+            } else {
+                cmd::crosswalk::Format::Table
+            };
+            cmd::crosswalk::run(&set, &a.from, &a.to, format, lang)?;
+        }
+    }
+    Ok(true)
+}

@@ -1,0 +1,7 @@
+pub mod build;
+pub mod check;
+pub mod crosswalk;
+pub mod import_xlsx;
+pub mod list;
+pub mod search;
+pub mod show;

@@ -1,0 +1,60 @@
+//! Reading catalog files from disk and loading them with the bundled ones.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use sansho_catalog::{Diagnostic, SourceText, bundled_sources, load};
+use sansho_core::CatalogSet;
+
+/// Every `*.toml` file under `path` (or `path` itself if it is a file), sorted.
+pub fn toml_files(path: &Path) -> Result<Vec<PathBuf>> {
+    let meta = std::fs::metadata(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    if meta.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).with_context(|| format!("{}: cannot list", dir.display()))? {
+            let p = e?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "toml") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Reads the files of the given folders as named texts.
+pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<SourceText>> {
+    let mut out = Vec::new();
+    for p in paths {
+        for f in toml_files(p)? {
+            let bytes = std::fs::read(&f).with_context(|| format!("{}: cannot read", f.display()))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
+                anyhow::anyhow!("{}:{line}: the file is not valid UTF-8", f.display())
+            })?;
+            out.push(SourceText::new(f.display().to_string(), text));
+        }
+    }
+    Ok(out)
+}
+
+/// Bundled catalogs plus the user's folders, validated together. Fails with every error
+/// diagnostic; warnings are returned for the caller to show or not.
+pub fn catalogs(dirs: &[PathBuf]) -> Result<(CatalogSet, Vec<Diagnostic>)> {
+    let mut sources = bundled_sources();
+    sources.extend(read_sources(dirs)?);
+    let loaded = load(&sources);
+    if loaded.has_errors() {
+        let errors: Vec<String> = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+        bail!("the catalogs have {} error(s):\n{}", errors.len(), errors.join("\n"));
+    }
+    let set = loaded.set.expect("no errors, so a set");
+    Ok((set, loaded.diagnostics))
+}

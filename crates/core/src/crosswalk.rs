@@ -1,0 +1,79 @@
+//! The coverage table from one catalog to another: for each source requirement its
+//! targets (directly or through other catalogs), and the source requirements with no
+//! counterpart — explicitly (明文規定なし) or because no mapping reaches the target.
+
+use crate::mapping::Relation;
+use crate::model::{NodeKind, Provenance};
+use crate::set::{CatalogSet, NodeIx, Related, ResolveError};
+
+/// One source requirement and what it reaches in the target catalog.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub source: NodeIx,
+    pub targets: Vec<Related>,
+}
+
+/// A source requirement a mapping set says has no counterpart in the target catalog.
+#[derive(Debug, Clone)]
+pub struct NoCounterpart {
+    pub source: NodeIx,
+    pub mapping_set: String,
+    pub provenance: Vec<Provenance>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Crosswalk {
+    pub rows: Vec<Row>,
+    /// 明文規定なし: explicitly without counterpart (and reaching nothing).
+    pub no_counterpart: Vec<NoCounterpart>,
+    /// Requirements with text that reach nothing in the target catalog and have no explicit entry.
+    pub unmapped: Vec<NodeIx>,
+}
+
+impl Crosswalk {
+    /// Source requirements considered (rows + 明文規定なし + unmapped).
+    pub fn considered(&self) -> usize {
+        self.rows.len() + self.no_counterpart.len() + self.unmapped.len()
+    }
+}
+
+/// Whether a node is a requirement a crosswalk accounts for: it has text, or it is an
+/// item or sub-item (some catalogs give items by number only).
+fn is_requirement(set: &CatalogSet, ix: NodeIx) -> bool {
+    let r = set.requirement(ix);
+    r.text.is_some() || matches!(r.kind, NodeKind::Item | NodeKind::SubItem)
+}
+
+/// Builds the crosswalk from catalog `from` to catalog `to`.
+pub fn crosswalk(set: &CatalogSet, from: &str, to: &str) -> Result<Crosswalk, ResolveError> {
+    for c in [from, to] {
+        if set.catalog(c).is_none() {
+            return Err(ResolveError::UnknownCatalog(c.to_owned()));
+        }
+    }
+    let mut out = Crosswalk { rows: Vec::new(), no_counterpart: Vec::new(), unmapped: Vec::new() };
+    for ix in set.catalog_nodes(from) {
+        let targets = set.related_in(ix, to);
+        if !targets.is_empty() {
+            out.rows.push(Row { source: ix, targets });
+            continue;
+        }
+        let explicit = set.no_counterpart_entries(ix, to);
+        if !explicit.is_empty() {
+            for (ms, i) in explicit {
+                let m = &ms.mappings[i];
+                debug_assert_eq!(m.relation, Relation::NoCounterpart);
+                out.no_counterpart.push(NoCounterpart {
+                    source: ix,
+                    mapping_set: ms.id.clone(),
+                    provenance: m.provenance.clone(),
+                    note: m.note.clone(),
+                });
+            }
+        } else if is_requirement(set, ix) {
+            out.unmapped.push(ix);
+        }
+    }
+    Ok(out)
+}
