@@ -8,12 +8,31 @@ use serde::Serialize;
 use crate::args::Lang;
 use crate::ui::{print_json, t};
 
+/// A requirement as JSON: its global id (`catalog:local`) and catalog first, then its fields.
 #[derive(Serialize)]
 pub struct ReqView<'a> {
     pub id: String,
     pub catalog: &'a str,
-    #[serde(flatten)]
-    pub requirement: &'a Requirement,
+    pub local_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<&'a str>,
+    pub kind: sansho_core::NodeKind,
+    pub label: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<sansho_core::Level>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<&'a sansho_core::Category>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub topics: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'a str>,
+    pub provenance: &'a [Provenance],
 }
 
 #[derive(Serialize)]
@@ -34,10 +53,22 @@ struct ShowView<'a> {
 }
 
 pub fn view(set: &CatalogSet, ix: NodeIx) -> ReqView<'_> {
+    let r: &Requirement = set.requirement(ix);
     ReqView {
         id: set.reference(ix).to_string(),
         catalog: set.catalog_of(ix).id.as_str(),
-        requirement: set.requirement(ix),
+        local_id: r.id.as_str(),
+        parent: r.parent.as_ref().map(|p| p.as_str()),
+        kind: r.kind,
+        label: &r.label,
+        title: r.title.as_deref(),
+        level: r.level,
+        category: r.category.as_ref(),
+        topics: &r.topics,
+        text: r.text.as_deref(),
+        page: r.page.as_deref(),
+        note: r.note.as_deref(),
+        provenance: &r.provenance,
     }
 }
 

@@ -1,0 +1,209 @@
+//! Runs the real `sansho` binary in a temporary folder, as a user would.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+/// Runs sansho with `args` in `dir`, with no configuration from the environment.
+fn sansho_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sansho"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SANSHO_CATALOGS")
+        .env_remove("SANSHO_CONFIG")
+        .env_remove("SANSHO_LANG")
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir.join(".config"))
+        .output()
+        .expect("sansho runs")
+}
+
+fn sansho(args: &[&str]) -> Output {
+    let tmp = tempfile::tempdir().unwrap();
+    sansho_in(tmp.path(), args)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    assert!(o.status.success(), "failed: {}", stderr(o));
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+fn user_dir() -> String {
+    fixtures().join("user").display().to_string()
+}
+
+#[test]
+fn user_catalogs_load_beside_the_bundled_ones() {
+    let out = json(&sansho(&["--catalogs", &user_dir(), "catalog", "list", "--json"]));
+    let ids: Vec<&str> = out["catalogs"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"hospital-policy") && ids.contains(&"vendor-sheet"), "{ids:?}");
+    let policy = out["catalogs"].as_array().unwrap().iter().find(|c| c["id"] == "hospital-policy").unwrap();
+    assert_eq!(policy["requirements"], 2);
+    assert_eq!(policy["nodes"], 3);
+}
+
+#[test]
+fn config_file_names_catalog_folders_relative_to_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mine = tmp.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    for f in ["hospital-policy.toml", "vendor-sheet.toml", "mappings.toml"] {
+        std::fs::copy(fixtures().join("user").join(f), mine.join(f)).unwrap();
+    }
+    std::fs::write(tmp.path().join("sansho.toml"), "catalogs = [\"mine\"]\n").unwrap();
+    let out = json(&sansho_in(tmp.path(), &["show", "vendor-sheet", "Q1", "--json"]));
+    assert_eq!(out["requirement"]["id"], "vendor-sheet:q1");
+    assert_eq!(out["related"][0]["id"], "hospital-policy:p1-1");
+
+    std::fs::write(tmp.path().join("sansho.toml"), "catalog = [\"mine\"]\n").unwrap();
+    let o = sansho_in(tmp.path(), &["catalog", "list"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("sansho.toml:1"), "{}", stderr(&o));
+}
+
+#[test]
+fn show_matches_labels_across_width_and_spacing_and_gives_the_chain() {
+    // The label is printed "Ｑ１" (full width); "q1", "Q1" and " Q 1 " all find it.
+    for q in ["Q1", "q1", " Q 1 ", "Ｑ１"] {
+        let out = json(&sansho(&["--catalogs", &user_dir(), "show", "vendor-sheet", q, "--json"]));
+        assert_eq!(out["requirement"]["label"], "Ｑ１", "query {q:?}");
+        let rel = &out["related"][0];
+        assert_eq!(rel["relation"], "equivalent-to");
+        assert_eq!(rel["via"][0]["mapping_set"], "vendor-sheet--hospital-policy");
+        assert_eq!(rel["via"][0]["provenance"][0], "sheet.xlsx#確認票:4");
+        assert_eq!(rel["provenance"][0], "policy.docx:3");
+    }
+    // Walking the edge backwards from the policy finds the questionnaire item.
+    let out = json(&sansho(&["--catalogs", &user_dir(), "show", "hospital-policy", "第1条1", "--json"]));
+    assert_eq!(out["related"][0]["id"], "vendor-sheet:q1");
+    assert_eq!(out["related"][0]["via"][0]["forward"], false);
+}
+
+#[test]
+fn show_unknown_requirement_or_catalog_fails_clearly() {
+    let o = sansho(&["--catalogs", &user_dir(), "show", "vendor-sheet", "Q9"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no requirement \"Q9\" in catalog vendor-sheet"), "{}", stderr(&o));
+    let o = sansho(&["show", "no-such-catalog", "1"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("unknown catalog \"no-such-catalog\""), "{}", stderr(&o));
+}
+
+#[test]
+fn search_finds_japanese_inside_running_text() {
+    let out =
+        json(&sansho(&["--catalogs", &user_dir(), "search", "二要素認証", "--catalog", "hospital-policy", "--json"]));
+    let hits = out["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["id"], "hospital-policy:p1-1");
+    let snippet: Vec<char> = hits[0]["snippet"].as_str().unwrap().chars().collect();
+    let (s, e) = (hits[0]["match_start"].as_u64().unwrap() as usize, hits[0]["match_end"].as_u64().unwrap() as usize);
+    assert_eq!(snippet[s..e].iter().collect::<String>(), "二要素認証");
+    // Full-width digits in the text match a half-width query.
+    let out = json(&sansho(&["--catalogs", &user_dir(), "search", "3世代", "--catalog", "hospital-policy", "--json"]));
+    assert_eq!(out["hits"][0]["id"], "hospital-policy:p1-2");
+    let out = json(&sansho(&["--catalogs", &user_dir(), "search", "存在しない語句", "--json"]));
+    assert_eq!(out["hits"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn crosswalk_lists_mapped_no_counterpart_and_unmapped() {
+    let out = json(&sansho(&["--catalogs", &user_dir(), "crosswalk", "vendor-sheet", "hospital-policy", "--json"]));
+    assert_eq!(out["summary"]["mapped"], 1);
+    assert_eq!(out["summary"]["no_counterpart"], 1);
+    assert_eq!(out["no_counterpart"][0]["source"], "vendor-sheet:q2");
+    let out = json(&sansho(&["--catalogs", &user_dir(), "crosswalk", "hospital-policy", "vendor-sheet", "--json"]));
+    assert_eq!(out["summary"]["mapped"], 1);
+    assert_eq!(out["unmapped"][0]["source"], "hospital-policy:p1-2");
+
+    let csv = sansho(&["--catalogs", &user_dir(), "crosswalk", "vendor-sheet", "hospital-policy", "--csv"]);
+    let text = stdout(&csv);
+    assert!(text.starts_with("source_id,source_label,"), "{text}");
+    assert!(text.contains("vendor-sheet:q2,Q2,ログを改ざんできない領域に保存していますか。,no-counterpart,"), "{text}");
+    let md = stdout(&sansho(&["--catalogs", &user_dir(), "crosswalk", "vendor-sheet", "hospital-policy", "--md"]));
+    assert!(md.contains("| Q2 | ログを改ざんできない領域に保存していますか。 | 明文規定なし |"), "{md}");
+}
+
+#[test]
+fn check_reports_file_line_and_field_and_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(fixtures().join("user/vendor-sheet.toml")).unwrap();
+    // Duplicate id on the second requirement, and a mapping to a requirement that does not exist.
+    let broken = good.replace("id = \"q2\"", "id = \"q1\"");
+    std::fs::write(tmp.path().join("vendor-sheet.toml"), &broken).unwrap();
+    let mapping = std::fs::read_to_string(fixtures().join("user/mappings.toml")).unwrap().replace("\"p1-1\"", "\"p9\"");
+    std::fs::write(tmp.path().join("mappings.toml"), &mapping).unwrap();
+    std::fs::copy(fixtures().join("user/hospital-policy.toml"), tmp.path().join("hospital-policy.toml")).unwrap();
+    let o = sansho_in(tmp.path(), &["catalog", "check", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let err = stderr(&o);
+    let dup_line = broken.lines().position(|l| l == "id = \"q1\"").unwrap() + 1;
+    let dup_line2 = broken.lines().enumerate().filter(|(_, l)| *l == "id = \"q1\"").nth(1).unwrap().0 + 1;
+    assert!(dup_line2 > dup_line);
+    assert!(
+        err.contains(&format!("./vendor-sheet.toml:{dup_line2}:6: error [id]: requirement id q1 is used twice")),
+        "{err}"
+    );
+    let p9 = mapping.lines().position(|l| l.contains("p9")).unwrap() + 1;
+    assert!(
+        err.contains(&format!(
+            "./mappings.toml:{p9}:10: error [target]: no requirement p9 in target catalog hospital-policy"
+        )),
+        "{err}"
+    );
+
+    // JSON output for machines, same findings.
+    let o = sansho_in(tmp.path(), &["catalog", "check", ".", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The duplicate, the dangling target, and the mapping from q2 (renamed away).
+    assert_eq!(v["errors"], 3);
+
+    // Loading for any other command refuses the broken folder.
+    let o = sansho_in(tmp.path(), &["--catalogs", ".", "catalog", "list"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("error(s)"));
+}
+
+#[test]
+fn check_reports_unknown_relation_and_syntax_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mapping =
+        std::fs::read_to_string(fixtures().join("user/mappings.toml")).unwrap().replace("equivalent-to", "same-as");
+    std::fs::write(tmp.path().join("m.toml"), &mapping).unwrap();
+    std::fs::write(tmp.path().join("bad.toml"), "[catalog]\nid = \"x\"\ntitle = \"未完\n").unwrap();
+    let o = sansho_in(tmp.path(), &["catalog", "check", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let line = mapping.lines().position(|l| l.contains("same-as")).unwrap() + 1;
+    assert!(err.contains(&format!("./m.toml:{line}:12: error [relation]: unknown relation \"same-as\"")), "{err}");
+    assert!(err.contains("./bad.toml:3:"), "{err}");
+}
+
+#[test]
+fn check_passes_on_the_bundled_catalogs_and_the_fixtures() {
+    let o = sansho(&["catalog", "check", &user_dir()]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("エラー 0 件"), "{}", stdout(&o));
+}
+
+#[test]
+fn the_committed_catalogs_are_what_the_seeds_give() {
+    let root = repo();
+    let o = sansho_in(&root, &["catalog", "build", "--check"]);
+    assert!(o.status.success(), "regenerating the bundled catalogs differs:\n{}{}", stdout(&o), stderr(&o));
+}
