@@ -207,7 +207,7 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
             println!("|---|---|---|---|---|---|");
             for l in lines(set, &cw) {
                 let rel = match l.status {
-                    "mapped" => l.relation.clone(),
+                    "mapped" => relation_word(lang, &l.relation),
                     "no-counterpart" => t(lang, "明文規定なし", "no counterpart").to_owned(),
                     _ => t(lang, "未対応", "unmapped").to_owned(),
                 };
@@ -236,7 +236,7 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
             ]);
             for l in lines(set, &cw) {
                 let rel = match l.status {
-                    "mapped" => l.relation.clone(),
+                    "mapped" => relation_word(lang, &l.relation),
                     "no-counterpart" => t(lang, "明文規定なし", "no counterpart").to_owned(),
                     _ => t(lang, "未対応", "unmapped").to_owned(),
                 };
@@ -245,6 +245,14 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
             println!("{tab}");
             Ok(())
         }
+    }
+}
+
+/// The relation as people read it: the Japanese word with the code, or the code.
+fn relation_word(lang: Lang, code: &str) -> String {
+    match (lang, sansho_core::Relation::parse(code)) {
+        (Lang::Ja, Some(r)) => format!("{}（{code}）", r.ja()),
+        _ => code.to_owned(),
     }
 }
 
