@@ -1,10 +1,1068 @@
 //! `mhlw-6` (MHLW GL 第6.0版) from the sections seed 001 cites and the targets of seed 002's
 //! 5.2 → 6.0 migration table; `mhlw-5.2` (the 第5.2版 items 002 shows) and the migration set.
+//!
+//! # The seeds
+//!
+//! **002** is page 8 of 9 of MHLW's 「第5.2版→第6.0版項目移行対応表(案)」 as a web page's
+//! automatic extraction. The table has the columns 第5.2版 項番 / 区分 / 内容 and one column
+//! per 第6.0版 volume (概説 (Overview) / 経営管理編 (Governance) / 企画管理編 (Management) /
+//! システム運用編 (Control) / Q&A). The extraction kept the 5.2 text in reading order but emitted
+//! every 6.0 reference cell (`5`, `7⑥`, `1.1、1.2`, `16①②③` …) as a line of its own, floating
+//! between the 5.2 lines, and lost which volume column it stood in. So:
+//!
+//! - the volume of a 002 reference is **never** decided: each reference cell becomes a node
+//!   under the top-level node `unplaced` (「巻不明（出典002で列が失われた参照）」), one node per
+//!   printed occurrence, because the same printed number (`4.1`, `16①`) occurs in different
+//!   columns (9.2 C 1 has `4.1` twice) and so may name different items;
+//! - which 5.2 row a reference belongs to is a reviewed decision per reference line (override
+//!   `pair`); a reference line without one is an error.
+//!
+//! **001** (the 2026-02 survey report) cites 第6.0版 sections by volume, number and a heading in
+//! 「」, （） or () (`厚労省GLシステム運用編 8.2「情報機器等の脆弱性への対策」`), a 遵守事項 by its
+//! circled number, and two pages (`概説編 9 頁`, `企画管理編 27頁`) whose wording it quotes.
+//!
+//! # What is built
+//!
+//! - `mhlw-6`: the five volume nodes (labels 概説編, 経営管理編, 企画管理編, システム運用編, Q&A;
+//!   titles as 002's column headings print them, e.g. `概説 (Overview)`); under them every
+//!   section, 遵守事項 and page 001 cites, with the heading as printed (title) and a note that the
+//!   seed gives only the reference; `text` only for the two pages 001 quotes; then `unplaced`
+//!   with 002's references. Nodes are ordered volume by volume (sections by number, then
+//!   遵守事項, then pages), then `unplaced` in seed order. No date: no seed states one.
+//! - `mhlw-5.2`: the 第5.2版 sections and items 002 shows, text verbatim; 区分 C → mandatory,
+//!   D → recommended, B (考え方) → informative. The items before the first 項番 on the page
+//!   (the 外部保存受託事業者選定 (9) a–i and D 1–3) sit under the node `unnumbered` because the
+//!   page starts inside the table: their section number (and (9)'s item number and 区分) is not
+//!   in the seed.
+//! - `mhlw-5.2--mhlw-6`: one entry per (5.2 node, 6.0 reference item). A 5.2 node with one target
+//!   → `migrated-to`, with several → `split-into` (`16①②③` is three targets). `merged-into`
+//!   would need one 6.0 item shared by several 5.2 rows; with the volumes lost, no two
+//!   occurrences are known to be the same item, so there is none. 002 says 新設 nowhere, so
+//!   there is no `new`. Basis `source`; provenance = the 5.2 item's lines and the reference line;
+//!   attributes `printed-reference`, `volume` (= `unknown`).
+//! - `mhlw-5--mhlw-5.2` (editorial): only where a 5.2 text equals an `mhlw-5` text, white space
+//!   aside. Not produced when there is no such pair.
+//!
+//! # Ids and labels
+//!
+//! Ids come from the printed numbering, never from text:
+//! - `mhlw-6`: volumes `overview`, `governance`, `management`, `control`, `qa`; a section
+//!   `<volume>-<number>` (`control-8.2`, `management-5.2.1`, `control-10`); a 遵守事項
+//!   `<volume>-compliance-<n>` (`control-compliance-6` for 遵守事項⑥); a page `<volume>-p<page>`
+//!   (`overview-p9`). Labels as printed with the volume: `システム運用編 8.2`,
+//!   `システム運用編 遵守事項⑥`, `概説編 9頁`. 002's references: `unplaced-l<line>-<item>`
+//!   where a circled number becomes `-n` (`unplaced-l51-7-6` for `7⑥` on line 51); a cell
+//!   naming several items (`16①②③`, `1.1、1.2`) is a node `unplaced-l<line>` with one child
+//!   per item (`unplaced-l141-16-2`). Labels are the printed reference (`7⑥`, `16②`).
+//! - `mhlw-5.2` (as `mhlw-5`): section `9.1`, B part `8.4-b`, item `9.1-c-2`, sub-item
+//!   `9.1-c-2-1`, lettered sub-item `unnumbered-9-a`; D items of the unnumbered part
+//!   `unnumbered-d-1`. Labels `9.1`, `8.4 B`, `9.1 C 2`, `9.1 C 2 (1)`, `(9)`, `(9) a`, `D 1`.
+//!
+//! # Generic rules (code)
+//!
+//! - 002: non-blank lines before the table header 「第5.2版記載内容」 are the web page's
+//!   boilerplate (rejected) or the document's title and source (used in the descriptions);
+//!   the column headings are read for the volume names; `N / M ページ` footers are rejected;
+//!   the 区分 cells (`C.最低限のガイ`+`ドライン`, `D.推奨される`+`ガイドライン`, `B.考え方`)
+//!   switch the part; a section line may carry the 区分 cell at its end
+//!   (`9.2. 診療等の都度スキャナ等 C.最低限のガイ`); a line that is only a reference
+//!   (`^\d+(\.\d+)*[①-⑳]*(、…)*$`) is a reference cell; `N. ` starts an item, `(N) ` a
+//!   sub-item, `a `–`z ` a lettered sub-item; anything else continues the open node. Lines of a
+//!   paragraph are joined without a separator (Japanese wraps inside words); a line break is
+//!   kept before and after a `・` bullet and after a line shorter than the wrap width (display
+//!   width < 80), which ends a paragraph. `(略)` in a B part is recorded as a note.
+//! - 001: after a volume name (概説編/経営管理編/企画管理編/システム運用編), up to the next 。 or
+//!   the next named guideline (`GL`), every number followed by a heading in 「」, （） or () is a
+//!   section of that volume, `遵守事項①` a 遵守事項, and a number followed by 頁 right after the
+//!   volume a page. Markdown bold markers (`**`), which the report adds for emphasis, are
+//!   removed from quoted text.
+//!
+//! # Override actions (`data/overrides/002.toml`)
+//!
+//! - `heading-continuation` (`text`): the line (or its start, `text`) continues the title of the
+//!   current 5.2 section; the rest of the line, if any, must be a 区分 fragment.
+//! - `heading`: the 5.2 item starting on this line is a heading line; the line becomes its title
+//!   and the following lines its text.
+//! - `note` (`note`): attach the note to the 5.2 node the line belongs to (lost text).
+//! - `pair` (`item`): the reference cell on this line belongs to 5.2 node `item`.
+//! - `quote` (`seed = "001"`, `first`, `last`): the cited 6.0 page on this 001 line is quoted
+//!   verbatim on lines `first..=last`.
 
-use sansho_core::Catalog;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
-use crate::{ImportError, Output, Overrides, Seed};
+use regex::Regex;
+use sansho_core::{
+    Basis, Catalog, CatalogId, CatalogKind, Level, LocalId, Localized, Mapping, MappingSet, NodeKind, Provenance,
+    Relation, Requirement,
+};
 
-pub fn import(seed002: &Seed, _seed001: &Seed, _ov: &Overrides, _mhlw5: &Catalog) -> Result<Output, ImportError> {
-    Err(ImportError::at(&seed002.name, 0, 0, "importer not written yet"))
+use crate::{ImportError, ImportReport, Output, Overrides, Seed, text};
+
+/// The 第6.0版 volumes: id, label, the column heading in 002, 002's English heading.
+const VOLUMES: [(&str, &str, &str, Option<&str>); 5] = [
+    ("overview", "概説編", "概説", Some("(Overview)")),
+    ("governance", "経営管理編", "経営管理編", Some("(Governance)")),
+    ("management", "企画管理編", "企画管理編", Some("(Management)")),
+    ("control", "システム運用編", "システム運用編", Some("(Control)")),
+    ("qa", "Q&A", "Q&A", None),
+];
+
+/// 002's column headings that are not volume names.
+const OTHER_HEADINGS: [&str; 5] = ["第5.2版記載内容", "項番", "区分", "第6.0版", "内容"];
+
+/// Display width below which a line ends its paragraph (full width ≈ 100).
+const WRAP_WIDTH: usize = 80;
+
+static REF_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[0-9]+(?:\.[0-9]+)*[\u{2460}-\u{2473}]*(?:、[0-9]+(?:\.[0-9]+)*[\u{2460}-\u{2473}]*)*$").unwrap()
+});
+static REF_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([0-9]+(?:\.[0-9]+)*)([\u{2460}-\u{2473}]*)$").unwrap());
+static FOOTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]+ / [0-9]+ ページ$").unwrap());
+static SECTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([0-9]+\.[0-9]+)\. (.+?)(?: (C\.最低限のガイ|D\.推奨される))?$").unwrap());
+static ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([0-9]+)\. (.+)$").unwrap());
+static SUB: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\(([0-9]+)\) (.+)$").unwrap());
+static LETTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([a-z]) (.+)$").unwrap());
+static VOLUME_001: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"概説編|経営管理編|企画管理編|システム運用編").unwrap());
+static EDITION_001: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"6\.0 ?版").unwrap());
+static SECTION_001: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9A-Za-z.()\-])([0-9]+(?:\.[0-9]+)*)\s*(?:「([^」]+)」|（([^）]+)）|\(([^)]+)\))").unwrap()
+});
+static PAGE_001: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*([0-9]+)\s*頁").unwrap());
+static COMPLIANCE_001: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"遵守事項([\u{2460}-\u{2473}])").unwrap());
+
+pub fn import(seed002: &Seed, seed001: &Seed, ov: &Overrides, mhlw5: &Catalog) -> Result<Output, ImportError> {
+    let mut rep2 = ImportReport::new(seed002.name.clone());
+    let mut rep1 = ImportReport::new(format!("{} (MHLW GL 第6.0版 citations, for mhlw-6)", seed001.name));
+
+    let table = parse_002(seed002, ov, &mut rep2)?;
+    let cites = parse_001(seed001, ov, &mut rep1)?;
+
+    let mhlw52 = build_mhlw52(seed002, &table);
+    let (mhlw6, unplaced) = build_mhlw6(seed002, seed001, &table, &cites)?;
+    let migration = build_migration(seed002, &table, &mhlw52, &unplaced, ov, &mut rep2)?;
+    let same = same_text(seed002, mhlw5, &mhlw52);
+
+    // Counts and what a reviewer should know.
+    for c in [&mhlw52, &mhlw6] {
+        rep2.count(format!("{} nodes", c.id), c.requirements.len());
+        rep2.count(format!("{} nodes with text", c.id), c.requirement_count());
+    }
+    let from001 = mhlw6.requirements.iter().filter(|r| r.provenance.iter().any(|p| p.file == seed001.name)).count();
+    rep1.count("mhlw-6 nodes citing 001", from001);
+    rep1.count("mhlw-6 nodes with text quoted in 001", cites.cites.iter().filter(|c| c.quote.is_some()).count());
+    rep2.count("mhlw-6 unplaced reference cells", table.refs.len());
+    rep2.count(
+        "mhlw-6 unplaced reference items",
+        table.refs.iter().map(|r| split_reference(&r.printed).len()).sum::<usize>(),
+    );
+    for set in std::iter::once(&migration).chain(same.iter()) {
+        let mut by: BTreeMap<&str, usize> = BTreeMap::new();
+        for m in &set.mappings {
+            *by.entry(m.relation.as_str()).or_default() += 1;
+        }
+        for (rel, n) in by {
+            rep2.count(format!("{} {rel}", set.id), n);
+        }
+    }
+    let mapped: BTreeSet<&str> =
+        migration.mappings.iter().filter_map(|m| m.source.as_ref()).map(|s| s.as_str()).collect();
+    let unmapped: Vec<&str> = mhlw52
+        .requirements
+        .iter()
+        .filter(|r| r.text.is_some() && !covered(&mhlw52, r, &mapped))
+        .map(|r| r.label.as_str())
+        .collect();
+    if !unmapped.is_empty() {
+        rep2.notes.push(format!(
+            "第5.2版 items with no 第6.0版 reference printed near them, neither for the item nor for an enclosing node (no mapping entry): {}",
+            unmapped.join(", ")
+        ));
+    }
+    if same.is_none() {
+        rep2.notes.push(format!(
+            "no 第5.2版 text of 002 is word-for-word (white space aside) the text of a node of {} ({} nodes compared): no mhlw-5--mhlw-5.2 set",
+            mhlw5.id,
+            mhlw5.requirements.len()
+        ));
+    }
+    rep2.notes.push(
+        "the volume (概説/経営管理編/企画管理編/システム運用編/Q&A column) of every 第6.0版 reference in 002 was lost in extraction; the references are under mhlw-6 `unplaced`, one node per printed cell"
+            .to_owned(),
+    );
+
+    let mut out = Output::default();
+    out.catalogs.push(mhlw52);
+    out.catalogs.push(mhlw6);
+    out.mapping_sets.push(migration);
+    out.mapping_sets.extend(same);
+    out.reports.push(rep2);
+    out.reports.push(rep1);
+    Ok(out)
+}
+
+/// Whether `r` or one of its ancestors is the source of a mapping.
+fn covered(c: &Catalog, r: &Requirement, mapped: &BTreeSet<&str>) -> bool {
+    let mut cur = Some(r);
+    while let Some(n) = cur {
+        if mapped.contains(n.id.as_str()) {
+            return true;
+        }
+        cur = n.parent.as_ref().and_then(|p| c.get(p.as_str()));
+    }
+    false
+}
+
+fn lid(s: &str, file: &str, line: u32) -> Result<LocalId, ImportError> {
+    LocalId::parse(s).map_err(|e| ImportError::at(file, line as usize, 1, e.to_string()))
+}
+
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// `①` → 1 … `⑳` → 20.
+fn circled(c: char) -> Option<u32> {
+    let n = c as u32;
+    (0x2460..=0x2473).contains(&n).then(|| n - 0x2460 + 1)
+}
+
+/// The items a printed reference cell names: `16①②③` → `16①`, `16②`, `16③`;
+/// `1.1、1.2` → `1.1`, `1.2`. Each with its id part (`16-1`, `1.1`).
+fn split_reference(printed: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for part in printed.split('、') {
+        let Some(c) = REF_ITEM.captures(part) else { continue };
+        let base = &c[1];
+        let marks: Vec<char> = c[2].chars().collect();
+        if marks.is_empty() {
+            out.push((base.to_owned(), base.to_owned()));
+        }
+        for m in marks {
+            out.push((format!("{base}{m}"), format!("{base}-{}", circled(m).unwrap_or(0))));
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seed 002
+// ---------------------------------------------------------------------------------------------
+
+/// A 第5.2版 node while the table is read.
+#[derive(Debug)]
+struct Node52 {
+    id: String,
+    parent: Option<usize>,
+    kind: NodeKind,
+    label: String,
+    /// Title lines (section headings, heading lines of items).
+    title: Vec<(u32, String)>,
+    /// Text lines (cleaned).
+    text: Vec<(u32, String)>,
+    level: Option<Level>,
+    notes: Vec<String>,
+    /// Lines the node was read from.
+    lines: Vec<u32>,
+}
+
+/// A 第6.0版 reference cell of 002.
+#[derive(Debug)]
+struct RefCell {
+    line: u32,
+    printed: String,
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    nodes: Vec<Node52>,
+    refs: Vec<RefCell>,
+    /// Line numbers of each volume's column heading (name, English), by volume index.
+    volume_lines: [Vec<u32>; 5],
+    /// The document's title and source lines (before the table).
+    meta: Vec<(u32, String)>,
+    /// The line of the page footer, if any.
+    footer: Option<(u32, String)>,
+}
+
+impl Table {
+    fn find(&self, id: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.id == id)
+    }
+}
+
+fn part_level(part: Option<char>) -> Option<Level> {
+    match part {
+        Some('C') => Some(Level::Mandatory),
+        Some('D') => Some(Level::Recommended),
+        Some('B') => Some(Level::Informative),
+        _ => None,
+    }
+}
+
+fn parse_002(seed: &Seed, ov: &Overrides, rep: &mut ImportReport) -> Result<Table, ImportError> {
+    let file = seed.name.as_str();
+    let mut t = Table::default();
+    let mut in_table = false;
+    // Open nodes: section, item, sub-item, lettered sub-item; the node continuation lines go to.
+    let mut section: Option<usize> = None;
+    let mut item: Option<usize> = None;
+    let mut sub: Option<usize> = None;
+    let mut open: Option<usize> = None;
+    let mut part: Option<char> = None;
+
+    for (n, raw) in seed.lines() {
+        let line = text::clean(raw);
+        if line.is_empty() {
+            continue;
+        }
+        if !in_table {
+            if line == OTHER_HEADINGS[0] {
+                in_table = true;
+                rep.rows_read += 1;
+            } else if line.starts_with("【参考資料") || line.starts_with("公開元URL") || line.starts_with("出典情報")
+            {
+                rep.rows_read += 1;
+                t.meta.push((n, line));
+            } else {
+                rep.rows_read += 1;
+                rep.reject(n, format!("web page boilerplate before the table, not part of the document: {line}"));
+            }
+            continue;
+        }
+        rep.rows_read += 1;
+
+        if OTHER_HEADINGS.contains(&line.as_str()) {
+            continue;
+        }
+        if let Some(v) = VOLUMES.iter().position(|(_, _, h, en)| line == *h || Some(line.as_str()) == *en) {
+            t.volume_lines[v].push(n);
+            continue;
+        }
+        if FOOTER.is_match(&line) {
+            rep.reject(n, format!("page footer 「{line}」"));
+            t.footer = Some((n, line));
+            continue;
+        }
+        if REF_LINE.is_match(&line) {
+            t.refs.push(RefCell { line: n, printed: line });
+            continue;
+        }
+        if let Some(o) = ov.take_one(n, "heading-continuation") {
+            let part_text = o.str_arg(&ov.file, "text")?;
+            let rest = line.strip_prefix(part_text).map(str::trim).ok_or_else(|| {
+                ImportError::at(&ov.file, o.defined_at, 1, format!("seed line {n} does not start with {part_text:?}"))
+            })?;
+            if !rest.is_empty() && !matches!(rest, "ドライン" | "ガイドライン") {
+                return Err(ImportError::at(
+                    &ov.file,
+                    o.defined_at,
+                    1,
+                    format!("after {part_text:?} seed line {n} has {rest:?}, which is not a 区分 fragment"),
+                ));
+            }
+            let s = section
+                .ok_or_else(|| ImportError::at(file, n as usize, 1, "heading continuation outside a section"))?;
+            t.nodes[s].title.push((n, part_text.to_owned()));
+            t.nodes[s].lines.push(n);
+            rep.repaired(n, &o.action, &o.reason);
+            continue;
+        }
+        if let Some(c) = SECTION.captures(&line) {
+            let num = c[1].to_owned();
+            let idx = t.nodes.len();
+            t.nodes.push(Node52 {
+                id: num.clone(),
+                parent: None,
+                kind: NodeKind::Section,
+                label: num,
+                title: vec![(n, c[2].to_owned())],
+                text: Vec::new(),
+                level: None,
+                notes: Vec::new(),
+                lines: vec![n],
+            });
+            section = Some(idx);
+            (item, sub, open) = (None, None, None);
+            part = c.get(3).map(|k| if k.as_str().starts_with('C') { 'C' } else { 'D' });
+            continue;
+        }
+        match line.as_str() {
+            "B.考え方" => {
+                let s = section.ok_or_else(|| ImportError::at(file, n as usize, 1, "B.考え方 outside a section"))?;
+                let idx = t.nodes.len();
+                let sec = &t.nodes[s];
+                t.nodes.push(Node52 {
+                    id: format!("{}-b", sec.id),
+                    parent: Some(s),
+                    kind: NodeKind::Item,
+                    label: format!("{} B", sec.label),
+                    title: vec![(n, "考え方".to_owned())],
+                    text: Vec::new(),
+                    level: Some(Level::Informative),
+                    notes: Vec::new(),
+                    lines: vec![n],
+                });
+                part = Some('B');
+                (item, sub, open) = (None, None, Some(idx));
+                continue;
+            }
+            "C.最低限のガイ" | "D.推奨される" => {
+                part = Some(line.chars().next().unwrap_or('C'));
+                (item, sub, open) = (None, None, None);
+                continue;
+            }
+            "ドライン" | "ガイドライン" => continue,
+            "(略)" if part == Some('B') => {
+                let o = open.ok_or_else(|| ImportError::at(file, n as usize, 1, "(略) without a B node"))?;
+                t.nodes[o].notes.push(format!(
+                    "Seed 002 prints only 「(略)」 (omitted) for the 考え方 of this section (002:{n}); its text is not in the seed."
+                ));
+                t.nodes[o].lines.push(n);
+                continue;
+            }
+            _ => {}
+        }
+
+        // Items, sub-items, lettered sub-items, continuation lines.
+        let heading = ov.take_one(n, "heading");
+        let new_node = if let Some(c) = ITEM.captures(&line) {
+            let s = match section {
+                Some(s) => s,
+                None => unnumbered(&mut t, &mut section, n),
+            };
+            let p = part.ok_or_else(|| ImportError::at(file, n as usize, 1, "numbered item before any 区分"))?;
+            let sec = &t.nodes[s];
+            let label =
+                if sec.label.is_empty() { format!("{p} {}", &c[1]) } else { format!("{} {p} {}", sec.label, &c[1]) };
+            let node = Node52 {
+                id: format!("{}-{}-{}", sec.id, p.to_ascii_lowercase(), &c[1]),
+                parent: Some(s),
+                kind: NodeKind::Item,
+                label,
+                title: Vec::new(),
+                text: vec![(n, c[2].to_owned())],
+                level: part_level(part),
+                notes: Vec::new(),
+                lines: vec![n],
+            };
+            t.nodes.push(node);
+            item = Some(t.nodes.len() - 1);
+            sub = None;
+            item
+        } else if let Some(c) = SUB.captures(&line) {
+            let (parent, orphan) = match item {
+                Some(i) => (i, false),
+                None => match section {
+                    Some(s) => (s, true),
+                    None => (unnumbered(&mut t, &mut section, n), true),
+                },
+            };
+            let p = &t.nodes[parent];
+            let label = if p.label.is_empty() { format!("({})", &c[1]) } else { format!("{} ({})", p.label, &c[1]) };
+            let mut notes = Vec::new();
+            if orphan {
+                notes.push(format!(
+                    "The page begins inside the table: the number and 区分 of the item that ({}) belongs to are not in seed 002.",
+                    &c[1]
+                ));
+            }
+            t.nodes.push(Node52 {
+                id: format!("{}-{}", p.id, &c[1]),
+                parent: Some(parent),
+                kind: NodeKind::SubItem,
+                label,
+                title: Vec::new(),
+                text: vec![(n, c[2].to_owned())],
+                level: if orphan { None } else { part_level(part) },
+                notes,
+                lines: vec![n],
+            });
+            sub = Some(t.nodes.len() - 1);
+            sub
+        } else if let (Some(c), Some(sp)) = (LETTER.captures(&line), sub) {
+            let p = &t.nodes[sp];
+            t.nodes.push(Node52 {
+                id: format!("{}-{}", p.id, &c[1]),
+                parent: Some(sp),
+                kind: NodeKind::SubItem,
+                label: format!("{} {}", p.label, &c[1]),
+                title: Vec::new(),
+                text: vec![(n, c[2].to_owned())],
+                level: p.level,
+                notes: Vec::new(),
+                lines: vec![n],
+            });
+            Some(t.nodes.len() - 1)
+        } else {
+            None
+        };
+        match new_node {
+            Some(idx) => {
+                open = Some(idx);
+                if let Some(h) = heading {
+                    let node = &mut t.nodes[idx];
+                    node.title = std::mem::take(&mut node.text);
+                    rep.repaired(n, &h.action, &h.reason);
+                }
+            }
+            None => {
+                if let Some(h) = heading {
+                    return Err(ImportError::at(
+                        &ov.file,
+                        h.defined_at,
+                        1,
+                        format!("override `heading` for seed line {n}, but no item starts on that line"),
+                    ));
+                }
+                let o =
+                    open.ok_or_else(|| ImportError::at(file, n as usize, 1, format!("text outside any item: {line}")))?;
+                t.nodes[o].text.push((n, line));
+                t.nodes[o].lines.push(n);
+            }
+        }
+    }
+    // Notes on lines.
+    for o in ov.take_all("note") {
+        let note = o.str_arg(&ov.file, "note")?;
+        let node = t.nodes.iter_mut().find(|x| x.lines.contains(&o.line)).ok_or_else(|| {
+            ImportError::at(&ov.file, o.defined_at, 1, format!("no 第5.2版 node was read from seed line {}", o.line))
+        })?;
+        node.notes.push(note.to_owned());
+        rep.repaired(o.line, &o.action, &o.reason);
+    }
+    if let Some(last) = t.nodes.iter().rposition(|x| x.kind == NodeKind::Section && x.id != "unnumbered") {
+        let footer = t.footer.as_ref().map_or(String::new(), |(l, f)| format!(" (「{f}」, 002:{l})"));
+        t.nodes[last].notes.push(format!(
+            "Seed 002 ends with this section at the page break{footer}: items of it on the next page, if any, are not in the seed."
+        ));
+    }
+    Ok(t)
+}
+
+/// Opens the node for items printed before the first section number of the page.
+fn unnumbered(t: &mut Table, section: &mut Option<usize>, line: u32) -> usize {
+    t.nodes.push(Node52 {
+        id: "unnumbered".to_owned(),
+        parent: None,
+        kind: NodeKind::Section,
+        label: String::new(),
+        title: Vec::new(),
+        text: Vec::new(),
+        level: None,
+        notes: vec![
+            "Seed 002 is page 8 of 9 and begins inside the table: the 第5.2版 section (項番) of the items below — the 外部保存を受託する事業者の選定 list (9) a–i and the D items 1–3 — is not in the seed."
+                .to_owned(),
+        ],
+        lines: vec![line],
+    });
+    *section = Some(t.nodes.len() - 1);
+    t.nodes.len() - 1
+}
+
+/// Joins a node's cleaned lines: no separator inside a wrapped paragraph, a line break around
+/// `・` bullets and after a short line.
+fn join(lines: &[(u32, String)]) -> String {
+    let mut out = String::new();
+    let mut prev: Option<&str> = None;
+    for (_, l) in lines {
+        if let Some(p) = prev
+            && (l.starts_with('・') || p.starts_with('・') || width(p) < WRAP_WIDTH)
+        {
+            out.push('\n');
+        }
+        out.push_str(l);
+        prev = Some(l);
+    }
+    out
+}
+
+/// Line numbers → ranges of lines separated only by blank lines.
+fn ranges(seed: &Seed, lines: &[u32]) -> Vec<Provenance> {
+    let mut ls = lines.to_vec();
+    ls.sort_unstable();
+    ls.dedup();
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for l in ls {
+        match out.last_mut() {
+            Some((_, end)) if (*end + 1..l).all(|k| seed.line(k).is_none_or(|s| s.trim().is_empty())) => *end = l,
+            _ => out.push((l, l)),
+        }
+    }
+    out.into_iter().map(|(a, b)| seed.provenance_range(a, b)).collect()
+}
+
+fn build_mhlw52(seed: &Seed, t: &Table) -> Catalog {
+    let mut reqs = Vec::new();
+    for node in &t.nodes {
+        let id = LocalId::parse(&node.id).expect("5.2 ids are built from numbers and ASCII letters");
+        let label = if node.label.is_empty() { "項番不明".to_owned() } else { node.label.clone() };
+        let mut r = Requirement::new(id, node.kind, label);
+        r.parent = node.parent.map(|p| LocalId::parse(&t.nodes[p].id).expect("valid parent id"));
+        let title: String = node.title.iter().map(|(_, s)| s.as_str()).collect();
+        r.title = (!title.is_empty()).then_some(title);
+        r.text = (!node.text.is_empty()).then(|| join(&node.text));
+        r.level = node.level;
+        r.provenance = ranges(seed, &node.lines);
+        if !node.notes.is_empty() {
+            r.note = Some(node.notes.join(" "));
+        }
+        reqs.push(r);
+    }
+    let meta: Vec<&str> = t.meta.iter().map(|(_, s)| s.as_str()).collect();
+    Catalog {
+        id: CatalogId::parse("mhlw-5.2").expect("valid catalog id"),
+        title: Localized::new(
+            "医療情報システムの安全管理に関するガイドライン 第5.2版",
+            "MHLW Guidelines for the Security Management of Medical Information Systems, edition 5.2",
+        ),
+        issuers: vec!["厚生労働省".to_owned()],
+        edition: "第5.2版".to_owned(),
+        date: None,
+        kind: CatalogKind::Guideline,
+        sources: vec![
+            seed.source_doc(
+                "MHLW 第5.2版→第6.0版項目移行対応表(案), page 8 of 9, as extracted from PDF by a news site",
+            ),
+        ],
+        description: Some(format!(
+            "Only the 第5.2版 items that seed 002 shows, with their text as printed in the 第5.2版記載内容 column of the migration table ({}). The page starts inside the table, so the section number of its first items is not known (node 項番不明).",
+            meta.join(" / ")
+        )),
+        requirements: reqs,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seed 001
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum CiteKind {
+    /// A numbered section with the heading as printed (if any).
+    Section(Vec<u32>, String),
+    /// 遵守事項 with its circled number.
+    Compliance(u32, char),
+    /// A printed page.
+    Page(u32),
+}
+
+#[derive(Debug)]
+struct Cite {
+    volume: usize,
+    kind: CiteKind,
+    title: Option<String>,
+    line: u32,
+    /// How the line names the volume, e.g. 「厚労省GLシステム運用編」.
+    volume_printed: String,
+    /// The citation as printed after it, e.g. 「17.2「監査の実施の支援」」.
+    printed: String,
+    /// Quoted 6.0 wording: (first line, last line, text).
+    quote: Option<(u32, u32, String)>,
+}
+
+/// Volume mentions in 001 (for the volumes' provenance) and citations.
+#[derive(Debug, Default)]
+struct Cites {
+    volume_mentions: [Vec<u32>; 5],
+    cites: Vec<Cite>,
+}
+
+fn parse_001(seed: &Seed, ov: &Overrides, rep: &mut ImportReport) -> Result<Cites, ImportError> {
+    let mut out = Cites::default();
+    let mut whole = Vec::new();
+    for (n, raw) in seed.lines() {
+        let vols: Vec<regex::Match> = VOLUME_001.find_iter(raw).collect();
+        if vols.is_empty() {
+            if EDITION_001.is_match(raw) {
+                rep.rows_read += 1;
+                whole.push(n);
+            }
+            continue;
+        }
+        rep.rows_read += 1;
+        for (k, m) in vols.iter().enumerate() {
+            let v = VOLUMES.iter().position(|(_, label, _, _)| *label == m.as_str()).expect("volume regex");
+            out.volume_mentions[v].push(n);
+            // How the volume is named: from the last 「厚労省GL」 before it on the line, if close.
+            let before = &raw[..m.start()];
+            let from = before.rfind("厚労省GL").filter(|&i| m.start() - i <= "厚労省GL".len() + 3).unwrap_or(m.start());
+            let volume_printed = text::clean(&raw[from..m.end()]);
+            // Context: up to the next volume, 。 or named guideline.
+            let end = vols.get(k + 1).map_or(raw.len(), |x| x.start());
+            let mut ctx = &raw[m.end()..end];
+            for stop in ["。", "GL"] {
+                if let Some(i) = ctx.find(stop) {
+                    ctx = &ctx[..i];
+                }
+            }
+            let mut push = |kind: CiteKind, title: Option<String>, printed: &str| {
+                out.cites.push(Cite {
+                    volume: v,
+                    kind,
+                    title,
+                    line: n,
+                    volume_printed: volume_printed.clone(),
+                    printed: text::clean(printed),
+                    quote: None,
+                })
+            };
+            if let Some(p) = PAGE_001.captures(ctx) {
+                push(CiteKind::Page(p[1].parse().unwrap_or(0)), None, &p[0]);
+            }
+            for c in SECTION_001.captures_iter(ctx) {
+                let nums: Vec<u32> = c[1].split('.').map(|x| x.parse().unwrap_or(0)).collect();
+                let title = c.get(2).or(c.get(3)).or(c.get(4)).map(|t| text::clean(t.as_str()));
+                let whole_match = c.get(0).expect("match");
+                let printed = &ctx[c.get(1).expect("number").start()..whole_match.end()];
+                push(CiteKind::Section(nums, c[1].to_owned()), title, printed);
+            }
+            for c in COMPLIANCE_001.captures_iter(ctx) {
+                let ch = c[1].chars().next().unwrap_or('\u{2460}');
+                push(CiteKind::Compliance(circled(ch).unwrap_or(0), ch), None, &c[0]);
+            }
+        }
+    }
+    // Quotations.
+    for o in ov.take_all("quote") {
+        let seed_arg = o.str_arg(&ov.file, "seed")?;
+        if seed_arg != "001" {
+            return Err(ImportError::at(
+                &ov.file,
+                o.defined_at,
+                1,
+                "`quote` applies to seed 001 only (seed = \"001\")",
+            ));
+        }
+        let first = o.int_arg(&ov.file, "first")? as u32;
+        let last = o.int_arg(&ov.file, "last")? as u32;
+        let cite = out.cites.iter_mut().find(|c| c.line == o.line && matches!(c.kind, CiteKind::Page(_))).ok_or_else(
+            || ImportError::at(&ov.file, o.defined_at, 1, format!("seed 001 line {} cites no 第6.0版 page", o.line)),
+        )?;
+        let mut lines = Vec::new();
+        for l in first..=last {
+            let s = seed
+                .line(l)
+                .ok_or_else(|| ImportError::at(&ov.file, o.defined_at, 1, format!("seed 001 has no line {l}")))?;
+            let s = text::clean(&s.replace("**", ""));
+            if !s.is_empty() {
+                lines.push(s);
+                rep.rows_read += 1;
+            }
+        }
+        if lines.is_empty() {
+            return Err(ImportError::at(&ov.file, o.defined_at, 1, format!("seed 001 lines {first}-{last} are empty")));
+        }
+        cite.quote = Some((first, last, lines.join("\n")));
+        rep.repaired(o.line, &o.action, &o.reason);
+    }
+    for n in whole {
+        rep.notes.push(format!("001:{n} names 厚労省GL 6.0版 as a whole (no volume or section): no node"));
+    }
+    rep.notes.push(
+        "001:325–358 cite 厚労省GL volumes and sections without naming the edition; they are taken as 第6.0版, the edition whose four volumes they name and which the report names at 356, 373, 908, 2040 and 2104"
+            .to_owned(),
+    );
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// mhlw-6
+// ---------------------------------------------------------------------------------------------
+
+/// For each 002 reference cell (by line): the ids of the items it names, with their labels.
+type Unplaced = BTreeMap<u32, Vec<(LocalId, String)>>;
+
+fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalog, Unplaced), ImportError> {
+    let mut reqs = Vec::new();
+    for (v, (vid, label, heading, en)) in VOLUMES.iter().enumerate() {
+        let mut r = Requirement::new(lid(vid, &s2.name, 0)?, NodeKind::Volume, *label);
+        r.title = Some(match en {
+            Some(en) => format!("{heading} {en}"),
+            None => (*heading).to_owned(),
+        });
+        let mut prov = ranges(s2, &t.volume_lines[v]);
+        let mut l1: Vec<u32> = cites.volume_mentions[v].clone();
+        l1.dedup();
+        prov.extend(l1.iter().map(|&l| s1.provenance(l)));
+        r.provenance = prov;
+        let cited = if l1.is_empty() {
+            String::new()
+        } else {
+            let s = if l1.len() == 1 { "" } else { "s" };
+            format!(
+                " Seed 001 names it on line{s} {}.",
+                l1.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")
+            )
+        };
+        r.note = Some(format!(
+            "Seed 002 gives only the volume's column heading 「{heading}」{} in the migration table.{cited} The seeds give no text of the volume; below are only the parts they cite.",
+            en.map_or(String::new(), |e| format!(" {e}"))
+        ));
+        reqs.push(r);
+
+        // Sections, then 遵守事項, then pages; each once (the first citation gives the title).
+        let mut here: Vec<&Cite> = cites.cites.iter().filter(|c| c.volume == v).collect();
+        here.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.line.cmp(&b.line)));
+        let mut seen = BTreeSet::new();
+        for c in here {
+            if !seen.insert(c.kind.clone()) {
+                continue;
+            }
+            let (id, kind, node_label) = match &c.kind {
+                CiteKind::Section(nums, printed) => (
+                    format!("{vid}-{printed}"),
+                    if nums.len() == 1 { NodeKind::Chapter } else { NodeKind::Section },
+                    format!("{label} {printed}"),
+                ),
+                CiteKind::Compliance(k, ch) => {
+                    (format!("{vid}-compliance-{k}"), NodeKind::Item, format!("{label} 遵守事項{ch}"))
+                }
+                CiteKind::Page(p) => (format!("{vid}-p{p}"), NodeKind::Section, format!("{label} {p}頁")),
+            };
+            let mut r = Requirement::new(lid(&id, &s1.name, c.line)?, kind, node_label);
+            r.parent = Some(lid(vid, &s1.name, c.line)?);
+            r.title = c.title.clone();
+            let all: Vec<u32> =
+                cites.cites.iter().filter(|x| x.volume == v && x.kind == c.kind).map(|x| x.line).collect();
+            match (&c.kind, &c.quote) {
+                (CiteKind::Page(p), Some((_, last, q))) => {
+                    r.page = Some(p.to_string());
+                    r.text = Some(q.clone());
+                    r.provenance = vec![s1.provenance_range(c.line, *last)];
+                    let elided = if q.contains("(略)") {
+                        " The report elides part of the passage with 「(略)」."
+                    } else {
+                        ""
+                    };
+                    r.note = Some(format!(
+                        "Seed 001 quotes this passage of 第6.0版 {label} p. {p} (001:{}) and gives no section number for it. Bold markers (**) the report added for emphasis are removed.{elided}",
+                        c.line
+                    ));
+                }
+                (CiteKind::Page(p), None) => {
+                    r.page = Some(p.to_string());
+                    r.provenance = all.iter().map(|&l| s1.provenance(l)).collect();
+                    r.note = Some(format!("Seed 001 cites only the page (001:{}); no text.", c.line));
+                }
+                (CiteKind::Compliance(..), _) => {
+                    r.level = Some(Level::Mandatory);
+                    r.provenance = all.iter().map(|&l| s1.provenance(l)).collect();
+                    let with = cites
+                        .cites
+                        .iter()
+                        .filter(|x| x.line == c.line && x.volume == v && matches!(x.kind, CiteKind::Section(..)))
+                        .map(|x| x.printed.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、");
+                    r.note = Some(format!(
+                        "Seed 001 (line {}) gives only the reference, printed 「{}」 after 「{}」 together with 「{with}」; it does not say which chapter's 遵守事項 this is, so the node is not placed under a chapter. No text.",
+                        c.line, c.printed, c.volume_printed
+                    ));
+                }
+                (CiteKind::Section(..), _) => {
+                    r.provenance = all.iter().map(|&l| s1.provenance(l)).collect();
+                    r.note = Some(format!(
+                        "Seed 001 (line {}) gives only the reference and the heading, printed 「{}」 after 「{}」; it does not quote the section's text.",
+                        c.line, c.printed, c.volume_printed
+                    ));
+                }
+            }
+            reqs.push(r);
+        }
+    }
+
+    // 002's references, volume unknown.
+    let mut unplaced = Unplaced::new();
+    let first = t.refs.first().map_or(1, |r| r.line);
+    let last = t.refs.last().map_or(1, |r| r.line);
+    let mut root = Requirement::new(lid("unplaced", &s2.name, first)?, NodeKind::Volume, "巻不明");
+    root.title = Some("巻不明（出典002で列が失われた参照）".to_owned());
+    root.note = Some(
+        "第6.0版 references of the migration table (seed 002) whose volume column (概説/経営管理編/企画管理編/システム運用編/Q&A) the PDF extraction lost. One node per printed reference cell; the same printed number may stand for items of different volumes, so occurrences are not merged. The volume is not guessed."
+            .to_owned(),
+    );
+    root.provenance = vec![s2.provenance_range(first, last)];
+    reqs.push(root);
+    for rc in &t.refs {
+        let items = split_reference(&rc.printed);
+        let base_note = format!(
+            "第6.0版 reference printed as 「{}」 in seed 002 (line {}); the volume column it stood in was lost in extraction and is unknown.",
+            rc.printed, rc.line
+        );
+        let mut ids = Vec::new();
+        if items.len() == 1 {
+            let (label, part) = &items[0];
+            let id = lid(&format!("unplaced-l{}-{part}", rc.line), &s2.name, rc.line)?;
+            let mut r = Requirement::new(id.clone(), NodeKind::Item, label.clone());
+            r.parent = Some(lid("unplaced", &s2.name, rc.line)?);
+            r.provenance = vec![s2.provenance(rc.line)];
+            r.note = Some(base_note);
+            reqs.push(r);
+            ids.push((id, label.clone()));
+        } else {
+            let cell = lid(&format!("unplaced-l{}", rc.line), &s2.name, rc.line)?;
+            let mut r = Requirement::new(cell.clone(), NodeKind::Section, rc.printed.clone());
+            r.parent = Some(lid("unplaced", &s2.name, rc.line)?);
+            r.provenance = vec![s2.provenance(rc.line)];
+            r.note =
+                Some(format!("{base_note} The cell names {} items; they are the children of this node.", items.len()));
+            reqs.push(r);
+            for (label, part) in &items {
+                let id = lid(&format!("unplaced-l{}-{part}", rc.line), &s2.name, rc.line)?;
+                let mut c = Requirement::new(id.clone(), NodeKind::Item, label.clone());
+                c.parent = Some(cell.clone());
+                c.provenance = vec![s2.provenance(rc.line)];
+                c.note = Some(format!(
+                    "Item {label} of the reference cell 「{}」 (seed 002, line {}); volume unknown (column lost in extraction).",
+                    rc.printed, rc.line
+                ));
+                reqs.push(c);
+                ids.push((id, label.clone()));
+            }
+        }
+        unplaced.insert(rc.line, ids);
+    }
+
+    let cat = Catalog {
+        id: CatalogId::parse("mhlw-6").expect("valid catalog id"),
+        title: Localized::new(
+            "医療情報システムの安全管理に関するガイドライン 第6.0版",
+            "MHLW Guidelines for the Security Management of Medical Information Systems, edition 6.0",
+        ),
+        issuers: vec!["厚生労働省".to_owned()],
+        edition: "第6.0版".to_owned(),
+        date: None,
+        kind: CatalogKind::Guideline,
+        sources: vec![
+            s2.source_doc("MHLW 第5.2版→第6.0版項目移行対応表(案), page 8 of 9: the 第6.0版 volumes (column headings) and references"),
+            s1.source_doc("2026-02 government survey report: cites 第6.0版 sections and quotes two pages"),
+        ],
+        description: Some(
+            "Skeleton of 第6.0版 as far as the seeds show it: the five volumes; the sections, 遵守事項 and pages seed 001 cites, with the headings it prints (text only where 001 quotes the guideline); and, under 巻不明, the 第6.0版 references of seed 002's migration table, whose volumes were lost in extraction. The publication date is not stated in the seeds."
+                .to_owned(),
+        ),
+        requirements: reqs,
+    };
+    Ok((cat, unplaced))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mapping sets
+// ---------------------------------------------------------------------------------------------
+
+/// One target of a 5.2 node: reference line, printed cell, pairing reason, 6.0 item id and label.
+type Target<'a> = (u32, &'a str, &'a str, &'a LocalId, &'a str);
+
+fn build_migration(
+    s2: &Seed,
+    t: &Table,
+    mhlw52: &Catalog,
+    unplaced: &Unplaced,
+    ov: &Overrides,
+    rep: &mut ImportReport,
+) -> Result<MappingSet, ImportError> {
+    // Decide the row of every reference cell.
+    let mut pairs: Vec<(usize, u32, String, String)> = Vec::new(); // (5.2 node, line, printed, reason)
+    for rc in &t.refs {
+        let o = ov.take_one(rc.line, "pair").ok_or_else(|| {
+            ImportError::at(
+                &s2.name,
+                rc.line as usize,
+                1,
+                format!(
+                    "第6.0版 reference 「{}」 has no reviewed pairing with a 第5.2版 row: add a `pair` override to {}",
+                    rc.printed, ov.file
+                ),
+            )
+        })?;
+        let item = o.str_arg(&ov.file, "item")?;
+        let idx = t.find(item).ok_or_else(|| {
+            ImportError::at(&ov.file, o.defined_at, 1, format!("no 第5.2版 node {item:?} (seed line {})", rc.line))
+        })?;
+        rep.repaired(rc.line, &o.action, &o.reason);
+        pairs.push((idx, rc.line, rc.printed.clone(), o.reason.clone()));
+    }
+    // Targets per source, in seed order.
+    let mut by_source: BTreeMap<usize, Vec<Target>> = BTreeMap::new();
+    for (idx, line, printed, reason) in &pairs {
+        for (id, label) in &unplaced[line] {
+            by_source.entry(*idx).or_default().push((*line, printed.as_str(), reason.as_str(), id, label.as_str()));
+        }
+    }
+    let mut mappings = Vec::new();
+    for (idx, targets) in by_source {
+        let src = &mhlw52.requirements[idx];
+        let relation = if targets.len() > 1 { Relation::SplitInto } else { Relation::MigratedTo };
+        for (line, printed, reason, id, label) in &targets {
+            let mut m = Mapping::new(Some(src.id.clone()), Some((*id).clone()), relation, Basis::Source);
+            m.provenance = src.provenance.clone();
+            m.provenance.push(s2.provenance(*line));
+            let ambiguous = if reason.starts_with("AMBIGUOUS") { " The pairing is ambiguous." } else { "" };
+            m.note = Some(format!(
+                "Seed 002 gives 「{printed}」 (line {line}) as the 第6.0版 place of 第5.2版 {}; target {label}, volume unknown (column lost in extraction). Row pairing decided by override in data/overrides/002.toml:{ambiguous} {reason}",
+                src.label
+            ));
+            m.attributes.insert("printed-reference".to_owned(), (*printed).to_owned());
+            m.attributes.insert("volume".to_owned(), "unknown".to_owned());
+            mappings.push(m);
+        }
+    }
+    Ok(MappingSet {
+        id: "mhlw-5.2--mhlw-6".to_owned(),
+        title: Localized::new(
+            "厚労省GL 第5.2版→第6.0版 項目移行（出典002の範囲）",
+            "MHLW GL 5.2 → 6.0 item migration (the part in seed 002)",
+        ),
+        source: CatalogId::parse("mhlw-5.2").expect("valid catalog id"),
+        target: CatalogId::parse("mhlw-6").expect("valid catalog id"),
+        derived: false,
+        sources: vec![s2.source_doc("MHLW 第5.2版→第6.0版項目移行対応表(案), page 8 of 9")],
+        description: Some(
+            "The migration entries seed 002 supports. The 第6.0版 volume of every reference was lost in extraction, so every target is under mhlw-6 巻不明; which 第5.2版 row each floating reference belongs to is a reviewed decision (data/overrides/002.toml, action `pair`). No entry is merged-into (no 6.0 item is known to be shared) or new (002 says 新設 nowhere)."
+                .to_owned(),
+        ),
+        mappings,
+    })
+}
+
+/// `mhlw-5 → mhlw-5.2` where a text is the same word for word, white space aside.
+fn same_text(s2: &Seed, mhlw5: &Catalog, mhlw52: &Catalog) -> Option<MappingSet> {
+    let key = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let mut by_text: BTreeMap<String, Vec<&Requirement>> = BTreeMap::new();
+    for r in &mhlw52.requirements {
+        if let Some(t) = &r.text {
+            by_text.entry(key(t)).or_default().push(r);
+        }
+    }
+    let mut mappings = Vec::new();
+    for old in &mhlw5.requirements {
+        let Some(t) = &old.text else { continue };
+        for new in by_text.get(&key(t)).into_iter().flatten() {
+            let mut m =
+                Mapping::new(Some(old.id.clone()), Some(new.id.clone()), Relation::MigratedTo, Basis::Editorial);
+            m.provenance = old.provenance.iter().chain(&new.provenance).cloned().collect();
+            m.note = Some("same text in 第5版 and 第5.2版".to_owned());
+            mappings.push(m);
+        }
+    }
+    if mappings.is_empty() {
+        return None;
+    }
+    Some(MappingSet {
+        id: format!("{}--mhlw-5.2", mhlw5.id),
+        title: Localized::new("厚労省GL 第5版→第5.2版（同文の項目）", "MHLW GL 5 → 5.2 (items with the same text)"),
+        source: mhlw5.id.clone(),
+        target: CatalogId::parse("mhlw-5.2").expect("valid catalog id"),
+        derived: false,
+        sources: mhlw5.sources.iter().cloned().chain([s2.source_doc("MHLW 第5.2版→第6.0版項目移行対応表(案), page 8 of 9")]).collect(),
+        description: Some(
+            "Editorial: only items whose text is word for word the same (white space aside) in 第5版 (mhlw-5) and 第5.2版 (mhlw-5.2)."
+                .to_owned(),
+        ),
+        mappings,
+    })
 }
