@@ -788,7 +788,7 @@ impl Cx<'_> {
                         pages_phrase(&qt.pages)
                     ));
                 }
-                _ => notes.push("001 gives only the heading (and page) of this node, not its text.".to_owned()),
+                _ => notes.push("001 gives only the heading of this node, not its text.".to_owned()),
             }
             r.note = Some(notes.join(" "));
             if kind == NodeKind::Chapter {
