@@ -1057,6 +1057,18 @@ impl Cx<'_> {
             }
         }
 
+        // Sub-items the survey cites (S(2)-4.1) but no table lists: reported, not imported.
+        let sub_item = Regex::new(r"S[(（](\d+)[)）]-(\d+)\.(\d+)").expect("static regex");
+        for (n, l) in self.numbered() {
+            for c in sub_item.captures_iter(l) {
+                report.notes.push(format!(
+                    "{CYBER}: line {n} cites S({})-{}.{}, a sub-item of S({})-{} that 001 does not list (only the \
+                     survey's paraphrase of it); not imported.",
+                    &c[1], &c[2], &c[3], &c[1], &c[2]
+                ));
+            }
+        }
+
         // Catalog.
         let mut reqs = Vec::new();
         for g in &groups {

@@ -427,6 +427,8 @@ fn report_counts_and_parts_used() {
     assert!(text.contains("lines 662-677, 1396-1416"), "{text}");
     assert!(text.contains("lines 2235–2257"), "{text}");
     assert!(text.contains("survey commentary, not guideline text"));
+    // Line 344 cites 「サイバーインフラGL案 S(2)-4.1」, a sub-item no table lists.
+    assert!(r.notes.iter().any(|n| n.contains("line 344 cites S(2)-4.1")), "{text}");
 }
 
 #[test]
