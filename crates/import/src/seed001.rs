@@ -19,8 +19,9 @@
 //!   quote the guideline with its own inline section headings (`5.2.2. リスク対応`). A block ends
 //!   at the next marker line (`<…>`), 「根拠…」, a page header or a line holding only a number.
 //!   Every non-blank line is a paragraph; the survey's `**bold**` markers are removed, a paragraph
-//!   quoted twice for the same node is kept once. The survey's proposals (`<対応Lv1…>`,
-//!   `<対応Lv2…>`: rewritten text) are never used as text.
+//!   quoted twice for the same node (compared ignoring white space and full-/half-width forms)
+//!   is kept once, the survey's omission mark 「(略)」 stays where it is. The survey's proposals
+//!   (`<対応Lv1…>`, `<対応Lv2…>`: rewritten text) are never used as text.
 //! - **特有の考慮事項.** In the quoted text of 5.1.5 a line `① … における考慮事項` opens item ①
 //!   and the paragraphs after it are its text. A numbered 考慮事項 that appears only in the
 //!   survey's `<対応Lv2…>` proposal (⑦, ⑧) becomes a node with the proposed heading as title, no
@@ -31,6 +32,8 @@
 //!   requirement's own wording), 差分, 対応方針案, 適用範囲 and 対応案. The summary table prints
 //!   `1.1.`; the detail tables and the survey's references print `S(1)-1`: the label is
 //!   `S(N)-M`, and every `S(N)-M` the seed prints with a title is checked against the table.
+//!   A group node's title and text are the two parts of the group cell (「セキュアな設計・開発・
+//!   供給・運用」 / 「脆弱性を抑え、…運用する」), split at the first space.
 //!
 //! ## Ids and labels
 //!
