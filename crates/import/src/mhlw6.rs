@@ -41,7 +41,7 @@
 //!   there is no `new`. Basis `source`; provenance = the 5.2 item's lines and the reference line;
 //!   attributes `printed-reference`, `volume` (= `unknown`).
 //! - `mhlw-5--mhlw-5.2` (editorial): only where a 5.2 text equals an `mhlw-5` text, white space
-//!   aside. Not produced when there is no such pair.
+//!   and a leading item number (`(エ) `, `1. `) aside. Not produced when there is no such pair.
 //!
 //! # Ids and labels
 //!
@@ -76,6 +76,13 @@
 //!   section of that volume, `遵守事項①` a 遵守事項, and a number followed by 頁 right after the
 //!   volume a page. Markdown bold markers (`**`), which the report adds for emphasis, are
 //!   removed from quoted text.
+//!
+//! # Report
+//!
+//! One [`ImportReport`] per seed: for 002, rows read = every non-blank line; rejected = the web
+//! page's boilerplate and the page footer; repairs = every override applied (headings, pairings,
+//! notes). For 001, rows read = the lines naming a 第6.0版 volume or the edition, plus the quoted
+//! lines; repairs = the two quotations.
 //!
 //! # Override actions (`data/overrides/002.toml`)
 //!
@@ -125,6 +132,11 @@ static SECTION: LazyLock<Regex> =
 static ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([0-9]+)\. (.+)$").unwrap());
 static SUB: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\(([0-9]+)\) (.+)$").unwrap());
 static LETTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([a-z]) (.+)$").unwrap());
+/// An item number printed at the start of a text (`(エ) `, `(1)`, `1. `, `①`): the numbering is
+/// not part of the wording compared between editions.
+static LEADING_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\([0-9A-Za-z\p{Katakana}]{1,3}\)|（[^）]{1,3}）|[0-9]+\.|[\u{2460}-\u{2473}])\s*").unwrap()
+});
 static VOLUME_001: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"概説編|経営管理編|企画管理編|システム運用編").unwrap());
 static EDITION_001: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"6\.0 ?版").unwrap());
@@ -1031,7 +1043,7 @@ fn build_migration(
 
 /// `mhlw-5 → mhlw-5.2` where a text is the same word for word, white space aside.
 fn same_text(s2: &Seed, mhlw5: &Catalog, mhlw52: &Catalog) -> Option<MappingSet> {
-    let key = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let key = |s: &str| LEADING_NUMBER.replace(s, "").chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let mut by_text: BTreeMap<String, Vec<&Requirement>> = BTreeMap::new();
     for r in &mhlw52.requirements {
         if let Some(t) = &r.text {

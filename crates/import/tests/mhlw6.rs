@@ -476,10 +476,10 @@ fn a_pairing_with_an_unknown_item_is_an_error() {
 
 #[test]
 fn same_text_in_5_and_52_gives_an_editorial_set() {
-    // A synthetic mhlw-5 (not seed data): one node whose text equals 9.1 C 3 of 002 but for white
+    // A synthetic mhlw-5 (not seed data): one node whose text equals 9.1 C 3 of 002 but for its number and white
     // space, and one that differs by a word.
     let mut same = Requirement::new(LocalId::parse("x-1").unwrap(), NodeKind::Item, "x 1");
-    same.text = Some("情報作成管理者は、運用管理規程に基づき、 スキャナによる読み取り作業が、\n適正な手続で確実に実施される措置を講じること。".into());
+    same.text = Some("(ウ) 情報作成管理者は、運用管理規程に基づき、 スキャナによる読み取り作業が、\n適正な手続で確実に実施される措置を講じること。".into());
     same.provenance = vec![Provenance::line("000_x.txt", 1)];
     let mut other = Requirement::new(LocalId::parse("x-2").unwrap(), NodeKind::Item, "x 2");
     other.text = Some("スキャナによる読み取りについて運用管理規程で定めること。".into());
