@@ -187,6 +187,8 @@ struct Parsed {
     items: Vec<Item>,
     answers: Vec<AnswerNode>,
     report: ImportReport,
+    /// The overrides file's name, for messages.
+    overrides_file: String,
 }
 
 /// What a seed line was used for; every line gets exactly one.
@@ -307,6 +309,7 @@ fn parse(seed: &Seed, ov: &Overrides) -> Result<Parsed, ImportError> {
         items: Vec::new(),
         answers: Vec::new(),
         report: ImportReport::new(seed.name.clone()),
+        overrides_file: ov.file.clone(),
     };
     let mut item_index: HashMap<String, usize> = HashMap::new();
     let mut ctx = Ctx::Checks;
@@ -723,7 +726,7 @@ fn build_catalog(seed: &Seed, p: &Parsed) -> Result<Catalog, ImportError> {
     for it in &p.items {
         if section_of(&p.sections, &it.id).is_none() {
             return Err(ImportError::at(
-                "data/overrides/003.toml",
+                &p.overrides_file,
                 it.defined_at,
                 1,
                 format!("check item {} starts with no section id", it.id),
