@@ -300,7 +300,29 @@ struct Table {
     footer: Option<(u32, String)>,
 }
 
+impl Node52 {
+    fn new(id: String, parent: Option<usize>, kind: NodeKind, label: String, line: u32) -> Self {
+        Self {
+            id,
+            parent,
+            kind,
+            label,
+            title: Vec::new(),
+            text: Vec::new(),
+            level: None,
+            notes: Vec::new(),
+            lines: vec![line],
+        }
+    }
+}
+
 impl Table {
+    /// Appends a node and returns its index.
+    fn push(&mut self, node: Node52) -> usize {
+        self.nodes.push(node);
+        self.nodes.len() - 1
+    }
+
     fn find(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.id == id)
     }
@@ -384,20 +406,9 @@ fn parse_002(seed: &Seed, ov: &Overrides, rep: &mut ImportReport) -> Result<Tabl
             continue;
         }
         if let Some(c) = SECTION.captures(&line) {
-            let num = c[1].to_owned();
-            let idx = t.nodes.len();
-            t.nodes.push(Node52 {
-                id: num.clone(),
-                parent: None,
-                kind: NodeKind::Section,
-                label: num,
-                title: vec![(n, c[2].to_owned())],
-                text: Vec::new(),
-                level: None,
-                notes: Vec::new(),
-                lines: vec![n],
-            });
-            section = Some(idx);
+            let mut node = Node52::new(c[1].to_owned(), None, NodeKind::Section, c[1].to_owned(), n);
+            node.title.push((n, c[2].to_owned()));
+            section = Some(t.push(node));
             (item, sub, open) = (None, None, None);
             part = c.get(3).map(|k| if k.as_str().starts_with('C') { 'C' } else { 'D' });
             continue;
@@ -405,19 +416,12 @@ fn parse_002(seed: &Seed, ov: &Overrides, rep: &mut ImportReport) -> Result<Tabl
         match line.as_str() {
             "B.考え方" => {
                 let s = section.ok_or_else(|| ImportError::at(file, n as usize, 1, "B.考え方 outside a section"))?;
-                let idx = t.nodes.len();
                 let sec = &t.nodes[s];
-                t.nodes.push(Node52 {
-                    id: format!("{}-b", sec.id),
-                    parent: Some(s),
-                    kind: NodeKind::Item,
-                    label: format!("{} B", sec.label),
-                    title: vec![(n, "考え方".to_owned())],
-                    text: Vec::new(),
-                    level: Some(Level::Informative),
-                    notes: Vec::new(),
-                    lines: vec![n],
-                });
+                let mut node =
+                    Node52::new(format!("{}-b", sec.id), Some(s), NodeKind::Item, format!("{} B", sec.label), n);
+                node.title.push((n, "考え方".to_owned()));
+                node.level = Some(Level::Informative);
+                let idx = t.push(node);
                 part = Some('B');
                 (item, sub, open) = (None, None, Some(idx));
                 continue;
@@ -450,65 +454,49 @@ fn parse_002(seed: &Seed, ov: &Overrides, rep: &mut ImportReport) -> Result<Tabl
             let sec = &t.nodes[s];
             let label =
                 if sec.label.is_empty() { format!("{p} {}", &c[1]) } else { format!("{} {p} {}", sec.label, &c[1]) };
-            let node = Node52 {
-                id: format!("{}-{}-{}", sec.id, p.to_ascii_lowercase(), &c[1]),
-                parent: Some(s),
-                kind: NodeKind::Item,
-                label,
-                title: Vec::new(),
-                text: vec![(n, c[2].to_owned())],
-                level: part_level(part),
-                notes: Vec::new(),
-                lines: vec![n],
-            };
-            t.nodes.push(node);
-            item = Some(t.nodes.len() - 1);
+            let id = format!("{}-{}-{}", sec.id, p.to_ascii_lowercase(), &c[1]);
+            let mut node = Node52::new(id, Some(s), NodeKind::Item, label, n);
+            node.text.push((n, c[2].to_owned()));
+            node.level = part_level(part);
+            item = Some(t.push(node));
             sub = None;
             item
         } else if let Some(c) = SUB.captures(&line) {
-            let (parent, orphan) = match item {
-                Some(i) => (i, false),
-                None => match section {
-                    Some(s) => (s, true),
-                    None => (unnumbered(&mut t, &mut section, n), true),
-                },
+            // A sub-item without an item only where the page starts inside the table.
+            let (parent, orphan) = match (item, section) {
+                (Some(i), _) => (i, false),
+                (None, None) => (unnumbered(&mut t, &mut section, n), true),
+                (None, Some(s)) if t.nodes[s].id == "unnumbered" => (s, true),
+                (None, Some(_)) => {
+                    return Err(ImportError::at(
+                        file,
+                        n as usize,
+                        1,
+                        format!("sub-item outside a numbered item: {line}"),
+                    ));
+                }
             };
             let p = &t.nodes[parent];
             let label = if p.label.is_empty() { format!("({})", &c[1]) } else { format!("{} ({})", p.label, &c[1]) };
-            let mut notes = Vec::new();
+            let mut node = Node52::new(format!("{}-{}", p.id, &c[1]), Some(parent), NodeKind::SubItem, label, n);
+            node.text.push((n, c[2].to_owned()));
             if orphan {
-                notes.push(format!(
+                node.notes.push(format!(
                     "The page begins inside the table: the number and 区分 of the item that ({}) belongs to are not in seed 002.",
                     &c[1]
                 ));
+            } else {
+                node.level = part_level(part);
             }
-            t.nodes.push(Node52 {
-                id: format!("{}-{}", p.id, &c[1]),
-                parent: Some(parent),
-                kind: NodeKind::SubItem,
-                label,
-                title: Vec::new(),
-                text: vec![(n, c[2].to_owned())],
-                level: if orphan { None } else { part_level(part) },
-                notes,
-                lines: vec![n],
-            });
-            sub = Some(t.nodes.len() - 1);
+            sub = Some(t.push(node));
             sub
         } else if let (Some(c), Some(sp)) = (LETTER.captures(&line), sub) {
             let p = &t.nodes[sp];
-            t.nodes.push(Node52 {
-                id: format!("{}-{}", p.id, &c[1]),
-                parent: Some(sp),
-                kind: NodeKind::SubItem,
-                label: format!("{} {}", p.label, &c[1]),
-                title: Vec::new(),
-                text: vec![(n, c[2].to_owned())],
-                level: p.level,
-                notes: Vec::new(),
-                lines: vec![n],
-            });
-            Some(t.nodes.len() - 1)
+            let (id, label) = (format!("{}-{}", p.id, &c[1]), format!("{} {}", p.label, &c[1]));
+            let mut node = Node52::new(id, Some(sp), NodeKind::SubItem, label, n);
+            node.text.push((n, c[2].to_owned()));
+            node.level = p.level;
+            Some(t.push(node))
         } else {
             None
         };
@@ -557,22 +545,14 @@ fn parse_002(seed: &Seed, ov: &Overrides, rep: &mut ImportReport) -> Result<Tabl
 
 /// Opens the node for items printed before the first section number of the page.
 fn unnumbered(t: &mut Table, section: &mut Option<usize>, line: u32) -> usize {
-    t.nodes.push(Node52 {
-        id: "unnumbered".to_owned(),
-        parent: None,
-        kind: NodeKind::Section,
-        label: String::new(),
-        title: Vec::new(),
-        text: Vec::new(),
-        level: None,
-        notes: vec![
-            "Seed 002 is page 8 of 9 and begins inside the table: the 第5.2版 section (項番) of the items below — the 外部保存を受託する事業者の選定 list (9) a–i and the D items 1–3 — is not in the seed."
-                .to_owned(),
-        ],
-        lines: vec![line],
-    });
-    *section = Some(t.nodes.len() - 1);
-    t.nodes.len() - 1
+    let mut node = Node52::new("unnumbered".to_owned(), None, NodeKind::Section, String::new(), line);
+    node.notes.push(
+        "Seed 002 is page 8 of 9 and begins inside the table: the 第5.2版 section (項番) of the items below — the 外部保存を受託する事業者の選定 list (9) a–i and the D items 1–3 — is not in the seed."
+            .to_owned(),
+    );
+    let idx = t.push(node);
+    *section = Some(idx);
+    idx
 }
 
 /// Joins a node's cleaned lines: no separator inside a wrapped paragraph, a line break around
