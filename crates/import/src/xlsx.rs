@@ -14,7 +14,7 @@
 //!   `. : * ※ ( ) [ ] 【 】 「 」`, so `ＮＯ．`, `No .` and `No` are the same. A header must have
 //!   a check-item column and at least one other recognised column:
 //!   - number: `No` `番号` `項番` `項目番号` `通番` `連番` `#` …
-//!   - category: `区分` `分類` `カテゴリ` `大項目` `中項目` `大分類` …
+//!   - category: `区分` `分類` `カテゴリ` `大項目` `大分類` …; topic: `中項目` `小項目` …
 //!   - check item: `チェック項目` `確認項目` `項目` `要求事項` `内容` `遵守事項` `確認内容` `設問` …
 //!   - level: `必須/推奨` `最低限/推奨` `C/D` `レベル` `重要度` …
 //!   - reference: `参照` `根拠` `ガイドライン該当箇所` `記載箇所` …
@@ -26,7 +26,8 @@
 //!   (`チェック欄` over `実施済` | `実施内容`), the sub-headers decide those columns and the
 //!   data starts below them. Columns nobody recognises are ignored and listed in the report.
 //! - **Several columns of one kind.** The first category column groups the items (see below);
-//!   further category columns (`中項目`) become the items' topics. With several check-item
+//!   topic columns (`中項目` `小項目` `中分類` …) and further category columns become the items'
+//!   topics (carried down like categories, reset by a new category). With several check-item
 //!   columns (`項目` | `内容`), the right-most is the text and the others the title. Extra
 //!   number and level columns are kept like references. A `区分` column whose values are all
 //!   levels (`C`/`D`, `必須`/`推奨`) is a level column. Reference values go to the node's note
@@ -36,7 +37,8 @@
 //!   section node (title = the cell text, label = its first line) holding the items; so do
 //!   heading rows (a single cell merged across the columns of several kinds, e.g.
 //!   `【組織的安全管理対策】` spanning the table). `組織的…` `物理的…` `技術的…` `人的…` become the
-//!   four categories, anything else is kept as printed.
+//!   four categories, anything else is kept as printed. A category with no item under it
+//!   (a footnote that sits in the category column) is not imported; the report lists it.
 //! - **Numbering.** Accepted numbers: `1` `1.` `1-1` `1.1` `1.1.2` `A-1` `Q1` (numeric family),
 //!   `(1)` `1)` `①` `ア` `(ア)` `㋐` `a` `(a)` `Ⅰ` (styled), full- or half-width. Nesting: a
 //!   numeric number nests under the nearest open numeric item whose path is a prefix of its own
@@ -65,7 +67,8 @@
 //!   `m1` `①`, `mk1` `㋐`, `k1` `ア`, `pk1` `(ア)`, `a1` `a`, `pa1` `(a)`, `r1` `Ⅰ`; items of a
 //!   sheet without numbers are `n1`, `n2`…. With several workbooks, sheet ids get the
 //!   workbook's position: `f2-s1`.
-//! - Labels are the printed numbers, prefixed by the section's label (`組織的安全管理対策 3`);
+//! - Labels are the printed numbers (without a list-marker `.` or `、` at the end: `3.` is
+//!   labelled `3`), prefixed by the section's label (`組織的安全管理対策 3`);
 //!   a number that does not repeat its parent's (`(1)`) is prefixed by the parent's label
 //!   (`組織的安全管理対策 3 (1)`). Sheets are labelled by their name.
 //! - Kinds: sheet = chapter, category section = section, first-level item = item, deeper =
@@ -274,7 +277,7 @@ fn sniff(file: &str, bytes: &[u8]) -> Result<(), ImportError> {
         } else if text {
             fail("this is a text file, not an xlsx workbook")
         } else {
-            fail("not an xlsx workbook (an xlsx file is a zip archive; this file is not)")
+            fail("not an xlsx workbook: not a zip archive, as every xlsx file is")
         };
     }
     let head = &bytes[..bytes.len().min(256)];
@@ -354,6 +357,18 @@ fn import_file(
         }
         import_sheet(&ctx, &grid, &header, b, report)?;
         imported += 1;
+    }
+    if imported == 0
+        && let Some(names) = &opts.sheets
+        && skipped.is_empty()
+    {
+        let have: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+        return Err(ImportError::at(
+            file,
+            0,
+            0,
+            format!("no sheet named {} in the workbook (its sheets: {})", names.join(", "), have.join(", ")),
+        ));
     }
     if imported == 0 {
         let what = if skipped.is_empty() { "the workbook has no sheets".to_owned() } else { skipped.join("; ") };
@@ -459,6 +474,7 @@ fn float_text(f: f64) -> String {
 enum Role {
     Number,
     Category,
+    Topic,
     Text,
     Level,
     Reference,
@@ -470,6 +486,7 @@ impl Role {
         match self {
             Role::Number => "number",
             Role::Category => "category",
+            Role::Topic => "topic",
             Role::Text => "check item",
             Role::Level => "level",
             Role::Reference => "reference",
@@ -597,10 +614,7 @@ const TERMS: &[(Role, &[&str])] = &[
             "カテゴリ",
             "カテゴリー",
             "大項目",
-            "中項目",
             "大分類",
-            "中分類",
-            "小分類",
             "対策区分",
             "項目区分",
             "安全管理対策",
@@ -610,6 +624,7 @@ const TERMS: &[(Role, &[&str])] = &[
             "category",
         ],
     ),
+    (Role::Topic, &["中項目", "小項目", "中分類", "小分類", "サブカテゴリ", "観点", "topic", "subcategory"]),
     (
         Role::Text,
         &[
@@ -788,14 +803,15 @@ fn header_at(grid: &Grid, r: u32) -> Option<(i32, Header)> {
     Some((score, Header { row: r, data_start: r + 1, columns, unknown }))
 }
 
-/// Without a check-item column but with several category columns (大項目 | 中項目 | 小項目), the
-/// right-most category column holds the items.
+/// Without a check-item column but with several category and topic columns (大項目 | 中項目 |
+/// 小項目), the right-most of them holds the items.
 fn promote_text(columns: &mut [Column]) {
+    let grouping = |c: &Column| matches!(c.role, Role::Category | Role::Topic);
     if columns.iter().any(|c| c.role == Role::Text) {
         return;
     }
-    if columns.iter().filter(|c| c.role == Role::Category).count() >= 2
-        && let Some(c) = columns.iter_mut().rev().find(|c| c.role == Role::Category)
+    if columns.iter().filter(|c| grouping(c)).count() >= 2
+        && let Some(c) = columns.iter_mut().rev().find(|c| grouping(c))
     {
         c.role = Role::Text;
     }
@@ -881,13 +897,16 @@ fn reclassify_levels(grid: &Grid, h: &mut Header) {
     }
 }
 
-/// One number column and one level column drive the import; extra ones are kept as references.
+/// One number, one category and one level column drive the import; further category
+/// columns are topics, further number and level columns are kept as references.
 fn resolve_duplicates(h: &mut Header) {
-    for role in [Role::Number, Role::Level] {
+    for (role, extra) in
+        [(Role::Number, Role::Reference), (Role::Level, Role::Reference), (Role::Category, Role::Topic)]
+    {
         let mut seen = false;
         for col in h.columns.iter_mut().filter(|c| c.role == role) {
             if seen {
-                col.role = Role::Reference;
+                col.role = extra;
             }
             seen = true;
         }
@@ -1163,8 +1182,10 @@ struct RowValues {
     number: Option<(Data, u32)>,
     /// The number cell is blank and inside a number cell merged down from above.
     number_merged_from_above: bool,
-    /// Category columns: (own text, text through a merge from above).
-    categories: Vec<(Option<String>, Option<String>)>,
+    /// The category column: (own text, text through a merge from above).
+    category: (Option<String>, Option<String>),
+    /// Topic columns: their text, own or through a merge from above.
+    topics: Vec<Option<String>>,
     /// Check-item columns, left to right.
     texts: Vec<Option<String>>,
     level: Option<(String, u32)>,
@@ -1208,8 +1229,9 @@ fn read_row(grid: &Grid, h: &Header, ctx: &SheetCtx, r: u32) -> Result<RowValues
             }
             Role::Category => {
                 let merged = if own_joined.is_none() { through_merge() } else { None };
-                v.categories.push((own_joined, merged));
+                v.category = (own_joined, merged);
             }
+            Role::Topic => v.topics.push(own_joined.or_else(through_merge)),
             Role::Text => v.texts.push(own_joined),
             Role::Level => {
                 if let Some(t) = own_joined.or_else(through_merge) {
@@ -1243,7 +1265,6 @@ struct Walk {
     styled: HashMap<(usize, Style, u32), u32>,
     ids: HashMap<String, u32>,
     items: Vec<usize>,
-    last_row: u32,
 }
 
 impl Walk {
@@ -1269,7 +1290,7 @@ fn import_sheet(
         sheet,
         group: None,
         groups: 0,
-        sub_values: vec![None; h.of(Role::Category).count().saturating_sub(1)],
+        sub_values: vec![None; h.of(Role::Topic).count()],
         stack: Vec::new(),
         last_item: None,
         seq: 0,
@@ -1277,7 +1298,6 @@ fn import_sheet(
         styled: HashMap::new(),
         ids: HashMap::new(),
         items: Vec::new(),
-        last_row: h.row,
     };
     let number_col = h.first(Role::Number).map(|c| c.first);
     let text_col = h.first(Role::Text).map_or(0, |c| c.first);
@@ -1324,21 +1344,20 @@ fn import_sheet(
             continue;
         }
         // Categories.
-        let cat = v.categories.first().and_then(|(own, merged)| own.clone().or_else(|| merged.clone()));
+        let cat = v.category.0.clone().or_else(|| v.category.1.clone());
         if let Some(cat) = cat
             && w.group.as_ref().is_none_or(|(_, cur)| one_line(cur) != one_line(&cat))
         {
             start_group(ctx, b, &mut w, r, &cat)?;
         }
-        for (i, (own, merged)) in v.categories.iter().enumerate().skip(1) {
-            if let Some(x) = own.clone().or_else(|| merged.clone()) {
-                w.sub_values[i - 1] = Some(x);
+        for (slot, t) in w.sub_values.iter_mut().zip(&v.topics) {
+            if t.is_some() {
+                slot.clone_from(t);
             }
         }
         if let Some((g, _)) = w.group {
             b.extend_to(g, r + 1);
         }
-        w.last_row = r;
         let has_text = v.texts.iter().any(Option::is_some);
         match (number_col, &v.number) {
             (Some(_), Some((d, c))) => {
@@ -1410,7 +1429,20 @@ fn import_sheet(
             ));
         }
     }
-    b.extend_to(sheet, w.last_row + 1);
+    // A category with no item under it (a footnote in the category column, a heading
+    // whose items were left out) is not a node: say so instead.
+    for g in (sheet + 1..b.nodes.len()).rev() {
+        let id = &b.nodes[g].id;
+        if b.nodes[g].kind == NodeKind::Section && !b.nodes.iter().any(|n| n.parent.as_ref() == Some(id)) {
+            let text = one_line(b.nodes[g].title.as_deref().unwrap_or_default());
+            report
+                .reject(b.meta[g].row + 1, format!("{}: {text:?} has no check items under it: not imported", ctx.sref));
+            b.nodes.remove(g);
+            b.meta.remove(g);
+        }
+    }
+    let end = b.nodes[sheet + 1..].iter().filter_map(|n| n.provenance.first()).map(|p| p.end_line).max();
+    b.extend_to(sheet, end.unwrap_or(h.row + 1));
     report.count(format!("{} items", ctx.sref), w.items.len());
     Ok(())
 }
@@ -1541,10 +1573,11 @@ fn add_item(
                 (NumKey::Styled { style, n }, None) => format!("{}{n}", style.id()),
             };
             let self_contained = matches!(num.key, NumKey::Path { .. });
+            let printed = num.printed.trim_end_matches(['.', '．', '、']);
             let label = match (parent, self_contained, &scope_prefix) {
-                (Some(p), false, _) => format!("{} {}", b.nodes[p].label, num.printed),
-                (_, _, Some(pre)) => format!("{pre} {}", num.printed),
-                (_, _, None) => num.printed.clone(),
+                (Some(p), false, _) => format!("{} {printed}", b.nodes[p].label),
+                (_, _, Some(pre)) => format!("{pre} {printed}"),
+                (_, _, None) => printed.to_owned(),
             };
             (parent, component, label)
         }
