@@ -20,8 +20,10 @@
 //!   - reference: `参照` `根拠` `ガイドライン該当箇所` `記載箇所` …
 //!   - result (recognised and ignored): `実施済` `回答` `Yes/No` `実施内容` `備考` `チェック` …
 //!
-//!   A cell matches a name exactly, or contains one (the name found first in the cell wins,
-//!   then the longest, so `実施内容` is a result and `チェック項目(必須)` a check item). A header cell merged over
+//!   A cell matches a name exactly (what is in brackets aside: `チェック項目（必須）`), or
+//!   contains one; Japanese compounds end with their head noun, so the contained name that
+//!   ends last wins, then the longest (`ガイドラインの要求事項` is a check item, `チェック項目番号`
+//!   a number). A header cell merged over
 //!   several columns covers all of them; when such a cell has sub-headers on the row below
 //!   (`チェック欄` over `実施済` | `実施内容`), the sub-headers decide those columns and the
 //!   data starts below them. Columns nobody recognises are ignored and listed in the report.
@@ -717,27 +719,47 @@ struct Match {
 }
 
 fn classify(cell: &str) -> Option<Match> {
-    let key = header_key(cell);
-    if key.is_empty() {
+    let full = header_key(cell);
+    if full.is_empty() {
         return None;
     }
-    if let Some(t) = TERM_KEYS.iter().find(|t| t.key == key) {
-        return Some(Match { role: t.role, exact: true });
+    // What is in brackets qualifies the name: `チェック項目（最低限のガイドライン）`.
+    let core = header_key(&without_brackets(cell));
+    let key = if core.is_empty() { full.clone() } else { core };
+    for k in [&full, &key] {
+        if let Some(t) = TERM_KEYS.iter().find(|t| &t.key == k) {
+            return Some(Match { role: t.role, exact: true });
+        }
     }
     if key.chars().count() > 24 {
         return None;
     }
-    // The term found earliest in the cell wins, then the longest: `実施内容` is a result,
-    // `チェック項目（ガイドライン参照）` a check item.
+    // Japanese compounds end with their head noun, so the term that ends last wins, then the
+    // longest: `ガイドラインの要求事項` is a check item, `チェック項目番号` a number.
     let mut best: Option<(&Term, usize, usize)> = None;
     for t in TERM_KEYS.iter().filter(|t| t.partial) {
-        let Some(pos) = key.find(&t.key) else { continue };
-        let len = t.key.len();
-        if best.is_none_or(|(_, p, l)| pos < p || (pos == p && len > l)) {
-            best = Some((t, pos, len));
+        let Some(pos) = key.rfind(&t.key) else { continue };
+        let (end, len) = (pos + t.key.len(), t.key.len());
+        if best.is_none_or(|(_, e, l)| end > e || (end == e && len > l)) {
+            best = Some((t, end, len));
         }
     }
     best.map(|(t, _, _)| Match { role: t.role, exact: false })
+}
+
+/// The text without bracketed parts (after NFKC, so full-width brackets count).
+fn without_brackets(s: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in s.nfkc() {
+        match c {
+            '(' | '[' | '【' | '「' | '『' | '〔' | '<' => depth += 1,
+            ')' | ']' | '】' | '」' | '』' | '〕' | '>' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone)]
@@ -1368,10 +1390,16 @@ fn import_sheet(
                         *c,
                         format!(
                             "cannot read the number {:?} in column {} ({}); expected a number such as 1, 1., 1-1, \
-                             1.1, A-1, (1), 1), ①, ア, (ア), a or (a)",
+                             1.1, A-1, (1), 1), ①, ア, (ア), a or (a){}",
                             one_line(&shown),
                             column_name(*c),
                             h.first(Role::Number).map_or("", |c| c.header.as_str()),
+                            if matches!(d, Data::DateTime(_) | Data::DateTimeIso(_)) {
+                                "; the cell holds a date (Excel turns a typed 1-1 into 1月1日): format the column \
+                                 as text and type the number again"
+                            } else {
+                                ""
+                            },
                         ),
                     ));
                 };
@@ -1713,7 +1741,12 @@ mod tests {
         assert_eq!(role("チェック項目"), Some(Role::Text));
         assert_eq!(role("チェック項目（最低限のガイドライン）"), Some(Role::Text));
         assert_eq!(role("チェック項目（ガイドライン参照）"), Some(Role::Text));
-        assert_eq!(role("大項目名"), Some(Role::Category));
+        assert_eq!(role("ガイドラインの要求事項"), Some(Role::Text));
+        assert_eq!(role("チェック項目番号"), Some(Role::Number));
+        assert_eq!(role("安全管理対策区分"), Some(Role::Category));
+        assert_eq!(role("実施状況（はい／いいえ）"), Some(Role::Result));
+        assert_eq!(role("No.\n(項番)"), Some(Role::Number));
+        assert_eq!(role("（回答）"), Some(Role::Result));
         assert_eq!(role("実施内容"), Some(Role::Result));
         assert_eq!(role("実施済"), Some(Role::Result));
         assert_eq!(role("Yes/No"), Some(Role::Result));

@@ -457,6 +457,49 @@ fn heading_rows_repeated_headers_merged_numbers() {
     assert_eq!(report.counts["heading rows"], 2);
 }
 
+/// A header over two rows: cells merged down, and a チェック欄 merged across with its
+/// sub-headers below; a wrapped header cell (`チェック\n項目`).
+#[test]
+fn two_row_header() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("調達").unwrap();
+    put(ws, "A1", "調達チェックリスト（事業者回答用）");
+    merge(ws, "A3:A4", "項 番");
+    merge(ws, "B3:B4", "チェック\n項目");
+    merge(ws, "C3:D3", "チェック欄");
+    put(ws, "C4", "Yes/No");
+    put(ws, "D4", "実施内容");
+    merge(ws, "E3:E4", "根拠");
+    put(ws, "A5", "1");
+    put(ws, "B5", "サービス仕様適合開示書を提出する。");
+    put(ws, "C5", "Yes");
+    put(ws, "D5", "提出済み");
+    put(ws, "E5", "2省GL 5.1");
+    put(ws, "A6", "2");
+    put(ws, "B6", "責任分界点を文書で合意する。");
+    let (c, report) = import("proc.xlsx", &mut wb);
+    let f = "proc.xlsx#調達";
+    assert_outline(
+        &c,
+        &[
+            &format!("s1 ^- chapter \"調達\" @{f}:3-6"),
+            &format!("s1-1 ^s1 item \"1\" @{f}:5"),
+            &format!("s1-2 ^s1 item \"2\" @{f}:6"),
+        ],
+    );
+    assert_eq!(c.get("s1-1").unwrap().note.as_deref(), Some("根拠: 2省GL 5.1"));
+    assert_eq!(c.title.ja, "調達チェックリスト（事業者回答用）");
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("C チェック欄 / Yes/No = result (ignored), D チェック欄 / 実施内容 = result")),
+        "{:?}",
+        report.notes
+    );
+}
+
 /// Nesting across number styles, and paths without a parent.
 #[test]
 fn numbering_styles_nest() {
@@ -608,6 +651,14 @@ fn unreadable_number() {
     put(ws, "B11", "2-a");
     let e = wb_err(&mut wb);
     assert_err(&e, "book.xlsx#最低限のガイドライン", 11, 2, "cannot read the number \"2-a\" in column B (No.)");
+
+    // Excel turned a typed `1-2` into a date.
+    let mut wb = mhlw_style();
+    let ws = wb.worksheet_from_name("最低限のガイドライン").unwrap();
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2025, 1, 2).unwrap();
+    ws.write_datetime_with_format(13, 1, &date, &Format::new().set_num_format("m月d日")).unwrap();
+    let e = wb_err(&mut wb);
+    assert_err(&e, "book.xlsx#最低限のガイドライン", 14, 2, "the cell holds a date");
 }
 
 #[test]
