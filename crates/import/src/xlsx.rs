@@ -120,6 +120,7 @@ pub struct XlsxOptions {
     /// Default: [`CatalogKind::Checklist`].
     pub kind: CatalogKind,
     pub date: Option<String>,
+    /// Default: `Imported from the checklist workbook <file> (sheets: <names>).`
     pub description: Option<String>,
     /// Only these sheets, in workbook order; each must exist and be a checklist. Default:
     /// every sheet that has a checklist header; the others are skipped and reported.
@@ -194,7 +195,10 @@ pub fn import_workbooks(files: &[(&str, &[u8])], opts: &XlsxOptions) -> Result<(
         date: opts.date.clone(),
         kind: opts.kind,
         sources,
-        description: opts.description.clone(),
+        description: opts.description.clone().or_else(|| {
+            let sheets: Vec<&str> = b.nodes.iter().filter(|n| n.parent.is_none()).map(|n| n.label.as_str()).collect();
+            Some(format!("Imported from the checklist workbook {} (sheets: {}).", report.seed, sheets.join(", ")))
+        }),
         requirements: b.nodes,
     };
     let problems: Vec<_> = sansho_core::validate::validate(std::slice::from_ref(&catalog), &[])

@@ -330,6 +330,10 @@ fn odd_layouts_and_several_sheets() {
     assert!(c.requirements.iter().all(|r| r.text.as_deref() != Some("はい") && r.note.as_deref() != Some("検討中")));
     // The file name is the title when the sheet has no title row.
     assert_eq!(c.title.ja, "book");
+    assert_eq!(
+        c.description.as_deref(),
+        Some("Imported from the checklist workbook book.xlsx (sheets: 経営管理編, 運用#2).")
+    );
 
     assert_eq!(report.counts["sheets imported"], 2);
     assert_eq!(report.counts["sheets skipped"], 2);
