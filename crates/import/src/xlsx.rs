@@ -23,10 +23,17 @@
 //!   A cell matches a name exactly (what is in brackets aside: `チェック項目（必須）`), or
 //!   contains one; Japanese compounds end with their head noun, so the contained name that
 //!   ends last wins, then the longest (`ガイドラインの要求事項` is a check item, `チェック項目番号`
-//!   a number). A header cell merged over
-//!   several columns covers all of them; when such a cell has sub-headers on the row below
-//!   (`チェック欄` over `実施済` | `実施内容`), the sub-headers decide those columns and the
-//!   data starts below them. Columns nobody recognises are ignored and listed in the report.
+//!   a number). The best-scoring row is the header (exact names count more than contained
+//!   ones, unrecognised cells count against). A header cell merged over several columns
+//!   covers all of them; when such a cell has sub-headers on the row below (`チェック欄` over
+//!   `実施済` | `実施内容`), the sub-headers decide those columns, and data starts below the
+//!   header's lowest row (header cells merged down count). Columns nobody recognises are
+//!   ignored and listed in the report. A row repeating the header inside the table (after a
+//!   page break) is skipped.
+//! - **Sheets.** By default every worksheet with a header is imported (in workbook order,
+//!   hidden ones included) and the others (empty, no header, chart sheets) are skipped and
+//!   listed in the report's notes; no checklist sheet at all is an error. Sheets chosen with
+//!   [`XlsxOptions::sheets`] must exist and be checklists.
 //! - **Several columns of one kind.** The first category column groups the items (see below);
 //!   topic columns (`中項目` `小項目` `中分類` …) and further category columns become the items'
 //!   topics (carried down like categories, reset by a new category). With several check-item
@@ -83,9 +90,12 @@
 //!
 //! # Errors
 //!
-//! Errors are `file#sheet:row:column: message` (1-based). Problems with the whole workbook
-//! (not a zip, an xls/ods/xlsb, no checklist sheet) and with a whole sheet (empty, no header,
-//! no items) use row and column 0, meaning "not one cell".
+//! Errors are `file#sheet:row:column: message` (1-based): an unreadable number (with a hint
+//! when Excel turned `1-1` into a date), a duplicate number, an unknown level, an item
+//! without text, an Excel error value (`#N/A`) in a column the import reads. Problems with
+//! the whole workbook (empty file, not a zip, a CSV, an xls/ods/xlsb, a damaged zip, no
+//! checklist sheet, a chosen sheet missing) and with a whole sheet (empty, no header, no
+//! items) use row and column 0, meaning "not one cell".
 
 use std::collections::HashMap;
 use std::io::Cursor;

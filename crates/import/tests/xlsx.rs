@@ -695,6 +695,21 @@ fn unknown_level_and_missing_text() {
 }
 
 #[test]
+fn excel_error_in_a_cell() {
+    let mut wb = mhlw_style();
+    let ws = wb.worksheet_from_name("最低限のガイドライン").unwrap();
+    ws.write_formula(9, 2, rust_xlsxwriter::Formula::new("=VLOOKUP(B10,Z:Z,2,FALSE)").set_result("#N/A")).unwrap();
+    let e = wb_err(&mut wb);
+    assert_err(
+        &e,
+        "book.xlsx#最低限のガイドライン",
+        10,
+        3,
+        "the cell holds the Excel error #N/A (column C, チェック項目)",
+    );
+}
+
+#[test]
 fn header_without_items() {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
