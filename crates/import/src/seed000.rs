@@ -1,9 +1,1720 @@
 //! Seed 000: the MIC cloud GL draft → MHLW GL → METI GL crosswalk table (with seed 004 for
 //! the MIC GL's chapter structure). Produces `mic-cloud-2018`, `mhlw-5`, `meti-2012` and the
 //! mapping sets `mic-cloud-2018--mhlw-5` and `mic-cloud-2018--meti-2012`.
+//!
+//! # The table
+//!
+//! Seed 000 is a PDF table extracted as tab-separated lines with eleven columns:
+//! 項番 サブ項番 (the MIC item) | 項目 節 記載箇所 小項目 記載内容 (the MHLW side) | 節 節タイトル
+//! 記載箇所 記載内容 (the METI side). Every page repeats a two-line header. A row with empty
+//! 項番/サブ項番 continues the MIC item above (merged cells are printed once).
+//!
+//! # Generic rules (in code, for every line)
+//!
+//! - Blank lines and the repeated page header (`総務省クラウドサービス医療情報…` / `項番 サブ項番 …`)
+//!   are skipped and counted in the report's notes.
+//! - Cells beyond the eleventh must be empty (the PDF extraction sometimes adds an empty one).
+//! - A 節 cell holding a section and a location (`6.3 C`) while 記載箇所 is empty is split.
+//! - A METI 節タイトル holding the section number (`7.3 組織的安全管理策…`) while the METI 節 is
+//!   empty is split.
+//! - A サブ項番 ending in a full stop (`(コ)1.`) loses it.
+//! - Text cells go through [`crate::text::clean`] (HTML tags, white space).
+//! - A METI 節タイトル ending in a circled digit (`…要求事項②`) names a part of the section:
+//!   the measures' numbering restarts per part, so the part is in ids and labels.
+//! - A METI 記載箇所 is `[<topic>について](実施すべき|推奨される)安全管理策[安全管理措置]`; the topic
+//!   (パスワード管理, 作業者のログオン, 特権ID, 作業者ID) restarts the numbering, so it is in ids
+//!   and labels. A section's title is the variant most rows give (ties: the first seen); the
+//!   others are listed in the report's notes.
+//!
+//! # MHLW items
+//!
+//! A 記載内容 cell is split at its printed numbers (`1.`, `(1)`, `(a)`, `a.`, `b-1.`, `①`, `1-①`,
+//! `(ア)`): the cell must start with one; further ones count only after white space, outside
+//! 「」, and when they continue a list of the cell (a higher number of the same form) or start a
+//! new nested list (`1`, `a`, `①` …; or a first `n.` under the cell's heading). A list that
+//! restarts inside a cell needs a `lead-in` override. The 小項目 cell gives a heading above
+//! the cell (`a. …`, `(ア) …`, or an unnumbered one such as `基本的事項` or `【…】`).
+//!
+//! Rows cite the MHLW GL out of order, so the place of a row's first number is taken from the
+//! row above when that row is in the same section and location: a number of a form already
+//! open there is its sibling; a first number (`1`, `(a)` …) under a heading-like node (no final
+//! 。, or 次の/以下の/下記の) is its child; anything else starts at the section's top. A
+//! circled number (①) at the top is put under a placeholder node `(上位番号なし)`: it always
+//! belongs to a numbered item the seed does not give. A row without a number continues the
+//! node of the row above (same section and location) — a heading followed by its body — or,
+//! when there is none, is an unnumbered node `(番号なし)`.
+//!
+//! A row's edge goes to the outermost node of its cell, descending while that node has exactly
+//! one child in the cell (a heading and the one item under it: the item is what is cited).
+//! `明文規定なし` is a `no-relationship` entry; `6.9全般` is `refers-to-section` to the section.
+//!
+//! When one node gets different texts from different rows (beyond white space), a text that
+//! contains all the others wins; otherwise a `prefer` override must name the line to take. The
+//! same holds for METI measures, whose edges then note the excerpt each row cites.
+//!
+//! # Ids and labels
+//!
+//! - mic-cloud-2018: chapters `ch1`…`ch4`, `annex`; sections by number (`3.2.1`,
+//!   `3.3.1-3.3.4`); sub-items `3.2.1-a`, `3.2.1-i-1`, `3.2.3-u-a-1` (ア イ ウ エ オ カ キ ク ケ コ →
+//!   a i u e o ka ki ku ke ko). Labels as printed: `3.2.1 (イ) 1`, `3.2.3 (ウ) (a) 1`.
+//! - mhlw-5: chapters `ch6`…, sections `6.3`; items `<section>-<c|d>-<tokens>` with tokens
+//!   `1.`→`1`, `(1)`→`p1`, `(a)`→`pa`, `a.`→`a`, `b-1.`→`b1`, `①`→`c1`, `1-①`→`1c1`,
+//!   `(ア)`→`xa`, unnumbered heading → `h<n>` (n in order of first appearance in the seed),
+//!   `(番号なし)`→`u`, `(上位番号なし)`→`np`. Labels: section, C/D, the printed numbers:
+//!   `6.3 C 5 (d)`, `6.5 D 4 (1)`, `7.1 C 基本的事項 (1) a 1`.
+//! - meti-2012: chapter `7`, sections `7.6.14`; measures
+//!   `<section>[-p<part>][-<topic>]-<must|rec>-<n|u>` with topics password, logon,
+//!   privileged-id, operator-id. Labels `7.6.14 パスワード管理 実施すべき (6)`,
+//!   `7.5.2② 実施すべき (2)`, `7.5.2③ 実施すべき (番号なし)`.
+//!
+//! # Overrides (`data/overrides/000.toml`)
+//!
+//! Columns are named `item sub topic mhlw_section mhlw_location mhlw_heading mhlw_text
+//! meti_section meti_title meti_location meti_text`.
+//!
+//! | action | arguments | effect |
+//! | --- | --- | --- |
+//! | `shift` | `by`, `at` (column, default item) | `by > 0`: insert empty cells at `at`; `by < 0`: remove cells there, which must be empty |
+//! | `remap` | `cells` (11 templates such as `"$4 $5"`, `""`) | rebuild the row from its raw fields (1-based, joined by a space); every non-empty field must be used |
+//! | `move` | `from`, `to` | move a cell to an empty one |
+//! | `set` | `column`, `value` | set a structural cell (not a text cell) |
+//! | `copy` | `column`, `from_line` | copy a cell from another data line |
+//! | `join-cell` | `column`, `onto` | the cell was split across a page break: `onto`'s cell + this cell (no separator) becomes the cell of both lines |
+//! | `headings-only` | — | the MHLW cell only repeats headings: the row maps to the node of its first number; its text is not used |
+//! | `lead-in` | `text` | a list restarts in the MHLW cell after the sentence starting with `text`: that sentence becomes an unnumbered node holding the second list |
+//! | `reject-meti` | — | the METI cells of the row are unusable (reported as a rejection) |
+//! | `meti-number` | `number` | a METI excerpt printed without its `(n)` belongs to measure `(number)` |
+//! | `prefer` | `id` (node id, mhlw-5 or meti-2012) | the node's text is taken from this line |
+//! | `distinct-meti` | — | the same for the row's METI measures |
+//! | `distinct` | — | the row's first MHLW number repeats another row's with a different text and no heading tells them apart: the node's label and id get the line (`(番号重複: 行N)`, `-lN`) |
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::LazyLock;
+
+use regex::Regex;
+use sansho_core::{
+    Basis, Catalog, CatalogId, CatalogKind, Category, Level, LocalId, Localized, Mapping, MappingSet, NodeKind,
+    Provenance, Relation, Requirement,
+};
+
+use crate::report::ImportReport;
+use crate::text::clean;
 use crate::{ImportError, Output, Overrides, Seed};
 
-pub fn import(seed: &Seed, _structure: &Seed, _ov: &Overrides) -> Result<Output, ImportError> {
-    Err(ImportError::at(&seed.name, 0, 0, "importer not written yet"))
+pub const MIC: &str = "mic-cloud-2018";
+pub const MHLW: &str = "mhlw-5";
+pub const METI: &str = "meti-2012";
+pub const SET_MHLW: &str = "mic-cloud-2018--mhlw-5";
+pub const SET_METI: &str = "mic-cloud-2018--meti-2012";
+
+const NCOL: usize = 11;
+const COLS: [&str; NCOL] = [
+    "item",
+    "sub",
+    "topic",
+    "mhlw_section",
+    "mhlw_location",
+    "mhlw_heading",
+    "mhlw_text",
+    "meti_section",
+    "meti_title",
+    "meti_location",
+    "meti_text",
+];
+const ITEM: usize = 0;
+const SUB: usize = 1;
+const SEC: usize = 3;
+const LOC: usize = 4;
+const HEAD: usize = 5;
+const TEXT: usize = 6;
+const MSEC: usize = 7;
+const MTITLE: usize = 8;
+const MLOC: usize = 9;
+const MTEXT: usize = 10;
+
+fn re(s: &str) -> Regex {
+    Regex::new(s).expect("valid regex")
+}
+
+static RE_SECLOC: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+(?:\.\d+)*)\s*([CD])$"));
+static RE_SEC_TITLE: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+(?:\.\d+)+)\s*(\S.*)$"));
+static RE_SECNUM: LazyLock<Regex> = LazyLock::new(|| re(r"^\d+(?:\.\d+)*$"));
+static RE_MIC_ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"^3(?:\.\d+)+$"));
+static RE_SUBITEM: LazyLock<Regex> = LazyLock::new(|| re(r"^\(([ア-ン])\)(?:\(([a-z])\))?(\d+)?$"));
+static RE_WHOLE_SECTION: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+(?:\.\d+)+)\s*全般$"));
+static RE_METI_LOC: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:(.+?)について)?(実施すべき|推奨される)安全管理策(?:\s*安全管理措置)?$"));
+static RE_CHAPTER: LazyLock<Regex> = LazyLock::new(|| re(r"^第(\d+)章\s*(\S.*)$"));
+static RE_NUM_TITLE: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+(?:\.\d+)+)\s*(\S.*)?$"));
+
+const KANA: &str = "アイウエオカキクケコサシスセソタチツテト";
+const ROMAJI: [&str; 20] =
+    ["a", "i", "u", "e", "o", "ka", "ki", "ku", "ke", "ko", "sa", "shi", "su", "se", "so", "ta", "chi", "tsu", "te", "to"];
+
+fn kana_ord(c: char) -> Option<u32> {
+    KANA.chars().position(|k| k == c).map(|i| i as u32 + 1)
+}
+fn romaji(ord: u32) -> &'static str {
+    ROMAJI[(ord - 1) as usize]
+}
+
+const SUBITEM_NOTE: &str =
+    "Seed 000 gives only the number of this sub-item; the MIC guideline's own text is not in the sources.";
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+
+#[derive(Debug, Clone)]
+struct Row {
+    line: u32,
+    cells: Vec<String>,
+}
+
+fn col_index(ov_file: &str, o: &crate::Override, key: &str) -> Result<usize, ImportError> {
+    let name = o.str_arg(ov_file, key)?;
+    COLS.iter().position(|c| *c == name).ok_or_else(|| {
+        ImportError::at(ov_file, o.defined_at, 1, format!("unknown column {name:?}; known: {}", COLS.join(", ")))
+    })
+}
+
+fn ov_err(ov: &Overrides, o: &crate::Override, msg: impl Into<String>) -> ImportError {
+    ImportError::at(&ov.file, o.defined_at, 1, format!("override for seed line {} ({}): {}", o.line, o.action, msg.into()))
+}
+
+fn is_header(cells: &[String]) -> bool {
+    let first = cells.first().map(|c| c.trim()).unwrap_or("");
+    first.starts_with("総務省クラウドサービス医療情報") || first == "項番"
+}
+
+/// Applies the per-line layout overrides (shift, remap, move, set) to a raw row.
+fn layout_overrides(
+    line: u32,
+    cells: &mut Vec<String>,
+    ov: &Overrides,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    for o in ov.take(line, "shift") {
+        let by = o.int_arg(&ov.file, "by")?;
+        let at = if o.args.contains_key("at") { col_index(&ov.file, o, "at")? } else { 0 };
+        if by > 0 {
+            for _ in 0..by {
+                cells.insert(at.min(cells.len()), String::new());
+            }
+        } else {
+            let n = (-by) as usize;
+            if at + n > cells.len() || cells[at..at + n].iter().any(|c| !c.trim().is_empty()) {
+                return Err(ov_err(ov, o, "the cells to remove are not empty"));
+            }
+            cells.drain(at..at + n);
+        }
+        report.repaired(line, &o.action, &o.reason);
+    }
+    for o in ov.take(line, "remap") {
+        let templates = o.list_arg(&ov.file, "cells")?;
+        if templates.len() != NCOL {
+            return Err(ov_err(ov, o, format!("`cells` needs {NCOL} entries")));
+        }
+        let mut used = BTreeSet::new();
+        let mut out = Vec::with_capacity(NCOL);
+        for t in &templates {
+            let mut parts = Vec::new();
+            for tok in t.split_whitespace() {
+                let n: usize = tok
+                    .strip_prefix('$')
+                    .and_then(|n| n.parse().ok())
+                    .filter(|&n| n >= 1 && n <= cells.len())
+                    .ok_or_else(|| ov_err(ov, o, format!("bad field reference {tok:?}")))?;
+                used.insert(n);
+                let v = cells[n - 1].trim();
+                if !v.is_empty() {
+                    parts.push(v.to_owned());
+                }
+            }
+            out.push(parts.join(" "));
+        }
+        for (i, c) in cells.iter().enumerate() {
+            if !c.trim().is_empty() && !used.contains(&(i + 1)) {
+                return Err(ov_err(ov, o, format!("field ${} is not empty but not used", i + 1)));
+            }
+        }
+        *cells = out;
+        report.repaired(line, &o.action, &o.reason);
+    }
+    cells.resize(cells.len().max(NCOL), String::new());
+    for o in ov.take(line, "move") {
+        let (from, to) = (col_index(&ov.file, o, "from")?, col_index(&ov.file, o, "to")?);
+        if !cells[to].trim().is_empty() || cells[from].trim().is_empty() {
+            return Err(ov_err(ov, o, "`move` needs a non-empty source and an empty target"));
+        }
+        cells[to] = std::mem::take(&mut cells[from]);
+        report.repaired(line, &o.action, &o.reason);
+    }
+    for o in ov.take(line, "set") {
+        let col = col_index(&ov.file, o, "column")?;
+        if col == TEXT || col == MTEXT {
+            return Err(ov_err(ov, o, "text cells cannot be set: the text must come from the seed"));
+        }
+        cells[col] = o.str_arg(&ov.file, "value")?.to_owned();
+        report.repaired(line, &o.action, &o.reason);
+    }
+    Ok(())
+}
+
+/// The documented generic repairs every row gets.
+fn generic_rules(cells: &mut [String]) {
+    for c in cells.iter_mut() {
+        *c = c.trim().to_owned();
+    }
+    if let Some(s) = cells[SUB].strip_suffix('.') {
+        cells[SUB] = s.to_owned();
+    }
+    if cells[LOC].is_empty()
+        && let Some(m) = RE_SECLOC.captures(&cells[SEC])
+    {
+        let (s, l) = (m[1].to_owned(), m[2].to_owned());
+        cells[SEC] = s;
+        cells[LOC] = l;
+    }
+    if cells[MSEC].is_empty()
+        && let Some(m) = RE_SEC_TITLE.captures(&cells[MTITLE])
+    {
+        let (s, t) = (m[1].to_owned(), m[2].to_owned());
+        cells[MSEC] = s;
+        cells[MTITLE] = t;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printed numbers
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Style {
+    Heading,
+    ParenKana,
+    ParenNum,
+    Num,
+    Latin,
+    LatinNum,
+    ParenLatin,
+    Circled,
+    NumCircled,
+    Placeholder,
+    Unnumbered,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Tok {
+    style: Style,
+    ord: u32,
+    sub: u32,
+    label: String,
+    id: String,
+}
+
+impl Tok {
+    fn is_first(&self) -> bool {
+        self.ord == 1 && self.sub <= 1
+    }
+    fn key(&self) -> (u32, u32, u32) {
+        (self.style as u32, self.ord, self.sub)
+    }
+    fn unnumbered() -> Self {
+        Tok { style: Style::Unnumbered, ord: 0, sub: 0, label: "(番号なし)".into(), id: "u".into() }
+    }
+    fn placeholder() -> Self {
+        Tok { style: Style::Placeholder, ord: 0, sub: 0, label: "(上位番号なし)".into(), id: "np".into() }
+    }
+}
+
+static MARKERS: LazyLock<Vec<(Style, Regex)>> = LazyLock::new(|| {
+    vec![
+        (Style::NumCircled, re(r"^(\d+)-([①-⑳])")),
+        (Style::LatinNum, re(r"^([a-z])-(\d+)\.")),
+        (Style::Num, re(r"^(\d+)\.")),
+        (Style::ParenNum, re(r"^[(（](\d+)[)）]")),
+        (Style::ParenLatin, re(r"^[(（]([a-z])[)）]")),
+        (Style::ParenKana, re(r"^[(（]([ア-ン])[)）]")),
+        (Style::Latin, re(r"^([a-z])\.")),
+        (Style::Circled, re(r"^([①-⑳])")),
+    ]
+});
+
+fn circled(c: char) -> u32 {
+    c as u32 - '①' as u32 + 1
+}
+
+/// The printed number at the start of `s`, and the byte length it takes (with the white space
+/// after it).
+fn marker_at(s: &str) -> Option<(Tok, usize)> {
+    for (style, r) in MARKERS.iter() {
+        let Some(m) = r.captures(s) else { continue };
+        let end = m.get(0).expect("match").end();
+        let next = s[end..].chars().next();
+        let g1 = &m[1];
+        let c1 = g1.chars().next().expect("group");
+        let tok = match style {
+            Style::Num => {
+                if next.is_some_and(|c| c.is_ascii_digit() || c == '．') {
+                    continue;
+                }
+                let n: u32 = g1.parse().ok()?;
+                Tok { style: *style, ord: n, sub: 0, label: n.to_string(), id: n.to_string() }
+            }
+            Style::ParenNum => {
+                let n: u32 = g1.parse().ok()?;
+                Tok { style: *style, ord: n, sub: 0, label: format!("({n})"), id: format!("p{n}") }
+            }
+            Style::ParenLatin => {
+                Tok { style: *style, ord: c1 as u32 - 'a' as u32 + 1, sub: 0, label: format!("({g1})"), id: format!("p{g1}") }
+            }
+            Style::Latin => {
+                if next.is_some_and(|c| c.is_ascii_alphanumeric()) {
+                    continue;
+                }
+                Tok { style: *style, ord: c1 as u32 - 'a' as u32 + 1, sub: 0, label: g1.into(), id: g1.into() }
+            }
+            Style::LatinNum => {
+                let n: u32 = m[2].parse().ok()?;
+                Tok {
+                    style: *style,
+                    ord: c1 as u32 - 'a' as u32 + 1,
+                    sub: n,
+                    label: format!("{g1}-{n}"),
+                    id: format!("{g1}{n}"),
+                }
+            }
+            Style::ParenKana => {
+                let o = kana_ord(c1)?;
+                Tok { style: *style, ord: o, sub: 0, label: format!("({g1})"), id: format!("x{}", romaji(o)) }
+            }
+            Style::Circled => {
+                let n = circled(c1);
+                Tok { style: *style, ord: n, sub: 0, label: g1.into(), id: format!("c{n}") }
+            }
+            Style::NumCircled => {
+                let n: u32 = g1.parse().ok()?;
+                let c = m[2].chars().next().expect("group");
+                let k = circled(c);
+                Tok { style: *style, ord: n, sub: k, label: format!("{n}-{c}"), id: format!("{n}c{k}") }
+            }
+            Style::Heading | Style::Placeholder | Style::Unnumbered => unreachable!(),
+        };
+        let ws: usize = s[end..].chars().take_while(|c| c.is_whitespace()).map(char::len_utf8).sum();
+        return Some((tok, end + ws));
+    }
+    None
+}
+
+/// Positions in `s` where a printed number may start: the start, or after white space,
+/// outside 「」『』.
+fn marker_candidates(s: &str, only: Option<Style>) -> Vec<(usize, Tok, usize)> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut prev_ws = true;
+    for (i, c) in s.char_indices() {
+        if prev_ws
+            && depth == 0
+            && let Some((tok, len)) = marker_at(&s[i..])
+            && only.is_none_or(|st| st == tok.style)
+        {
+            out.push((i, tok, i + len));
+        }
+        match c {
+            '「' | '『' => depth += 1,
+            '」' | '』' => depth = (depth - 1).max(0),
+            _ => {}
+        }
+        prev_ws = c.is_whitespace();
+    }
+    out
+}
+
+/// One numbered piece of an MHLW cell.
+#[derive(Debug, Clone)]
+struct CellNode {
+    tok: Tok,
+    parent: Option<usize>,
+    text: String,
+}
+
+/// Splits an MHLW 記載内容 cell into its numbered pieces. `None` when the cell does not start
+/// with a number.
+fn split_mhlw(s: &str, lead_in: Option<&str>) -> Result<Option<Vec<CellNode>>, String> {
+    let cands = marker_candidates(s, None);
+    let Some((0, first, first_end)) = cands.first().cloned() else { return Ok(None) };
+    // (marker start, text start, tok, parent)
+    let mut acc: Vec<(usize, usize, Tok, Option<usize>)> = vec![(0, first_end, first.clone(), None)];
+    // Open lists: (style, last (ord, sub), parent of the list's items).
+    let mut open: Vec<(Style, (u32, u32), Option<usize>)> = vec![(first.style, (first.ord, first.sub), None)];
+    let mut lead_used = false;
+    for (start, tok, end) in cands.into_iter().skip(1) {
+        let current = acc.len() - 1;
+        if let Some(k) = open.iter().rposition(|o| o.0 == tok.style) {
+            if (tok.ord, tok.sub) > open[k].1 {
+                open.truncate(k + 1);
+                open[k].1 = (tok.ord, tok.sub);
+                acc.push((start, end, tok, open[k].2));
+                continue;
+            }
+            let Some(anchor) = lead_in else {
+                return Err(format!("the list restarts at {:?} (byte {start}); a `lead-in` override must say where", tok.label));
+            };
+            let prev_text_start = acc[current].1;
+            let Some(a) = s[prev_text_start..start].find(anchor).map(|a| a + prev_text_start) else {
+                return Err(format!("lead-in {anchor:?} not found before the restart at {:?}", tok.label));
+            };
+            let parent = open[k].2;
+            open.truncate(k);
+            acc.push((a, a, Tok::unnumbered(), parent));
+            let group = acc.len() - 1;
+            open.push((Style::Unnumbered, (0, 0), parent));
+            open.push((tok.style, (tok.ord, tok.sub), Some(group)));
+            acc.push((start, end, tok, Some(group)));
+            lead_used = true;
+        } else if tok.is_first() || (tok.style == Style::Num && acc.len() == 1) {
+            open.push((tok.style, (tok.ord, tok.sub), Some(current)));
+            acc.push((start, end, tok, Some(current)));
+        }
+    }
+    if lead_in.is_some() && !lead_used {
+        return Err("a `lead-in` override is given but no list restarts in the cell".into());
+    }
+    let mut out = Vec::with_capacity(acc.len());
+    for (i, (_, text_start, tok, parent)) in acc.iter().enumerate() {
+        let end = acc.get(i + 1).map_or(s.len(), |n| n.0);
+        out.push(CellNode { tok: tok.clone(), parent: *parent, text: s[*text_start..end].trim().to_owned() });
+    }
+    Ok(Some(out))
+}
+
+/// Splits a METI 記載内容 cell into its `(n)` measures; `None` as the number of a measure
+/// printed without one.
+fn split_meti(s: &str) -> Vec<(Option<u32>, String)> {
+    let cands = marker_candidates(s, Some(Style::ParenNum));
+    let mut acc: Vec<(usize, usize, u32)> = Vec::new();
+    for (start, tok, end) in cands {
+        if acc.is_empty() && start != 0 {
+            break;
+        }
+        if acc.last().is_none_or(|l| tok.ord > l.2) {
+            acc.push((start, end, tok.ord));
+        }
+    }
+    if acc.is_empty() {
+        return vec![(None, s.trim().to_owned())];
+    }
+    acc.iter()
+        .enumerate()
+        .map(|(i, (_, ts, n))| {
+            let end = acc.get(i + 1).map_or(s.len(), |x| x.0);
+            (Some(*n), s[*ts..end].trim().to_owned())
+        })
+        .collect()
+}
+
+fn norm(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether `short` quotes only pieces of `long`: each of its ●-separated pieces occurs in it
+/// (white space aside). Rows often quote one bullet of a measure under its lead-in sentence.
+fn is_excerpt(short: &str, long: &str) -> bool {
+    let long = norm(long);
+    norm(short).split('●').filter(|p| !p.is_empty()).all(|p| long.contains(p))
+}
+
+fn heading_like(text: &str) -> bool {
+    !text.ends_with('。') || ["次の", "以下の", "下記の"].iter().any(|w| text.contains(w))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node stores
+
+type SortKey = Vec<(u32, u32, u32)>;
+
+#[derive(Debug, Clone)]
+struct Cand {
+    lines: Vec<u32>,
+    text: String,
+}
+
+#[derive(Debug)]
+struct Node {
+    req: Requirement,
+    key: SortKey,
+    lines: BTreeSet<u32>,
+    texts: Vec<Cand>,
+}
+
+#[derive(Debug, Default)]
+struct Store {
+    nodes: Vec<Node>,
+    by_id: HashMap<String, usize>,
+}
+
+fn lid(file: &str, line: u32, s: &str) -> Result<LocalId, ImportError> {
+    LocalId::parse(s).map_err(|e| ImportError::at(file, line as usize, 1, e.to_string()))
+}
+
+impl Store {
+    #[allow(clippy::too_many_arguments)]
+    fn ensure(
+        &mut self,
+        file: &str,
+        line: u32,
+        id: &str,
+        parent: Option<&str>,
+        kind: NodeKind,
+        label: &str,
+        key: SortKey,
+    ) -> Result<usize, ImportError> {
+        if let Some(&i) = self.by_id.get(id) {
+            if self.nodes[i].req.label != label {
+                return Err(ImportError::at(
+                    file,
+                    line as usize,
+                    1,
+                    format!("id {id} is used for {:?} and {label:?}", self.nodes[i].req.label),
+                ));
+            }
+            return Ok(i);
+        }
+        let mut req = Requirement::new(lid(file, line, id)?, kind, label);
+        req.parent = parent.map(|p| lid(file, line, p)).transpose()?;
+        self.nodes.push(Node { req, key, lines: BTreeSet::new(), texts: Vec::new() });
+        self.by_id.insert(id.to_owned(), self.nodes.len() - 1);
+        Ok(self.nodes.len() - 1)
+    }
+    fn get(&self, id: &str) -> Option<&Node> {
+        self.by_id.get(id).map(|&i| &self.nodes[i])
+    }
+    fn get_mut(&mut self, id: &str) -> Option<&mut Node> {
+        self.by_id.get(id).map(|&i| &mut self.nodes[i])
+    }
+    fn touch(&mut self, id: &str, line: u32) {
+        if let Some(n) = self.get_mut(id) {
+            n.lines.insert(line);
+        }
+    }
+    fn add_text(&mut self, id: &str, line: u32, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        if let Some(n) = self.get_mut(id) {
+            n.lines.insert(line);
+            n.texts.push(Cand { lines: vec![line], text: text.to_owned() });
+        }
+    }
+    fn set_title(&mut self, id: &str, title: &str, notes: &mut Vec<String>) {
+        if let Some(n) = self.get_mut(id) {
+            match &n.req.title {
+                None => n.req.title = Some(title.to_owned()),
+                Some(t) if norm(t) != norm(title) => notes.push(format!(
+                    "{}: heading {:?} kept; the variant {:?} was also seen",
+                    n.req.label, t, title
+                )),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Decides each node's text from its candidates.
+fn resolve_texts(
+    store: &mut Store,
+    prefer: &HashMap<String, (u32, String)>,
+    used_prefer: &mut BTreeSet<String>,
+    seed: &Seed,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    let mut conflicts: Vec<(u32, String)> = Vec::new();
+    for n in &mut store.nodes {
+        if n.texts.is_empty() {
+            continue;
+        }
+        let mut distinct: Vec<&Cand> = Vec::new();
+        for c in &n.texts {
+            if !distinct.iter().any(|d| norm(&d.text) == norm(&c.text)) {
+                distinct.push(c);
+            }
+        }
+        let longest = distinct.iter().max_by_key(|c| norm(&c.text).len()).expect("non-empty");
+        let chosen = if distinct.iter().all(|c| is_excerpt(&c.text, &longest.text)) {
+            (*longest).clone()
+        } else if let Some((line, reason)) = prefer.get(n.req.id.as_str()) {
+            let Some(c) = distinct.iter().find(|c| c.lines.contains(line)) else {
+                return Err(ImportError::at(
+                    &seed.name,
+                    *line as usize,
+                    1,
+                    format!("`prefer` for {}: this line gives no text for the node", n.req.id),
+                ));
+            };
+            used_prefer.insert(n.req.id.as_str().to_owned());
+            report.repaired(*line, "prefer", reason);
+            let others: Vec<String> = n
+                .texts
+                .iter()
+                .filter(|x| norm(&x.text) != norm(&c.text))
+                .map(|x| format!("{:?}", x.lines))
+                .collect();
+            report.notes.push(format!(
+                "{} ({}): texts differ between lines; line {} taken, variants on lines {}",
+                n.req.label,
+                n.req.id,
+                line,
+                others.join(", ")
+            ));
+            (*c).clone()
+        } else {
+            let lines: Vec<String> = distinct.iter().map(|c| format!("{:?}: {}", c.lines, c.text)).collect();
+            conflicts.push((
+                distinct[1].lines[0],
+                format!(
+                    "{} ({}) gets different texts; add a `prefer` override naming the line to take:\n  {}",
+                    n.req.label,
+                    n.req.id,
+                    lines.join("\n  ")
+                ),
+            ));
+            continue;
+        };
+        n.req.text = Some(chosen.text);
+    }
+    match conflicts.first() {
+        None => Ok(()),
+        Some((line, _)) => Err(ImportError::at(
+            &seed.name,
+            *line as usize,
+            1,
+            conflicts.iter().map(|c| c.1.as_str()).collect::<Vec<_>>().join("\n"),
+        )),
+    }
+}
+
+fn finish_catalog(store: Store, seed_name_lines: impl Fn(u32) -> Provenance) -> Vec<Requirement> {
+    let mut nodes = store.nodes;
+    nodes.sort_by(|a, b| a.key.cmp(&b.key));
+    nodes
+        .into_iter()
+        .map(|mut n| {
+            n.req.provenance = n.lines.iter().map(|&l| seed_name_lines(l)).collect();
+            n.req
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seed 004: structure
+
+#[derive(Debug, Default)]
+struct Structure {
+    /// MIC chapters: number → (title, line).
+    mic_chapters: BTreeMap<u32, (String, u32)>,
+    /// MIC sections: label (`3.2.1`, `3.3.1～3.3.4`) → (title, note, line).
+    mic_sections: Vec<(String, Option<String>, Option<String>, u32)>,
+    /// MIC annex: (title, line).
+    mic_annex: Option<(String, u32)>,
+    /// MHLW chapters and sections: number → (title, line).
+    mhlw_chapters: BTreeMap<u32, (String, u32)>,
+    mhlw_sections: BTreeMap<String, (String, u32)>,
+}
+
+fn parse_structure(s: &Seed) -> Structure {
+    let lines: Vec<(u32, String)> = s.lines().map(|(n, l)| (n, l.trim().to_owned())).collect();
+    let mut st = Structure::default();
+    // The correspondence slide ("厚生労働省ガイドラインと総務省ガイドラインの対応関係") separates the
+    // MIC chapter list from the MHLW headings; the MIC 3.x sections follow the MHLW list.
+    let split = lines.iter().position(|(_, l)| l.contains("対応関係")).unwrap_or(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let (n, l) = (&lines[i].0, lines[i].1.as_str());
+        if let Some(m) = RE_CHAPTER.captures(l) {
+            let ch: u32 = m[1].parse().unwrap_or(0);
+            if i < split {
+                st.mic_chapters.entry(ch).or_insert((m[2].to_owned(), *n));
+            } else {
+                st.mhlw_chapters.entry(ch).or_insert((m[2].to_owned(), *n));
+            }
+        } else if l.starts_with("（別添）") {
+            st.mic_annex = Some((l.trim_start_matches("（別添）").to_owned(), *n));
+        } else if let Some(m) = RE_NUM_TITLE.captures(l) {
+            let num = m[1].to_owned();
+            if num.starts_with("3.") {
+                // A number alone: the title follows on the next lines (a range `～3.3.4`, or a
+                // title broken over lines, up to a blank line).
+                let mut label = num.clone();
+                let mut title = m.get(2).map(|t| t.as_str().to_owned());
+                let mut note = None;
+                if title.is_none() {
+                    let mut j = i + 1;
+                    if lines.get(j).is_some_and(|(_, x)| x.starts_with('～')) {
+                        label = format!("{num}{}", lines[j].1);
+                        j += 1;
+                        while lines.get(j).is_some_and(|(_, x)| x.is_empty()) {
+                            j += 1;
+                        }
+                        let mut bullets = Vec::new();
+                        while let Some((_, x)) = lines.get(j).filter(|(_, x)| !x.is_empty()) {
+                            if let Some(b) = x.strip_prefix('→') {
+                                note = Some(format!("Seed 004: →{b}"));
+                            } else {
+                                bullets.push(x.trim_start_matches('・').to_owned());
+                            }
+                            j += 1;
+                        }
+                        title = Some(bullets.join(" / "));
+                    } else {
+                        let mut parts = Vec::new();
+                        while let Some((_, x)) = lines.get(j).filter(|(_, x)| !x.is_empty()) {
+                            parts.push(x.clone());
+                            j += 1;
+                        }
+                        title = Some(parts.concat());
+                    }
+                    i = j;
+                } else {
+                    i += 1;
+                }
+                st.mic_sections.push((label, title, note, *n));
+                continue;
+            } else if i > split && ["6", "7", "8"].iter().any(|c| num.split('.').next() == Some(*c)) {
+                if let Some(t) = m.get(2) {
+                    st.mhlw_sections.entry(num).or_insert((t.as_str().to_owned(), *n));
+                }
+            }
+        }
+        i += 1;
+    }
+    st
+}
+
+fn num_key(num: &str) -> SortKey {
+    num.split('.').map(|p| (0, p.parse().unwrap_or(0), 0)).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mappings
+
+#[derive(Debug)]
+struct EdgeAcc {
+    source: String,
+    target: Option<String>,
+    relation: Relation,
+    lines: BTreeSet<u32>,
+    cited: Vec<(u32, String)>,
+}
+
+#[derive(Debug, Default)]
+struct Edges {
+    list: Vec<EdgeAcc>,
+    index: HashMap<(String, Option<String>, Relation), usize>,
+}
+
+impl Edges {
+    fn add(&mut self, source: &str, target: Option<&str>, relation: Relation, line: u32, cited: Option<&str>) {
+        let k = (source.to_owned(), target.map(str::to_owned), relation);
+        let i = *self.index.entry(k).or_insert_with(|| {
+            self.list.push(EdgeAcc {
+                source: source.to_owned(),
+                target: target.map(str::to_owned),
+                relation,
+                lines: BTreeSet::new(),
+                cited: Vec::new(),
+            });
+            self.list.len() - 1
+        });
+        self.list[i].lines.insert(line);
+        if let Some(c) = cited {
+            self.list[i].cited.push((line, c.to_owned()));
+        }
+    }
+}
+
+fn build_set(
+    id: &str,
+    title: Localized,
+    target: &str,
+    edges: Edges,
+    targets: &Store,
+    seed: &Seed,
+    sources: Vec<sansho_core::SourceDoc>,
+    description: &str,
+) -> Result<MappingSet, ImportError> {
+    let mut mappings = Vec::new();
+    for e in edges.list {
+        let line = *e.lines.iter().next().expect("a line");
+        let mut m = Mapping::new(
+            Some(lid(&seed.name, line, &e.source)?),
+            e.target.as_deref().map(|t| lid(&seed.name, line, t)).transpose()?,
+            e.relation,
+            Basis::Source,
+        );
+        m.provenance = e.lines.iter().map(|&l| seed.provenance(l)).collect();
+        if let Some(t) = e.target.as_deref().and_then(|t| targets.get(t)) {
+            let node_text = t.req.text.as_deref().map(norm).unwrap_or_default();
+            let mut notes = Vec::new();
+            for (l, c) in &e.cited {
+                if !is_excerpt(c, &node_text) {
+                    notes.push(format!("line {l} cites: {c}"));
+                }
+            }
+            if !notes.is_empty() {
+                m.note = Some(format!("The seed cites an excerpt that differs from the node text. {}", notes.join(" / ")));
+            }
+        }
+        if e.relation == Relation::NoCounterpart {
+            m.note = Some("明文規定なし (seed 000)".into());
+        }
+        mappings.push(m);
+    }
+    Ok(MappingSet {
+        id: id.to_owned(),
+        title,
+        source: CatalogId::parse(MIC).expect("id"),
+        target: CatalogId::parse(target).expect("id"),
+        derived: false,
+        sources,
+        description: Some(description.to_owned()),
+        mappings,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The import
+
+struct MhlwCtx {
+    sec: String,
+    loc: String,
+    stack: Vec<Tok>,
+    line: u32,
+}
+
+pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, ImportError> {
+    let file = seed.name.as_str();
+    let mut report = ImportReport::new(&seed.name);
+    let st = parse_structure(structure);
+
+    // --- Rows -----------------------------------------------------------------------------
+    let (mut blank, mut header) = (Vec::new(), Vec::new());
+    let mut rows: Vec<Row> = Vec::new();
+    for (n, line) in seed.lines() {
+        let mut cells: Vec<String> = line.split('\t').map(str::to_owned).collect();
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            blank.push(n);
+            continue;
+        }
+        if is_header(&cells) {
+            header.push(n);
+            continue;
+        }
+        layout_overrides(n, &mut cells, ov, &mut report)?;
+        if let Some(extra) = cells[NCOL..].iter().position(|c| !c.trim().is_empty()) {
+            return Err(ImportError::at(
+                file,
+                n as usize,
+                NCOL + extra + 1,
+                "a cell beyond the eleventh column is not empty: the row is shifted; add a shift/remap override",
+            ));
+        }
+        cells.truncate(NCOL);
+        rows.push(Row { line: n, cells });
+    }
+    report.rows_read = rows.len();
+    report.notes.push(format!(
+        "{} blank lines and {} repeated page-header lines skipped (header lines: {})",
+        blank.len(),
+        header.len(),
+        header.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+    ));
+    let row_at: HashMap<u32, usize> = rows.iter().enumerate().map(|(i, r)| (r.line, i)).collect();
+    let find_row = |o: &crate::Override, line: u32| {
+        row_at.get(&line).copied().ok_or_else(|| ov_err(ov, o, format!("line {line} is not a data row")))
+    };
+    for r in 0..rows.len() {
+        let line = rows[r].line;
+        for o in ov.take(line, "copy") {
+            let col = col_index(&ov.file, o, "column")?;
+            let from = find_row(o, o.int_arg(&ov.file, "from_line")? as u32)?;
+            if col == TEXT || col == MTEXT || !rows[r].cells[col].trim().is_empty() {
+                return Err(ov_err(ov, o, "`copy` fills an empty structural cell"));
+            }
+            rows[r].cells[col] = rows[from].cells[col].clone();
+            report.repaired(line, &o.action, &o.reason);
+        }
+        for o in ov.take(line, "join-cell") {
+            let col = col_index(&ov.file, o, "column")?;
+            let onto = find_row(o, o.int_arg(&ov.file, "onto")? as u32)?;
+            let joined = format!("{}{}", rows[onto].cells[col].trim(), rows[r].cells[col].trim());
+            rows[onto].cells[col] = joined.clone();
+            rows[r].cells[col] = joined;
+            report.repaired(line, &o.action, &o.reason);
+        }
+    }
+    for r in &mut rows {
+        generic_rules(&mut r.cells);
+    }
+
+    // Row-level overrides used while parsing.
+    let mut prefer: HashMap<String, (u32, String)> = HashMap::new();
+    for o in ov.take_all("prefer") {
+        prefer.insert(o.str_arg(&ov.file, "id")?.to_owned(), (o.line, o.reason.clone()));
+    }
+
+    // --- Catalog skeletons -----------------------------------------------------------------
+    let mut mic = Store::default();
+    let mut mhlw = Store::default();
+    let mut meti = Store::default();
+    let s004 = structure.name.as_str();
+    let mut mic_lines: BTreeMap<String, Vec<u32>> = BTreeMap::new(); // structure provenance (004)
+
+    for (ch, (title, line)) in &st.mic_chapters {
+        let id = format!("ch{ch}");
+        let i = mic.ensure(s004, *line, &id, None, NodeKind::Chapter, &format!("第{ch}章"), vec![(0, *ch, 0)])?;
+        mic.nodes[i].req.title = Some(title.clone());
+        mic_lines.entry(id).or_default().push(*line);
+    }
+    let mut mic_categories: HashMap<String, Category> = HashMap::new();
+    for (label, title, note, line) in &st.mic_sections {
+        let (first, id) = match label.split_once('～') {
+            Some((a, b)) => (a.to_owned(), format!("{a}-{b}")),
+            None => (label.clone(), label.clone()),
+        };
+        let parts: Vec<&str> = first.split('.').collect();
+        let parent =
+            if parts.len() == 2 { format!("ch{}", parts[0]) } else { parts[..parts.len() - 1].join(".") };
+        let i = mic.ensure(s004, *line, &id, Some(&parent), NodeKind::Section, label, num_key(&first))?;
+        mic.nodes[i].req.title = title.clone();
+        mic.nodes[i].req.note = note.clone();
+        if let Some(c) = title.as_deref().and_then(Category::from_ja) {
+            mic.nodes[i].req.category = Some(c.clone());
+            mic_categories.insert(id.clone(), c);
+        }
+        mic_lines.entry(id).or_default().push(*line);
+    }
+    if let Some((title, line)) = &st.mic_annex {
+        let i = mic.ensure(s004, *line, "annex", None, NodeKind::Chapter, "別添", vec![(0, 99, 0)])?;
+        mic.nodes[i].req.title = Some(title.clone());
+        mic_lines.entry("annex".into()).or_default().push(*line);
+    }
+
+    // MHLW sections are created when cited.
+    let mut mhlw_struct_lines: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut ensure_mhlw_section = |mhlw: &mut Store, sec: &str, line: u32| -> Result<String, ImportError> {
+        let parts: Vec<&str> = sec.split('.').collect();
+        let ch: u32 = parts[0].parse().unwrap_or(0);
+        let ch_id = format!("ch{ch}");
+        let (ch_title, ch_line) = st.mhlw_chapters.get(&ch).cloned().ok_or_else(|| {
+            ImportError::at(file, line as usize, SEC + 1, format!("chapter {ch} of section {sec} is not in seed 004"))
+        })?;
+        let i = mhlw.ensure(s004, ch_line, &ch_id, None, NodeKind::Chapter, &format!("第{ch}章"), vec![(0, ch, 0)])?;
+        mhlw.nodes[i].req.title = Some(ch_title);
+        mhlw_struct_lines.entry(ch_id.clone()).or_default().push(ch_line);
+        // The nearest ancestor section seed 004 names (8.1 for 8.1.2), else the chapter.
+        let mut parent = ch_id;
+        for k in 2..parts.len() {
+            let anc = parts[..k].join(".");
+            if let Some((t, l)) = st.mhlw_sections.get(&anc) {
+                let i = mhlw.ensure(s004, *l, &anc, Some(&parent), NodeKind::Section, &anc, num_key(&anc))?;
+                mhlw.nodes[i].req.title = Some(t.clone());
+                mhlw_struct_lines.entry(anc.clone()).or_default().push(*l);
+                parent = anc;
+            }
+        }
+        let (title, l) = st.mhlw_sections.get(sec).cloned().ok_or_else(|| {
+            ImportError::at(file, line as usize, SEC + 1, format!("section {sec} is not in seed 004"))
+        })?;
+        let i = mhlw.ensure(s004, l, sec, Some(&parent), NodeKind::Section, sec, num_key(sec))?;
+        mhlw.nodes[i].req.title = Some(title);
+        mhlw.nodes[i].req.category = mhlw_category(sec);
+        mhlw_struct_lines.entry(sec.to_owned()).or_default().push(l);
+        mhlw.touch(sec, line);
+        Ok(sec.to_owned())
+    };
+
+    // --- Walk the rows ---------------------------------------------------------------------
+    let mut to_mhlw = Edges::default();
+    let mut to_meti = Edges::default();
+    let mut cur_item: Option<String> = None;
+    let mut cur_sub: Option<String> = None;
+    let mut prev: Option<MhlwCtx> = None;
+    let mut headings: HashMap<(String, String), Vec<String>> = HashMap::new();
+    let mut meti_titles: BTreeMap<String, Vec<(String, u32)>> = BTreeMap::new();
+    let mut meti_topics: HashMap<String, Vec<String>> = HashMap::new();
+    let mut meti_sections: BTreeSet<String> = BTreeSet::new();
+    let mut notes = Vec::new();
+
+    for row in &rows {
+        let line = row.line;
+        let c = &row.cells;
+        let mut produced = false;
+
+        // MIC item.
+        if !c[ITEM].is_empty() {
+            if !RE_MIC_ITEM.is_match(&c[ITEM]) {
+                return Err(ImportError::at(file, line as usize, ITEM + 1, format!("項番 {:?} is not an item number", c[ITEM])));
+            }
+            if cur_item.as_deref() != Some(&c[ITEM]) {
+                cur_sub = None;
+            }
+            cur_item = Some(c[ITEM].clone());
+        }
+        if !c[SUB].is_empty() {
+            cur_sub = Some(c[SUB].clone());
+        } else if !c[ITEM].is_empty() {
+            cur_sub = None;
+        }
+        let Some(item) = cur_item.clone() else {
+            return Err(ImportError::at(file, line as usize, 1, "a row before any 項番"));
+        };
+        let src = ensure_mic(&mut mic, &mic_categories, file, line, &item, cur_sub.as_deref())?;
+
+        // MHLW side.
+        let text = clean(&c[TEXT]);
+        let sec = c[SEC].clone();
+        if text == "明文規定なし" {
+            to_mhlw.add(&src, None, Relation::NoCounterpart, line, None);
+            prev = None;
+            produced = true;
+        } else if let Some(m) = RE_WHOLE_SECTION.captures(&text) {
+            let target = ensure_mhlw_section(&mut mhlw, &m[1], line)?;
+            to_mhlw.add(&src, Some(&target), Relation::RefersToSection, line, None);
+            prev = None;
+            produced = true;
+        } else if sec.is_empty() != text.is_empty() {
+            report.reject(
+                line,
+                if sec.is_empty() {
+                    "MHLW 記載内容 without a 節: the section of the text is unknown".to_owned()
+                } else {
+                    "MHLW 節 without 記載内容".to_owned()
+                },
+            );
+        } else if !sec.is_empty() {
+            if !RE_SECNUM.is_match(&sec) {
+                return Err(ImportError::at(file, line as usize, SEC + 1, format!("節 {sec:?} is not a section number")));
+            }
+            let loc = c[LOC].clone();
+            let level = match loc.as_str() {
+                "C" => Level::Mandatory,
+                "D" => Level::Recommended,
+                _ => {
+                    return Err(ImportError::at(
+                        file,
+                        line as usize,
+                        LOC + 1,
+                        format!("記載箇所 {loc:?} is not C or D; add a `set` override if the seed shows which"),
+                    ));
+                }
+            };
+            ensure_mhlw_section(&mut mhlw, &sec, line)?;
+            let base_id = format!("{sec}-{}", loc.to_lowercase());
+            let base_label = format!("{sec} {loc}");
+            let same = prev.as_ref().filter(|p| p.sec == sec && p.loc == loc);
+            let ctx: Vec<Tok> = same.map(|p| p.stack.clone()).unwrap_or_default();
+
+            // The 小項目 heading.
+            let head = clean(&c[HEAD]);
+            let head_tok: Option<(Tok, String)> = if head.is_empty() {
+                None
+            } else if let Some((t, len)) = marker_at(&head) {
+                Some((t, head[len..].trim().to_owned()))
+            } else {
+                let list = headings.entry((sec.clone(), loc.clone())).or_default();
+                let n = match list.iter().position(|h| norm(h) == norm(&head)) {
+                    Some(p) => p + 1,
+                    None => {
+                        list.push(head.clone());
+                        list.len()
+                    }
+                };
+                let tok = Tok { style: Style::Heading, ord: n as u32, sub: 0, label: head.clone(), id: format!("h{n}") };
+                Some((tok, head.clone()))
+            };
+
+            let headings_only = ov.take_one(line, "headings-only");
+            let lead_in = ov.take_one(line, "lead-in");
+            let cell: Option<Vec<CellNode>> = if let Some(o) = headings_only {
+                report.repaired(line, &o.action, &o.reason);
+                let (t, _) = marker_at(&text).ok_or_else(|| ov_err(ov, o, "the cell does not start with a number"))?;
+                Some(vec![CellNode { tok: t, parent: None, text: String::new() }])
+            } else {
+                let anchor = lead_in.map(|o| o.str_arg(&ov.file, "text")).transpose()?;
+                let r = split_mhlw(&text, anchor).map_err(|e| ImportError::at(file, line as usize, TEXT + 1, e))?;
+                if let Some(o) = lead_in {
+                    report.repaired(line, &o.action, &o.reason);
+                }
+                r
+            };
+            let distinct = ov.take_one(line, "distinct");
+
+            let path_id = |p: &[Tok]| {
+                let mut s = base_id.clone();
+                for t in p {
+                    s.push('-');
+                    s.push_str(&t.id);
+                }
+                s
+            };
+            let mut ensure_path = |mhlw: &mut Store, p: &[Tok]| -> Result<String, ImportError> {
+                let mut parent = sec.clone();
+                let mut label = base_label.clone();
+                let mut key = num_key(&sec);
+                key.push((1, if loc == "C" { 0 } else { 1 }, 0));
+                for (k, t) in p.iter().enumerate() {
+                    label.push(' ');
+                    label.push_str(&t.label);
+                    key.push(t.key());
+                    let id = path_id(&p[..=k]);
+                    let kind = if k == 0 { NodeKind::Item } else { NodeKind::SubItem };
+                    let i = mhlw.ensure(file, line, &id, Some(&parent), kind, &label, key.clone())?;
+                    let n = &mut mhlw.nodes[i];
+                    n.req.level = Some(level);
+                    n.req.category = mhlw_category(&sec);
+                    parent = id;
+                }
+                Ok(parent)
+            };
+
+            let first: Option<Tok> = head_tok.as_ref().map(|h| h.0.clone()).or(cell.as_ref().map(|c| c[0].tok.clone()));
+            match first {
+                None => {
+                    // A row without a number: the body of the node above, or an unnumbered node.
+                    if let (Some(p), false) = (same, ctx.is_empty()) {
+                        let id = path_id(&ctx);
+                        let node = mhlw.get_mut(&id).expect("context node exists");
+                        node.lines.insert(line);
+                        match node.texts.iter_mut().rev().find(|t| t.lines.contains(&p.line)) {
+                            Some(t) => {
+                                t.text = format!("{} {}", t.text, text);
+                                t.lines.push(line);
+                            }
+                            None => node.texts.push(Cand { lines: vec![line], text: text.clone() }),
+                        }
+                        to_mhlw.add(&src, Some(&id), Relation::Intersects, line, None);
+                        prev = Some(MhlwCtx { sec: sec.clone(), loc: loc.clone(), stack: ctx, line });
+                    } else {
+                        let path = vec![Tok::unnumbered()];
+                        let id = ensure_path(&mut mhlw, &path)?;
+                        mhlw.add_text(&id, line, &text);
+                        to_mhlw.add(&src, Some(&id), Relation::Intersects, line, None);
+                        prev = Some(MhlwCtx { sec: sec.clone(), loc: loc.clone(), stack: path, line });
+                    }
+                }
+                Some(mut first) => {
+                    if let Some(o) = distinct {
+                        first.label = format!("{} (番号重複: 行{line})", first.label);
+                        first.id = format!("{}-l{line}", first.id);
+                        report.repaired(line, &o.action, &o.reason);
+                    }
+                    let mut base: Vec<Tok> = if let Some(k) = ctx.iter().rposition(|t| t.style == first.style) {
+                        ctx[..k].to_vec()
+                    } else if first.style != Style::Heading
+                        && first.is_first()
+                        && ctx.last().is_some_and(|_| {
+                            let n = mhlw.get(&path_id(&ctx)).expect("context node exists");
+                            n.texts.first().is_none_or(|t| heading_like(&t.text))
+                        }) {
+                        ctx.clone()
+                    } else {
+                        Vec::new()
+                    };
+                    if base.is_empty() && first.style == Style::Circled {
+                        base.push(Tok::placeholder());
+                    }
+                    let mut path = base;
+                    path.push(first.clone());
+                    let mut head_path = None;
+                    if let Some((_, title)) = &head_tok {
+                        let id = ensure_path(&mut mhlw, &path)?;
+                        mhlw.touch(&id, line);
+                        mhlw.set_title(&id, title, &mut notes);
+                        head_path = Some(path.clone());
+                    }
+                    let mut last_path = path.clone();
+                    let mut target = head_path.as_ref().map(|p| path_id(p));
+                    if let Some(cell) = &cell {
+                        let mut paths: Vec<Vec<Tok>> = Vec::with_capacity(cell.len());
+                        for (k, cn) in cell.iter().enumerate() {
+                            let mut p = match cn.parent {
+                                Some(par) => paths[par].clone(),
+                                None => head_path.clone().unwrap_or_else(|| path[..path.len() - 1].to_vec()),
+                            };
+                            if k == 0 && head_path.is_none() {
+                                p.push(first.clone());
+                            } else {
+                                p.push(cn.tok.clone());
+                            }
+                            let id = ensure_path(&mut mhlw, &p)?;
+                            mhlw.touch(&id, line);
+                            mhlw.add_text(&id, line, &cn.text);
+                            paths.push(p);
+                        }
+                        last_path = paths.last().cloned().expect("a node");
+                        // The edge: the outermost node, down while it has exactly one child.
+                        let mut t = 0;
+                        loop {
+                            let kids: Vec<usize> = (0..cell.len()).filter(|&j| cell[j].parent == Some(t)).collect();
+                            if kids.len() == 1 {
+                                t = kids[0];
+                            } else {
+                                break;
+                            }
+                        }
+                        target = Some(path_id(&paths[t]));
+                    }
+                    let target = target.expect("a heading or a cell");
+                    to_mhlw.add(&src, Some(&target), Relation::Intersects, line, None);
+                    prev = Some(MhlwCtx { sec: sec.clone(), loc: loc.clone(), stack: last_path, line });
+                }
+            }
+            produced = true;
+        }
+
+        // METI side.
+        let mtext = clean(&c[MTEXT]);
+        let msec = c[MSEC].clone();
+        if let Some(o) = ov.take_one(line, "reject-meti") {
+            report.reject(line, format!("METI cells rejected: {}", o.reason));
+        } else if msec.is_empty() != mtext.is_empty() {
+            report.reject(
+                line,
+                if msec.is_empty() { "METI 記載内容 without a 節" } else { "METI 節 without 記載内容" }.to_owned(),
+            );
+        } else if !msec.is_empty() {
+            if !RE_SECNUM.is_match(&msec) {
+                return Err(ImportError::at(file, line as usize, MSEC + 1, format!("METI 節 {msec:?} is not a section number")));
+            }
+            let mut title = clean(&c[MTITLE]);
+            let mut part = None;
+            if let Some(ch) = title.chars().last().filter(|c| ('①'..='⑳').contains(c)) {
+                part = Some(circled(ch));
+                title.pop();
+            }
+            meti_titles.entry(msec.clone()).or_default().push((title, line));
+            let mloc = clean(&c[MLOC]);
+            let m = RE_METI_LOC.captures(&mloc).ok_or_else(|| {
+                ImportError::at(
+                    file,
+                    line as usize,
+                    MLOC + 1,
+                    format!("METI 記載箇所 {mloc:?} is not 実施すべき/推奨される安全管理策; add a `set` override"),
+                )
+            })?;
+            let topic = m.get(1).map(|t| t.as_str().to_owned());
+            let must = &m[2] == "実施すべき";
+            let topic_slug = match topic.as_deref() {
+                None => None,
+                Some("パスワード管理") => Some("password"),
+                Some("作業者のログオン") => Some("logon"),
+                Some("特権ID") => Some("privileged-id"),
+                Some("作業者ID") => Some("operator-id"),
+                Some(t) => {
+                    return Err(ImportError::at(file, line as usize, MLOC + 1, format!("unknown METI topic {t:?}")));
+                }
+            };
+            let topics = meti_topics.entry(msec.clone()).or_default();
+            let topic_ord = match &topic {
+                None => 0,
+                Some(t) => match topics.iter().position(|x| x == t) {
+                    Some(p) => p as u32 + 1,
+                    None => {
+                        topics.push(t.clone());
+                        topics.len() as u32
+                    }
+                },
+            };
+            meti_sections.insert(msec.clone());
+            let distinct_meti = ov.take_one(line, "distinct-meti");
+            if let Some(o) = distinct_meti {
+                report.repaired(line, &o.action, &o.reason);
+            }
+            let measures = match ov.take_one(line, "meti-number") {
+                Some(o) => {
+                    report.repaired(line, &o.action, &o.reason);
+                    vec![(Some(o.int_arg(&ov.file, "number")? as u32), mtext.clone())]
+                }
+                None => split_meti(&mtext),
+            };
+            for (n, text) in measures {
+                let mut id = msec.clone();
+                let mut label = msec.clone();
+                if let Some(p) = part {
+                    id.push_str(&format!("-p{p}"));
+                    label.push(char::from_u32('①' as u32 + p - 1).expect("circled"));
+                }
+                if let (Some(slug), Some(t)) = (topic_slug, &topic) {
+                    id.push_str(&format!("-{slug}"));
+                    label.push_str(&format!(" {t}"));
+                }
+                id.push_str(if must { "-must" } else { "-rec" });
+                label.push_str(if must { " 実施すべき" } else { " 推奨される" });
+                match n {
+                    Some(n) => {
+                        id.push_str(&format!("-{n}"));
+                        label.push_str(&format!(" ({n})"));
+                        if distinct_meti.is_some() {
+                            id.push_str(&format!("-l{line}"));
+                            label.push_str(&format!(" (番号重複: 行{line})"));
+                        }
+                    }
+                    None => {
+                        id.push_str("-u");
+                        label.push_str(" (番号なし)");
+                    }
+                }
+                let mut key = num_key(&msec);
+                key.push((1, part.unwrap_or(0), topic_ord));
+                key.push((2, u32::from(!must), n.unwrap_or(999)));
+                let i = meti.ensure(file, line, &id, Some(&msec), NodeKind::Item, &label, key)?;
+                let node = &mut meti.nodes[i];
+                node.req.level = Some(if must { Level::Mandatory } else { Level::Recommended });
+                node.req.topics = topic.iter().cloned().collect();
+                meti.add_text(&id, line, &text);
+                to_meti.add(&src, Some(&id), Relation::Intersects, line, Some(&text));
+            }
+            produced = true;
+        }
+        mic.touch(&src, line);
+        if !produced {
+            report.reject(line, "the row has neither an MHLW nor a METI reference");
+        }
+    }
+    report.notes.extend(notes);
+
+    // METI sections and their parents.
+    for sec in &meti_sections {
+        let parts: Vec<&str> = sec.split('.').collect();
+        let first_line = meti_titles[sec][0].1;
+        meti.ensure(file, first_line, "7", None, NodeKind::Chapter, "7", vec![(0, 7, 0)])?;
+        let mut parent = "7".to_owned();
+        for k in 2..parts.len() {
+            let anc = parts[..k].join(".");
+            if !meti_sections.contains(&anc) {
+                let i = meti.ensure(file, first_line, &anc, Some(&parent), NodeKind::Section, &anc, num_key(&anc))?;
+                meti.nodes[i].req.note = Some("Seed 000 cites sections under this number; its title is not in the sources.".into());
+            }
+            parent = anc;
+        }
+        let i = meti.ensure(file, first_line, sec, Some(&parent), NodeKind::Section, sec, num_key(sec))?;
+        // The title most rows give.
+        let mut votes: Vec<(String, usize, String)> = Vec::new();
+        for (t, _) in &meti_titles[sec] {
+            match votes.iter_mut().find(|v| v.0 == norm(t)) {
+                Some(v) => v.1 += 1,
+                None => votes.push((norm(t), 1, t.clone())),
+            }
+        }
+        let best = votes.iter().enumerate().max_by_key(|(i, v)| (v.1, usize::MAX - i)).map(|(_, v)| v.2.clone());
+        if votes.len() > 1 {
+            report.notes.push(format!(
+                "meti-2012 {sec}: title {:?} taken; variants {}",
+                best.as_deref().unwrap_or(""),
+                votes.iter().map(|v| format!("{:?}×{}", v.2, v.1)).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        meti.nodes[i].req.title = best;
+        for (_, l) in &meti_titles[sec] {
+            meti.nodes[i].lines.insert(*l);
+        }
+    }
+    // The chapter node and intermediate sections get the lines of their sections.
+    let meti_parent_lines: Vec<(String, u32)> = meti
+        .nodes
+        .iter()
+        .filter(|n| n.req.kind == NodeKind::Item)
+        .flat_map(|n| {
+            let sec = n.req.parent.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default();
+            n.lines.iter().map(move |&l| (sec.clone(), l))
+        })
+        .collect();
+    for (sec, l) in meti_parent_lines {
+        let parts: Vec<&str> = sec.split('.').collect();
+        meti.touch("7", l);
+        for k in 2..parts.len() {
+            meti.touch(&parts[..k].join("."), l);
+        }
+    }
+
+    // MIC parents get the lines of their children.
+    propagate_lines(&mut mic);
+    propagate_lines(&mut mhlw);
+
+    // Texts.
+    let mut used_prefer = BTreeSet::new();
+    resolve_texts(&mut mhlw, &prefer, &mut used_prefer, seed, &mut report)?;
+    resolve_texts(&mut meti, &prefer, &mut used_prefer, seed, &mut report)?;
+    for (id, (line, _)) in &prefer {
+        if !used_prefer.contains(id) {
+            return Err(ImportError::at(
+                &ov.file,
+                0,
+                1,
+                format!("`prefer` for {id} (seed line {line}) is not needed: the node has no conflicting texts"),
+            ));
+        }
+    }
+    for n in &mut mhlw.nodes {
+        if n.req.text.is_none() && n.req.title.is_none() && n.req.kind != NodeKind::Chapter {
+            n.req.note = Some(
+                "Seed 000 cites items under this number but never gives its own text; the text is not in the sources."
+                    .into(),
+            );
+        }
+    }
+
+    // --- Output ----------------------------------------------------------------------------
+    let mic_struct = mic_lines;
+    let mut mic_reqs = {
+        let name = seed.name.clone();
+        finish_catalog(mic, move |l| Provenance::line(name.clone(), l))
+    };
+    for r in &mut mic_reqs {
+        if let Some(ls) = mic_struct.get(r.id.as_str()) {
+            for &l in ls {
+                r.provenance.insert(0, structure.provenance(l));
+            }
+        }
+    }
+    let mut mhlw_reqs = {
+        let name = seed.name.clone();
+        finish_catalog(mhlw, move |l| Provenance::line(name.clone(), l))
+    };
+    for r in &mut mhlw_reqs {
+        if let Some(ls) = mhlw_struct_lines.get(r.id.as_str()) {
+            let mut ls = ls.clone();
+            ls.sort_unstable();
+            ls.dedup();
+            for &l in ls.iter().rev() {
+                r.provenance.insert(0, structure.provenance(l));
+            }
+        }
+    }
+    let meti_store_for_notes = Store { nodes: Vec::new(), by_id: HashMap::new() };
+    drop(meti_store_for_notes);
+
+    let src000 = seed.source_doc("Crosswalk: MIC cloud GL draft items → MHLW GL 第5版 → METI GL (seed 000)");
+    let src004 = structure.source_doc("Structure of the MIC cloud GL and its correspondence with the MHLW GL (seed 004)");
+
+    // Edges need the resolved METI texts (for the excerpt notes), so build them from a store
+    // holding the final requirements.
+    let mut meti_final = Store::default();
+    let meti_reqs = {
+        let name = seed.name.clone();
+        finish_catalog(meti, move |l| Provenance::line(name.clone(), l))
+    };
+    for r in &meti_reqs {
+        meti_final.by_id.insert(r.id.as_str().to_owned(), meti_final.nodes.len());
+        meti_final.nodes.push(Node { req: r.clone(), key: Vec::new(), lines: BTreeSet::new(), texts: Vec::new() });
+    }
+    let mhlw_final = Store::default();
+
+    let mic_cat = Catalog {
+        id: CatalogId::parse(MIC).expect("id"),
+        title: Localized::new(
+            "クラウドサービス事業者が医療情報を取り扱う際の安全管理に関するガイドライン（案）",
+            "Guidelines for cloud service providers handling medical information (draft)",
+        ),
+        issuers: vec!["総務省".into()],
+        edition: "案".into(),
+        date: None,
+        kind: CatalogKind::Guideline,
+        sources: vec![src000.clone(), src004.clone()],
+        description: Some(
+            "Chapter structure from seed 004; items 3.2.1–3.4 and every sub-item cited by the crosswalk of seed 000. \
+             The guideline's own requirement texts are not in the sources: sub-items carry only their numbers."
+                .into(),
+        ),
+        requirements: mic_reqs,
+    };
+    let mhlw_cat = Catalog {
+        id: CatalogId::parse(MHLW).expect("id"),
+        title: Localized::new(
+            "医療情報システムの安全管理に関するガイドライン",
+            "Guidelines for the security management of medical information systems",
+        ),
+        issuers: vec!["厚生労働省".into()],
+        edition: "第5版".into(),
+        date: None,
+        kind: CatalogKind::Guideline,
+        sources: vec![src000.clone(), src004.clone()],
+        description: Some(
+            "The chapter 6–8 sections cited by the crosswalk of seed 000 (titles from seed 004), with every \
+             requirement text the crosswalk quotes, one node per printed number (C = mandatory, D = recommended). \
+             Only what the crosswalk quotes is here; the rest of the guideline is not in the sources."
+                .into(),
+        ),
+        requirements: mhlw_reqs,
+    };
+    let meti_cat = Catalog {
+        id: CatalogId::parse(METI).expect("id"),
+        title: Localized::new(
+            "医療情報を受託管理する情報処理事業者向けガイドライン",
+            "Guidelines for information processing businesses entrusted with medical information",
+        ),
+        issuers: vec!["経済産業省".into()],
+        edition: "第2版".into(),
+        date: None,
+        kind: CatalogKind::Guideline,
+        sources: vec![src000.clone()],
+        description: Some(
+            "Sections 7.x cited by the crosswalk of seed 000, one node per (n) measure with its level \
+             (実施すべき / 推奨される安全管理策) and topic. Only the measures the crosswalk quotes are here."
+                .into(),
+        ),
+        requirements: meti_reqs,
+    };
+
+    let set_mhlw = build_set(
+        SET_MHLW,
+        Localized::new("総務省クラウドGL(案) → 厚労省GL 第5版", "MIC cloud GL (draft) → MHLW GL 5th edition"),
+        MHLW,
+        to_mhlw,
+        &mhlw_final,
+        seed,
+        vec![src000.clone()],
+        "Every MIC → MHLW edge of the crosswalk in seed 000. A correspondence table asserts overlap \
+         (intersects-with), not equivalence; 明文規定なし is a no-relationship entry.",
+    )?;
+    let set_meti = build_set(
+        SET_METI,
+        Localized::new("総務省クラウドGL(案) → 経産省GL", "MIC cloud GL (draft) → METI GL"),
+        METI,
+        to_meti,
+        &meti_final,
+        seed,
+        vec![src000],
+        "Every MIC → METI edge of the crosswalk in seed 000 (intersects-with). Where a row quotes only an \
+         excerpt of a measure, the edge's note gives it.",
+    )?;
+
+    for cat in [&mic_cat, &mhlw_cat, &meti_cat] {
+        report.count(format!("{} nodes", cat.id), cat.requirements.len());
+        report.count(format!("{} nodes with text", cat.id), cat.requirement_count());
+    }
+    for set in [&set_mhlw, &set_meti] {
+        for m in &set.mappings {
+            report.count(format!("{} {}", set.id, m.relation.as_str()), 1);
+        }
+    }
+
+    Ok(Output { catalogs: vec![mic_cat, mhlw_cat, meti_cat], mapping_sets: vec![set_mhlw, set_meti], reports: vec![report] })
+}
+
+fn mhlw_category(sec: &str) -> Option<Category> {
+    match sec {
+        "6.3" => Some(Category::Organizational),
+        "6.4" => Some(Category::Physical),
+        "6.5" => Some(Category::Technical),
+        "6.6" => Some(Category::Human),
+        _ => None,
+    }
+}
+
+/// Gives every parent the seed lines of its descendants.
+fn propagate_lines(store: &mut Store) {
+    let mut order: Vec<usize> = (0..store.nodes.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(store.nodes[i].key.len()));
+    for i in order {
+        let Some(p) = store.nodes[i].req.parent.clone() else { continue };
+        let lines = store.nodes[i].lines.clone();
+        if let Some(pn) = store.get_mut(p.as_str()) {
+            pn.lines.extend(lines);
+        }
+    }
+}
+
+/// The MIC node of an item and sub-item, creating the sub-item's ancestors.
+fn ensure_mic(
+    mic: &mut Store,
+    categories: &HashMap<String, Category>,
+    file: &str,
+    line: u32,
+    item: &str,
+    sub: Option<&str>,
+) -> Result<String, ImportError> {
+    if mic.get(item).is_none() {
+        // Cited by seed 000 but not named by seed 004 (3.3.6, 3.3.7).
+        let parts: Vec<&str> = item.split('.').collect();
+        let parent = if parts.len() == 2 { format!("ch{}", parts[0]) } else { parts[..parts.len() - 1].join(".") };
+        if mic.get(&parent).is_none() {
+            return Err(ImportError::at(file, line as usize, 1, format!("item {item}: its parent {parent} is unknown")));
+        }
+        let i = mic.ensure(file, line, item, Some(&parent), NodeKind::Section, item, num_key(item))?;
+        mic.nodes[i].req.note =
+            Some("Seed 000 cites this number; its title and text are not in the sources (seed 004 does not list it).".into());
+    }
+    let category = categories.get(item).cloned();
+    let Some(sub) = sub else { return Ok(item.to_owned()) };
+    let m = RE_SUBITEM
+        .captures(sub)
+        .ok_or_else(|| ImportError::at(file, line as usize, SUB + 1, format!("サブ項番 {sub:?} is not a sub-item number")))?;
+    let kana = m[1].chars().next().expect("kana");
+    let ko = kana_ord(kana).ok_or_else(|| ImportError::at(file, line as usize, SUB + 1, "unknown katakana"))?;
+    let mut steps: Vec<(String, String, (u32, u32, u32))> = vec![(romaji(ko).to_owned(), format!("({kana})"), (1, ko, 0))];
+    if let Some(l) = m.get(2) {
+        let c = l.as_str().chars().next().expect("latin");
+        steps.push((l.as_str().to_owned(), format!("({})", l.as_str()), (2, c as u32 - 'a' as u32 + 1, 0)));
+    }
+    if let Some(d) = m.get(3) {
+        let n: u32 = d.as_str().parse().unwrap_or(0);
+        steps.push((n.to_string(), n.to_string(), (3, n, 0)));
+    }
+    let mut id = item.to_owned();
+    let mut label = item.to_owned();
+    let mut key = num_key(item);
+    let mut parent = item.to_owned();
+    for (k, (sid, slabel, skey)) in steps.iter().enumerate() {
+        id = format!("{id}-{sid}");
+        label = format!("{label} {slabel}");
+        key.push(*skey);
+        let kind = if k == 0 { NodeKind::Item } else { NodeKind::SubItem };
+        let i = mic.ensure(file, line, &id, Some(&parent), kind, &label, key.clone())?;
+        let n = &mut mic.nodes[i];
+        n.req.note = Some(SUBITEM_NOTE.into());
+        n.req.category = category.clone();
+        parent = id.clone();
+    }
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers() {
+        assert_eq!(marker_at("1. 情報").map(|t| t.0.label), Some("1".into()));
+        assert_eq!(marker_at("(d) リスク").map(|t| t.0.id), Some("pd".into()));
+        assert_eq!(marker_at("b-1. 装置").map(|t| t.0.label), Some("b-1".into()));
+        assert_eq!(marker_at("1-① 法令").map(|t| t.0.id), Some("1c1".into()));
+        assert_eq!(marker_at("(ア) 医療").map(|t| t.0.id), Some("xa".into()));
+        assert!(marker_at("6.9全般").is_none());
+        assert!(marker_at("明文規定なし").is_none());
+    }
+
+    #[test]
+    fn cells_split_at_their_numbers_only() {
+        let c = split_mhlw("4. 以下の基準を遵守すること。 (1)一定不応時間。 (2)受け付けない。", None).unwrap().unwrap();
+        assert_eq!(c.len(), 3);
+        assert_eq!(c[1].parent, Some(0));
+        assert_eq!(c[2].text, "受け付けない。");
+        // A cross-reference inside quotes or not continuing a list stays text.
+        let c = split_mhlw("3. 「6.6 人的安全対策 (2) 事務」に準じ", None).unwrap().unwrap();
+        assert_eq!(c.len(), 1);
+        let c = split_mhlw("3. 委託した場合は、 (2) 事務取扱委託業者", None).unwrap().unwrap();
+        assert_eq!(c.len(), 1);
+        assert!(split_mhlw("(1) a (2) b (1) c", None).is_err());
+        let c = split_mhlw("11. 管理者は (1) a (2) b また、利用者は (1) c", Some("また、")).unwrap().unwrap();
+        assert_eq!(c.iter().map(|n| n.tok.label.as_str()).collect::<Vec<_>>(), ["11", "(1)", "(2)", "(番号なし)", "(1)"]);
+        assert_eq!(c[3].text, "また、利用者は");
+        assert_eq!(c[4].parent, Some(3));
+    }
+
+    #[test]
+    fn meti_measures() {
+        let m = split_meti("(6)発行時 (8)自動ログオン。(9)に示す");
+        assert_eq!(m, vec![(Some(6), "発行時".into()), (Some(8), "自動ログオン。(9)に示す".into())]);
+        assert_eq!(split_meti("所管官庁への連絡体制、等"), vec![(None, "所管官庁への連絡体制、等".into())]);
+    }
 }
