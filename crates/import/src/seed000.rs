@@ -1068,6 +1068,9 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
             return Err(ImportError::at(file, line as usize, 1, "a row before any 項番"));
         };
         let src = ensure_mic(&mut mic, &mic_categories, file, line, &item, cur_sub.as_deref())?;
+        if !c[ITEM].is_empty() {
+            mic.touch(&item, line);
+        }
 
         // MHLW side.
         let text = clean(&c[TEXT]);
@@ -1156,7 +1159,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
                 }
                 s
             };
-            let mut ensure_path = |mhlw: &mut Store, p: &[Tok]| -> Result<String, ImportError> {
+            let ensure_path = |mhlw: &mut Store, p: &[Tok]| -> Result<String, ImportError> {
                 let mut parent = sec.clone();
                 let mut label = base_label.clone();
                 let mut key = num_key(&sec);
@@ -1276,6 +1279,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         let msec = c[MSEC].clone();
         if let Some(o) = ov.take_one(line, "reject-meti") {
             report.reject(line, format!("METI cells rejected: {}", o.reason));
+            produced = true;
         } else if msec.is_empty() != mtext.is_empty() {
             report.reject(
                 line,
@@ -1386,7 +1390,8 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
     for sec in &meti_sections {
         let parts: Vec<&str> = sec.split('.').collect();
         let first_line = meti_titles[sec][0].1;
-        meti.ensure(file, first_line, "7", None, NodeKind::Chapter, "7", vec![(0, 7, 0)])?;
+        let ch = meti.ensure(file, first_line, "7", None, NodeKind::Chapter, "7", vec![(0, 7, 0)])?;
+        meti.nodes[ch].req.note = Some("Seed 000 cites sections of this chapter; its title is not in the sources.".into());
         let mut parent = "7".to_owned();
         for k in 2..parts.len() {
             let anc = parts[..k].join(".");
@@ -1418,27 +1423,10 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
             meti.nodes[i].lines.insert(*l);
         }
     }
-    // The chapter node and intermediate sections get the lines of their sections.
-    let meti_parent_lines: Vec<(String, u32)> = meti
-        .nodes
-        .iter()
-        .filter(|n| n.req.kind == NodeKind::Item)
-        .flat_map(|n| {
-            let sec = n.req.parent.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default();
-            n.lines.iter().map(move |&l| (sec.clone(), l))
-        })
-        .collect();
-    for (sec, l) in meti_parent_lines {
-        let parts: Vec<&str> = sec.split('.').collect();
-        meti.touch("7", l);
-        for k in 2..parts.len() {
-            meti.touch(&parts[..k].join("."), l);
-        }
-    }
-
     // MIC parents get the lines of their children.
-    propagate_lines(&mut mic);
-    propagate_lines(&mut mhlw);
+    propagate_lines(&mut mic, &mic_lines);
+    propagate_lines(&mut mhlw, &mhlw_struct_lines);
+    propagate_lines(&mut meti, &BTreeMap::new());
 
     // Texts.
     let mut used_prefer = BTreeSet::new();
@@ -1490,8 +1478,6 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
             }
         }
     }
-    let meti_store_for_notes = Store { nodes: Vec::new(), by_id: HashMap::new() };
-    drop(meti_store_for_notes);
 
     let src000 = seed.source_doc("Crosswalk: MIC cloud GL draft items → MHLW GL 第5版 → METI GL (seed 000)");
     let src004 = structure.source_doc("Structure of the MIC cloud GL and its correspondence with the MHLW GL (seed 004)");
@@ -1611,15 +1597,20 @@ fn mhlw_category(sec: &str) -> Option<Category> {
     }
 }
 
-/// Gives every parent the seed lines of its descendants.
-fn propagate_lines(store: &mut Store) {
+/// A node no seed line names directly (a parent only ever cited through its children, such as
+/// `3.2.1 (イ)` above `(イ) 1`) gets the lines of its descendants. `keep` are nodes that have
+/// their own provenance elsewhere (seed 004).
+fn propagate_lines(store: &mut Store, keep: &BTreeMap<String, Vec<u32>>) {
     let mut order: Vec<usize> = (0..store.nodes.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(store.nodes[i].key.len()));
+    let own: BTreeSet<usize> =
+        (0..store.nodes.len()).filter(|&i| !store.nodes[i].lines.is_empty() || keep.contains_key(store.nodes[i].req.id.as_str())).collect();
     for i in order {
         let Some(p) = store.nodes[i].req.parent.clone() else { continue };
         let lines = store.nodes[i].lines.clone();
-        if let Some(pn) = store.get_mut(p.as_str()) {
-            pn.lines.extend(lines);
+        let Some(&pi) = store.by_id.get(p.as_str()) else { continue };
+        if !own.contains(&pi) {
+            store.nodes[pi].lines.extend(lines);
         }
     }
 }
