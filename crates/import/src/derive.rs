@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sansho_core::{Basis, CatalogId, Localized, Mapping, MappingSet, Provenance, ReqRef, Relation};
+use sansho_core::{Basis, CatalogId, Localized, Mapping, MappingSet, Provenance, Relation, ReqRef};
 
 use crate::seed000::{METI, MHLW, MIC, SET_METI, SET_MHLW};
 use crate::{ImportError, Output};
@@ -54,7 +54,8 @@ pub fn mhlw5_meti2012(out: &Output) -> Result<MappingSet, ImportError> {
         let src_ix = *mic_ix.get(*src).ok_or_else(|| missing(&format!("{MIC} node {src}")))?;
         for (h, hp) in hs {
             for (m, mp) in ms {
-                let key = (mhlw_ix.get(*h).copied().unwrap_or(usize::MAX), meti_ix.get(*m).copied().unwrap_or(usize::MAX));
+                let key =
+                    (mhlw_ix.get(*h).copied().unwrap_or(usize::MAX), meti_ix.get(*m).copied().unwrap_or(usize::MAX));
                 let e = edges.entry(key).or_insert_with(|| {
                     ((*h).to_owned(), (*m).to_owned(), Acc { via: BTreeSet::new(), provenance: BTreeSet::new() })
                 });
@@ -69,7 +70,8 @@ pub fn mhlw5_meti2012(out: &Output) -> Result<MappingSet, ImportError> {
     let mut mappings = Vec::with_capacity(edges.len());
     for (_, (h, m, acc)) in edges {
         let mut e = Mapping::new(Some(lid(&h)?), Some(lid(&m)?), Relation::Related, Basis::Derived);
-        e.via = acc.via.into_iter().map(|(_, v)| lid(&v).map(|l| ReqRef::new(cid(MIC), l))).collect::<Result<_, _>>()?;
+        e.via =
+            acc.via.into_iter().map(|(_, v)| lid(&v).map(|l| ReqRef::new(cid(MIC), l))).collect::<Result<_, _>>()?;
         e.provenance = acc.provenance.into_iter().collect();
         mappings.push(e);
     }
@@ -81,7 +83,10 @@ pub fn mhlw5_meti2012(out: &Output) -> Result<MappingSet, ImportError> {
     }
     Ok(MappingSet {
         id: SET_DERIVED.to_owned(),
-        title: Localized::new("厚労省GL 第5版 ↔ 経産省GL (総務省クラウドGL経由)", "MHLW GL 5th ed. ↔ METI GL (through the MIC cloud GL)"),
+        title: Localized::new(
+            "厚労省GL 第5版 ↔ 経産省GL (総務省クラウドGL経由)",
+            "MHLW GL 5th ed. ↔ METI GL (through the MIC cloud GL)",
+        ),
         source: cid(MHLW),
         target: cid(METI),
         derived: true,

@@ -148,8 +148,10 @@ static RE_CHAPTER: LazyLock<Regex> = LazyLock::new(|| re(r"^第(\d+)章\s*(\S.*)
 static RE_NUM_TITLE: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+(?:\.\d+)+)\s*(\S.*)?$"));
 
 const KANA: &str = "アイウエオカキクケコサシスセソタチツテト";
-const ROMAJI: [&str; 20] =
-    ["a", "i", "u", "e", "o", "ka", "ki", "ku", "ke", "ko", "sa", "shi", "su", "se", "so", "ta", "chi", "tsu", "te", "to"];
+const ROMAJI: [&str; 20] = [
+    "a", "i", "u", "e", "o", "ka", "ki", "ku", "ke", "ko", "sa", "shi", "su", "se", "so", "ta", "chi", "tsu", "te",
+    "to",
+];
 
 fn kana_ord(c: char) -> Option<u32> {
     KANA.chars().position(|k| k == c).map(|i| i as u32 + 1)
@@ -178,7 +180,12 @@ fn col_index(ov_file: &str, o: &crate::Override, key: &str) -> Result<usize, Imp
 }
 
 fn ov_err(ov: &Overrides, o: &crate::Override, msg: impl Into<String>) -> ImportError {
-    ImportError::at(&ov.file, o.defined_at, 1, format!("override for seed line {} ({}): {}", o.line, o.action, msg.into()))
+    ImportError::at(
+        &ov.file,
+        o.defined_at,
+        1,
+        format!("override for seed line {} ({}): {}", o.line, o.action, msg.into()),
+    )
 }
 
 fn is_header(cells: &[String]) -> bool {
@@ -364,9 +371,13 @@ fn marker_at(s: &str) -> Option<(Tok, usize)> {
                 let n: u32 = g1.parse().ok()?;
                 Tok { style: *style, ord: n, sub: 0, label: format!("({n})"), id: format!("p{n}") }
             }
-            Style::ParenLatin => {
-                Tok { style: *style, ord: c1 as u32 - 'a' as u32 + 1, sub: 0, label: format!("({g1})"), id: format!("p{g1}") }
-            }
+            Style::ParenLatin => Tok {
+                style: *style,
+                ord: c1 as u32 - 'a' as u32 + 1,
+                sub: 0,
+                label: format!("({g1})"),
+                id: format!("p{g1}"),
+            },
             Style::Latin => {
                 if next.is_some_and(|c| c.is_ascii_alphanumeric()) {
                     continue;
@@ -457,7 +468,10 @@ fn split_mhlw(s: &str, lead_in: Option<&str>) -> Result<Option<Vec<CellNode>>, S
                 continue;
             }
             let Some(anchor) = lead_in else {
-                return Err(format!("the list restarts at {:?} (byte {start}); a `lead-in` override must say where", tok.label));
+                return Err(format!(
+                    "the list restarts at {:?} (byte {start}); a `lead-in` override must say where",
+                    tok.label
+                ));
             };
             let prev_text_start = acc[current].1;
             let Some(a) = s[prev_text_start..start].find(anchor).map(|a| a + prev_text_start) else {
@@ -609,10 +623,9 @@ impl Store {
         if let Some(n) = self.get_mut(id) {
             match &n.req.title {
                 None => n.req.title = Some(title.to_owned()),
-                Some(t) if norm(t) != norm(title) => notes.push(format!(
-                    "{}: heading {:?} kept; the variant {:?} was also seen",
-                    n.req.label, t, title
-                )),
+                Some(t) if norm(t) != norm(title) => {
+                    notes.push(format!("{}: heading {:?} kept; the variant {:?} was also seen", n.req.label, t, title))
+                }
                 _ => {}
             }
         }
@@ -652,12 +665,8 @@ fn resolve_texts(
             };
             used_prefer.insert(n.req.id.as_str().to_owned());
             report.repaired(*line, "prefer", reason);
-            let others: Vec<String> = n
-                .texts
-                .iter()
-                .filter(|x| norm(&x.text) != norm(&c.text))
-                .map(|x| format!("{:?}", x.lines))
-                .collect();
+            let others: Vec<String> =
+                n.texts.iter().filter(|x| norm(&x.text) != norm(&c.text)).map(|x| format!("{:?}", x.lines)).collect();
             report.notes.push(format!(
                 "{} ({}): texts differ between lines; line {} taken, variants on lines {}",
                 n.req.label,
@@ -778,10 +787,11 @@ fn parse_structure(s: &Seed) -> Structure {
                 }
                 st.mic_sections.push((label, title, note, *n));
                 continue;
-            } else if i > split && ["6", "7", "8"].iter().any(|c| num.split('.').next() == Some(*c)) {
-                if let Some(t) = m.get(2) {
-                    st.mhlw_sections.entry(num).or_insert((t.as_str().to_owned(), *n));
-                }
+            } else if i > split
+                && ["6", "7", "8"].iter().any(|c| num.split('.').next() == Some(*c))
+                && let Some(t) = m.get(2)
+            {
+                st.mhlw_sections.entry(num).or_insert((t.as_str().to_owned(), *n));
             }
         }
         i += 1;
@@ -831,6 +841,7 @@ impl Edges {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn build_set(
     id: &str,
     title: Localized,
@@ -860,7 +871,8 @@ fn build_set(
                 }
             }
             if !notes.is_empty() {
-                m.note = Some(format!("The seed cites an excerpt that differs from the node text. {}", notes.join(" / ")));
+                m.note =
+                    Some(format!("The seed cites an excerpt that differs from the node text. {}", notes.join(" / ")));
             }
         }
         if e.relation == Relation::NoCounterpart {
@@ -981,8 +993,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
             None => (label.clone(), label.clone()),
         };
         let parts: Vec<&str> = first.split('.').collect();
-        let parent =
-            if parts.len() == 2 { format!("ch{}", parts[0]) } else { parts[..parts.len() - 1].join(".") };
+        let parent = if parts.len() == 2 { format!("ch{}", parts[0]) } else { parts[..parts.len() - 1].join(".") };
         let i = mic.ensure(s004, *line, &id, Some(&parent), NodeKind::Section, label, num_key(&first))?;
         mic.nodes[i].req.title = title.clone();
         mic.nodes[i].req.note = note.clone();
@@ -1052,7 +1063,12 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         // MIC item.
         if !c[ITEM].is_empty() {
             if !RE_MIC_ITEM.is_match(&c[ITEM]) {
-                return Err(ImportError::at(file, line as usize, ITEM + 1, format!("項番 {:?} is not an item number", c[ITEM])));
+                return Err(ImportError::at(
+                    file,
+                    line as usize,
+                    ITEM + 1,
+                    format!("項番 {:?} is not an item number", c[ITEM]),
+                ));
             }
             if cur_item.as_deref() != Some(&c[ITEM]) {
                 cur_sub = None;
@@ -1095,7 +1111,12 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
             );
         } else if !sec.is_empty() {
             if !RE_SECNUM.is_match(&sec) {
-                return Err(ImportError::at(file, line as usize, SEC + 1, format!("節 {sec:?} is not a section number")));
+                return Err(ImportError::at(
+                    file,
+                    line as usize,
+                    SEC + 1,
+                    format!("節 {sec:?} is not a section number"),
+                ));
             }
             let loc = c[LOC].clone();
             let level = match loc.as_str() {
@@ -1131,7 +1152,8 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
                         list.len()
                     }
                 };
-                let tok = Tok { style: Style::Heading, ord: n as u32, sub: 0, label: head.clone(), id: format!("h{n}") };
+                let tok =
+                    Tok { style: Style::Heading, ord: n as u32, sub: 0, label: head.clone(), id: format!("h{n}") };
                 Some((tok, head.clone()))
             };
 
@@ -1217,7 +1239,8 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
                         && ctx.last().is_some_and(|_| {
                             let n = mhlw.get(&path_id(&ctx)).expect("context node exists");
                             n.texts.first().is_none_or(|t| heading_like(&t.text))
-                        }) {
+                        })
+                    {
                         ctx.clone()
                     } else {
                         Vec::new()
@@ -1287,7 +1310,12 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
             );
         } else if !msec.is_empty() {
             if !RE_SECNUM.is_match(&msec) {
-                return Err(ImportError::at(file, line as usize, MSEC + 1, format!("METI 節 {msec:?} is not a section number")));
+                return Err(ImportError::at(
+                    file,
+                    line as usize,
+                    MSEC + 1,
+                    format!("METI 節 {msec:?} is not a section number"),
+                ));
             }
             let mut title = clean(&c[MTITLE]);
             let mut part = None;
@@ -1391,13 +1419,15 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         let parts: Vec<&str> = sec.split('.').collect();
         let first_line = meti_titles[sec][0].1;
         let ch = meti.ensure(file, first_line, "7", None, NodeKind::Chapter, "7", vec![(0, 7, 0)])?;
-        meti.nodes[ch].req.note = Some("Seed 000 cites sections of this chapter; its title is not in the sources.".into());
+        meti.nodes[ch].req.note =
+            Some("Seed 000 cites sections of this chapter; its title is not in the sources.".into());
         let mut parent = "7".to_owned();
         for k in 2..parts.len() {
             let anc = parts[..k].join(".");
             if !meti_sections.contains(&anc) {
                 let i = meti.ensure(file, first_line, &anc, Some(&parent), NodeKind::Section, &anc, num_key(&anc))?;
-                meti.nodes[i].req.note = Some("Seed 000 cites sections under this number; its title is not in the sources.".into());
+                meti.nodes[i].req.note =
+                    Some("Seed 000 cites sections under this number; its title is not in the sources.".into());
             }
             parent = anc;
         }
@@ -1480,7 +1510,8 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
     }
 
     let src000 = seed.source_doc("Crosswalk: MIC cloud GL draft items → MHLW GL 第5版 → METI GL (seed 000)");
-    let src004 = structure.source_doc("Structure of the MIC cloud GL and its correspondence with the MHLW GL (seed 004)");
+    let src004 =
+        structure.source_doc("Structure of the MIC cloud GL and its correspondence with the MHLW GL (seed 004)");
 
     // Edges need the resolved METI texts (for the excerpt notes), so build them from a store
     // holding the final requirements.
@@ -1584,7 +1615,11 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         }
     }
 
-    Ok(Output { catalogs: vec![mic_cat, mhlw_cat, meti_cat], mapping_sets: vec![set_mhlw, set_meti], reports: vec![report] })
+    Ok(Output {
+        catalogs: vec![mic_cat, mhlw_cat, meti_cat],
+        mapping_sets: vec![set_mhlw, set_meti],
+        reports: vec![report],
+    })
 }
 
 fn mhlw_category(sec: &str) -> Option<Category> {
@@ -1603,8 +1638,9 @@ fn mhlw_category(sec: &str) -> Option<Category> {
 fn propagate_lines(store: &mut Store, keep: &BTreeMap<String, Vec<u32>>) {
     let mut order: Vec<usize> = (0..store.nodes.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(store.nodes[i].key.len()));
-    let own: BTreeSet<usize> =
-        (0..store.nodes.len()).filter(|&i| !store.nodes[i].lines.is_empty() || keep.contains_key(store.nodes[i].req.id.as_str())).collect();
+    let own: BTreeSet<usize> = (0..store.nodes.len())
+        .filter(|&i| !store.nodes[i].lines.is_empty() || keep.contains_key(store.nodes[i].req.id.as_str()))
+        .collect();
     for i in order {
         let Some(p) = store.nodes[i].req.parent.clone() else { continue };
         let lines = store.nodes[i].lines.clone();
@@ -1629,20 +1665,27 @@ fn ensure_mic(
         let parts: Vec<&str> = item.split('.').collect();
         let parent = if parts.len() == 2 { format!("ch{}", parts[0]) } else { parts[..parts.len() - 1].join(".") };
         if mic.get(&parent).is_none() {
-            return Err(ImportError::at(file, line as usize, 1, format!("item {item}: its parent {parent} is unknown")));
+            return Err(ImportError::at(
+                file,
+                line as usize,
+                1,
+                format!("item {item}: its parent {parent} is unknown"),
+            ));
         }
         let i = mic.ensure(file, line, item, Some(&parent), NodeKind::Section, item, num_key(item))?;
-        mic.nodes[i].req.note =
-            Some("Seed 000 cites this number; its title and text are not in the sources (seed 004 does not list it).".into());
+        mic.nodes[i].req.note = Some(
+            "Seed 000 cites this number; its title and text are not in the sources (seed 004 does not list it).".into(),
+        );
     }
     let category = categories.get(item).cloned();
     let Some(sub) = sub else { return Ok(item.to_owned()) };
-    let m = RE_SUBITEM
-        .captures(sub)
-        .ok_or_else(|| ImportError::at(file, line as usize, SUB + 1, format!("サブ項番 {sub:?} is not a sub-item number")))?;
+    let m = RE_SUBITEM.captures(sub).ok_or_else(|| {
+        ImportError::at(file, line as usize, SUB + 1, format!("サブ項番 {sub:?} is not a sub-item number"))
+    })?;
     let kana = m[1].chars().next().expect("kana");
     let ko = kana_ord(kana).ok_or_else(|| ImportError::at(file, line as usize, SUB + 1, "unknown katakana"))?;
-    let mut steps: Vec<(String, String, (u32, u32, u32))> = vec![(romaji(ko).to_owned(), format!("({kana})"), (1, ko, 0))];
+    let mut steps: Vec<(String, String, (u32, u32, u32))> =
+        vec![(romaji(ko).to_owned(), format!("({kana})"), (1, ko, 0))];
     if let Some(l) = m.get(2) {
         let c = l.as_str().chars().next().expect("latin");
         steps.push((l.as_str().to_owned(), format!("({})", l.as_str()), (2, c as u32 - 'a' as u32 + 1, 0)));
@@ -1697,7 +1740,10 @@ mod tests {
         assert_eq!(c.len(), 1);
         assert!(split_mhlw("(1) a (2) b (1) c", None).is_err());
         let c = split_mhlw("11. 管理者は (1) a (2) b また、利用者は (1) c", Some("また、")).unwrap().unwrap();
-        assert_eq!(c.iter().map(|n| n.tok.label.as_str()).collect::<Vec<_>>(), ["11", "(1)", "(2)", "(番号なし)", "(1)"]);
+        assert_eq!(
+            c.iter().map(|n| n.tok.label.as_str()).collect::<Vec<_>>(),
+            ["11", "(1)", "(2)", "(番号なし)", "(1)"]
+        );
         assert_eq!(c[3].text, "また、利用者は");
         assert_eq!(c[4].parent, Some(3));
     }
