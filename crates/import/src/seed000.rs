@@ -847,7 +847,7 @@ fn build_set(
     title: Localized,
     target: &str,
     edges: Edges,
-    targets: &Store,
+    targets: Option<&Store>,
     seed: &Seed,
     sources: Vec<sansho_core::SourceDoc>,
     description: &str,
@@ -862,7 +862,7 @@ fn build_set(
             Basis::Source,
         );
         m.provenance = e.lines.iter().map(|&l| seed.provenance(l)).collect();
-        if let Some(t) = e.target.as_deref().and_then(|t| targets.get(t)) {
+        if let Some(t) = e.target.as_deref().and_then(|t| targets?.get(t)) {
             let node_text = t.req.text.as_deref().map(norm).unwrap_or_default();
             let mut notes = Vec::new();
             for (l, c) in &e.cited {
@@ -1524,7 +1524,6 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         meti_final.by_id.insert(r.id.as_str().to_owned(), meti_final.nodes.len());
         meti_final.nodes.push(Node { req: r.clone(), key: Vec::new(), lines: BTreeSet::new(), texts: Vec::new() });
     }
-    let mhlw_final = Store::default();
 
     let mic_cat = Catalog {
         id: CatalogId::parse(MIC).expect("id"),
@@ -1587,7 +1586,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         Localized::new("総務省クラウドGL(案) → 厚労省GL 第5版", "MIC cloud GL (draft) → MHLW GL 5th edition"),
         MHLW,
         to_mhlw,
-        &mhlw_final,
+        None,
         seed,
         vec![src000.clone()],
         "Every MIC → MHLW edge of the crosswalk in seed 000. A correspondence table asserts overlap \
@@ -1598,7 +1597,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         Localized::new("総務省クラウドGL(案) → 経産省GL", "MIC cloud GL (draft) → METI GL"),
         METI,
         to_meti,
-        &meti_final,
+        Some(&meti_final),
         seed,
         vec![src000],
         "Every MIC → METI edge of the crosswalk in seed 000 (intersects-with). Where a row quotes only an \
