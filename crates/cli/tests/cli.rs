@@ -207,3 +207,67 @@ fn the_committed_catalogs_are_what_the_seeds_give() {
     let o = sansho_in(&root, &["catalog", "build", "--check"]);
     assert!(o.status.success(), "regenerating the bundled catalogs differs:\n{}{}", stdout(&o), stderr(&o));
 }
+
+/// A small MHLW-style workbook: title row, header on row 3, a merged 区分 column.
+fn checklist_workbook() -> Vec<u8> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("チェックリスト").unwrap();
+    ws.write(0, 0, "医療情報システム 安全管理 確認チェックリスト").unwrap();
+    for (c, h) in ["No.", "区分", "チェック項目", "実施済"].iter().enumerate() {
+        ws.write(2, c as u16, *h).unwrap();
+    }
+    ws.merge_range(3, 1, 4, 1, "組織的安全管理対策", &Format::new()).unwrap();
+    ws.write(3, 0, "1").unwrap();
+    ws.write(3, 2, "情報システム運用責任者を設置している。").unwrap();
+    ws.write(4, 0, "2").unwrap();
+    ws.write(4, 2, "バックアップを取得している。").unwrap();
+    ws.write(5, 0, "1").unwrap();
+    ws.write(5, 1, "技術的安全対策").unwrap();
+    ws.write(5, 2, "二要素認証を採用している。").unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn import_xlsx_writes_a_catalog_that_checks_and_shows() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("our-checklist.xlsx"), checklist_workbook()).unwrap();
+    let o = sansho_in(tmp.path(), &["catalog", "import-xlsx", "our-checklist.xlsx", "--out", "mine/ours.toml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("our-checklist:"), "{}", stdout(&o));
+    let o = sansho_in(tmp.path(), &["catalog", "check", "mine"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let out = json(&sansho_in(
+        tmp.path(),
+        &["--catalogs", "mine", "search", "二要素認証", "--catalog", "our-checklist", "--json"],
+    ));
+    let hit = &out["hits"][0];
+    let shown = json(&sansho_in(
+        tmp.path(),
+        &[
+            "--catalogs",
+            "mine",
+            "show",
+            "our-checklist",
+            hit["id"].as_str().unwrap().split(':').nth(1).unwrap(),
+            "--json",
+        ],
+    ));
+    assert_eq!(shown["requirement"]["text"], "二要素認証を採用している。");
+    assert_eq!(shown["requirement"]["provenance"][0], "our-checklist.xlsx#チェックリスト:6");
+    // Refuses to overwrite without --force.
+    let o = sansho_in(tmp.path(), &["catalog", "import-xlsx", "our-checklist.xlsx", "--out", "mine/ours.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--force"));
+}
+
+#[test]
+fn import_xlsx_broken_workbook_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("broken.xlsx"), b"PK\x03\x04 not really a zip").unwrap();
+    let o = sansho_in(tmp.path(), &["catalog", "import-xlsx", "broken.xlsx", "--id", "broken", "--out", "out/b.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("broken.xlsx"), "{}", stderr(&o));
+    assert!(!tmp.path().join("out").exists());
+}

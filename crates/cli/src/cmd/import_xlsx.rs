@@ -1,9 +1,87 @@
-//! `sansho catalog import-xlsx FILE…`
+//! `sansho catalog import-xlsx FILE…`: checklist workbooks into one catalog file.
+//!
+//! The catalog is built and validated in memory; the file is written once at the end
+//! (through a temporary file renamed into place), so a broken workbook writes nothing.
 
-use anyhow::{Result, bail};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use sansho_catalog::catalog_to_toml;
+use sansho_core::{CatalogId, CatalogKind};
+use sansho_import::xlsx::{XlsxOptions, import_workbooks};
 
 use crate::args::ImportXlsxArgs;
 
-pub fn run(_a: &ImportXlsxArgs) -> Result<()> {
-    bail!("import-xlsx is being wired")
+/// A catalog id from a file name: lower-case ASCII letters and digits, other runs become `-`.
+fn id_from_file(path: &Path) -> Option<CatalogId> {
+    let stem = path.file_stem()?.to_string_lossy().to_ascii_lowercase();
+    let mut id = String::new();
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c);
+        } else if !id.is_empty() && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    let id = id.trim_matches('-').trim_start_matches(|c: char| c.is_ascii_digit() || c == '-');
+    CatalogId::parse(id).ok()
+}
+
+pub fn run(a: &ImportXlsxArgs) -> Result<()> {
+    let id = match &a.id {
+        Some(id) => CatalogId::parse(id).map_err(|e| anyhow::anyhow!("--id: {e}"))?,
+        None => id_from_file(&a.files[0])
+            .with_context(|| format!("cannot make a catalog id from {:?}; give one with --id", a.files[0].display()))?,
+    };
+    let out: PathBuf = a.out.clone().unwrap_or_else(|| PathBuf::from(format!("{id}.toml")));
+    if out.exists() && !a.force {
+        bail!("{} exists; use --force to replace it", out.display());
+    }
+    let mut opts = XlsxOptions::new(id);
+    opts.title = a.title.clone();
+    opts.edition = a.edition.clone();
+    opts.issuers = a.issuers.clone();
+    opts.kind = CatalogKind::parse(&a.kind).expect("clap checked the kind");
+    if !a.sheets.is_empty() {
+        opts.sheets = Some(a.sheets.clone());
+    }
+    let mut files = Vec::new();
+    for f in &a.files {
+        let bytes = std::fs::read(f).with_context(|| format!("{}: cannot read", f.display()))?;
+        let name = f.file_name().map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into_owned());
+        files.push((name, bytes));
+    }
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let (catalog, report) = import_workbooks(&refs, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let text = catalog_to_toml(
+        &catalog,
+        &["Imported by `sansho catalog import-xlsx`; review, then keep it next to your other catalogs."],
+    );
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    }
+    let tmp = out.with_extension("toml.tmp");
+    std::fs::write(&tmp, text).with_context(|| format!("{}: cannot write", tmp.display()))?;
+    std::fs::rename(&tmp, &out).with_context(|| format!("{}: cannot write", out.display()))?;
+    eprintln!("{report}");
+    println!(
+        "{}: {} nodes ({} with text) → {}",
+        catalog.id,
+        catalog.requirements.len(),
+        catalog.requirement_count(),
+        out.display()
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_from_file_names() {
+        assert_eq!(id_from_file(Path::new("dir/MHLW_Checklist 2024.xlsx")).unwrap().as_str(), "mhlw-checklist-2024");
+        assert_eq!(id_from_file(Path::new("2024-check.xlsx")).unwrap().as_str(), "check");
+        assert!(id_from_file(Path::new("チェックリスト.xlsx")).is_none());
+    }
 }
