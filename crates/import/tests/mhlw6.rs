@@ -492,3 +492,38 @@ fn same_text_in_5_and_52_gives_an_editorial_set() {
     assert_eq!((m.relation, m.basis), (Relation::MigratedTo, Basis::Editorial));
     assert_eq!(m.note.as_deref(), Some("same text in 第5版 and 第5.2版"));
 }
+
+#[test]
+fn same_text_against_the_real_mhlw5_of_seed_000() {
+    let s0 =
+        Seed::new("000_5783f1c91487ba10.txt", include_bytes!("../../../data/seeds/000_5783f1c91487ba10.txt")).unwrap();
+    let s4 =
+        Seed::new("004_a1475434a89fb475.txt", include_bytes!("../../../data/seeds/004_a1475434a89fb475.txt")).unwrap();
+    let ov0 = Overrides::parse("data/overrides/000.toml", include_str!("../../../data/overrides/000.toml")).unwrap();
+    let out0 = sansho_import::seed000::import(&s0, &s4, &ov0).unwrap();
+    let m5 = out0.catalog("mhlw-5").unwrap();
+    let out = import_with(OVERRIDES, m5).unwrap();
+    let set = out.mapping_set("mhlw-5--mhlw-5.2").unwrap();
+    // 000:380 lists (c) 実績等に基づく個人データ安全管理に関する信用度 and (d) 財務諸表等に基づく経営の健全性;
+    // 002:58-59 print them as d and e of (9). Items a and b differ (002 adds 「状況」), so they are not mapped.
+    let pairs: Vec<(&str, &str)> = set
+        .mappings
+        .iter()
+        .map(|m| {
+            let src = m5.get(m.source.as_ref().unwrap().as_str()).unwrap();
+            (src.label.as_str(), m.target.as_ref().unwrap().as_str())
+        })
+        .collect();
+    assert_eq!(pairs, [("8.1.2 C (キ) (c)", "unnumbered-9-d"), ("8.1.2 C (キ) (d)", "unnumbered-9-e")]);
+    for m in &set.mappings {
+        assert_eq!((m.relation, m.basis), (Relation::MigratedTo, Basis::Editorial));
+        assert!(m.provenance.contains(&prov(S2, 58, 58)) || m.provenance.contains(&prov(S2, 59, 59)));
+    }
+    let mut all = out0.catalogs.clone();
+    all.extend(out.catalogs.iter().cloned());
+    let problems: Vec<_> = sansho_core::validate::validate(&all, std::slice::from_ref(set))
+        .into_iter()
+        .filter(|p| p.severity == sansho_core::validate::Severity::Error)
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
