@@ -12,11 +12,14 @@ use sansho_core::{
     Basis, Catalog, CatalogId, CatalogKind, Category, Level, LocalId, Localized, NodeKind, Provenance, Relation,
     Requirement,
 };
+use sansho_import::seed000;
 use sansho_import::seed003::{self, Answer};
 use sansho_import::{ImportReport, Output, Overrides, Seed};
 
 const SEED: &[u8] = include_bytes!("../../../data/seeds/003_348eaa4a0c950f58.txt");
 const SEED000: &str = include_str!("../../../data/seeds/000_5783f1c91487ba10.txt");
+const SEED004: &[u8] = include_bytes!("../../../data/seeds/004_a1475434a89fb475.txt");
+const OVERRIDES000: &str = include_str!("../../../data/overrides/000.toml");
 const OVERRIDES: &str = include_str!("../../../data/overrides/003.toml");
 const TABLE: &str = include_str!("../../../data/mappings/mhlw-3-checklist--mhlw-5.toml");
 const SEED_NAME: &str = "003_348eaa4a0c950f58.txt";
@@ -361,22 +364,32 @@ fn mapping_set() {
             (Relation::Equivalent, 51),
             (Relation::Subset, 20),
             (Relation::Superset, 4),
-            (Relation::Intersects, 4),
+            (Relation::Intersects, 3),
             (Relation::Related, 1),
         ])
     );
-    assert_eq!(set.mappings.len(), 80);
+    assert_eq!(set.mappings.len(), 79);
     let r = report(&out);
-    assert_eq!(r.counts["mhlw-3-checklist--mhlw-5 edges"], 80);
+    assert_eq!(r.counts["mhlw-3-checklist--mhlw-5 edges"], 79);
     assert_eq!(r.counts["mhlw-3-checklist--mhlw-5 equivalent-to"], 51);
     // The one item whose counterpart mhlw-5 lacks gets no entry, and is reported.
     assert!(!set.mappings.iter().any(|m| m.source.as_ref().unwrap().as_str() == "exchange-4"));
     assert!(!set.mappings.iter().any(|m| m.relation == Relation::NoCounterpart));
-    assert_eq!(r.counts["mhlw-3-checklist--mhlw-5 unmapped check items"], 1);
-    assert!(r.notes.iter().any(|n| n.starts_with("not mapped to mhlw-5: exchange-4 ")));
+    assert_eq!(r.counts["mhlw-3-checklist--mhlw-5 unmapped check items"], 2);
+    let unmapped: Vec<&str> = r
+        .notes
+        .iter()
+        .filter_map(|n| n.strip_prefix("not mapped to mhlw-5: "))
+        .map(|n| n.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(unmapped, ["human-contractor-1", "exchange-4"]);
     // Every other check item has at least one edge.
     let c = checklist(&out);
-    for req in c.requirements.iter().filter(|r| r.text.is_some() && r.id.as_str() != "exchange-4") {
+    for req in c
+        .requirements
+        .iter()
+        .filter(|r| r.text.is_some() && !["exchange-4", "human-contractor-1"].contains(&r.id.as_str()))
+    {
         assert!(set.mappings.iter().any(|m| m.source.as_ref() == Some(&req.id)), "{}", req.id);
     }
     let problems = validate(&[c.clone(), fake_mhlw5(&all_targets())], std::slice::from_ref(set));
@@ -398,35 +411,67 @@ fn labels_resolve_across_spacing_and_width() {
     // mhlw-5 may print labels with other spacing or full-width forms.
     let labels: Vec<String> = all_targets().iter().map(|l| l.replace(' ', "").replace('C', "Ｃ")).collect();
     let out = seed003::import(&seed(), &overrides(), &fake_mhlw5(&labels)).unwrap();
-    assert_eq!(out.mapping_sets[0].mappings.len(), 80);
+    assert_eq!(out.mapping_sets[0].mappings.len(), 79);
 }
 
-/// The table's targets exist in seed 000 (the texts mhlw-5 is built from): its section,
-/// level C and printed item number open a 記載内容 cell, and any sub-number appears in it.
+/// The real `mhlw-5`, built from seed 000 the way `build_bundled` does.
+fn real_mhlw5() -> Catalog {
+    let s000 = Seed::new("000_5783f1c91487ba10.txt", SEED000.as_bytes()).unwrap();
+    let s004 = Seed::new("004_a1475434a89fb475.txt", SEED004).unwrap();
+    let ov000 = Overrides::parse("data/overrides/000.toml", OVERRIDES000).unwrap();
+    let out = seed000::import(&s000, &s004, &ov000).unwrap();
+    ov000.finish().unwrap();
+    out.catalog("mhlw-5").unwrap().clone()
+}
+
+/// Composition as in `build_bundled`: seed 000, then seed 003 against its `mhlw-5`. Every
+/// match of the table resolves, to the requirement whose text it was read against.
 #[test]
-fn table_targets_are_cited_by_seed000() {
-    let rows: Vec<Vec<String>> =
-        SEED000.lines().map(|l| l.split('\t').map(|c| c.replace("<p>", "").trim().to_owned()).collect()).collect();
-    for (line, label) in table_targets() {
-        let parts: Vec<&str> = label.split(' ').collect();
-        let (section, level, number) = (parts[0], parts[1], parts[2]);
-        assert_eq!(level, "C", "{label}");
-        // 6.6 (2): the 事務取扱委託業者 half of 6.6, which 000 prints without the (2).
-        let (number, rest) = if number == "(2)" { (parts[3], &parts[4..]) } else { (number, &parts[3..]) };
-        let opens = |cell: &str| {
-            cell.starts_with(&format!("{number}.")) || cell.starts_with(&format!("{number}-")) || {
-                // 6.6 (2) 1 ①: 000 prints the ① items as rows of their own.
-                rest.first().is_some_and(|r| cell.starts_with(r))
-            }
-        };
-        let found = rows.iter().any(|cells| {
-            let here = cells.iter().any(|c| c == section || c == &format!("{section} C"))
-                && cells.iter().any(|c| c == "C" || c == &format!("{section} C"));
-            here && cells.iter().any(|c| {
-                opens(c) && rest.iter().all(|r| *r == "利用者" && c.contains("また、利用者は") || c.contains(r))
-            })
-        });
-        assert!(found, "table line {line}: {label} is not among seed 000's texts");
+fn composes_with_seed000s_mhlw5() {
+    let mhlw5 = real_mhlw5();
+    let ov = overrides();
+    let out = seed003::import(&seed(), &ov, &mhlw5).unwrap();
+    ov.finish().unwrap();
+    let c = checklist(&out);
+    let set = out.mapping_set("mhlw-3-checklist--mhlw-5").unwrap();
+    assert_eq!(set.mappings.len(), 79);
+    let problems = validate(&[c.clone(), mhlw5.clone()], std::slice::from_ref(set));
+    assert!(problems.iter().all(|p| p.severity != Severity::Error), "{problems:?}");
+    let target = |src: &str| -> Vec<String> {
+        set.mappings
+            .iter()
+            .filter(|m| m.source.as_ref().unwrap().as_str() == src)
+            .map(|m| m.target.as_ref().unwrap().as_str().to_owned())
+            .collect()
+    };
+    assert_eq!(target("org-5"), ["6.3-c-5-pf", "6.3-c-5-pd"]);
+    assert_eq!(target("tech-7-user-1"), ["6.5-c-11-u-p1"]);
+    assert_eq!(target("human-staff-2"), ["6.6-c-xa-1c2"]);
+    assert_eq!(target("human-contractor-1-4"), ["6.6-c-np-c4"]);
+    assert_eq!(target("exchange-8"), ["6.11-c-7"]);
+    assert!(target("human-contractor-1").is_empty() && target("exchange-4").is_empty());
+    // Every target is a C (mandatory) requirement with a text, and every mapped pair shares
+    // its 第3版 section number (6.3 … 6.11) with the check item's category.
+    let section_of = |cat: &str| match cat {
+        "org" => "6.3",
+        "phys" => "6.4",
+        "tech" => "6.5",
+        "human-staff" | "human-contractor" => "6.6",
+        "disposal" => "6.7",
+        "maintenance" => "6.8",
+        "takeout" => "6.9",
+        "emergency" => "6.10",
+        _ => "6.11",
+    };
+    for m in &set.mappings {
+        let t = mhlw5.get(m.target.as_ref().unwrap().as_str()).unwrap();
+        assert_eq!(t.level, Some(Level::Mandatory), "{}", t.label);
+        assert!(t.text.is_some(), "{}", t.label);
+        let mut top = c.get(m.source.as_ref().unwrap().as_str()).unwrap();
+        while let Some(p) = &top.parent {
+            top = c.get(p.as_str()).unwrap();
+        }
+        assert!(t.label.starts_with(&format!("{} C ", section_of(top.id.as_str()))), "{} → {}", top.id, t.label);
     }
 }
 
