@@ -34,6 +34,27 @@ pub fn ellipsize(s: &str, max: usize) -> String {
 }
 
 pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    outln!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
+
+/// Writes one line to standard output. When the reader has gone away (`sansho … | head`),
+/// the program ends quietly with success instead of panicking.
+pub fn write_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("sansho: cannot write to standard output: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `println!` that survives a closed pipe; see [`write_line`].
+macro_rules! outln {
+    () => { $crate::ui::write_line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::ui::write_line(format_args!($($arg)*)) };
+}
+pub(crate) use outln;

@@ -271,3 +271,86 @@ fn import_xlsx_broken_workbook_writes_nothing() {
     assert!(stderr(&o).contains("broken.xlsx"), "{}", stderr(&o));
     assert!(!tmp.path().join("out").exists());
 }
+
+/// The "done when": the MIC item 3.2.3 (ア)2 shows the MHLW 6.5 requirements and the
+/// METI 7.6.14 / 7.6.15 measures it maps to, each with file:line provenance.
+#[test]
+fn show_mic_323_a2_reaches_mhlw_65_and_meti_7614_7615() {
+    let out = json(&sansho(&["show", "mic-cloud-2018", "3.2.3(ア)2", "--json"]));
+    assert_eq!(out["requirement"]["id"], "mic-cloud-2018:3.2.3-a-2");
+    assert_eq!(out["requirement"]["label"], "3.2.3 (ア) 2");
+    let related = out["related"].as_array().unwrap();
+    let labels = |cat: &str| -> Vec<String> {
+        related.iter().filter(|r| r["catalog"] == cat).map(|r| r["label"].as_str().unwrap().to_owned()).collect()
+    };
+    let mhlw = labels("mhlw-5");
+    assert!(mhlw.contains(&"6.5 C 2".to_owned()) && mhlw.iter().all(|l| l.starts_with("6.5 ")), "{mhlw:?}");
+    let meti = labels("meti-2012");
+    assert!(meti.iter().any(|l| l.starts_with("7.6.14 ")) && meti.iter().any(|l| l.starts_with("7.6.15 ")), "{meti:?}");
+    for r in related {
+        assert!(!r["via"].as_array().unwrap().is_empty());
+        for p in r["provenance"].as_array().unwrap().iter().chain(r["via"][0]["provenance"].as_array().unwrap()) {
+            assert!(p.as_str().unwrap().starts_with("000_5783f1c91487ba10.txt:"), "{p}");
+        }
+    }
+    // People get the same in a table-like listing, in Japanese.
+    let o = sansho(&["show", "mic-cloud-2018", "3.2.3 (ア) 2"]);
+    assert!(stdout(&o).contains("関連する要求事項"), "{}", stdout(&o));
+}
+
+#[test]
+fn bundled_catalogs_are_listed_with_counts() {
+    let out = json(&sansho(&["catalog", "list", "--json"]));
+    let ids: Vec<&str> = out["catalogs"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    for want in ["mic-cloud-2018", "mhlw-5", "meti-2012", "mhlw-3-checklist", "mhlw-6", "meti-mic-2", "cyber-infra"] {
+        assert!(ids.contains(&want), "{want} missing from {ids:?}");
+    }
+    let sets: Vec<&str> = out["mapping_sets"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    for want in ["mic-cloud-2018--mhlw-5", "mic-cloud-2018--meti-2012", "mhlw-5--meti-2012", "mhlw-3-checklist--mhlw-5"]
+    {
+        assert!(sets.contains(&want), "{want} missing from {sets:?}");
+    }
+    let derived = out["mapping_sets"].as_array().unwrap().iter().find(|s| s["id"] == "mhlw-5--meti-2012").unwrap();
+    assert_eq!(derived["derived"], true);
+}
+
+#[test]
+fn search_bundled_finds_terms_inside_running_text() {
+    for (q, cat) in [("バックアップ", "mhlw-5"), ("二要素認証", "meti-mic-2"), ("パスワード", "meti-2012")]
+    {
+        let out = json(&sansho(&["search", q, "--catalog", cat, "--json"]));
+        let hits = out["hits"].as_array().unwrap();
+        assert!(!hits.is_empty(), "{q} in {cat}");
+        for h in hits {
+            let snippet: Vec<char> = h["snippet"].as_str().unwrap().chars().collect();
+            let (s, e) = (h["match_start"].as_u64().unwrap() as usize, h["match_end"].as_u64().unwrap() as usize);
+            assert_eq!(snippet[s..e].iter().collect::<String>(), q);
+        }
+    }
+}
+
+#[test]
+fn crosswalk_mic_to_mhlw_accounts_for_every_item() {
+    let out = json(&sansho(&["crosswalk", "mic-cloud-2018", "mhlw-5", "--json"]));
+    // The one 明文規定なし of seed 000.
+    assert_eq!(out["summary"]["no_counterpart"], 1);
+    assert_eq!(out["no_counterpart"][0]["label"], "3.2.2 (ア) 3");
+    assert_eq!(out["summary"]["unmapped"], 0);
+}
+
+#[test]
+fn output_piped_into_a_closed_reader_ends_quietly() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sansho"))
+        .args(["crosswalk", "mhlw-5", "meti-2012", "--csv"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}

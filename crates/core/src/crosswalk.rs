@@ -2,6 +2,8 @@
 //! targets (directly or through other catalogs), and the source requirements with no
 //! counterpart — explicitly (明文規定なし) or because no mapping reaches the target.
 
+use std::collections::HashSet;
+
 use crate::mapping::Relation;
 use crate::model::{NodeKind, Provenance};
 use crate::set::{CatalogSet, NodeIx, Related, ResolveError};
@@ -38,11 +40,17 @@ impl Crosswalk {
     }
 }
 
-/// Whether a node is a requirement a crosswalk accounts for: it has text, or it is an
-/// item or sub-item (some catalogs give items by number only).
-fn is_requirement(set: &CatalogSet, ix: NodeIx) -> bool {
+/// Whether a node is a requirement a crosswalk accounts for: a leaf item or sub-item (some
+/// catalogs give items by number only), or any item with text of its own, or a
+/// volume/chapter/section that has text and no children. A number or heading that only
+/// groups other nodes is structure, not a requirement.
+fn is_requirement(set: &CatalogSet, ix: NodeIx, parents: &HashSet<&str>) -> bool {
     let r = set.requirement(ix);
-    r.text.is_some() || matches!(r.kind, NodeKind::Item | NodeKind::SubItem)
+    let leaf = !parents.contains(r.id.as_str());
+    match r.kind {
+        NodeKind::Item | NodeKind::SubItem => leaf || r.text.is_some(),
+        _ => leaf && r.text.is_some(),
+    }
 }
 
 /// Builds the crosswalk from catalog `from` to catalog `to`.
@@ -53,6 +61,9 @@ pub fn crosswalk(set: &CatalogSet, from: &str, to: &str) -> Result<Crosswalk, Re
         }
     }
     let mut out = Crosswalk { rows: Vec::new(), no_counterpart: Vec::new(), unmapped: Vec::new() };
+    let catalog = set.catalog(from).expect("checked above");
+    let parents: HashSet<&str> =
+        catalog.requirements.iter().filter_map(|r| r.parent.as_ref().map(|p| p.as_str())).collect();
     for ix in set.catalog_nodes(from) {
         let targets = set.related_in(ix, to);
         if !targets.is_empty() {
@@ -71,7 +82,7 @@ pub fn crosswalk(set: &CatalogSet, from: &str, to: &str) -> Result<Crosswalk, Re
                     note: m.note.clone(),
                 });
             }
-        } else if is_requirement(set, ix) {
+        } else if is_requirement(set, ix, &parents) {
             out.unmapped.push(ix);
         }
     }

@@ -73,9 +73,18 @@ pub enum Field {
 impl Field {
     fn weight(self) -> f64 {
         match self {
-            Field::Label => 4.0,
-            Field::Title => 2.0,
+            Field::Label => 2.0,
+            Field::Title => 1.5,
             Field::Text => 1.0,
+        }
+    }
+
+    /// Which field a snippet is best cut from: the text says most, the label least.
+    fn snippet_preference(self) -> u8 {
+        match self {
+            Field::Text => 2,
+            Field::Title => 1,
+            Field::Label => 0,
         }
     }
 }
@@ -101,7 +110,8 @@ pub struct Hit {
     #[serde(skip)]
     pub node: NodeIx,
     pub score: f64,
-    /// The field the first query term was found in (the best one).
+    /// The field the snippet is cut from: where the first query term was found, preferring
+    /// the text over the title over the label.
     pub field: Field,
     /// Up to ~80 characters of the original text around the first match; the match is
     /// between `match_start` and `match_end` (character offsets into the snippet).
@@ -198,7 +208,8 @@ impl SearchIndex {
                         // Saturating term frequency: the fifth mention adds little.
                         let tf = count as f64 / (count as f64 + 1.0);
                         score += field.weight() * tf * idf[ti];
-                        if first.is_none() {
+                        let better = first.is_none_or(|(f, _, _)| field.snippet_preference() > f.snippet_preference());
+                        if ti == 0 && better {
                             first = pos.map(|p| (*field, p, p + t.len()));
                         }
                     }

@@ -5,6 +5,7 @@
 //! the seeds no longer produce are removed. `--check` writes nothing and fails when the
 //! committed files differ from what the seeds give (the regeneration test uses it).
 
+use crate::ui::outln;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -130,7 +131,7 @@ pub fn run(seeds: &Path, overrides: &Path, out_dir: &Path, check: bool) -> Resul
         if !problems.is_empty() {
             bail!("the bundled catalogs are out of date (run `sansho catalog build`):\n{}", problems.join("\n"));
         }
-        println!("{} files up to date in {}", files.len(), out_dir.display());
+        outln!("{} files up to date in {}", files.len(), out_dir.display());
         return Ok(());
     }
     for (rel, content) in &files {
@@ -148,6 +149,6 @@ pub fn run(seeds: &Path, overrides: &Path, out_dir: &Path, check: bool) -> Resul
     for s in &stale {
         std::fs::remove_file(out_dir.join(s)).with_context(|| format!("{}: cannot remove", s.display()))?;
     }
-    println!("{} files written to {}", files.len(), out_dir.display());
+    outln!("{} files written to {}", files.len(), out_dir.display());
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `sansho catalog check [PATH…]`
 
+use crate::ui::outln;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -65,9 +66,9 @@ pub fn run(paths: &[PathBuf], configured: &[PathBuf], json: bool, lang: Lang) ->
                 bundled_files + user_files
             ),
         };
-        println!("{summary}");
+        outln!("{summary}");
         if errors == 0 {
-            println!("{}", t(lang, "問題ありません。", "OK."));
+            outln!("{}", t(lang, "問題ありません。", "OK."));
         }
     }
     Ok(errors > 0)

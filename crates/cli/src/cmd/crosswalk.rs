@@ -1,5 +1,6 @@
 //! `sansho crosswalk <from> <to> [--json|--csv|--md]`
 
+use crate::ui::outln;
 use anyhow::Result;
 use sansho_core::crosswalk::{Crosswalk, crosswalk};
 use sansho_core::{CatalogSet, Related};
@@ -171,7 +172,7 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
             }))
         }
         Format::Csv => {
-            println!(
+            outln!(
                 "source_id,source_label,source_text,status,relation,target_id,target_label,target_text,via,provenance"
             );
             for l in lines(set, &cw) {
@@ -187,15 +188,15 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
                     &l.via,
                     &l.provenance,
                 ];
-                println!("{}", fields.map(csv_field).join(","));
+                outln!("{}", fields.map(csv_field).join(","));
             }
             Ok(())
         }
         Format::Markdown => {
             let (fc, tc) = (set.catalog(from).expect("checked"), set.catalog(to).expect("checked"));
-            println!("# {} {} → {} {}\n", fc.title.ja, fc.edition, tc.title.ja, tc.edition);
-            println!("{}\n", summary(&cw, lang));
-            println!(
+            outln!("# {} {} → {} {}\n", fc.title.ja, fc.edition, tc.title.ja, tc.edition);
+            outln!("{}\n", summary(&cw, lang));
+            outln!(
                 "| {} | {} | {} | {} | {} | {} |",
                 t(lang, "元 項番", "From"),
                 t(lang, "元 本文", "From text"),
@@ -204,7 +205,7 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
                 t(lang, "先 本文", "To text"),
                 t(lang, "経由・出典", "Via / source")
             );
-            println!("|---|---|---|---|---|---|");
+            outln!("|---|---|---|---|---|---|");
             for l in lines(set, &cw) {
                 let rel = match l.status {
                     "mapped" => relation_word(lang, &l.relation),
@@ -213,7 +214,7 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
                 };
                 let via =
                     [l.via.as_str(), l.provenance.as_str()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>();
-                println!(
+                outln!(
                     "| {} | {} | {} | {} | {} | {} |",
                     md_cell(&l.source_label),
                     md_cell(&l.source_text),
@@ -226,7 +227,7 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
             Ok(())
         }
         Format::Table => {
-            println!("{}", summary(&cw, lang));
+            outln!("{}", summary(&cw, lang));
             let mut tab = table(vec![
                 t(lang, "元 項番", "From"),
                 t(lang, "関係", "Relation"),
@@ -242,7 +243,7 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
                 };
                 tab.add_row(vec![l.source_label, rel, l.target_label, ellipsize(&l.target_text, 60), l.via]);
             }
-            println!("{tab}");
+            outln!("{tab}");
             Ok(())
         }
     }

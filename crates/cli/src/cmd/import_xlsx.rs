@@ -3,6 +3,7 @@
 //! The catalog is built and validated in memory; the file is written once at the end
 //! (through a temporary file renamed into place), so a broken workbook writes nothing.
 
+use crate::ui::outln;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -64,7 +65,7 @@ pub fn run(a: &ImportXlsxArgs) -> Result<()> {
     std::fs::write(&tmp, text).with_context(|| format!("{}: cannot write", tmp.display()))?;
     std::fs::rename(&tmp, &out).with_context(|| format!("{}: cannot write", out.display()))?;
     eprintln!("{report}");
-    println!(
+    outln!(
         "{}: {} nodes ({} with text) → {}",
         catalog.id,
         catalog.requirements.len(),

@@ -1,5 +1,6 @@
 //! `sansho catalog list`
 
+use crate::ui::outln;
 use anyhow::Result;
 use sansho_core::CatalogSet;
 use serde::Serialize;
@@ -91,7 +92,7 @@ pub fn run(set: &CatalogSet, json: bool, lang: Lang) -> Result<()> {
             row.nodes.to_string(),
         ]);
     }
-    println!("{tab}");
+    outln!("{tab}");
     let mut tab = table(vec![
         t(lang, "対応表", "Mapping set"),
         t(lang, "元", "From"),
@@ -108,6 +109,6 @@ pub fn run(set: &CatalogSet, json: bool, lang: Lang) -> Result<()> {
             if m.derived { t(lang, "導出", "derived") } else { t(lang, "出典", "sourced") }.to_owned(),
         ]);
     }
-    println!("{tab}");
+    outln!("{tab}");
     Ok(())
 }

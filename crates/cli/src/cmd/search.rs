@@ -1,5 +1,6 @@
 //! `sansho search <query>`
 
+use crate::ui::outln;
 use anyhow::{Result, bail};
 use sansho_core::CatalogSet;
 use sansho_core::search::SearchIndex;
@@ -45,7 +46,7 @@ pub fn run(set: &CatalogSet, query: &str, catalog: Option<&str>, limit: usize, j
         return print_json(&serde_json::json!({ "query": query, "hits": views }));
     }
     if views.is_empty() {
-        println!("{}", t(lang, "該当なし", "No hits."));
+        outln!("{}", t(lang, "該当なし", "No hits."));
         return Ok(());
     }
     let mut tab =
@@ -63,6 +64,6 @@ pub fn run(set: &CatalogSet, query: &str, catalog: Option<&str>, limit: usize, j
             .collect();
         tab.add_row(vec![v.catalog.to_owned(), v.label.to_owned(), marked, v.id.clone()]);
     }
-    println!("{tab}");
+    outln!("{tab}");
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `sansho show <catalog> <label-or-id>`
 
+use crate::ui::outln;
 use anyhow::Result;
 use sansho_core::set::NodeIx;
 use sansho_core::{CatalogSet, Provenance, Related, Relation, Requirement};
@@ -79,8 +80,26 @@ fn relation_word(lang: Lang, r: Relation) -> String {
     }
 }
 
+/// `file:1, 3-4, other:9`: the file name is written once for consecutive entries.
 fn provenance_list(p: &[Provenance]) -> String {
-    if p.is_empty() { "—".to_owned() } else { p.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ") }
+    if p.is_empty() {
+        return "—".to_owned();
+    }
+    let mut out = String::new();
+    let mut last_file: Option<&str> = None;
+    for x in p {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        let range = if x.line == x.end_line { x.line.to_string() } else { format!("{}-{}", x.line, x.end_line) };
+        if last_file == Some(x.file.as_str()) {
+            out.push_str(&range);
+        } else {
+            out.push_str(&format!("{}:{range}", x.file));
+        }
+        last_file = Some(&x.file);
+    }
+    out
 }
 
 pub fn run(set: &CatalogSet, catalog: &str, query: &str, json: bool, lang: Lang) -> Result<()> {
@@ -104,70 +123,64 @@ pub fn run(set: &CatalogSet, catalog: &str, query: &str, json: bool, lang: Lang)
     }
     let r = set.requirement(ix);
     let c = set.catalog_of(ix);
-    println!("{}  {}", r.label, set.reference(ix));
-    println!("  {}: {} {}", t(lang, "カタログ", "Catalog"), c.title.ja, c.edition);
+    outln!("{}  {}", r.label, set.reference(ix));
+    outln!("  {}: {} {}", t(lang, "カタログ", "Catalog"), c.title.ja, c.edition);
     if let Some(title) = &r.title {
-        println!("  {}: {title}", t(lang, "見出し", "Heading"));
+        outln!("  {}: {title}", t(lang, "見出し", "Heading"));
     }
     if let Some(level) = r.level {
-        println!("  {}: {}", t(lang, "水準", "Level"), if lang == Lang::Ja { level.ja() } else { level.as_str() });
+        outln!("  {}: {}", t(lang, "水準", "Level"), if lang == Lang::Ja { level.ja() } else { level.as_str() });
     }
     if let Some(cat) = &r.category {
-        println!("  {}: {}", t(lang, "区分", "Category"), if lang == Lang::Ja { cat.ja() } else { cat.as_str() });
+        outln!("  {}: {}", t(lang, "区分", "Category"), if lang == Lang::Ja { cat.ja() } else { cat.as_str() });
     }
     if !r.topics.is_empty() {
-        println!("  {}: {}", t(lang, "主題", "Topics"), r.topics.join("、"));
+        outln!("  {}: {}", t(lang, "主題", "Topics"), r.topics.join("、"));
     }
     match &r.text {
-        Some(text) => println!("  {}: {text}", t(lang, "本文", "Text")),
+        Some(text) => outln!("  {}: {text}", t(lang, "本文", "Text")),
         None => {
-            println!("  {}: {}", t(lang, "本文", "Text"), t(lang, "（出典に本文なし）", "(no text in the sources)"))
+            outln!("  {}: {}", t(lang, "本文", "Text"), t(lang, "（出典に本文なし）", "(no text in the sources)"))
         }
     }
     if let Some(note) = &r.note {
-        println!("  {}: {note}", t(lang, "注記", "Note"));
+        outln!("  {}: {note}", t(lang, "注記", "Note"));
     }
-    println!("  {}: {}", t(lang, "出典", "Source"), provenance_list(&r.provenance));
-    println!();
+    outln!("  {}: {}", t(lang, "出典", "Source"), provenance_list(&r.provenance));
+    outln!();
     if related.is_empty() {
-        println!(
+        outln!(
             "{}",
             t(lang, "他のガイドラインに対応する要求事項はありません。", "No related requirement in other catalogs.")
         );
         return Ok(());
     }
-    println!("{} ({}):", t(lang, "関連する要求事項", "Related requirements"), related.len());
+    outln!("{} ({}):", t(lang, "関連する要求事項", "Related requirements"), related.len());
+    // Group by catalog in the order the catalogs are loaded; within one, shortest chain first.
+    let position = |id: &str| set.catalogs().iter().position(|c| c.id.as_str() == id).unwrap_or(usize::MAX);
+    let mut related = related;
+    related.sort_by_key(|r| position(r.catalog.as_str()));
     let mut last_catalog = "";
     for rel in &related {
         if rel.catalog.as_str() != last_catalog {
             last_catalog = rel.catalog.as_str();
             let cat = set.catalog(last_catalog).expect("loaded");
-            println!("\n■ {} — {} {}", last_catalog, cat.title.ja, cat.edition);
+            outln!("\n■ {} — {} {}", last_catalog, cat.title.ja, cat.edition);
         }
         let node = set.node(rel.catalog.as_str(), rel.id.local.as_str()).expect("related nodes exist");
         let req = set.requirement(node);
-        println!("  {}  [{}]  {}", rel.label, relation_word(lang, rel.relation), rel.id);
+        outln!("  {}  [{}]  {}", rel.label, relation_word(lang, rel.relation), rel.id);
         let body = req.text.as_deref().or(req.title.as_deref()).unwrap_or("");
         if !body.is_empty() {
-            println!("      {body}");
+            outln!("      {body}");
         }
-        println!("      {}: {}", t(lang, "出典", "source"), provenance_list(&req.provenance));
-        let chain: Vec<String> = rel
-            .via
-            .iter()
-            .map(|s| {
-                let arrow = if s.forward { "→" } else { "←" };
-                format!(
-                    "{} {arrow}[{} {}: {}] {}",
-                    s.from,
-                    s.mapping_set,
-                    s.relation.as_str(),
-                    provenance_list(&s.provenance),
-                    s.to
-                )
-            })
-            .collect();
-        println!("      {}: {}", t(lang, "経路", "via"), chain.join(" ; "));
+        outln!("      {}: {}", t(lang, "出典", "source"), provenance_list(&req.provenance));
+        let mut chain = rel.via.first().map(|s| s.from.to_string()).unwrap_or_default();
+        for s in &rel.via {
+            let arrow = if s.forward { "→" } else { "←" };
+            chain.push_str(&format!(" {arrow}[{} {}] {}", s.mapping_set, provenance_list(&s.provenance), s.to));
+        }
+        outln!("      {}: {chain}", t(lang, "経路", "via"));
     }
     Ok(())
 }
