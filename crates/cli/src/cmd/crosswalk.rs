@@ -207,11 +207,7 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
             );
             outln!("|---|---|---|---|---|---|");
             for l in lines(set, &cw) {
-                let rel = match l.status {
-                    "mapped" => relation_word(lang, &l.relation),
-                    "no-counterpart" => t(lang, "明文規定なし", "no counterpart").to_owned(),
-                    _ => t(lang, "未対応", "unmapped").to_owned(),
-                };
+                let rel = status_word(lang, &l);
                 let via =
                     [l.via.as_str(), l.provenance.as_str()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>();
                 outln!(
@@ -236,11 +232,7 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
                 t(lang, "経由", "Via"),
             ]);
             for l in lines(set, &cw) {
-                let rel = match l.status {
-                    "mapped" => relation_word(lang, &l.relation),
-                    "no-counterpart" => t(lang, "明文規定なし", "no counterpart").to_owned(),
-                    _ => t(lang, "未対応", "unmapped").to_owned(),
-                };
+                let rel = status_word(lang, &l);
                 tab.add_row(vec![l.source_label, rel, l.target_label, ellipsize(&l.target_text, 60), l.via]);
             }
             outln!("{tab}");
@@ -254,6 +246,15 @@ fn relation_word(lang: Lang, code: &str) -> String {
     match (lang, sansho_core::Relation::parse(code)) {
         (Lang::Ja, Some(r)) => format!("{}（{code}）", r.ja()),
         _ => code.to_owned(),
+    }
+}
+
+/// What a line says about its source: the relation, 明文規定なし, or 未対応.
+fn status_word(lang: Lang, l: &Line) -> String {
+    match l.status {
+        "mapped" => relation_word(lang, &l.relation),
+        "no-counterpart" => t(lang, "明文規定なし", "no counterpart").to_owned(),
+        _ => t(lang, "未対応", "unmapped").to_owned(),
     }
 }
 
