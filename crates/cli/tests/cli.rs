@@ -354,3 +354,46 @@ fn output_piped_into_a_closed_reader_ends_quietly() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+/// A broken seed (or an override that no longer matches) names the file and line, and the build
+/// writes nothing.
+#[test]
+fn build_from_a_broken_seed_names_the_place_and_writes_nothing() {
+    let root = repo();
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = tmp.path().join("seeds");
+    std::fs::create_dir(&seeds).unwrap();
+    for e in std::fs::read_dir(root.join("data/seeds")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, seeds.join(p.file_name().unwrap())).unwrap();
+    }
+    let seed = seeds.join("003_348eaa4a0c950f58.txt");
+    let mut bytes = std::fs::read(&seed).unwrap();
+    // Line 3 ("No. 実施済 …") becomes invalid UTF-8 after "No.".
+    let line3 = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(1).unwrap().0 + 1;
+    bytes.insert(line3 + 3, 0xff);
+    std::fs::write(&seed, &bytes).unwrap();
+    let overrides = root.join("data/overrides").display().to_string();
+    let o = sansho_in(tmp.path(), &["catalog", "build", "--seeds", "seeds", "--overrides", &overrides, "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("003_348eaa4a0c950f58.txt:3:4: the file is not valid UTF-8"), "{}", stderr(&o));
+    assert!(!tmp.path().join("out").exists());
+
+    // An override entry that no longer matches its seed line fails the build, naming the entry.
+    std::fs::copy(root.join("data/seeds/003_348eaa4a0c950f58.txt"), &seed).unwrap();
+    let ov = tmp.path().join("overrides");
+    std::fs::create_dir(&ov).unwrap();
+    for e in std::fs::read_dir(root.join("data/overrides")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, ov.join(p.file_name().unwrap())).unwrap();
+    }
+    let mut text = std::fs::read_to_string(ov.join("001.toml")).unwrap();
+    text.push_str("\n[[override]]\nline = 9999\naction = \"replace\"\nreason = \"stale\"\nfrom = \"x\"\nto = \"y\"\n");
+    std::fs::write(ov.join("001.toml"), &text).unwrap();
+    let line = text.lines().count() - 5;
+    let o =
+        sansho_in(tmp.path(), &["catalog", "build", "--seeds", "seeds", "--overrides", "overrides", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&format!("overrides/001.toml:{line}:")), "{}", stderr(&o));
+    assert!(!tmp.path().join("out").exists());
+}

@@ -76,6 +76,9 @@ pub struct Inputs {
     pub seeds: Vec<(String, Vec<u8>)>,
     /// `(file name, text)` of `data/overrides/*.toml`, named after the seed number (`000.toml`).
     pub overrides: Vec<(String, String)>,
+    /// The folder the override files came from, as messages should name it (`data/overrides`
+    /// when empty).
+    pub overrides_dir: String,
 }
 
 impl Inputs {
@@ -91,9 +94,11 @@ impl Inputs {
 
     /// The overrides in `<name>` (e.g. `"000.toml"`), or none if there is no such file.
     pub fn overrides(&self, name: &str) -> Result<Overrides, ImportError> {
+        let dir =
+            if self.overrides_dir.is_empty() { "data/overrides" } else { self.overrides_dir.trim_end_matches('/') };
         match self.overrides.iter().find(|(n, _)| n == name) {
-            Some((n, text)) => Overrides::parse(format!("data/overrides/{n}"), text),
-            None => Ok(Overrides::none(format!("data/overrides/{name}"))),
+            Some((n, text)) => Overrides::parse(format!("{dir}/{n}"), text),
+            None => Ok(Overrides::none(format!("{dir}/{name}"))),
         }
     }
 }

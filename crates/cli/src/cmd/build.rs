@@ -32,7 +32,7 @@ fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn inputs(seeds: &Path, overrides: &Path) -> Result<Inputs> {
-    let mut inputs = Inputs::default();
+    let mut inputs = Inputs { overrides_dir: overrides.display().to_string(), ..Inputs::default() };
     for f in read_dir_sorted(seeds)? {
         let name = f.file_name().expect("file").to_string_lossy().into_owned();
         inputs.seeds.push((name, std::fs::read(&f).with_context(|| format!("{}: cannot read", f.display()))?));
