@@ -92,9 +92,9 @@ pub fn mhlw5_meti2012(out: &Output) -> Result<MappingSet, ImportError> {
         derived: true,
         sources,
         description: Some(
-            "Derived from mic-cloud-2018--mhlw-5 and mic-cloud-2018--meti-2012: an MHLW requirement and a METI \
-             measure that seed 000 puts beside the same MIC sub-item are related-to each other; `via` names the \
-             MIC sub-items."
+            "mic-cloud-2018--mhlw-5 と mic-cloud-2018--meti-2012 から導出。出典000が総務省クラウドGLの同じサブ項番に\
+             並べて記載している厚労省GLの要求事項と経産省GLの管理策を、互いに関連（related-to）とする。\
+             経由（via）には、その総務省クラウドGLのサブ項番を示す。"
                 .into(),
         ),
         mappings,

@@ -91,7 +91,9 @@
 //! - `heading`: the 5.2 item starting on this line is a heading line; the line becomes its title
 //!   and the following lines its text.
 //! - `note` (`note`): attach the note to the 5.2 node the line belongs to (lost text).
-//! - `pair` (`item`): the reference cell on this line belongs to 5.2 node `item`.
+//! - `pair` (`item`, `note`): the reference cell on this line belongs to 5.2 node `item`; `note`
+//!   is the catalog's (Japanese) account of the decision, `reason` the reviewer's record. A reason
+//!   starting with `AMBIGUOUS` marks the pairing as ambiguous in the mapping's note.
 //! - `quote` (`seed = "001"`, `first`, `last`): the cited 6.0 page on this 001 line is quoted
 //!   verbatim on lines `first..=last`.
 
@@ -114,6 +116,9 @@ const VOLUMES: [(&str, &str, &str, Option<&str>); 5] = [
     ("control", "システム運用編", "システム運用編", Some("(Control)")),
     ("qa", "Q&A", "Q&A", None),
 ];
+
+/// Seed 002 as the catalogs describe it.
+const MIGRATION_TABLE: &str = "厚労省 第5.2版→第6.0版項目移行対応表(案)、全9頁中の8頁目";
 
 /// 002's column headings that are not volume names.
 const OTHER_HEADINGS: [&str; 5] = ["第5.2版記載内容", "項番", "区分", "第6.0版", "内容"];
@@ -435,7 +440,7 @@ fn parse_002(seed: &Seed, ov: &Overrides, rep: &mut ImportReport) -> Result<Tabl
             "(略)" if part == Some('B') => {
                 let o = open.ok_or_else(|| ImportError::at(file, n as usize, 1, "(略) without a B node"))?;
                 t.nodes[o].notes.push(format!(
-                    "Seed 002 prints only 「(略)」 (omitted) for the 考え方 of this section (002:{n}); its text is not in the seed."
+                    "出典002は本節の考え方について「(略)」（省略）とのみ記載している（出典002の{n}行目）。本文は出典に含まれない。"
                 ));
                 t.nodes[o].lines.push(n);
                 continue;
@@ -482,7 +487,7 @@ fn parse_002(seed: &Seed, ov: &Overrides, rep: &mut ImportReport) -> Result<Tabl
             node.text.push((n, c[2].to_owned()));
             if orphan {
                 node.notes.push(format!(
-                    "The page begins inside the table: the number and 区分 of the item that ({}) belongs to are not in seed 002.",
+                    "出典002の頁は表の途中から始まるため、({}) が属する項目の番号と区分は出典に含まれない。",
                     &c[1]
                 ));
             } else {
@@ -535,9 +540,9 @@ fn parse_002(seed: &Seed, ov: &Overrides, rep: &mut ImportReport) -> Result<Tabl
         rep.repaired(o.line, &o.action, &o.reason);
     }
     if let Some(last) = t.nodes.iter().rposition(|x| x.kind == NodeKind::Section && x.id != "unnumbered") {
-        let footer = t.footer.as_ref().map_or(String::new(), |(l, f)| format!(" (「{f}」, 002:{l})"));
+        let footer = t.footer.as_ref().map_or(String::new(), |(l, f)| format!("（「{f}」、出典002の{l}行目）"));
         t.nodes[last].notes.push(format!(
-            "Seed 002 ends with this section at the page break{footer}: items of it on the next page, if any, are not in the seed."
+            "出典002は本節で改頁となり終わっている{footer}。次頁に本節の項目があったとしても、出典には含まれない。"
         ));
     }
     Ok(t)
@@ -547,7 +552,7 @@ fn parse_002(seed: &Seed, ov: &Overrides, rep: &mut ImportReport) -> Result<Tabl
 fn unnumbered(t: &mut Table, section: &mut Option<usize>, line: u32) -> usize {
     let mut node = Node52::new("unnumbered".to_owned(), None, NodeKind::Section, String::new(), line);
     node.notes.push(
-        "Seed 002 is page 8 of 9 and begins inside the table: the 第5.2版 section (項番) of the items below — the 外部保存を受託する事業者の選定 list (9) a–i and the D items 1–3 — is not in the seed."
+        "出典002は全9頁中の8頁目で、表の途中から始まる。そのため、以下の項目（外部保存を受託する事業者の選定に関する (9) a～i と、D の項目1～3）の第5.2版の節（項番）は出典に含まれない。"
             .to_owned(),
     );
     let idx = t.push(node);
@@ -600,7 +605,7 @@ fn build_mhlw52(seed: &Seed, t: &Table) -> Catalog {
         r.level = node.level;
         r.provenance = ranges(seed, &node.lines);
         if !node.notes.is_empty() {
-            r.note = Some(node.notes.join(" "));
+            r.note = Some(node.notes.concat());
         }
         reqs.push(r);
     }
@@ -615,13 +620,9 @@ fn build_mhlw52(seed: &Seed, t: &Table) -> Catalog {
         edition: "第5.2版".to_owned(),
         date: None,
         kind: CatalogKind::Guideline,
-        sources: vec![
-            seed.source_doc(
-                "MHLW 第5.2版→第6.0版項目移行対応表(案), page 8 of 9, as extracted from PDF by a news site",
-            ),
-        ],
+        sources: vec![seed.source_doc(&format!("{MIGRATION_TABLE}（ニュースサイトがPDFから抽出したもの）"))],
         description: Some(format!(
-            "Only the 第5.2版 items that seed 002 shows, with their text as printed in the 第5.2版記載内容 column of the migration table ({}). The page starts inside the table, so the section number of its first items is not known (node 項番不明).",
+            "出典002に記載された第5.2版の項目のみを、移行対応表の「第5.2版記載内容」列に記載されたとおりの本文で収録する（{}）。頁が表の途中から始まるため、冒頭の項目の節番号は不明（ノード「項番不明」）。",
             meta.join(" / ")
         )),
         requirements: reqs,
@@ -784,14 +785,13 @@ fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalo
         let cited = if l1.is_empty() {
             String::new()
         } else {
-            let s = if l1.len() == 1 { "" } else { "s" };
             format!(
-                " Seed 001 names it on line{s} {}.",
-                l1.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")
+                "出典001は{}行目で本巻に言及している。",
+                l1.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("、")
             )
         };
         r.note = Some(format!(
-            "Seed 002 gives only the volume's column heading 「{heading}」{} in the migration table.{cited} The seeds give no text of the volume; below are only the parts they cite.",
+            "出典002の移行対応表には本巻の列見出し「{heading}{}」のみが記載されている。{cited}出典には本巻の本文はなく、下位には出典が引用する部分のみを収録する。",
             en.map_or(String::new(), |e| format!(" {e}"))
         ));
         reqs.push(r);
@@ -826,19 +826,19 @@ fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalo
                     r.text = Some(q.clone());
                     r.provenance = vec![s1.provenance_range(c.line, *last)];
                     let elided = if q.contains("(略)") {
-                        " The report elides part of the passage with 「(略)」."
+                        "報告書は引用の一部を「(略)」として省略している。"
                     } else {
                         ""
                     };
                     r.note = Some(format!(
-                        "Seed 001 quotes this passage of 第6.0版 {label} p. {p} (001:{}) and gives no section number for it. Bold markers (**) the report added for emphasis are removed.{elided}",
+                        "出典001は第6.0版 {label} {p}頁の本箇所を引用している（出典001の{}行目）が、節番号は示していない。報告書が強調のために付した太字記号（**）は除去した。{elided}",
                         c.line
                     ));
                 }
                 (CiteKind::Page(p), None) => {
                     r.page = Some(p.to_string());
                     r.provenance = all.iter().map(|&l| s1.provenance(l)).collect();
-                    r.note = Some(format!("Seed 001 cites only the page (001:{}); no text.", c.line));
+                    r.note = Some(format!("出典001は頁のみを引用している（出典001の{}行目）。本文なし。", c.line));
                 }
                 (CiteKind::Compliance(..), _) => {
                     r.level = Some(Level::Mandatory);
@@ -851,15 +851,15 @@ fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalo
                         .collect::<Vec<_>>()
                         .join("、");
                     r.note = Some(format!(
-                        "Seed 001 (line {}) gives only the reference, printed 「{}」 after 「{}」 together with 「{with}」; it does not say which chapter's 遵守事項 this is, so the node is not placed under a chapter. No text.",
-                        c.line, c.printed, c.volume_printed
+                        "出典001（{}行目）には参照のみが記載されている（「{}」に続けて「{}」と記載され、「{with}」と併記）。どの章の遵守事項かは示されていないため、章の下には置いていない。本文なし。",
+                        c.line, c.volume_printed, c.printed
                     ));
                 }
                 (CiteKind::Section(..), _) => {
                     r.provenance = all.iter().map(|&l| s1.provenance(l)).collect();
                     r.note = Some(format!(
-                        "Seed 001 (line {}) gives only the reference and the heading, printed 「{}」 after 「{}」; it does not quote the section's text.",
-                        c.line, c.printed, c.volume_printed
+                        "出典001（{}行目）には参照と見出しのみが記載されている（「{}」に続けて「{}」と記載）。本節の本文は引用されていない。",
+                        c.line, c.volume_printed, c.printed
                     ));
                 }
             }
@@ -874,7 +874,7 @@ fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalo
     let mut root = Requirement::new(lid("unplaced", &s2.name, first)?, NodeKind::Volume, "巻不明");
     root.title = Some("巻不明（出典002で列が失われた参照）".to_owned());
     root.note = Some(
-        "第6.0版 references of the migration table (seed 002) whose volume column (概説/経営管理編/企画管理編/システム運用編/Q&A) the PDF extraction lost. One node per printed reference cell; the same printed number may stand for items of different volumes, so occurrences are not merged. The volume is not guessed."
+        "移行対応表（出典002）に記載された第6.0版の参照のうち、巻の列（概説／経営管理編／企画管理編／システム運用編／Q&A）がPDFの抽出時に失われたもの。記載された参照セルごとに1ノードとする。同じ番号が異なる巻の項目を指すことがあるため、同じ番号の出現をまとめない。巻は推測しない。"
             .to_owned(),
     );
     root.provenance = vec![s2.provenance_range(first, last)];
@@ -882,8 +882,8 @@ fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalo
     for rc in &t.refs {
         let items = split_reference(&rc.printed);
         let base_note = format!(
-            "第6.0版 reference printed as 「{}」 in seed 002 (line {}); the volume column it stood in was lost in extraction and is unknown.",
-            rc.printed, rc.line
+            "出典002（{}行目）で「{}」と記載された第6.0版の参照。該当する巻の列は抽出時に失われたため不明。",
+            rc.line, rc.printed
         );
         let mut ids = Vec::new();
         if items.len() == 1 {
@@ -901,7 +901,7 @@ fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalo
             r.parent = Some(lid("unplaced", &s2.name, rc.line)?);
             r.provenance = vec![s2.provenance(rc.line)];
             r.note =
-                Some(format!("{base_note} The cell names {} items; they are the children of this node.", items.len()));
+                Some(format!("{base_note}このセルは{}項目を挙げており、それぞれを本ノードの下位に置く。", items.len()));
             reqs.push(r);
             for (label, part) in &items {
                 let id = lid(&format!("unplaced-l{}-{part}", rc.line), &s2.name, rc.line)?;
@@ -909,7 +909,7 @@ fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalo
                 c.parent = Some(cell.clone());
                 c.provenance = vec![s2.provenance(rc.line)];
                 c.note = Some(format!(
-                    "Item {label} of the reference cell 「{}」 (seed 002, line {}); volume unknown (column lost in extraction).",
+                    "参照セル「{}」（出典002の{}行目）の項目{label}。巻は不明（抽出時に列が失われた）。",
                     rc.printed, rc.line
                 ));
                 reqs.push(c);
@@ -930,11 +930,11 @@ fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalo
         date: None,
         kind: CatalogKind::Guideline,
         sources: vec![
-            s2.source_doc("MHLW 第5.2版→第6.0版項目移行対応表(案), page 8 of 9: the 第6.0版 volumes (column headings) and references"),
-            s1.source_doc("2026-02 government survey report: cites 第6.0版 sections and quotes two pages"),
+            s2.source_doc(&format!("{MIGRATION_TABLE}：第6.0版の巻（列見出し）と参照")),
+            s1.source_doc("2026年2月の政府調査報告書：第6.0版の節を引用し、2頁分の記載を引用している"),
         ],
         description: Some(
-            "Skeleton of 第6.0版 as far as the seeds show it: the five volumes; the sections, 遵守事項 and pages seed 001 cites, with the headings it prints (text only where 001 quotes the guideline); and, under 巻不明, the 第6.0版 references of seed 002's migration table, whose volumes were lost in extraction. The publication date is not stated in the seeds."
+            "出典から分かる範囲の第6.0版の骨組み：5つの巻、出典001が引用する節・遵守事項・頁とその記載どおりの見出し（本文は出典001がガイドラインを引用している箇所のみ）、および「巻不明」の下に、出典002の移行対応表に記載された第6.0版の参照（巻は抽出時に失われた）。発行日は出典に記載されていない。"
                 .to_owned(),
         ),
         requirements: reqs,
@@ -946,8 +946,9 @@ fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalo
 // Mapping sets
 // ---------------------------------------------------------------------------------------------
 
-/// One target of a 5.2 node: reference line, printed cell, pairing reason, 6.0 item id and label.
-type Target<'a> = (u32, &'a str, &'a str, &'a LocalId, &'a str);
+/// One target of a 5.2 node: reference line, printed cell, the pairing (ambiguous?, note), 6.0 item
+/// id and label.
+type Target<'a> = (u32, &'a str, (bool, &'a str), &'a LocalId, &'a str);
 
 fn build_migration(
     s2: &Seed,
@@ -958,7 +959,7 @@ fn build_migration(
     rep: &mut ImportReport,
 ) -> Result<MappingSet, ImportError> {
     // Decide the row of every reference cell.
-    let mut pairs: Vec<(usize, u32, String, String)> = Vec::new(); // (5.2 node, line, printed, reason)
+    let mut pairs: Vec<(usize, u32, String, bool, String)> = Vec::new(); // (5.2 node, line, printed, ambiguous, note)
     for rc in &t.refs {
         let o = ov.take_one(rc.line, "pair").ok_or_else(|| {
             ImportError::at(
@@ -975,27 +976,34 @@ fn build_migration(
         let idx = t.find(item).ok_or_else(|| {
             ImportError::at(&ov.file, o.defined_at, 1, format!("no 第5.2版 node {item:?} (seed line {})", rc.line))
         })?;
+        let note = o.str_arg(&ov.file, "note")?;
         rep.repaired(rc.line, &o.action, &o.reason);
-        pairs.push((idx, rc.line, rc.printed.clone(), o.reason.clone()));
+        pairs.push((idx, rc.line, rc.printed.clone(), o.reason.starts_with("AMBIGUOUS"), note.to_owned()));
     }
     // Targets per source, in seed order.
     let mut by_source: BTreeMap<usize, Vec<Target>> = BTreeMap::new();
-    for (idx, line, printed, reason) in &pairs {
+    for (idx, line, printed, ambiguous, note) in &pairs {
         for (id, label) in &unplaced[line] {
-            by_source.entry(*idx).or_default().push((*line, printed.as_str(), reason.as_str(), id, label.as_str()));
+            by_source.entry(*idx).or_default().push((
+                *line,
+                printed.as_str(),
+                (*ambiguous, note.as_str()),
+                id,
+                label.as_str(),
+            ));
         }
     }
     let mut mappings = Vec::new();
     for (idx, targets) in by_source {
         let src = &mhlw52.requirements[idx];
         let relation = if targets.len() > 1 { Relation::SplitInto } else { Relation::MigratedTo };
-        for (line, printed, reason, id, label) in &targets {
+        for (line, printed, (ambiguous, note), id, label) in &targets {
             let mut m = Mapping::new(Some(src.id.clone()), Some((*id).clone()), relation, Basis::Source);
             m.provenance = src.provenance.clone();
             m.provenance.push(s2.provenance(*line));
-            let ambiguous = if reason.starts_with("AMBIGUOUS") { " The pairing is ambiguous." } else { "" };
+            let ambiguous = if *ambiguous { "この対応付けは曖昧である。" } else { "" };
             m.note = Some(format!(
-                "Seed 002 gives 「{printed}」 (line {line}) as the 第6.0版 place of 第5.2版 {}; target {label}, volume unknown (column lost in extraction). Row pairing decided by override in data/overrides/002.toml:{ambiguous} {reason}",
+                "出典002（{line}行目）は、第5.2版 {} の第6.0版での位置として「{printed}」を記載している。対応先は {label}、巻は不明（抽出時に列が失われた）。この参照がどの行に属するかは、data/overrides/002.toml のレビュー済みの判断による：{ambiguous}{note}",
                 src.label
             ));
             m.attributes.insert("printed-reference".to_owned(), (*printed).to_owned());
@@ -1012,9 +1020,9 @@ fn build_migration(
         source: CatalogId::parse("mhlw-5.2").expect("valid catalog id"),
         target: CatalogId::parse("mhlw-6").expect("valid catalog id"),
         derived: false,
-        sources: vec![s2.source_doc("MHLW 第5.2版→第6.0版項目移行対応表(案), page 8 of 9")],
+        sources: vec![s2.source_doc(MIGRATION_TABLE)],
         description: Some(
-            "The migration entries seed 002 supports. The 第6.0版 volume of every reference was lost in extraction, so every target is under mhlw-6 巻不明; which 第5.2版 row each floating reference belongs to is a reviewed decision (data/overrides/002.toml, action `pair`). No entry is merged-into (no 6.0 item is known to be shared) or new (002 says 新設 nowhere)."
+            "出典002が裏付ける移行のエントリ。いずれの参照も第6.0版の巻が抽出時に失われたため、対応先はすべて mhlw-6 の「巻不明」の下にある。行から浮いた各参照がどの第5.2版の行に属するかは、レビュー済みの判断による（data/overrides/002.toml、action `pair`）。統合（merged-into）のエントリはなく（複数の行が共有する第6.0版の項目は知られていない）、新設（new）のエントリもない（出典002には「新設」の記載がない）。"
                 .to_owned(),
         ),
         mappings,
@@ -1037,7 +1045,7 @@ fn same_text(s2: &Seed, mhlw5: &Catalog, mhlw52: &Catalog) -> Option<MappingSet>
             let mut m =
                 Mapping::new(Some(old.id.clone()), Some(new.id.clone()), Relation::MigratedTo, Basis::Editorial);
             m.provenance = old.provenance.iter().chain(&new.provenance).cloned().collect();
-            m.note = Some("same text in 第5版 and 第5.2版".to_owned());
+            m.note = Some("第5版と第5.2版で同文".to_owned());
             mappings.push(m);
         }
     }
@@ -1050,9 +1058,9 @@ fn same_text(s2: &Seed, mhlw5: &Catalog, mhlw52: &Catalog) -> Option<MappingSet>
         source: mhlw5.id.clone(),
         target: CatalogId::parse("mhlw-5.2").expect("valid catalog id"),
         derived: false,
-        sources: mhlw5.sources.iter().cloned().chain([s2.source_doc("MHLW 第5.2版→第6.0版項目移行対応表(案), page 8 of 9")]).collect(),
+        sources: mhlw5.sources.iter().cloned().chain([s2.source_doc(MIGRATION_TABLE)]).collect(),
         description: Some(
-            "Editorial: only items whose text is word for word the same (white space aside) in 第5版 (mhlw-5) and 第5.2版 (mhlw-5.2)."
+            "編集上の対応付け：第5版（mhlw-5）と第5.2版（mhlw-5.2）で本文が一字一句同じ（空白を除く）項目のみ。"
                 .to_owned(),
         ),
         mappings,

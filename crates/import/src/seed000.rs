@@ -160,8 +160,7 @@ fn romaji(ord: u32) -> &'static str {
     ROMAJI[(ord - 1) as usize]
 }
 
-const SUBITEM_NOTE: &str =
-    "Seed 000 gives only the number of this sub-item; the MIC guideline's own text is not in the sources.";
+const SUBITEM_NOTE: &str = "出典000には本項のサブ項番のみが記載され、総務省ガイドライン自体の本文は出典に含まれない。";
 
 // ---------------------------------------------------------------------------------------------
 // Rows
@@ -766,7 +765,7 @@ fn parse_structure(s: &Seed) -> Structure {
                         let mut bullets = Vec::new();
                         while let Some((_, x)) = lines.get(j).filter(|(_, x)| !x.is_empty()) {
                             if let Some(b) = x.strip_prefix('→') {
-                                note = Some(format!("Seed 004: →{b}"));
+                                note = Some(format!("出典004の記載：→{b}"));
                             } else {
                                 bullets.push(x.trim_start_matches('・').to_owned());
                             }
@@ -867,16 +866,15 @@ fn build_set(
             let mut notes = Vec::new();
             for (l, c) in &e.cited {
                 if !is_excerpt(c, &node_text) {
-                    notes.push(format!("line {l} cites: {c}"));
+                    notes.push(format!("{l}行目の引用：{c}"));
                 }
             }
             if !notes.is_empty() {
-                m.note =
-                    Some(format!("The seed cites an excerpt that differs from the node text. {}", notes.join(" / ")));
+                m.note = Some(format!("出典000は対応先の本文とは異なる抜粋を引用している。{}", notes.join(" / ")));
             }
         }
         if e.relation == Relation::NoCounterpart {
-            m.note = Some("明文規定なし (seed 000)".into());
+            m.note = Some("明文規定なし（出典000）".into());
         }
         mappings.push(m);
     }
@@ -1419,15 +1417,14 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         let parts: Vec<&str> = sec.split('.').collect();
         let first_line = meti_titles[sec][0].1;
         let ch = meti.ensure(file, first_line, "7", None, NodeKind::Chapter, "7", vec![(0, 7, 0)])?;
-        meti.nodes[ch].req.note =
-            Some("Seed 000 cites sections of this chapter; its title is not in the sources.".into());
+        meti.nodes[ch].req.note = Some("出典000は本章の節を引用しているが、本章の見出しは出典に含まれない。".into());
         let mut parent = "7".to_owned();
         for k in 2..parts.len() {
             let anc = parts[..k].join(".");
             if !meti_sections.contains(&anc) {
                 let i = meti.ensure(file, first_line, &anc, Some(&parent), NodeKind::Section, &anc, num_key(&anc))?;
                 meti.nodes[i].req.note =
-                    Some("Seed 000 cites sections under this number; its title is not in the sources.".into());
+                    Some("出典000はこの番号の下位の節を引用しているが、この番号の見出しは出典に含まれない。".into());
             }
             parent = anc;
         }
@@ -1475,7 +1472,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
     for n in &mut mhlw.nodes {
         if n.req.text.is_none() && n.req.title.is_none() && n.req.kind != NodeKind::Chapter {
             n.req.note = Some(
-                "Seed 000 cites items under this number but never gives its own text; the text is not in the sources."
+                "出典000はこの番号の下位の項目を引用しているが、この番号自体の本文は記載しておらず、本文は出典に含まれない。"
                     .into(),
             );
         }
@@ -1509,9 +1506,8 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         }
     }
 
-    let src000 = seed.source_doc("Crosswalk: MIC cloud GL draft items → MHLW GL 第5版 → METI GL (seed 000)");
-    let src004 =
-        structure.source_doc("Structure of the MIC cloud GL and its correspondence with the MHLW GL (seed 004)");
+    let src000 = seed.source_doc("対応表：総務省クラウドGL（案）の項目 → 厚労省GL 第5版 → 経産省GL（出典000）");
+    let src004 = structure.source_doc("総務省クラウドGLの構成と、厚労省GLとの対応（出典004）");
 
     // Edges need the resolved METI texts (for the excerpt notes), so build them from a store
     // holding the final requirements.
@@ -1537,8 +1533,8 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         kind: CatalogKind::Guideline,
         sources: vec![src000.clone(), src004.clone()],
         description: Some(
-            "Chapter structure from seed 004; items 3.2.1–3.4 and every sub-item cited by the crosswalk of seed 000. \
-             The guideline's own requirement texts are not in the sources: sub-items carry only their numbers."
+            "章構成は出典004による。項番3.2.1～3.4と、出典000の対応表が引用するすべてのサブ項番を収録する。\
+             本ガイドライン自体の要求事項の本文は出典に含まれないため、サブ項番は番号のみを持つ。"
                 .into(),
         ),
         requirements: mic_reqs,
@@ -1555,9 +1551,9 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         kind: CatalogKind::Guideline,
         sources: vec![src000.clone(), src004.clone()],
         description: Some(
-            "The chapter 6–8 sections cited by the crosswalk of seed 000 (titles from seed 004), with every \
-             requirement text the crosswalk quotes, one node per printed number (C = mandatory, D = recommended). \
-             Only what the crosswalk quotes is here; the rest of the guideline is not in the sources."
+            "出典000の対応表が引用する第6～8章の節（見出しは出典004による）と、対応表が引用するすべての要求事項の本文。\
+             記載された番号ごとに1ノードとする（C＝最低限のガイドライン（遵守事項）、D＝推奨されるガイドライン（推奨事項））。\
+             収録は対応表が引用する範囲に限られ、ガイドラインのその他の部分は出典に含まれない。"
                 .into(),
         ),
         requirements: mhlw_reqs,
@@ -1574,8 +1570,8 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         kind: CatalogKind::Guideline,
         sources: vec![src000.clone()],
         description: Some(
-            "Sections 7.x cited by the crosswalk of seed 000, one node per (n) measure with its level \
-             (実施すべき / 推奨される安全管理策) and topic. Only the measures the crosswalk quotes are here."
+            "出典000の対応表が引用する7.xの節。(n) の管理策ごとに1ノードとし、区分（実施すべき／推奨される安全管理策）と\
+             トピック（パスワード管理等）を付す。収録は対応表が引用する管理策に限られる。"
                 .into(),
         ),
         requirements: meti_reqs,
@@ -1589,8 +1585,9 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         None,
         seed,
         vec![src000.clone()],
-        "Every MIC → MHLW edge of the crosswalk in seed 000. A correspondence table asserts overlap \
-         (intersects-with), not equivalence; 明文規定なし is a no-relationship entry.",
+        "出典000の対応表にある総務省クラウドGL→厚労省GLの対応をすべて収録する。対応表が示すのは内容の重なり\
+         （対応、intersects-with）であり、同等（equivalent-to）ではない。「明文規定なし」の行は、対応先のないエントリ\
+         （明文規定なし、no-relationship）とする。",
     )?;
     let set_meti = build_set(
         SET_METI,
@@ -1600,8 +1597,8 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         Some(&meti_final),
         seed,
         vec![src000],
-        "Every MIC → METI edge of the crosswalk in seed 000 (intersects-with). Where a row quotes only an \
-         excerpt of a measure, the edge's note gives it.",
+        "出典000の対応表にある総務省クラウドGL→経産省GLの対応（対応、intersects-with）をすべて収録する。\
+         行が管理策の一部のみを抜粋して引用している場合は、その抜粋を対応の注記に示す。",
     )?;
 
     for cat in [&mic_cat, &mhlw_cat, &meti_cat] {
@@ -1672,9 +1669,8 @@ fn ensure_mic(
             ));
         }
         let i = mic.ensure(file, line, item, Some(&parent), NodeKind::Section, item, num_key(item))?;
-        mic.nodes[i].req.note = Some(
-            "Seed 000 cites this number; its title and text are not in the sources (seed 004 does not list it).".into(),
-        );
+        mic.nodes[i].req.note =
+            Some("出典000はこの番号を引用しているが、見出しと本文は出典に含まれない（出典004には記載がない）。".into());
     }
     let category = categories.get(item).cloned();
     let Some(sub) = sub else { return Ok(item.to_owned()) };

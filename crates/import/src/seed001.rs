@@ -768,16 +768,16 @@ impl Cx<'_> {
                 let mut cited: Vec<String> = Vec::new();
                 for c in claims.iter().filter(|c| c.source == TocSource::Heading) {
                     let p = c.page.as_deref().unwrap_or("");
-                    if !cited.iter().any(|x| x.starts_with(&format!("{p}頁 "))) {
-                        cited.push(format!("{p}頁 (line {})", c.line));
+                    if !cited.iter().any(|x| x.starts_with(&format!("{p}頁（"))) {
+                        cited.push(format!("{p}頁（{}行目）", c.line));
                     }
                 }
-                let mut note = "No table of contents in 001 gives this node's page.".to_owned();
+                let mut note = "出典001のいずれの目次にも、この見出しの頁は記載されていない。".to_owned();
                 if !cited.is_empty() {
                     note.push_str(&format!(
-                        " Survey section headings cite {}; they are not used as the printed page (for chapter 5 such \
-                         a heading cites 27頁 where the guideline's own 目次 prints 25).",
-                        cited.join(", ")
+                        "調査報告書の節見出しは{}を挙げているが、これは印刷された頁として採用していない（第5章では、\
+                         そうした見出しが27頁を挙げる一方、ガイドライン自体の目次は25頁としている）。",
+                        cited.join("、")
                     ));
                 }
                 notes.push(note);
@@ -787,13 +787,13 @@ impl Cx<'_> {
                     r.text = Some(qt.paras.join("\n"));
                     r.provenance.extend(qt.ranges.iter().map(|&(a, b)| seed.provenance_range(a, b)));
                     notes.push(format!(
-                        "Text: the passages 001 quotes verbatim from this section ({}), in the order quoted; not the whole section.",
+                        "本文：出典001が本節から原文のまま引用している箇所（{}）を引用順に収録したもので、節の全文ではない。",
                         pages_phrase(&qt.pages)
                     ));
                 }
-                _ => notes.push("001 gives only the heading of this node, not its text.".to_owned()),
+                _ => notes.push("出典001には見出しのみが記載され、本文は含まれない。".to_owned()),
             }
-            r.note = Some(notes.join(" "));
+            r.note = Some(notes.concat());
             if kind == NodeKind::Chapter {
                 chapters += 1;
             } else {
@@ -831,16 +831,16 @@ impl Cx<'_> {
             date: Some("2025-03".to_owned()),
             kind: CatalogKind::Guideline,
             sources: vec![seed.source_doc(
-                "2026-02 survey report on revising the PHR guideline and the 2省GL (令和7年度ヘルスケア産業基盤高度化推進事業 \
-                 調査報告書): the 2省GL's table of contents and the passages it quotes",
+                "PHR指針及び2省GLの改定に関する2026年2月の調査報告書（令和7年度ヘルスケア産業基盤高度化推進事業 \
+                 調査報告書）：2省GLの目次と、報告書が引用する箇所",
             )],
             description: Some(
-                "2省GL 第2.0版 as far as seed 001 shows it: chapters 2–6 with their sections and printed pages from the \
-                 tables of contents in 001, the risk-management steps 5.1.1–5.1.7 and 5.2, and 医療情報システム等特有の\
-                 考慮事項 ①–⑧ under 5.1.5 (⑦ and ⑧ are only proposed by the survey). Text only where 001 quotes the \
-                 guideline verbatim; the survey's proposed rewrites are not used. Issuers: 001 line 39 (経済産業省 with \
-                 総務省). Date: the guideline file 001 cites is 01gl_20250328.pdf (lines 567, 660) and line 39 says it \
-                 was revised in 令和6年度. Chapter 1 and the annexes (別紙) are not in the seed."
+                "出典001から分かる範囲の2省GL 第2.0版：第2～6章とその節、および出典001の目次に記載された頁、\
+                 リスクマネジメントの手順5.1.1～5.1.7と5.2、5.1.5の医療情報システム等特有の考慮事項①～⑧\
+                 （⑦と⑧は調査報告書による提案のみ）。本文は出典001がガイドラインを原文のまま引用している箇所に限り、\
+                 調査報告書による改定案の文言は用いない。発行者：出典001の39行目（経済産業省と総務省）。\
+                 日付：出典001が引用するガイドラインのファイルは01gl_20250328.pdf（567行目、660行目）であり、\
+                 39行目に令和6年度に改定されたとある。第1章と別紙は出典に含まれない。"
                     .to_owned(),
             ),
             requirements: reqs,
@@ -868,7 +868,7 @@ impl Cx<'_> {
                 r.text = Some(c.quoted.paras.join("\n"));
                 r.provenance = c.quoted.ranges.iter().map(|&(a, b)| seed.provenance_range(a, b)).collect();
                 r.note = Some(format!(
-                    "(イ)医療情報システム等特有の考慮事項 of 5.1.5 (1); text quoted verbatim in 001 ({}).",
+                    "5.1.5 (1)「(イ)医療情報システム等特有の考慮事項」の項目。本文は出典001に原文のまま引用されたもの（{}）。",
                     pages_phrase(&c.quoted.pages)
                 ));
                 quoted_n += 1;
@@ -880,11 +880,11 @@ impl Cx<'_> {
                 lines.dedup();
                 r.provenance = lines.iter().map(|&l| seed.provenance(l)).collect();
                 r.note = Some(format!(
-                    "PROPOSAL, not in 第2.0版: the survey proposes adding {} to the 特有の考慮事項 (001 line {}); the \
-                     title is the survey's proposed heading (line {}). The guideline has no text for it, and the \
-                     survey's proposed wording is not guideline text, so there is none here.",
+                    "提案（第2.0版には存在しない）：調査報告書は特有の考慮事項に{}を追加することを提案している\
+                     （出典001の{}行目）。見出しは調査報告書が提案する見出し（{}行目）。ガイドラインには本項の本文がなく、\
+                     調査報告書の提案文言はガイドラインの本文ではないため、本文は収録しない。",
                     CIRCLED[i - 1],
-                    ranges(&p.mentions),
+                    ranges_ja(&p.mentions),
                     p.heading_line
                 ));
                 proposed_n += 1;
@@ -1080,8 +1080,7 @@ impl Cx<'_> {
             r.text = Some(g.text.clone());
             r.provenance = vec![seed.provenance(g.line)];
             r.note = Some(
-                "Group of requirements; title and text are the group cell of 001's summary table \
-                 (サイバーインフラGL 要求事項 column)."
+                "要求事項のグループ。見出しと本文は、出典001の一覧表のグループのセル（「サイバーインフラGL 要求事項」列）による。"
                     .to_owned(),
             );
             reqs.push(r);
@@ -1092,14 +1091,14 @@ impl Cx<'_> {
                 r.title = Some(row.title.clone());
                 r.provenance = vec![seed.provenance(row.line)];
                 let mut note =
-                    format!("Printed 「{}.{}.」 in 001's summary table (line {}).", row.group, row.item, row.line);
+                    format!("出典001の一覧表（{}行目）では「{}.{}.」と記載。", row.line, row.group, row.item);
                 match details.get(&(row.group, row.item)) {
                     Some(d) => {
                         r.text = Some(d.summary.clone());
                         r.provenance.push(seed.provenance(d.line));
-                        note.push_str(&format!(" Text: the 概要 column of 001's detail table (line {}).", d.line));
+                        note.push_str(&format!("本文は出典001の詳細表の概要列（{}行目）による。", d.line));
                     }
-                    None => note.push_str(" 001 gives only the heading of this requirement, not its text."),
+                    None => note.push_str("出典001には本要求事項の見出しのみが記載され、本文は含まれない。"),
                 }
                 if let Some(ms) = mentions.get(&(row.group, row.item)) {
                     r.provenance.extend(ms.iter().map(|&l| seed.provenance(l)));
@@ -1138,15 +1137,14 @@ impl Cx<'_> {
             match row.covered.as_str() {
                 "記載なし" => {
                     let mut m = Mapping::new(Some(source), None, Relation::NoCounterpart, Basis::Source);
-                    let mut note =
-                        "001's table: the 2省GL has no provision for this requirement (記載なし).".to_owned();
+                    let mut note = "出典001の表：2省GLには本要求事項に関する記載がない（記載なし）。".to_owned();
                     if !named.is_empty() {
                         let places: Vec<String> = named.iter().map(|s| section_ref(s)).collect();
                         attributes.insert("追記先".to_owned(), places.join(" / "));
                         note.push_str(&format!(
-                            " The survey's 対応案 (line {}) proposes adding it to {}.",
+                            "調査報告書の対応案（{}行目）は、「{}」への追記を提案している。",
                             detail.map_or(0, |d| d.line),
-                            places.join(", ")
+                            places.join("」、「")
                         ));
                     }
                     m.note = Some(note);
@@ -1160,8 +1158,8 @@ impl Cx<'_> {
                         if let Some(r) = reqs.iter_mut().find(|r| r.id == source) {
                             let note = r.note.get_or_insert_with(String::new);
                             note.push_str(&format!(
-                                " 001's table says the 2省GL covers it in part (2省GLの記載有無: {}; 追記方法: {}; 適用範囲: \
-                                 {}) but does not say where, so {SET} has no entry for it.",
+                                "出典001の表は2省GLに一部記載があるとしている（2省GLの記載有無：{}、追記方法：{}、\
+                                 適用範囲：{}）が、該当箇所を示していないため、{SET} には本要求事項のエントリがない。",
                                 row.covered, row.how, row.scope
                             ));
                         }
@@ -1178,8 +1176,8 @@ impl Cx<'_> {
                         attrs.insert("2省GL該当箇所".to_owned(), section_ref(no));
                         m.attributes = attrs;
                         m.note = Some(format!(
-                            "001's table: the 2省GL covers this requirement in part ({}); the survey's 対応案 (line {}) \
-                             names {} as the place to add or annotate it.",
+                            "出典001の表：2省GLには本要求事項の一部が記載されている（{}）。調査報告書の対応案（{}行目）は、\
+                             追記または注記する箇所として「{}」を挙げている。",
                             row.covered,
                             detail.map_or(0, |d| d.line),
                             section_ref(no)
@@ -1211,14 +1209,14 @@ impl Cx<'_> {
             date: None,
             kind: CatalogKind::Guideline,
             sources: vec![seed.source_doc(
-                "2026-02 survey report (令和7年度ヘルスケア産業基盤高度化推進事業 調査報告書): its table of the \
-                 サイバーインフラGL's 21 requirements and their treatment in the 2省GL",
+                "2026年2月の調査報告書（令和7年度ヘルスケア産業基盤高度化推進事業 調査報告書）：サイバーインフラGLの\
+                 21の要求事項と、その2省GLでの扱いを整理した表",
             )],
             description: Some(
-                "The サイバーインフラGL's requirements in groups 1–6 as seed 001 lists them. 001 calls the guideline a draft \
-                 (「…ガイドライン（案）」, line 2170; 「サイバーインフラGL案」). Issuers as 001 line 2297 names them \
-                 (「経済産業省および内閣官房が定める」). Only three requirements have their wording (概要) in the seed; the \
-                 others have their heading only."
+                "出典001が列挙するサイバーインフラGLの要求事項（グループ1～6）。出典001は本ガイドラインを案としている\
+                 （2170行目の「…ガイドライン（案）」、「サイバーインフラGL案」）。発行者は出典001の2297行目の記載による\
+                 （「経済産業省および内閣官房が定める」）。文言（概要）が出典に記載されているのは3件の要求事項のみで、\
+                 その他は見出しのみ。"
                     .to_owned(),
             ),
             requirements: reqs,
@@ -1234,9 +1232,9 @@ impl Cx<'_> {
             derived: false,
             sources: catalog.sources.clone(),
             description: Some(
-                "From 001's table 「サイバーセキュリティに関する整理 検討結果」: 記載なし → no-relationship; 一部記載あり → \
-                 intersects-with the 2省GL sections the survey's 対応案 names. Attributes are the table's cells under its \
-                 own heads."
+                "出典001の表「サイバーセキュリティに関する整理 検討結果」による。記載なし → 明文規定なし（no-relationship）、\
+                 一部記載あり → 調査報告書の対応案が挙げる2省GLの節への対応（intersects-with）。属性は、表のセルを\
+                 表自体の列見出しのもとに収めたもの。"
                     .to_owned(),
             ),
             mappings,
@@ -1245,9 +1243,14 @@ impl Cx<'_> {
     }
 }
 
-/// `13~14頁, 35頁` style list of the quoted pages.
+/// `2省GL p.13~14、p.35` style list of the quoted pages (for notes).
 fn pages_phrase(pages: &[String]) -> String {
-    if pages.is_empty() { "pages not given".to_owned() } else { format!("2省GL p.{}", pages.join(", p.")) }
+    if pages.is_empty() { "頁の記載なし".to_owned() } else { format!("2省GL p.{}", pages.join("、p.")) }
+}
+
+/// [`ranges`] for a Japanese note: `1～3、7、9～10`.
+fn ranges_ja(lines: &[u32]) -> String {
+    ranges(lines).replace(", ", "、").replace('-', "～")
 }
 
 /// Compresses sorted line numbers into `1-3, 7, 9-10`.

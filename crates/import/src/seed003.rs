@@ -63,8 +63,9 @@
 //!
 //! The check items restate the 第3版 C requirements. The matches were made by reading both
 //! texts and live in `data/mappings/mhlw-3-checklist--mhlw-5.toml` (embedded at build time):
-//! `[[map]]` entries (check item id → mhlw-5 printed label, relation, note) and `[[unmapped]]`
-//! entries (check items whose counterpart is not in our partial `mhlw-5`, with the reason).
+//! `[[map]]` entries (check item id → mhlw-5 printed label, relation, `note` — the reviewer's
+//! record, in English — and `note_ja`, the catalog's note) and `[[unmapped]]` entries (check
+//! items whose counterpart is not in our partial `mhlw-5`, with the reason).
 //! Every check item must appear in one of the two; labels are resolved against the `mhlw5`
 //! catalog with [`label_key`], and an unresolved label is an error naming the table's line.
 
@@ -89,6 +90,8 @@ pub const CATALOG_ID: &str = "mhlw-3-checklist";
 pub const MAPPING_SET_ID: &str = "mhlw-3-checklist--mhlw-5";
 /// Where the editorial match table lives (for messages and provenance).
 pub const TABLE_FILE: &str = "data/mappings/mhlw-3-checklist--mhlw-5.toml";
+/// How every note of the mapping set begins (the rest is the entry's `note_ja`).
+pub const MATCH_NOTE: &str = "双方の本文を読み比べて対応付け：";
 const TABLE: &str = include_str!("../../../data/mappings/mhlw-3-checklist--mhlw-5.toml");
 
 const HEADER_ANSWERS: &str = "No. 実施済 実施内容";
@@ -750,9 +753,8 @@ fn build_catalog(seed: &Seed, p: &Parsed) -> Result<Catalog, ImportError> {
         description.push_str("\n\n");
     }
     description.push_str(
-        "The check items as printed in a vendor's completed copy of the checklist (seed 003); the \
-         extraction lost their numbering, which is restored from the answer columns (see \
-         data/overrides/003.toml). The vendor's answers are not part of the catalog.",
+        "ある事業者が記入済みのチェックリスト（出典003）に記載されたとおりのチェック項目。抽出時に項目の番号が\
+         失われたため、回答欄から復元した（data/overrides/003.toml 参照）。事業者の回答はカタログに含めない。",
     );
 
     Ok(Catalog {
@@ -766,7 +768,7 @@ fn build_catalog(seed: &Seed, p: &Parsed) -> Result<Catalog, ImportError> {
         date: p.date.as_ref().map(|(d, _)| d.clone()),
         kind: CatalogKind::Checklist,
         sources: vec![seed.source_doc(
-            "A vendor's completed MHLW GL 第3版 最低限のガイドライン遵守チェックリスト (check items, 実施済 ■/□, 実施内容)",
+            "ある事業者が記入済みの厚労省GL 第3版 最低限のガイドライン遵守チェックリスト（チェック項目、実施済 ■/□、実施内容）",
         )],
         description: Some(description),
         requirements: reqs,
@@ -791,7 +793,10 @@ struct MapEntry {
     item: String,
     target: String,
     relation: String,
+    /// How the match was made, for the reviewers (English).
     note: String,
+    /// The same for the catalog's users (Japanese): the mapping's note.
+    note_ja: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -860,13 +865,13 @@ fn build_mapping(
             }
             None => return Err(table_err(line, format!("label {:?} does not resolve in {}", e.target, mhlw5.id))),
         };
-        if e.note.trim().is_empty() {
-            return Err(table_err(line, "every match needs a note saying how it was matched"));
+        if e.note.trim().is_empty() || e.note_ja.trim().is_empty() {
+            return Err(table_err(line, "every match needs a note and a note_ja saying how it was matched"));
         }
         *covered.entry(src.id.as_str()).or_default() += 1;
         let mut m = Mapping::new(Some(src.id.clone()), Some(tgt.id.clone()), relation, Basis::Editorial);
         m.provenance = vec![src.provenance[0].clone(), Provenance::line(TABLE_FILE, line as u32)];
-        m.note = Some(format!("Matched by reading both texts: {}", e.note.trim()));
+        m.note = Some(format!("{MATCH_NOTE}{}", e.note_ja.trim()));
         report.count(format!("{MAPPING_SET_ID} {}", relation.as_str()), 1);
         mappings.push(m);
     }
@@ -907,12 +912,12 @@ fn build_mapping(
         source: catalog.id.clone(),
         target: mhlw5.id.clone(),
         derived: false,
-        sources: vec![seed.source_doc("A vendor's completed MHLW GL 第3版 最低限のガイドライン遵守チェックリスト")],
+        sources: vec![seed.source_doc("ある事業者が記入済みの厚労省GL 第3版 最低限のガイドライン遵守チェックリスト")],
         description: Some(format!(
-            "Editorial matches: each check item restates a 第3版 C requirement; it was matched to the mhlw-5 \
-             requirement(s) it restates by reading both texts ({TABLE_FILE}). Check items whose counterpart \
-             is not among the mhlw-5 texts seed 000 cites have no entry: mhlw-5 is partial, so their \
-             absence says nothing about the MHLW GL."
+            "編集上の対応付け：各チェック項目は第3版のC（最低限のガイドライン）の要求事項を言い換えたものであり、\
+             双方の本文を読み比べて、言い換えの元にあたる mhlw-5 の要求事項に対応付けた（{TABLE_FILE}）。\
+             対応する要求事項が、出典000の引用する mhlw-5 の本文にないチェック項目にはエントリがない。\
+             mhlw-5 は部分的な収録であるため、エントリがないことは厚労省GLについて何も示さない。"
         )),
         mappings,
     })

@@ -127,8 +127,10 @@ fn sections_cited_by_001_with_printed_titles_and_lines() {
         assert_eq!(r.provenance, [prov(S1, line, line)], "{id}");
         assert_eq!(r.text, None, "{id}: 001 does not quote the section's wording");
         let note = r.note.as_deref().unwrap();
-        assert!(note.contains("gives only the reference and the heading"), "{id}: {note}");
-        assert!(note.contains(&format!("line {line}")), "{id}: {note}");
+        assert!(
+            note.starts_with(&format!("出典001（{line}行目）には参照と見出しのみが記載されている")),
+            "{id}: {note}"
+        );
     }
     assert_eq!(node(c, "control-10").kind, NodeKind::Chapter);
     assert_eq!(node(c, "control-8.2").parent.as_ref().unwrap().as_str(), "control");
@@ -140,7 +142,7 @@ fn sections_cited_by_001_with_printed_titles_and_lines() {
     assert_eq!(j.parent.as_ref().unwrap().as_str(), "control");
     assert_eq!(j.level, Some(Level::Mandatory));
     assert_eq!(j.provenance, [prov(S1, 334, 334)]);
-    assert!(j.note.as_deref().unwrap().contains("does not say which chapter"));
+    assert!(j.note.as_deref().unwrap().contains("どの章の遵守事項かは示されていない"));
 
     // In document order inside the volume: by number, then 遵守事項.
     let order: Vec<&str> = c
@@ -205,7 +207,7 @@ fn references_of_002_stay_unplaced_one_node_per_printed_cell() {
     let out = run();
     let c = out.catalog("mhlw-6").unwrap();
     let root = node(c, "unplaced");
-    assert!(root.note.as_deref().unwrap().contains("The volume is not guessed"));
+    assert!(root.note.as_deref().unwrap().contains("巻は推測しない"));
     let cells: Vec<(&str, &str)> = c
         .requirements
         .iter()
@@ -243,9 +245,12 @@ fn references_of_002_stay_unplaced_one_node_per_printed_cell() {
     let r = node(c, "unplaced-l51-7-6");
     assert_eq!(r.provenance, [prov(S2, 51, 51)]);
     assert_eq!(r.text, None);
-    assert!(r.note.as_deref().unwrap().contains("lost in extraction and is unknown"));
+    assert_eq!(
+        r.note.as_deref(),
+        Some("出典002（51行目）で「7⑥」と記載された第6.0版の参照。該当する巻の列は抽出時に失われたため不明。")
+    );
     let r = node(c, "unplaced-l141-16-2");
-    assert!(r.note.as_deref().unwrap().contains("volume unknown"));
+    assert!(r.note.as_deref().unwrap().contains("巻は不明（抽出時に列が失われた）"));
     // 42 = 5 volumes + 12 sections + 遵守事項⑥ + 2 pages + 巻不明 + 16 cells + 5 items of the two multi-item cells.
     assert_eq!(c.requirements.len(), 42);
 }
@@ -264,7 +269,7 @@ fn mhlw52_items_verbatim_with_levels() {
 
     // The page begins inside the table.
     let u = node(c, "unnumbered");
-    assert!(u.note.as_deref().unwrap().contains("section (項番) of the items below"));
+    assert!(u.note.as_deref().unwrap().contains("第5.2版の節（項番）は出典に含まれない"));
     let n9 = node(c, "unnumbered-9");
     assert_eq!(
         n9.text.as_deref(),
@@ -280,7 +285,7 @@ fn mhlw52_items_verbatim_with_levels() {
         c9.text.as_deref(),
         Some("不正ソフトウェア等のサイバー攻撃による被害を防止するために必要なバックアップの取得及び管理の状")
     );
-    assert!(c9.note.as_deref().unwrap().contains("not completed"));
+    assert!(c9.note.as_deref().unwrap().contains("補完していない"));
     let g = node(c, "unnumbered-9-g").text.as_deref().unwrap();
     assert!(g.contains("運用管理能力の有無\n・政府情報システムのためのセキュリティ評価制度(ISMAP)\n・JASAクラウドセキュリティ推進協議会CSゴールドマーク"));
     assert!(g.ends_with("確認すること\n・システム監査技術者\n・Certified Information Systems Auditor ISACA認定"));
@@ -391,7 +396,12 @@ fn migration_entries_supported_by_002() {
     for m in &m141 {
         assert_eq!(m.attributes["printed-reference"], "16①②③");
         assert_eq!(m.attributes["volume"], "unknown");
-        assert!(m.note.as_deref().unwrap().contains("ambiguous"));
+        let note = m.note.as_deref().unwrap();
+        assert!(
+            note.starts_with("出典002（141行目）は、第5.2版 8.4 C 2 の第6.0版での位置として「16①②③」を記載している。")
+        );
+        // The pairing's ambiguity, then the reviewed decision's `note` from data/overrides/002.toml.
+        assert!(note.ends_with("この対応付けは曖昧である。137行目を参照。8.4 C 2 全体に対応付けた。"), "{note}");
     }
     assert_eq!(targets(&out, "unnumbered-9"), [("unplaced-l45-5", SplitInto), ("unplaced-l51-7-6", SplitInto)]);
     assert_eq!(targets(&out, "8.4-b"), [("unplaced-l109-4", MigratedTo)]);
@@ -467,6 +477,17 @@ fn a_reference_without_a_reviewed_pairing_is_an_error() {
 }
 
 #[test]
+fn a_pairing_without_a_note_for_the_catalog_is_an_error() {
+    let start = OVERRIDES.find("line = 241\naction = \"pair\"").unwrap();
+    let note = start + OVERRIDES[start..].find("\nnote = ").unwrap();
+    let end = note + 1 + OVERRIDES[note + 1..].find('\n').unwrap();
+    let cut = format!("{}{}", &OVERRIDES[..note], &OVERRIDES[end..]);
+    let err = import_with(&cut, &mhlw5(vec![])).unwrap_err();
+    assert_eq!(err.file, "data/overrides/002.toml");
+    assert!(err.message.contains("seed line 241") && err.message.contains("`note`"), "{err}");
+}
+
+#[test]
 fn a_pairing_with_an_unknown_item_is_an_error() {
     let bad = OVERRIDES.replace("item = \"9.3-c-1\"", "item = \"9.4-c-1\"");
     let err = import_with(&bad, &mhlw5(vec![])).unwrap_err();
@@ -490,7 +511,7 @@ fn same_text_in_5_and_52_gives_an_editorial_set() {
     let m = &set.mappings[0];
     assert_eq!((m.source.as_ref().unwrap().as_str(), m.target.as_ref().unwrap().as_str()), ("x-1", "9.1-c-3"));
     assert_eq!((m.relation, m.basis), (Relation::MigratedTo, Basis::Editorial));
-    assert_eq!(m.note.as_deref(), Some("same text in 第5版 and 第5.2版"));
+    assert_eq!(m.note.as_deref(), Some("第5版と第5.2版で同文"));
 }
 
 #[test]
@@ -526,4 +547,28 @@ fn same_text_against_the_real_mhlw5_of_seed_000() {
         .filter(|p| p.severity == sansho_core::validate::Severity::Error)
         .collect();
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// The prose the importer writes for the catalogs' users (notes, descriptions) is Japanese: no
+/// two English words in a row. Identifiers (`mic-cloud-2018--mhlw-5`, `data/overrides/002.toml`)
+/// and quoted guideline text with a single Latin word (`ActiveX`) are fine.
+#[test]
+fn notes_and_descriptions_are_in_japanese() {
+    let out = run();
+    let english = regex::Regex::new(r"[a-z]{2,} [a-z]{2,}").unwrap();
+    let mut prose: Vec<&str> = Vec::new();
+    for c in &out.catalogs {
+        prose.extend(c.description.as_deref());
+        prose.extend(c.sources.iter().filter_map(|s| s.description.as_deref()));
+        prose.extend(c.requirements.iter().filter_map(|r| r.note.as_deref()));
+    }
+    for m in &out.mapping_sets {
+        prose.extend(m.description.as_deref());
+        prose.extend(m.sources.iter().filter_map(|s| s.description.as_deref()));
+        prose.extend(m.mappings.iter().filter_map(|e| e.note.as_deref()));
+    }
+    assert!(prose.len() > 10);
+    for p in prose {
+        assert!(!english.is_match(p), "English in a user-visible string: {p}");
+    }
 }

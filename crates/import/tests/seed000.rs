@@ -114,7 +114,7 @@ fn mic_structure_comes_from_004_and_sub_items_from_000() {
     let s = by_label(mic, "3.2.3 (ア) 2");
     assert_eq!(s.id.as_str(), "3.2.3-a-2");
     assert_eq!(s.text, None, "the MIC GL's own text is not in the seeds");
-    assert!(s.note.as_deref().unwrap().contains("only the number"));
+    assert!(s.note.as_deref().unwrap().contains("サブ項番のみが記載され"));
     assert_eq!(s.category, Some(Category::Technical));
     assert_eq!(by_label(mic, "3.2.1(ウ)4").id.as_str(), "3.2.1-u-4");
     assert_eq!(by_label(mic, "3.2.3 (ウ) (a) 1").parent.as_ref().unwrap().as_str(), "3.2.3-u-a");
@@ -251,7 +251,9 @@ fn crosswalk_edges() {
         .iter()
         .find(|m| m.target.as_ref().unwrap().as_str() == "7.5.1-must-1" && m.provenance[0].line == 66)
         .unwrap();
-    assert!(e.note.as_deref().unwrap().contains("傍受、盗撮"));
+    let note = e.note.as_deref().unwrap();
+    assert!(note.starts_with("出典000は対応先の本文とは異なる抜粋を引用している。66行目の引用："), "{note}");
+    assert!(note.contains("傍受、盗撮"));
 }
 
 #[test]
@@ -391,4 +393,28 @@ fn counts_match_the_hand_checked_figures() {
     // Every override entry is accounted for: a repair, or (reject-meti) a rejection.
     let ov = Overrides::parse("data/overrides/000.toml", OV).unwrap();
     assert_eq!(r.repairs.len() + r.rejections.len(), ov.len());
+}
+
+/// The prose the importer writes for the catalogs' users (notes, descriptions) is Japanese: no
+/// two English words in a row. Identifiers (`mic-cloud-2018--mhlw-5`, `data/overrides/002.toml`)
+/// and quoted guideline text with a single Latin word (`ActiveX`) are fine.
+#[test]
+fn notes_and_descriptions_are_in_japanese() {
+    let out = run();
+    let english = regex::Regex::new(r"[a-z]{2,} [a-z]{2,}").unwrap();
+    let mut prose: Vec<&str> = Vec::new();
+    for c in &out.catalogs {
+        prose.extend(c.description.as_deref());
+        prose.extend(c.sources.iter().filter_map(|s| s.description.as_deref()));
+        prose.extend(c.requirements.iter().filter_map(|r| r.note.as_deref()));
+    }
+    for m in &out.mapping_sets {
+        prose.extend(m.description.as_deref());
+        prose.extend(m.sources.iter().filter_map(|s| s.description.as_deref()));
+        prose.extend(m.mappings.iter().filter_map(|e| e.note.as_deref()));
+    }
+    assert!(prose.len() > 10);
+    for p in prose {
+        assert!(!english.is_match(p), "English in a user-visible string: {p}");
+    }
 }

@@ -145,7 +145,13 @@ fn meti_chapters_and_sections_follow_the_tables_of_contents() {
     assert_eq!(node(c, "5.1.1").parent.as_ref().unwrap().as_str(), "5.1");
     assert_eq!(node(c, "5").parent, None);
     // Chapters 2 and 3 have no page in any table of contents; the note says why it is empty.
-    assert!(node(c, "2").note.as_deref().unwrap().contains("No table of contents in 001 gives this node's page"));
+    assert!(
+        node(c, "2")
+            .note
+            .as_deref()
+            .unwrap()
+            .starts_with("出典001のいずれの目次にも、この見出しの頁は記載されていない。")
+    );
 }
 
 #[test]
@@ -190,10 +196,10 @@ fn section_text_is_only_the_guidelines_quoted_wording() {
     for id in ["2", "3", "4", "5", "5.2", "6", "6.2", "6.3"] {
         let r = node(c, id);
         assert!(r.text.is_none(), "{id}");
-        assert!(r.note.as_deref().unwrap().contains("001 gives only the heading"), "{id}");
+        assert!(r.note.as_deref().unwrap().contains("出典001には見出しのみが記載され"), "{id}");
     }
     // Sections with quoted text say it is not the whole section.
-    assert!(node(c, "5.1.7").note.as_deref().unwrap().contains("not the whole section"));
+    assert!(node(c, "5.1.7").note.as_deref().unwrap().contains("節の全文ではない"));
     assert!(
         node(c, "5.1.7")
             .text
@@ -262,10 +268,10 @@ fn considerations_1_to_6_are_quoted_7_and_8_are_only_proposals() {
         assert_eq!(r.title.as_deref(), Some(*title));
         if i < 6 {
             assert!(r.text.is_some(), "{mark} is quoted");
-            assert!(!r.note.as_deref().unwrap().contains("PROPOSAL"));
+            assert!(!r.note.as_deref().unwrap().contains("提案"));
         } else {
             assert!(r.text.is_none(), "{mark} must not get invented text");
-            assert!(r.note.as_deref().unwrap().starts_with("PROPOSAL, not in 第2.0版"), "{mark}");
+            assert!(r.note.as_deref().unwrap().starts_with("提案（第2.0版には存在しない）"), "{mark}");
         }
     }
     // ① as quoted at lines 1726-1728.
@@ -331,7 +337,7 @@ fn cyber_infra_has_21_requirements_in_6_groups() {
     assert_eq!(with_text, ["S(1)-1", "S(2)-3", "S(3)-1"]);
     let s46 = node(c, "S4-6");
     assert_eq!(s46.title.as_deref(), Some("技術：セキュアな開発環境の整備"));
-    assert!(s46.note.as_deref().unwrap().contains("only the heading"));
+    assert!(s46.note.as_deref().unwrap().contains("見出しのみ"));
     // S(1)-4「サービスのモニタリング」 is cited at line 343 with the same title.
     assert!(covers(node(c, "S1-4"), 343));
     assert_eq!(node(c, "S6-2").title.as_deref(), Some("顧客経営層のリーダーシップによるソフトウェアの調達、運用"));
@@ -390,9 +396,9 @@ fn cyber_infra_mapping_carries_the_tables_cells() {
     for id in ["S2-4", "S4-1", "S4-2", "S4-3", "S6-2"] {
         assert!(edges(s, id).is_empty(), "{id}");
         let note = node(cyber(&out), id).note.clone().unwrap();
-        assert!(note.contains("一部記載あり") && note.contains("does not say where"), "{id}: {note}");
+        assert!(note.contains("一部記載あり") && note.contains("該当箇所を示していない"), "{id}: {note}");
     }
-    assert!(node(cyber(&out), "S4-1").note.as_deref().unwrap().contains("追記方法: A 全体方針に概要を記載"));
+    assert!(node(cyber(&out), "S4-1").note.as_deref().unwrap().contains("追記方法：A 全体方針に概要を記載"));
     // Every one of the 21 is either an edge's source or explained.
     let unmapped = cyber(&out)
         .requirements
@@ -458,4 +464,28 @@ fn without_the_quote_section_override_the_lines_are_rejected_not_guessed() {
     let r = &out.reports[0];
     assert_eq!(r.rejections.iter().map(|x| x.line).collect::<Vec<_>>(), [684, 685]);
     assert!(out.catalog("meti-mic-2").unwrap().get("5.2.1").unwrap().text.is_none());
+}
+
+/// The prose the importer writes for the catalogs' users (notes, descriptions) is Japanese: no
+/// two English words in a row. Identifiers (`mic-cloud-2018--mhlw-5`, `data/overrides/002.toml`)
+/// and quoted guideline text with a single Latin word (`ActiveX`) are fine.
+#[test]
+fn notes_and_descriptions_are_in_japanese() {
+    let out = run();
+    let english = regex::Regex::new(r"[a-z]{2,} [a-z]{2,}").unwrap();
+    let mut prose: Vec<&str> = Vec::new();
+    for c in &out.catalogs {
+        prose.extend(c.description.as_deref());
+        prose.extend(c.sources.iter().filter_map(|s| s.description.as_deref()));
+        prose.extend(c.requirements.iter().filter_map(|r| r.note.as_deref()));
+    }
+    for m in &out.mapping_sets {
+        prose.extend(m.description.as_deref());
+        prose.extend(m.sources.iter().filter_map(|s| s.description.as_deref()));
+        prose.extend(m.mappings.iter().filter_map(|e| e.note.as_deref()));
+    }
+    assert!(prose.len() > 10);
+    for p in prose {
+        assert!(!english.is_match(p), "English in a user-visible string: {p}");
+    }
 }

@@ -352,7 +352,7 @@ fn mapping_set() {
     for m in &set.mappings {
         *per.entry(m.relation).or_default() += 1;
         assert_eq!(m.basis, Basis::Editorial);
-        assert!(m.note.as_deref().is_some_and(|n| n.starts_with("Matched by reading both texts: ")));
+        assert!(m.note.as_deref().is_some_and(|n| n.starts_with(seed003::MATCH_NOTE)));
         let src = checklist(&out).get(m.source.as_ref().unwrap().as_str()).unwrap();
         assert_eq!(m.provenance[0], src.provenance[0]);
         assert_eq!(m.provenance[1].file, seed003::TABLE_FILE);
@@ -369,6 +369,15 @@ fn mapping_set() {
         ])
     );
     assert_eq!(set.mappings.len(), 79);
+    // The catalog's note is the entry's `note_ja`; its English `note` stays in the table for review.
+    let org1 = set.mappings.iter().find(|m| m.source.as_ref().unwrap().as_str() == "org-1").unwrap();
+    assert_eq!(
+        org1.note.as_deref(),
+        Some(
+            "双方の本文を読み比べて対応付け：同一の要求事項（運用責任者の設置及び担当者の限定）。\
+             mhlw-5は小規模医療機関等に対する例外を加えているのみ。"
+        )
+    );
     let r = report(&out);
     assert_eq!(r.counts["mhlw-3-checklist--mhlw-5 edges"], 79);
     assert_eq!(r.counts["mhlw-3-checklist--mhlw-5 equivalent-to"], 51);
@@ -616,4 +625,28 @@ fn import_is_deterministic() {
     assert_eq!(a.catalogs, b.catalogs);
     assert_eq!(a.mapping_sets, b.mapping_sets);
     assert_eq!(a.reports, b.reports);
+}
+
+/// The prose the importer writes for the catalogs' users (notes, descriptions) is Japanese: no
+/// two English words in a row. Identifiers (`mic-cloud-2018--mhlw-5`, `data/overrides/002.toml`)
+/// and quoted guideline text with a single Latin word (`ActiveX`) are fine.
+#[test]
+fn notes_and_descriptions_are_in_japanese() {
+    let out = run().0;
+    let english = regex::Regex::new(r"[a-z]{2,} [a-z]{2,}").unwrap();
+    let mut prose: Vec<&str> = Vec::new();
+    for c in &out.catalogs {
+        prose.extend(c.description.as_deref());
+        prose.extend(c.sources.iter().filter_map(|s| s.description.as_deref()));
+        prose.extend(c.requirements.iter().filter_map(|r| r.note.as_deref()));
+    }
+    for m in &out.mapping_sets {
+        prose.extend(m.description.as_deref());
+        prose.extend(m.sources.iter().filter_map(|s| s.description.as_deref()));
+        prose.extend(m.mappings.iter().filter_map(|e| e.note.as_deref()));
+    }
+    assert!(prose.len() > 10);
+    for p in prose {
+        assert!(!english.is_match(p), "English in a user-visible string: {p}");
+    }
 }
