@@ -39,7 +39,7 @@
 //!   would need one 6.0 item shared by several 5.2 rows; with the volumes lost, no two
 //!   occurrences are known to be the same item, so there is none. 002 says 新設 nowhere, so
 //!   there is no `new`. Basis `source`; provenance = the 5.2 item's lines and the reference line;
-//!   attributes `printed-reference`, `volume` (= `unknown`).
+//!   attributes `記載された参照` (the reference as printed) and `巻` (= `不明`, the volume is unknown).
 //! - `mhlw-5--mhlw-5.2` (editorial): only where a 5.2 text equals an `mhlw-5` text, white space
 //!   and a leading item number (`(エ) `, `1. `) aside. Not produced when there is no such pair.
 //!
@@ -613,8 +613,8 @@ fn build_mhlw52(seed: &Seed, t: &Table) -> Catalog {
     Catalog {
         id: CatalogId::parse("mhlw-5.2").expect("valid catalog id"),
         title: Localized::new(
-            "医療情報システムの安全管理に関するガイドライン 第5.2版",
-            "MHLW Guidelines for the Security Management of Medical Information Systems, edition 5.2",
+            "医療情報システムの安全管理に関するガイドライン",
+            "Guidelines for the security management of medical information systems",
         ),
         issuers: vec!["厚生労働省".to_owned()],
         edition: "第5.2版".to_owned(),
@@ -922,8 +922,8 @@ fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalo
     let cat = Catalog {
         id: CatalogId::parse("mhlw-6").expect("valid catalog id"),
         title: Localized::new(
-            "医療情報システムの安全管理に関するガイドライン 第6.0版",
-            "MHLW Guidelines for the Security Management of Medical Information Systems, edition 6.0",
+            "医療情報システムの安全管理に関するガイドライン",
+            "Guidelines for the security management of medical information systems",
         ),
         issuers: vec!["厚生労働省".to_owned()],
         edition: "第6.0版".to_owned(),
@@ -1006,8 +1006,8 @@ fn build_migration(
                 "出典002（{line}行目）は、第5.2版 {} の第6.0版での位置として「{printed}」を記載している。対応先は {label}、巻は不明（抽出時に列が失われた）。この参照がどの行に属するかは、data/overrides/002.toml のレビュー済みの判断による：{ambiguous}{note}",
                 src.label
             ));
-            m.attributes.insert("printed-reference".to_owned(), (*printed).to_owned());
-            m.attributes.insert("volume".to_owned(), "unknown".to_owned());
+            m.attributes.insert("記載された参照".to_owned(), (*printed).to_owned());
+            m.attributes.insert("巻".to_owned(), "不明".to_owned());
             mappings.push(m);
         }
     }

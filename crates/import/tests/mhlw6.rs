@@ -394,8 +394,8 @@ fn migration_entries_supported_by_002() {
     let m141: Vec<_> = set.mappings.iter().filter(|m| m.provenance.contains(&prov(S2, 141, 141))).collect();
     assert_eq!(m141.len(), 3);
     for m in &m141 {
-        assert_eq!(m.attributes["printed-reference"], "16①②③");
-        assert_eq!(m.attributes["volume"], "unknown");
+        assert_eq!(m.attributes["記載された参照"], "16①②③");
+        assert_eq!(m.attributes["巻"], "不明");
         let note = m.note.as_deref().unwrap();
         assert!(
             note.starts_with("出典002（141行目）は、第5.2版 8.4 C 2 の第6.0版での位置として「16①②③」を記載している。")
