@@ -40,7 +40,8 @@ impl Crosswalk {
     }
 }
 
-/// Whether a node is a requirement a crosswalk accounts for: a leaf item or sub-item (some
+/// Whether a node is a requirement a crosswalk accounts for (besides any node a mapping
+/// names directly): a leaf item or sub-item (some
 /// catalogs give items by number only), or any item with text of its own, or a
 /// volume/chapter/section that has text and no children. A number or heading that only
 /// groups other nodes is structure, not a requirement.
@@ -65,13 +66,15 @@ pub fn crosswalk(set: &CatalogSet, from: &str, to: &str) -> Result<Crosswalk, Re
     let parents: HashSet<&str> =
         catalog.requirements.iter().filter_map(|r| r.parent.as_ref().map(|p| p.as_str())).collect();
     for ix in set.catalog_nodes(from) {
+        let explicit = set.no_counterpart_entries(ix, to);
+        // A grouping number is listed only when a mapping names it directly.
+        if !is_requirement(set, ix, &parents) && !set.has_mappings(ix) && explicit.is_empty() {
+            continue;
+        }
         let targets = set.related_in(ix, to);
         if !targets.is_empty() {
             out.rows.push(Row { source: ix, targets });
-            continue;
-        }
-        let explicit = set.no_counterpart_entries(ix, to);
-        if !explicit.is_empty() {
+        } else if !explicit.is_empty() {
             for (ms, i) in explicit {
                 let m = &ms.mappings[i];
                 debug_assert_eq!(m.relation, Relation::NoCounterpart);
@@ -82,7 +85,7 @@ pub fn crosswalk(set: &CatalogSet, from: &str, to: &str) -> Result<Crosswalk, Re
                     note: m.note.clone(),
                 });
             }
-        } else if is_requirement(set, ix, &parents) {
+        } else {
             out.unmapped.push(ix);
         }
     }

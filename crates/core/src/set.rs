@@ -23,15 +23,29 @@ struct Edge {
     forward: bool,
 }
 
-/// One hop of a chain: which mapping set said what about which two requirements.
+/// How a hop of a chain was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepKind {
+    /// An edge of a mapping set.
+    Mapping,
+    /// From a node to the node it is printed under (the item is part of its parent: `subset-of`).
+    Parent,
+    /// From a node to a node printed under it (`superset-of`).
+    Child,
+}
+
+/// One hop of a chain: which mapping set said what about which two requirements, or a step
+/// within one catalog's tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
     pub from: ReqRef,
     pub to: ReqRef,
     /// The relation as read from `from` to `to`.
     pub relation: Relation,
-    /// The mapping set the edge belongs to.
-    pub mapping_set: String,
+    pub kind: StepKind,
+    /// The mapping set the edge belongs to (`None` for a step within the tree).
+    pub mapping_set: Option<String>,
     /// False when the edge was walked against the direction it is recorded in.
     pub forward: bool,
     /// Where the mapping set says so.
@@ -63,6 +77,8 @@ pub struct CatalogSet {
     by_label: HashMap<(u32, String), Vec<NodeIx>>,
     catalog_ix: HashMap<String, u32>,
     adjacency: Vec<Vec<Edge>>,
+    parent: Vec<Option<NodeIx>>,
+    children: Vec<Vec<NodeIx>>,
 }
 
 impl CatalogSet {
@@ -79,6 +95,17 @@ impl CatalogSet {
                 nodes.push((ci, ri as u32));
                 by_ref.entry((ci, r.id.as_str().to_owned())).or_insert(ix);
                 by_label.entry((ci, label_key(&r.label))).or_default().push(ix);
+            }
+        }
+        let mut parent = vec![None; nodes.len()];
+        let mut children = vec![Vec::new(); nodes.len()];
+        for (ix, &(ci, ri)) in nodes.iter().enumerate() {
+            let r = &catalogs[ci as usize].requirements[ri as usize];
+            if let Some(p) = r.parent.as_ref().and_then(|p| by_ref.get(&(ci, p.as_str().to_owned())))
+                && *p != NodeIx(ix as u32)
+            {
+                parent[ix] = Some(*p);
+                children[p.0 as usize].push(NodeIx(ix as u32));
             }
         }
         let mut adjacency = vec![Vec::new(); nodes.len()];
@@ -110,7 +137,7 @@ impl CatalogSet {
                 });
             }
         }
-        Self { catalogs, mapping_sets, nodes, by_ref, by_label, catalog_ix, adjacency }
+        Self { catalogs, mapping_sets, nodes, by_ref, by_label, catalog_ix, adjacency, parent, children }
     }
 
     pub fn catalogs(&self) -> &[Catalog] {
@@ -189,8 +216,12 @@ impl CatalogSet {
     /// transitively, with the relation composed along the chain and the chain itself.
     ///
     /// Breadth-first, so each requirement is reported with a shortest chain. A chain never
-    /// enters a catalog it has already passed through (a round trip through another guideline
-    /// says nothing new about the start). Derived mapping sets are not walked.
+    /// enters through a mapping a catalog it has already passed through (a round trip through
+    /// another guideline says nothing new about the start). Within a catalog, a chain may climb
+    /// to the nodes an item is printed under (a mapping to `6.5 C 11` concerns its `(1)`, and the
+    /// other way round) or descend to the nodes printed under it, but never climb and then
+    /// descend or the reverse, which would only reach siblings. Nodes reached by climbing are
+    /// waypoints and are not reported themselves. Derived mapping sets are not walked.
     pub fn related(&self, start: NodeIx) -> Vec<Related> {
         self.related_filtered(start, None)
     }
@@ -204,10 +235,17 @@ impl CatalogSet {
     }
 
     fn related_filtered(&self, start: NodeIx, only: Option<u32>) -> Vec<Related> {
+        #[derive(Clone, Copy)]
+        struct Hop {
+            from: usize,
+            kind: StepKind,
+            relation: Relation,
+            edge: Option<Edge>,
+        }
         struct Visit {
             node: NodeIx,
             relation: Relation,
-            prev: Option<(usize, Edge)>,
+            prev: Option<Hop>,
         }
         let cat = |ix: NodeIx| self.nodes[ix.0 as usize].0;
         let mut seen = HashSet::from([start]);
@@ -217,40 +255,68 @@ impl CatalogSet {
                 return true;
             }
             match visits[vi].prev {
-                Some((p, _)) => vi = p,
+                Some(h) => vi = h.from,
                 None => return false,
             }
         };
         let mut queue = VecDeque::from([0usize]);
+        let mut next: Vec<(NodeIx, Hop)> = Vec::new();
         while let Some(vi) = queue.pop_front() {
-            let (node, rel) = (visits[vi].node, visits[vi].relation);
+            let node = visits[vi].node;
+            let last = visits[vi].prev.map(|h| h.kind);
+            next.clear();
             for e in &self.adjacency[node.0 as usize] {
-                if seen.contains(&e.to) || on_path(&visits, vi, cat(e.to)) {
+                if !on_path(&visits, vi, cat(e.to)) {
+                    next.push((e.to, Hop { from: vi, kind: StepKind::Mapping, relation: e.relation, edge: Some(*e) }));
+                }
+            }
+            if last != Some(StepKind::Child)
+                && let Some(p) = self.parent[node.0 as usize]
+            {
+                next.push((p, Hop { from: vi, kind: StepKind::Parent, relation: Relation::Subset, edge: None }));
+            }
+            if last != Some(StepKind::Parent) {
+                for &c in &self.children[node.0 as usize] {
+                    next.push((c, Hop { from: vi, kind: StepKind::Child, relation: Relation::Superset, edge: None }));
+                }
+            }
+            for &(to, hop) in &next {
+                if !seen.insert(to) {
                     continue;
                 }
-                seen.insert(e.to);
-                let relation = if vi == 0 { e.relation } else { rel.compose(e.relation) };
-                visits.push(Visit { node: e.to, relation, prev: Some((vi, *e)) });
+                let relation = if vi == 0 { hop.relation } else { visits[vi].relation.compose(hop.relation) };
+                visits.push(Visit { node: to, relation, prev: Some(hop) });
                 queue.push_back(visits.len() - 1);
             }
         }
         let mut out = Vec::new();
         for (vi, v) in visits.iter().enumerate().skip(1) {
-            if only.is_some_and(|o| cat(v.node) != o) {
+            // The nodes a reached item is printed under are waypoints, not results: every item
+            // of a section would otherwise report the section and the chapter above it.
+            let waypoint = v.prev.is_some_and(|h| h.kind == StepKind::Parent);
+            if waypoint || cat(v.node) == cat(start) || only.is_some_and(|o| cat(v.node) != o) {
                 continue;
             }
             let mut via = Vec::new();
             let mut cur = vi;
-            while let Some((p, e)) = visits[cur].prev {
+            while let Some(h) = visits[cur].prev {
+                let (mapping_set, forward, provenance) = match h.edge {
+                    Some(e) => {
+                        let set = &self.mapping_sets[e.set as usize];
+                        (Some(set.id.clone()), e.forward, set.mappings[e.mapping as usize].provenance.clone())
+                    }
+                    None => (None, true, Vec::new()),
+                };
                 via.push(Step {
-                    from: self.reference(visits[p].node),
+                    from: self.reference(visits[h.from].node),
                     to: self.reference(visits[cur].node),
-                    relation: e.relation,
-                    mapping_set: self.mapping_sets[e.set as usize].id.clone(),
-                    forward: e.forward,
-                    provenance: self.mapping_sets[e.set as usize].mappings[e.mapping as usize].provenance.clone(),
+                    relation: h.relation,
+                    kind: h.kind,
+                    mapping_set,
+                    forward,
+                    provenance,
                 });
-                cur = p;
+                cur = h.from;
             }
             via.reverse();
             out.push(Related {
@@ -262,6 +328,11 @@ impl CatalogSet {
             });
         }
         out
+    }
+
+    /// Whether any (non-derived) mapping edge starts or ends at the node.
+    pub fn has_mappings(&self, ix: NodeIx) -> bool {
+        !self.adjacency[ix.0 as usize].is_empty()
     }
 
     /// The explicit 明文規定なし entries recorded for a node towards `target_catalog`.

@@ -201,3 +201,41 @@ fn validation_finds_every_kind_of_problem() {
     }
     assert!(problems.iter().any(|p| matches!(p.location, Location::Mapping { set: 0, index: 1, field: "target" })));
 }
+
+/// A mapping to a heading concerns the items printed under it, and the other way round; the
+/// nodes climbed through are waypoints, and a chain never climbs and then descends.
+#[test]
+fn related_follows_the_tree_within_a_catalog() {
+    let mut heading = node("h", "6.5 C 11", Some("パスワードを利用者識別に使用する場合以下の基準を遵守すること。"));
+    heading.kind = NodeKind::Item;
+    let mut p1 = node("h-1", "6.5 C 11 (1)", Some("暗号化すること。"));
+    p1.parent = Some(lid("h"));
+    let mut p2 = node("h-2", "6.5 C 11 (2)", Some("本人確認を行うこと。"));
+    p2.parent = Some(lid("h"));
+    let mhlw = catalog("mhlw", vec![heading, p1, p2]);
+    let mic = catalog("mic", vec![node("a3", "3.2.3 (ア) 3", None)]);
+    let check = catalog("check", vec![node("t1", "技術的 7 (1)", Some("暗号化している。"))]);
+    let set = CatalogSet::new(
+        vec![mhlw, mic, check],
+        vec![
+            set_of("mic--mhlw", "mic", "mhlw", false, vec![edge("a3", Some("h"), Relation::Intersects)]),
+            set_of("check--mhlw", "check", "mhlw", false, vec![edge("t1", Some("h-1"), Relation::Equivalent)]),
+        ],
+    );
+    // From the checklist item: its target, then up to the heading (a waypoint), then to mic.
+    let rel = set.related(set.resolve("check", "技術的7(1)").unwrap());
+    let ids: Vec<String> = rel.iter().map(|r| r.id.to_string()).collect();
+    assert_eq!(ids, ["mhlw:h-1", "mic:a3"], "the heading is a waypoint, the sibling h-2 is not reached");
+    let a3 = &rel[1];
+    let kinds: Vec<StepKind> = a3.via.iter().map(|s| s.kind).collect();
+    assert_eq!(kinds, [StepKind::Mapping, StepKind::Parent, StepKind::Mapping]);
+    assert_eq!(a3.via[1].mapping_set, None);
+    // equivalent ∘ subset(part of) ∘ intersects = related
+    assert_eq!(a3.relation, Relation::Related);
+    // From mic: the heading, and the items printed under it (superset composed with overlap).
+    let rel = set.related(set.resolve("mic", "3.2.3 (ア) 3").unwrap());
+    let find = |id: &str| rel.iter().find(|r| r.id.to_string() == id).unwrap_or_else(|| panic!("{id} in {rel:#?}"));
+    assert_eq!(find("mhlw:h").relation, Relation::Intersects);
+    assert_eq!(find("mhlw:h-2").via.last().unwrap().kind, StepKind::Child);
+    assert_eq!(find("check:t1").via.len(), 3);
+}

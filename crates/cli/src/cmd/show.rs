@@ -3,7 +3,7 @@
 use crate::ui::outln;
 use anyhow::Result;
 use sansho_core::set::NodeIx;
-use sansho_core::{CatalogSet, Provenance, Related, Relation, Requirement};
+use sansho_core::{CatalogSet, Provenance, Related, Relation, Requirement, StepKind};
 use serde::Serialize;
 
 use crate::args::Lang;
@@ -156,10 +156,9 @@ pub fn run(set: &CatalogSet, catalog: &str, query: &str, json: bool, lang: Lang)
         return Ok(());
     }
     outln!("{} ({}):", t(lang, "関連する要求事項", "Related requirements"), related.len());
-    // Group by catalog in the order the catalogs are loaded; within one, shortest chain first.
-    let position = |id: &str| set.catalogs().iter().position(|c| c.id.as_str() == id).unwrap_or(usize::MAX);
+    // In document order: catalog by catalog as loaded, node by node as printed.
     let mut related = related;
-    related.sort_by_key(|r| position(r.catalog.as_str()));
+    related.sort_by_key(|r| set.node(r.catalog.as_str(), r.id.local.as_str()));
     let mut last_catalog = "";
     for rel in &related {
         if rel.catalog.as_str() != last_catalog {
@@ -177,8 +176,15 @@ pub fn run(set: &CatalogSet, catalog: &str, query: &str, json: bool, lang: Lang)
         outln!("      {}: {}", t(lang, "出典", "source"), provenance_list(&req.provenance));
         let mut chain = rel.via.first().map(|s| s.from.to_string()).unwrap_or_default();
         for s in &rel.via {
-            let arrow = if s.forward { "→" } else { "←" };
-            chain.push_str(&format!(" {arrow}[{} {}] {}", s.mapping_set, provenance_list(&s.provenance), s.to));
+            let hop = match (s.kind, &s.mapping_set) {
+                (StepKind::Mapping, Some(set)) => {
+                    let arrow = if s.forward { "→" } else { "←" };
+                    format!("{arrow}[{set} {}]", provenance_list(&s.provenance))
+                }
+                (StepKind::Child, _) => format!("↓[{}]", t(lang, "下位項目", "printed under it")),
+                _ => format!("↑[{}]", t(lang, "上位項目", "printed above it")),
+            };
+            chain.push_str(&format!(" {hop} {}", s.to));
         }
         outln!("      {}: {chain}", t(lang, "経路", "via"));
     }
