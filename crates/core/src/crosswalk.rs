@@ -10,9 +10,9 @@ use crate::set::{CatalogSet, NodeIx, Related, ResolveError};
 
 /// One source requirement and what it reaches in the target catalog.
 #[derive(Debug, Clone)]
-pub struct Row {
+pub struct Row<'a> {
     pub source: NodeIx,
-    pub targets: Vec<Related>,
+    pub targets: Vec<Related<'a>>,
 }
 
 /// A source requirement a mapping set says has no counterpart in the target catalog.
@@ -25,15 +25,15 @@ pub struct NoCounterpart {
 }
 
 #[derive(Debug, Clone)]
-pub struct Crosswalk {
-    pub rows: Vec<Row>,
+pub struct Crosswalk<'a> {
+    pub rows: Vec<Row<'a>>,
     /// 明文規定なし: explicitly without counterpart (and reaching nothing).
     pub no_counterpart: Vec<NoCounterpart>,
     /// Requirements with text that reach nothing in the target catalog and have no explicit entry.
     pub unmapped: Vec<NodeIx>,
 }
 
-impl Crosswalk {
+impl Crosswalk<'_> {
     /// Source requirements considered (rows + 明文規定なし + unmapped).
     pub fn considered(&self) -> usize {
         self.rows.len() + self.no_counterpart.len() + self.unmapped.len()
@@ -55,7 +55,7 @@ fn is_requirement(set: &CatalogSet, ix: NodeIx, parents: &HashSet<&str>) -> bool
 }
 
 /// Builds the crosswalk from catalog `from` to catalog `to`.
-pub fn crosswalk(set: &CatalogSet, from: &str, to: &str) -> Result<Crosswalk, ResolveError> {
+pub fn crosswalk<'a>(set: &'a CatalogSet, from: &str, to: &str) -> Result<Crosswalk<'a>, ResolveError> {
     for c in [from, to] {
         if set.catalog(c).is_none() {
             return Err(ResolveError::UnknownCatalog(c.to_owned()));

@@ -1,10 +1,10 @@
 //! A loaded set of catalogs and mapping sets, indexed for lookup and traversal.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
 use serde::Serialize;
 
-use crate::id::{CatalogId, ReqRef};
+use crate::id::{CatalogId, LocalId, ReqRef};
 use crate::label::label_key;
 use crate::mapping::{MappingSet, Relation};
 use crate::model::{Catalog, Provenance, Requirement};
@@ -35,33 +35,82 @@ pub enum StepKind {
     Child,
 }
 
+/// A requirement of a loaded set, borrowed: prints and serializes as `catalog:local`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeRef<'a> {
+    pub catalog: &'a CatalogId,
+    pub local: &'a LocalId,
+}
+
+impl NodeRef<'_> {
+    pub fn to_owned_ref(&self) -> ReqRef {
+        ReqRef::new(self.catalog.clone(), self.local.clone())
+    }
+}
+
+impl std::fmt::Display for NodeRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.catalog, self.local)
+    }
+}
+
+impl Serialize for NodeRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// One hop of a chain, by index: what the traversal computes before anything is named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hop {
+    pub from: NodeIx,
+    pub to: NodeIx,
+    /// The relation as read from `from` to `to`.
+    pub relation: Relation,
+    pub kind: StepKind,
+    /// False when a mapping edge was walked against the direction it is recorded in.
+    pub forward: bool,
+    /// `(mapping set, mapping)` indexes for a mapping hop.
+    edge: Option<(u32, u32)>,
+}
+
+/// A requirement reached from another, by index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reached {
+    pub node: NodeIx,
+    /// The relation of the start requirement to this one, composed along the chain.
+    pub relation: Relation,
+    /// The chain, first hop first.
+    pub via: Vec<Hop>,
+}
+
 /// One hop of a chain: which mapping set said what about which two requirements, or a step
 /// within one catalog's tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Step {
-    pub from: ReqRef,
-    pub to: ReqRef,
+pub struct Step<'a> {
+    pub from: NodeRef<'a>,
+    pub to: NodeRef<'a>,
     /// The relation as read from `from` to `to`.
     pub relation: Relation,
     pub kind: StepKind,
     /// The mapping set the edge belongs to (`None` for a step within the tree).
-    pub mapping_set: Option<String>,
+    pub mapping_set: Option<&'a str>,
     /// False when the edge was walked against the direction it is recorded in.
     pub forward: bool,
     /// Where the mapping set says so.
-    pub provenance: Vec<Provenance>,
+    pub provenance: &'a [Provenance],
 }
 
 /// A requirement reached from another through mappings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Related {
-    pub id: ReqRef,
-    pub catalog: CatalogId,
-    pub label: String,
+pub struct Related<'a> {
+    pub id: NodeRef<'a>,
+    pub catalog: &'a CatalogId,
+    pub label: &'a str,
     /// The relation of the start requirement to this one, composed along the chain.
     pub relation: Relation,
     /// The chain of mappings, first hop first.
-    pub via: Vec<Step>,
+    pub via: Vec<Step<'a>>,
 }
 
 /// Catalogs and mapping sets, with the indexes every read needs.
@@ -222,110 +271,145 @@ impl CatalogSet {
     /// other way round) or descend to the nodes printed under it, but never climb and then
     /// descend or the reverse, which would only reach siblings. Nodes reached by climbing are
     /// waypoints and are not reported themselves. Derived mapping sets are not walked.
-    pub fn related(&self, start: NodeIx) -> Vec<Related> {
-        self.related_filtered(start, None)
+    pub fn related(&self, start: NodeIx) -> Vec<Related<'_>> {
+        self.reach(start, None).iter().map(|r| self.describe(r)).collect()
     }
 
     /// Like [`Self::related`], keeping only requirements of catalog `only`.
-    pub fn related_in(&self, start: NodeIx, only: &str) -> Vec<Related> {
+    pub fn related_in(&self, start: NodeIx, only: &str) -> Vec<Related<'_>> {
         match self.catalog_index(only) {
-            Some(ci) => self.related_filtered(start, Some(ci)),
+            Some(ci) => self.reach(start, Some(ci)).iter().map(|r| self.describe(r)).collect(),
             None => Vec::new(),
         }
     }
 
-    fn related_filtered(&self, start: NodeIx, only: Option<u32>) -> Vec<Related> {
-        #[derive(Clone, Copy)]
-        struct Hop {
-            from: usize,
-            kind: StepKind,
-            relation: Relation,
-            edge: Option<Edge>,
+    /// The traversal behind [`Self::related`], by index (nothing is named or copied).
+    pub fn reach_all(&self, start: NodeIx) -> Vec<Reached> {
+        self.reach(start, None)
+    }
+
+    /// Names the requirements of a [`Reached`].
+    pub fn describe(&self, r: &Reached) -> Related<'_> {
+        Related {
+            id: self.node_ref(r.node),
+            catalog: &self.catalog_of(r.node).id,
+            label: &self.requirement(r.node).label,
+            relation: r.relation,
+            via: r
+                .via
+                .iter()
+                .map(|h| {
+                    let (mapping_set, provenance) = match h.edge {
+                        Some((set, m)) => {
+                            let set = &self.mapping_sets[set as usize];
+                            (Some(set.id.as_str()), set.mappings[m as usize].provenance.as_slice())
+                        }
+                        None => (None, &[][..]),
+                    };
+                    Step {
+                        from: self.node_ref(h.from),
+                        to: self.node_ref(h.to),
+                        relation: h.relation,
+                        kind: h.kind,
+                        mapping_set,
+                        forward: h.forward,
+                        provenance,
+                    }
+                })
+                .collect(),
         }
+    }
+
+    /// A node's borrowed `catalog:local` reference.
+    pub fn node_ref(&self, ix: NodeIx) -> NodeRef<'_> {
+        NodeRef { catalog: &self.catalog_of(ix).id, local: &self.requirement(ix).id }
+    }
+
+    fn reach(&self, start: NodeIx, only: Option<u32>) -> Vec<Reached> {
         struct Visit {
             node: NodeIx,
             relation: Relation,
-            prev: Option<Hop>,
+            prev: Option<(usize, Hop)>,
+            /// Catalogs entered on the way here (bit i = catalog i), when there are at most 64.
+            catalogs: u64,
         }
         let cat = |ix: NodeIx| self.nodes[ix.0 as usize].0;
-        let mut seen = HashSet::from([start]);
-        let mut visits = vec![Visit { node: start, relation: Relation::Equivalent, prev: None }];
-        let on_path = |visits: &[Visit], mut vi: usize, c: u32| loop {
-            if cat(visits[vi].node) == c {
-                return true;
+        let small = self.catalogs.len() <= 64;
+        let bit = |c: u32| if small { 1u64 << c } else { 0 };
+        let mut seen = vec![false; self.nodes.len()];
+        seen[start.0 as usize] = true;
+        let mut visits =
+            vec![Visit { node: start, relation: Relation::Equivalent, prev: None, catalogs: bit(cat(start)) }];
+        let on_path = |visits: &[Visit], mut vi: usize, c: u32| {
+            if small {
+                return visits[vi].catalogs & bit(c) != 0;
             }
-            match visits[vi].prev {
-                Some(h) => vi = h.from,
-                None => return false,
+            loop {
+                if cat(visits[vi].node) == c {
+                    return true;
+                }
+                match visits[vi].prev {
+                    Some((p, _)) => vi = p,
+                    None => return false,
+                }
             }
         };
         let mut queue = VecDeque::from([0usize]);
-        let mut next: Vec<(NodeIx, Hop)> = Vec::new();
+        let mut next: Vec<Hop> = Vec::new();
         while let Some(vi) = queue.pop_front() {
             let node = visits[vi].node;
-            let last = visits[vi].prev.map(|h| h.kind);
+            let last = visits[vi].prev.map(|(_, h)| h.kind);
             next.clear();
             for e in &self.adjacency[node.0 as usize] {
-                if !on_path(&visits, vi, cat(e.to)) {
-                    next.push((e.to, Hop { from: vi, kind: StepKind::Mapping, relation: e.relation, edge: Some(*e) }));
+                if !seen[e.to.0 as usize] && !on_path(&visits, vi, cat(e.to)) {
+                    next.push(Hop {
+                        from: node,
+                        to: e.to,
+                        relation: e.relation,
+                        kind: StepKind::Mapping,
+                        forward: e.forward,
+                        edge: Some((e.set, e.mapping)),
+                    });
                 }
             }
             if last != Some(StepKind::Child)
                 && let Some(p) = self.parent[node.0 as usize]
             {
-                next.push((p, Hop { from: vi, kind: StepKind::Parent, relation: Relation::Subset, edge: None }));
+                let relation = Relation::Subset;
+                next.push(Hop { from: node, to: p, relation, kind: StepKind::Parent, forward: true, edge: None });
             }
             if last != Some(StepKind::Parent) {
                 for &c in &self.children[node.0 as usize] {
-                    next.push((c, Hop { from: vi, kind: StepKind::Child, relation: Relation::Superset, edge: None }));
+                    let relation = Relation::Superset;
+                    next.push(Hop { from: node, to: c, relation, kind: StepKind::Child, forward: true, edge: None });
                 }
             }
-            for &(to, hop) in &next {
-                if !seen.insert(to) {
+            for &hop in &next {
+                if std::mem::replace(&mut seen[hop.to.0 as usize], true) {
                     continue;
                 }
                 let relation = if vi == 0 { hop.relation } else { visits[vi].relation.compose(hop.relation) };
-                visits.push(Visit { node: to, relation, prev: Some(hop) });
+                let catalogs = visits[vi].catalogs | bit(cat(hop.to));
+                visits.push(Visit { node: hop.to, relation, prev: Some((vi, hop)), catalogs });
                 queue.push_back(visits.len() - 1);
             }
         }
         let mut out = Vec::new();
-        for (vi, v) in visits.iter().enumerate().skip(1) {
+        for v in visits.iter().skip(1) {
             // The nodes a reached item is printed under are waypoints, not results: every item
             // of a section would otherwise report the section and the chapter above it.
-            let waypoint = v.prev.is_some_and(|h| h.kind == StepKind::Parent);
+            let waypoint = v.prev.is_some_and(|(_, h)| h.kind == StepKind::Parent);
             if waypoint || cat(v.node) == cat(start) || only.is_some_and(|o| cat(v.node) != o) {
                 continue;
             }
             let mut via = Vec::new();
-            let mut cur = vi;
-            while let Some(h) = visits[cur].prev {
-                let (mapping_set, forward, provenance) = match h.edge {
-                    Some(e) => {
-                        let set = &self.mapping_sets[e.set as usize];
-                        (Some(set.id.clone()), e.forward, set.mappings[e.mapping as usize].provenance.clone())
-                    }
-                    None => (None, true, Vec::new()),
-                };
-                via.push(Step {
-                    from: self.reference(visits[h.from].node),
-                    to: self.reference(visits[cur].node),
-                    relation: h.relation,
-                    kind: h.kind,
-                    mapping_set,
-                    forward,
-                    provenance,
-                });
-                cur = h.from;
+            let mut cur = v;
+            while let Some((p, h)) = cur.prev {
+                via.push(h);
+                cur = &visits[p];
             }
             via.reverse();
-            out.push(Related {
-                id: self.reference(v.node),
-                catalog: self.catalog_of(v.node).id.clone(),
-                label: self.requirement(v.node).label.clone(),
-                relation: v.relation,
-                via,
-            });
+            out.push(Reached { node: v.node, relation: v.relation, via });
         }
         out
     }

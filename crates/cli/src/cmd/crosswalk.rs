@@ -52,7 +52,7 @@ fn lines(set: &CatalogSet, cw: &Crosswalk) -> Vec<Line> {
                 status: "mapped",
                 relation: r.relation.as_str().to_owned(),
                 target_id: r.id.to_string(),
-                target_label: r.label.clone(),
+                target_label: r.label.to_owned(),
                 target_text: text(node),
                 via: via_text(r),
                 provenance: r
@@ -99,7 +99,7 @@ fn lines(set: &CatalogSet, cw: &Crosswalk) -> Vec<Line> {
 struct JsonRow<'a> {
     source: String,
     label: &'a str,
-    targets: &'a [Related],
+    targets: &'a [Related<'a>],
 }
 
 #[derive(Serialize)]

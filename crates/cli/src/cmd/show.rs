@@ -39,7 +39,7 @@ pub struct ReqView<'a> {
 #[derive(Serialize)]
 struct RelatedView<'a> {
     #[serde(flatten)]
-    related: &'a Related,
+    related: &'a Related<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
