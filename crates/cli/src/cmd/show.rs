@@ -179,7 +179,7 @@ pub fn run(set: &CatalogSet, catalog: &str, query: &str, json: bool, lang: Lang)
             let hop = match (s.kind, &s.mapping_set) {
                 (StepKind::Mapping, Some(set)) => {
                     let arrow = if s.forward { "→" } else { "←" };
-                    format!("{arrow}[{set} {}]", provenance_list(&s.provenance))
+                    format!("{arrow}[{set} {}]", provenance_list(s.provenance))
                 }
                 (StepKind::Child, _) => format!("↓[{}]", t(lang, "下位項目", "printed under it")),
                 _ => format!("↑[{}]", t(lang, "上位項目", "printed above it")),
