@@ -394,27 +394,3 @@ fn counts_match_the_hand_checked_figures() {
     let ov = Overrides::parse("data/overrides/000.toml", OV).unwrap();
     assert_eq!(r.repairs.len() + r.rejections.len(), ov.len());
 }
-
-/// The prose the importer writes for the catalogs' users (notes, descriptions) is Japanese: no
-/// two English words in a row. Identifiers (`mic-cloud-2018--mhlw-5`, `data/overrides/002.toml`)
-/// and quoted guideline text with a single Latin word (`ActiveX`) are fine.
-#[test]
-fn notes_and_descriptions_are_in_japanese() {
-    let out = run();
-    let english = regex::Regex::new(r"[a-z]{2,} [a-z]{2,}").unwrap();
-    let mut prose: Vec<&str> = Vec::new();
-    for c in &out.catalogs {
-        prose.extend(c.description.as_deref());
-        prose.extend(c.sources.iter().filter_map(|s| s.description.as_deref()));
-        prose.extend(c.requirements.iter().filter_map(|r| r.note.as_deref()));
-    }
-    for m in &out.mapping_sets {
-        prose.extend(m.description.as_deref());
-        prose.extend(m.sources.iter().filter_map(|s| s.description.as_deref()));
-        prose.extend(m.mappings.iter().filter_map(|e| e.note.as_deref()));
-    }
-    assert!(prose.len() > 10);
-    for p in prose {
-        assert!(!english.is_match(p), "English in a user-visible string: {p}");
-    }
-}

@@ -465,27 +465,3 @@ fn without_the_quote_section_override_the_lines_are_rejected_not_guessed() {
     assert_eq!(r.rejections.iter().map(|x| x.line).collect::<Vec<_>>(), [684, 685]);
     assert!(out.catalog("meti-mic-2").unwrap().get("5.2.1").unwrap().text.is_none());
 }
-
-/// The prose the importer writes for the catalogs' users (notes, descriptions) is Japanese: no
-/// two English words in a row. Identifiers (`mic-cloud-2018--mhlw-5`, `data/overrides/002.toml`)
-/// and quoted guideline text with a single Latin word (`ActiveX`) are fine.
-#[test]
-fn notes_and_descriptions_are_in_japanese() {
-    let out = run();
-    let english = regex::Regex::new(r"[a-z]{2,} [a-z]{2,}").unwrap();
-    let mut prose: Vec<&str> = Vec::new();
-    for c in &out.catalogs {
-        prose.extend(c.description.as_deref());
-        prose.extend(c.sources.iter().filter_map(|s| s.description.as_deref()));
-        prose.extend(c.requirements.iter().filter_map(|r| r.note.as_deref()));
-    }
-    for m in &out.mapping_sets {
-        prose.extend(m.description.as_deref());
-        prose.extend(m.sources.iter().filter_map(|s| s.description.as_deref()));
-        prose.extend(m.mappings.iter().filter_map(|e| e.note.as_deref()));
-    }
-    assert!(prose.len() > 10);
-    for p in prose {
-        assert!(!english.is_match(p), "English in a user-visible string: {p}");
-    }
-}
