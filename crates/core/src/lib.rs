@@ -6,6 +6,7 @@
 //! about the TOML files the catalogs are stored in (that is `sansho-catalog`). Values
 //! derive `serde::Serialize` only so the outer layers can print them as JSON.
 
+pub mod assess;
 pub mod crosswalk;
 pub mod id;
 pub mod label;

@@ -1,0 +1,1 @@
+//! Assessments: answers, results derived through mappings, gap analysis (issue 3, in progress).

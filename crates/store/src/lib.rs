@@ -1,0 +1,1 @@
+//! sansho's storage (issue 3, in progress).
