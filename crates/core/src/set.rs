@@ -414,6 +414,19 @@ impl CatalogSet {
         out
     }
 
+    /// The node a node is printed under, if any.
+    pub fn parent_of(&self, ix: NodeIx) -> Option<NodeIx> {
+        self.parent[ix.0 as usize]
+    }
+    /// The nodes printed directly under a node, in document order.
+    pub fn children_of(&self, ix: NodeIx) -> &[NodeIx] {
+        &self.children[ix.0 as usize]
+    }
+    /// The node's position in [`Self::all_nodes`] (for callers that keep per-node tables).
+    pub fn index_of(ix: NodeIx) -> usize {
+        ix.0 as usize
+    }
+
     /// Whether any (non-derived) mapping edge starts or ends at the node.
     pub fn has_mappings(&self, ix: NodeIx) -> bool {
         !self.adjacency[ix.0 as usize].is_empty()
