@@ -185,8 +185,13 @@ fn several_sources_the_most_restrictive_wins_with_all_listed() {
         ]
     );
     assert!(s.sources.iter().all(|s| s.via.len() == 1 && !s.via[0].provenance.is_empty()));
-    // Both implemented: the subset still caps it at 一部実施 for review.
+    // Both implemented: the equivalent source is firm; the subset's cap is not a finding.
     let answers = vec![answer("chk:q2", ResultCode::Implemented), answer("chk:q3", ResultCode::Implemented)];
+    let d = derive(&set, &answers).unwrap();
+    assert_eq!(d.effective(ix(&set, "gl:g2")), (ResultCode::Implemented, ResultBasis::Derived, false));
+    assert_eq!(d.suggestion(ix(&set, "gl:g2")).unwrap().sources.len(), 2);
+    // Only the subset: at most 一部実施, for review.
+    let answers = vec![answer("chk:q2", ResultCode::Implemented)];
     let d = derive(&set, &answers).unwrap();
     assert_eq!(d.effective(ix(&set, "gl:g2")), (ResultCode::Partial, ResultBasis::Derived, true));
 }

@@ -186,40 +186,35 @@ pub fn derive<'a>(set: &'a CatalogSet, answers: &'a [Answer]) -> Result<Derived<
     Ok(derived)
 }
 
-/// The most restrictive of the sources (and of the roll-up when it takes part).
+/// Combines the sources (and the roll-up) of one requirement.
+///
+/// Firm evidence decides when there is any: the most restrictive of the sources that carry a
+/// result by equivalence (and of a roll-up of firm results). Otherwise the most restrictive of
+/// the capped overlap results, for review. An overlap's cap ("at most 一部実施") is a limit of
+/// what it can tell, not a finding, so it does not lower a firm result; but sources whose
+/// answers disagree, or any 該当なし source, always ask for review.
 fn combine(node: NodeIx, sources: Vec<Source>, rollup: Option<Rollup>) -> Suggestion {
-    let mut result: Option<ResultCode> = None;
-    let mut needs_review = false;
-    let mut distinct: Option<ResultCode> = None;
-    let mut disagree = false;
-    let mut take = |r: ResultCode| {
-        match distinct {
-            Some(d) if d != r => disagree = true,
-            _ => distinct = Some(r),
-        }
-        result = Some(result.map_or(r, |cur| most_restrictive(cur, r)));
-    };
-    for s in &sources {
-        needs_review |= s.needs_review;
-        if let Some(r) = s.carries {
-            take(r);
-        }
-    }
+    let firm_rollup = rollup.as_ref().and_then(|r| r.result.filter(|_| !r.needs_review));
+    let firm = sources.iter().filter(|s| !s.needs_review).filter_map(|s| s.carries).chain(firm_rollup);
+    let firm = firm.reduce(most_restrictive);
+    let carried = sources.iter().any(|s| s.carries.is_some());
     // A roll-up made of firm results always counts; one made of suggestions flagged for
-    // review counts only when no mapping reaches the requirement itself.
-    let rollup_used = rollup
-        .as_ref()
-        .is_some_and(|r| r.result.is_some() && (!r.needs_review || sources.iter().all(|s| s.carries.is_none())));
-    if let Some(r) = rollup.as_ref() {
-        if rollup_used {
-            needs_review |= r.needs_review;
-            take(r.result.expect("checked"));
-        } else if r.result.is_none() && r.needs_review {
-            needs_review = true;
+    // review counts only when no mapping carries a result to the requirement itself.
+    let rollup_used = rollup.as_ref().is_some_and(|r| r.result.is_some() && (!r.needs_review || !carried));
+    let used_rollup = rollup.as_ref().filter(|_| rollup_used).and_then(|r| r.result);
+    let (result, mut needs_review) = match firm {
+        Some(r) => (Some(r), false),
+        None => {
+            let all = sources.iter().filter_map(|s| s.carries).chain(used_rollup);
+            let review = sources.iter().any(|s| s.needs_review) || rollup.as_ref().is_some_and(|r| r.needs_review);
+            (all.reduce(most_restrictive), review)
         }
-    }
-    // Sources that disagree need a person to look, whichever is most restrictive.
-    needs_review |= disagree;
+    };
+    let mut answered = sources.iter().map(|s| s.answered).chain(used_rollup);
+    let first = answered.next();
+    needs_review |= answered.any(|r| Some(r) != first);
+    needs_review |= sources.iter().any(|s| s.answered == ResultCode::NotApplicable);
+    needs_review |= rollup.as_ref().is_some_and(|r| r.result.is_none() && r.needs_review);
     Suggestion { node, result: result.unwrap_or(ResultCode::Unanswered), needs_review, sources, rollup, rollup_used }
 }
 
