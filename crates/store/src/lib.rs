@@ -1,1 +1,164 @@
-//! sansho's storage (issue 3, in progress).
+//! sansho's storage: organizations, systems, assessments, answers with their full history, and
+//! evidence.
+//!
+//! Embedded SQLite by default (WAL, foreign keys on, a busy timeout); the schema in `migrations/`
+//! is portable SQL so a later PostgreSQL backend uses the same files. Queries are runtime
+//! `sqlx::query` calls with binds, never the compile-time macros, so building needs no database.
+//!
+//! Rules every method keeps:
+//! - every write runs in one transaction, and an answer's history rows are written in the
+//!   transaction of the change they record;
+//! - the caller passes the time (`now`) and the acting user (`actor`); new ids come from the
+//!   [`IdSource`] the store was given. The store reads neither a clock nor a random source;
+//! - unknown ids are typed errors naming the id; bad input is refused before anything is written;
+//! - evidence files are content-addressed (`<data>/evidence/ab/cdef…`, the SHA-256 of the
+//!   content) and re-hashed on every read: a file that no longer matches is an error, never bytes.
+
+mod answers;
+mod error;
+mod evidence;
+pub use evidence::sha256_hex;
+mod orgs;
+mod rows;
+mod types;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{SqliteConnection, SqlitePool};
+
+pub use error::{Result, StoreError};
+pub use rows::{
+    Answer, AnswerInput, Assessment, Evidence, EvidenceSource, HistoryEntry, ImportSummary, NewAssessment, NewEvidence,
+    NewOrganization, NewSystem, Organization, System,
+};
+pub use types::{
+    AnswerResult, AssessmentStatus, Date, EvidenceKind, Id, IdSource, OrgKind, RandomIds, SequentialIds, ServiceModel,
+    Timestamp, VendorPosition,
+};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// How long a writer waits for another writer's lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An open database plus the directory its evidence files live in.
+#[derive(Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    ids: Arc<dyn IdSource>,
+    data_dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("data_dir", &self.data_dir).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
+    /// Evidence files are kept beside it, under `<path's folder>/evidence/`. Ids are random.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let data_dir = path.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p }.to_path_buf());
+        Store::migrated(pool, data_dir).await
+    }
+
+    /// A private database in memory (tests, dry runs). It has no evidence directory until
+    /// [`Store::with_data_dir`] gives it one.
+    pub async fn open_in_memory() -> Result<Store> {
+        let options = SqliteConnectOptions::new().in_memory(true).foreign_keys(true).busy_timeout(BUSY_TIMEOUT);
+        // One connection that is never recycled: the database lives as long as it does.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await?;
+        Store::migrated(pool, None).await
+    }
+
+    async fn migrated(pool: SqlitePool, data_dir: Option<PathBuf>) -> Result<Store> {
+        MIGRATOR.run(&pool).await?;
+        Ok(Store { pool, ids: Arc::new(RandomIds), data_dir })
+    }
+
+    /// Use `ids` for every id this store makes from now on.
+    pub fn with_ids(mut self, ids: impl IdSource + 'static) -> Store {
+        self.ids = Arc::new(ids);
+        self
+    }
+
+    /// Keep evidence files under `dir/evidence/`.
+    pub fn with_data_dir(mut self, dir: impl Into<PathBuf>) -> Store {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// The versions of the schema migrations applied to this database, oldest first.
+    pub async fn schema_versions(&self) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(v,)| v).collect())
+    }
+
+    /// Closes every connection (checkpointing the WAL).
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    /// A write transaction. `BEGIN IMMEDIATE` takes SQLite's write lock up front, so a transaction
+    /// that reads before it writes waits on the busy timeout instead of failing half-way.
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+/// Parses a stored word or id, reporting the table and column when the row is unreadable.
+fn parse<T: FromStr>(table: &'static str, column: &'static str, value: String) -> Result<T> {
+    value.parse().map_err(|_| StoreError::BadRow { table, column, value })
+}
+
+fn parse_opt<T: FromStr>(table: &'static str, column: &'static str, value: Option<String>) -> Result<Option<T>> {
+    value.map(|v| parse(table, column, v)).transpose()
+}
+
+/// Does a row with this id exist in `table`? (`table` is one of ours, never user input.)
+async fn exists(conn: &mut SqliteConnection, table: Table, id: Id) -> Result<bool> {
+    let sql = match table {
+        Table::Organizations => "SELECT 1 FROM organizations WHERE id = ?",
+        Table::Systems => "SELECT 1 FROM systems WHERE id = ?",
+        Table::Assessments => "SELECT 1 FROM assessments WHERE id = ?",
+        Table::Answers => "SELECT 1 FROM answers WHERE id = ?",
+        Table::Evidence => "SELECT 1 FROM evidence WHERE id = ?",
+    };
+    Ok(sqlx::query(sql).bind(id.to_string()).fetch_optional(conn).await?.is_some())
+}
+
+#[derive(Clone, Copy)]
+enum Table {
+    Organizations,
+    Systems,
+    Assessments,
+    Answers,
+    Evidence,
+}
+
+/// Empty or blank optional text is stored as NULL.
+fn non_blank(s: &Option<String>) -> Option<String> {
+    s.as_ref().filter(|s| !s.trim().is_empty()).cloned()
+}

@@ -1,0 +1,370 @@
+//! Answers, their history, and the all-or-nothing batch import.
+
+use std::collections::HashSet;
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+use crate::{
+    Answer, AnswerInput, AnswerResult, HistoryEntry, Id, IdSource, ImportSummary, Result, Store, StoreError, Table,
+    Timestamp, exists, non_blank, parse, parse_opt,
+};
+
+/// `origin.kind` of an answer copied from a baseline assessment.
+pub(crate) const ORIGIN_BASELINE: &str = "baseline";
+
+const ANSWER_COLUMNS: &str = "id, assessment_id, requirement_id, result, how, justification, owner, due_date, \
+                              origin, created_at, created_by, updated_at, updated_by";
+
+/// The fields of an answer that history tracks, in the order they are recorded.
+const FIELDS: [&str; 6] = ["result", "how", "justification", "owner", "due_date", "origin"];
+
+fn answer_from_row(r: &SqliteRow) -> Result<Answer> {
+    const T: &str = "answers";
+    let origin: Option<String> = r.try_get("origin")?;
+    let origin = match origin {
+        None => None,
+        Some(text) => Some(serde_json::from_str(&text).map_err(|_| StoreError::BadRow {
+            table: T,
+            column: "origin",
+            value: text,
+        })?),
+    };
+    Ok(Answer {
+        id: parse(T, "id", r.try_get("id")?)?,
+        assessment_id: parse(T, "assessment_id", r.try_get("assessment_id")?)?,
+        requirement_id: r.try_get("requirement_id")?,
+        result: parse(T, "result", r.try_get("result")?)?,
+        how: r.try_get("how")?,
+        justification: r.try_get("justification")?,
+        owner: r.try_get("owner")?,
+        due_date: parse_opt(T, "due_date", r.try_get("due_date")?)?,
+        origin,
+        created_at: Timestamp(r.try_get("created_at")?),
+        created_by: r.try_get("created_by")?,
+        updated_at: Timestamp(r.try_get("updated_at")?),
+        updated_by: r.try_get("updated_by")?,
+    })
+}
+
+/// The tracked fields as stored text, `None` for empty; in the order of [`FIELDS`].
+type Values = [Option<String>; 6];
+
+fn values_of(input: &AnswerInput) -> Values {
+    [
+        Some(input.result.as_str().to_owned()),
+        non_blank(&Some(input.how.clone())),
+        non_blank(&input.justification),
+        non_blank(&input.owner),
+        input.due_date.as_ref().map(|d| d.as_str().to_owned()),
+        input.origin.as_ref().map(|o| o.to_string()),
+    ]
+}
+
+fn validate(input: &AnswerInput) -> Result<()> {
+    if input.requirement_id.trim().is_empty() {
+        return Err(StoreError::Empty { field: "requirement id" });
+    }
+    if input.result == AnswerResult::NotApplicable && non_blank(&input.justification).is_none() {
+        return Err(StoreError::JustificationRequired { requirement: input.requirement_id.clone() });
+    }
+    Ok(())
+}
+
+enum Outcome {
+    Created(Id),
+    Updated(Id),
+    Unchanged(Id),
+}
+
+impl Outcome {
+    fn id(&self) -> Id {
+        match self {
+            Outcome::Created(id) | Outcome::Updated(id) | Outcome::Unchanged(id) => *id,
+        }
+    }
+}
+
+/// Appends one history row per changed field, numbering them after the answer's last row.
+async fn record(
+    conn: &mut SqliteConnection,
+    answer: Id,
+    changes: &[(&str, Option<String>, Option<String>)],
+    actor: &str,
+    now: Timestamp,
+) -> Result<()> {
+    let (last,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM answer_history WHERE answer_id = ?")
+        .bind(answer.to_string())
+        .fetch_one(&mut *conn)
+        .await?;
+    for (n, (field, old, new)) in changes.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO answer_history (answer_id, seq, changed_at, changed_by, field, old_value, new_value)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(answer.to_string())
+        .bind(last + 1 + n as i64)
+        .bind(now.0)
+        .bind(actor)
+        .bind(*field)
+        .bind(old.as_deref())
+        .bind(new.as_deref())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Records one change that is not a field of the answer row (an evidence link).
+pub(crate) async fn record_change(
+    conn: &mut SqliteConnection,
+    answer: Id,
+    field: &str,
+    old: Option<String>,
+    new: Option<String>,
+    actor: &str,
+    now: Timestamp,
+) -> Result<()> {
+    record(conn, answer, &[(field, old, new)], actor, now).await
+}
+
+/// Creates or replaces the answer to `input.requirement_id` in `assessment`, with its history.
+/// The caller owns the transaction and has checked that the assessment exists.
+async fn write_answer(
+    conn: &mut SqliteConnection,
+    ids: &dyn IdSource,
+    assessment: Id,
+    input: &AnswerInput,
+    actor: &str,
+    now: Timestamp,
+) -> Result<Outcome> {
+    validate(input)?;
+    let new = values_of(input);
+    let existing = sqlx::query(
+        "SELECT id, result, how, justification, owner, due_date, origin
+         FROM answers WHERE assessment_id = ? AND requirement_id = ?",
+    )
+    .bind(assessment.to_string())
+    .bind(&input.requirement_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+
+    let Some(row) = existing else {
+        let id = ids.next_id();
+        let [result, how, justification, owner, due_date, origin] = new.clone();
+        sqlx::query(
+            "INSERT INTO answers (id, assessment_id, requirement_id, result, how, justification, owner, due_date,
+                                  origin, created_at, created_by, updated_at, updated_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(assessment.to_string())
+        .bind(&input.requirement_id)
+        .bind(result)
+        .bind(how.unwrap_or_default())
+        .bind(justification)
+        .bind(owner)
+        .bind(due_date)
+        .bind(origin)
+        .bind(now.0)
+        .bind(actor)
+        .bind(now.0)
+        .bind(actor)
+        .execute(&mut *conn)
+        .await?;
+        let changes: Vec<_> =
+            FIELDS.iter().zip(new).filter_map(|(field, value)| value.map(|v| (*field, None, Some(v)))).collect();
+        record(conn, id, &changes, actor, now).await?;
+        return Ok(Outcome::Created(id));
+    };
+
+    let id: Id = parse("answers", "id", row.try_get("id")?)?;
+    let how: String = row.try_get("how")?;
+    let old: Values = [
+        row.try_get("result")?,
+        Some(how).filter(|h| !h.trim().is_empty()),
+        row.try_get("justification")?,
+        row.try_get("owner")?,
+        row.try_get("due_date")?,
+        row.try_get("origin")?,
+    ];
+    let changes: Vec<_> = FIELDS
+        .iter()
+        .zip(old.into_iter().zip(new.clone()))
+        .filter(|(_, (old, new))| old != new)
+        .map(|(field, (old, new))| (*field, old, new))
+        .collect();
+    if changes.is_empty() {
+        return Ok(Outcome::Unchanged(id));
+    }
+    let [result, how, justification, owner, due_date, origin] = new;
+    sqlx::query(
+        "UPDATE answers SET result = ?, how = ?, justification = ?, owner = ?, due_date = ?, origin = ?,
+                            updated_at = ?, updated_by = ?
+         WHERE id = ?",
+    )
+    .bind(result)
+    .bind(how.unwrap_or_default())
+    .bind(justification)
+    .bind(owner)
+    .bind(due_date)
+    .bind(origin)
+    .bind(now.0)
+    .bind(actor)
+    .bind(id.to_string())
+    .execute(&mut *conn)
+    .await?;
+    record(conn, id, &changes, actor, now).await?;
+    Ok(Outcome::Updated(id))
+}
+
+/// Copies answer `from` (with its evidence links) into assessment `into`; the copy's origin is
+/// `{"kind": <origin_kind>, "assessment": …, "answer": …}` naming the answer it was copied from.
+pub(crate) async fn copy_answer(
+    conn: &mut SqliteConnection,
+    ids: &dyn IdSource,
+    from: Id,
+    into: Id,
+    origin_kind: &str,
+    actor: &str,
+    now: Timestamp,
+) -> Result<Id> {
+    let sql = format!("SELECT {ANSWER_COLUMNS} FROM answers WHERE id = ?");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(from.to_string())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::UnknownAnswer(from))?;
+    let source = answer_from_row(&row)?;
+    let input = AnswerInput {
+        requirement_id: source.requirement_id,
+        result: source.result,
+        how: source.how,
+        justification: source.justification,
+        owner: source.owner,
+        due_date: source.due_date,
+        origin: Some(serde_json::json!({
+            "kind": origin_kind,
+            "assessment": source.assessment_id.to_string(),
+            "answer": from.to_string(),
+        })),
+    };
+    let id = write_answer(conn, ids, into, &input, actor, now).await?.id();
+    let evidence: Vec<(String,)> = sqlx::query_as("SELECT evidence_id FROM answer_evidence WHERE answer_id = ?")
+        .bind(from.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    for (evidence,) in evidence {
+        crate::evidence::attach(conn, id, parse("answer_evidence", "evidence_id", evidence)?, actor, now).await?;
+    }
+    Ok(id)
+}
+
+impl Store {
+    /// Answers one requirement of an assessment (creating the answer or replacing its fields),
+    /// recording each changed field in the history in the same transaction.
+    pub async fn set_answer(&self, assessment: Id, input: &AnswerInput, actor: &str, now: Timestamp) -> Result<Answer> {
+        validate(input)?;
+        let mut tx = self.write().await?;
+        if !exists(&mut tx, Table::Assessments, assessment).await? {
+            return Err(StoreError::UnknownAssessment(assessment));
+        }
+        let id = write_answer(&mut tx, self.ids.as_ref(), assessment, input, actor, now).await?.id();
+        tx.commit().await?;
+        self.answer(id).await
+    }
+
+    pub async fn answer(&self, id: Id) -> Result<Answer> {
+        let sql = format!("SELECT {ANSWER_COLUMNS} FROM answers WHERE id = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.pool).await?;
+        answer_from_row(&row.ok_or(StoreError::UnknownAnswer(id))?)
+    }
+
+    /// The answers of an assessment, by requirement id.
+    pub async fn answers(&self, assessment: Id) -> Result<Vec<Answer>> {
+        self.assessment(assessment).await?;
+        let sql = format!("SELECT {ANSWER_COLUMNS} FROM answers WHERE assessment_id = ? ORDER BY requirement_id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(assessment.to_string()).fetch_all(&self.pool).await?;
+        rows.iter().map(answer_from_row).collect()
+    }
+
+    /// Every recorded change of an answer, oldest first.
+    pub async fn history(&self, answer: Id) -> Result<Vec<HistoryEntry>> {
+        self.answer(answer).await?;
+        let rows = sqlx::query(
+            "SELECT seq, changed_at, changed_by, field, old_value, new_value
+             FROM answer_history WHERE answer_id = ? ORDER BY seq",
+        )
+        .bind(answer.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(HistoryEntry {
+                    answer_id: answer,
+                    seq: r.try_get("seq")?,
+                    changed_at: Timestamp(r.try_get("changed_at")?),
+                    changed_by: r.try_get("changed_by")?,
+                    field: r.try_get("field")?,
+                    old: r.try_get("old_value")?,
+                    new: r.try_get("new_value")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Writes a batch of answers in one transaction: all of them, or — on any error — none.
+    pub async fn import_answers(
+        &self,
+        assessment: Id,
+        inputs: Vec<AnswerInput>,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<ImportSummary> {
+        self.import_answers_with_progress(assessment, inputs, actor, now, &mut |_| {}).await
+    }
+
+    /// [`Store::import_answers`], calling `written(n)` after the n-th answer is written (inside the
+    /// transaction, before it commits) so a caller can show progress.
+    pub async fn import_answers_with_progress(
+        &self,
+        assessment: Id,
+        inputs: Vec<AnswerInput>,
+        actor: &str,
+        now: Timestamp,
+        written: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<ImportSummary> {
+        // Refuse bad input before touching the database.
+        let mut seen = HashSet::new();
+        for (index, input) in inputs.iter().enumerate() {
+            let row_error = |source| StoreError::ImportRow {
+                index,
+                requirement: input.requirement_id.clone(),
+                source: Box::new(source),
+            };
+            validate(input).map_err(row_error)?;
+            if !seen.insert(input.requirement_id.as_str()) {
+                return Err(row_error(StoreError::DuplicateRequirement { requirement: input.requirement_id.clone() }));
+            }
+        }
+        let mut tx = self.write().await?;
+        if !exists(&mut tx, Table::Assessments, assessment).await? {
+            return Err(StoreError::UnknownAssessment(assessment));
+        }
+        let mut summary = ImportSummary::default();
+        for (index, input) in inputs.iter().enumerate() {
+            let outcome =
+                write_answer(&mut tx, self.ids.as_ref(), assessment, input, actor, now).await.map_err(|source| {
+                    StoreError::ImportRow { index, requirement: input.requirement_id.clone(), source: Box::new(source) }
+                })?;
+            match outcome {
+                Outcome::Created(_) => summary.created += 1,
+                Outcome::Updated(_) => summary.updated += 1,
+                Outcome::Unchanged(_) => summary.unchanged += 1,
+            }
+            written(index + 1);
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+}

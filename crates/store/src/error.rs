@@ -1,0 +1,64 @@
+use std::path::PathBuf;
+
+use crate::Id;
+
+/// Everything the store can refuse or fail at. Unknown ids name the id; bad input names the field.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("schema migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+
+    #[error("no organization with id {0}")]
+    UnknownOrganization(Id),
+    #[error("no system with id {0}")]
+    UnknownSystem(Id),
+    #[error("no assessment with id {0}")]
+    UnknownAssessment(Id),
+    #[error("no answer with id {0}")]
+    UnknownAnswer(Id),
+    #[error("no evidence with id {0}")]
+    UnknownEvidence(Id),
+
+    #[error("`{0}` is not an id (a UUID)")]
+    InvalidId(String),
+    #[error("`{0}` is not a date (YYYY-MM-DD)")]
+    InvalidDate(String),
+    #[error("`{word}` is not a known {what}")]
+    UnknownWord { what: &'static str, word: String },
+    #[error("{field} must not be empty")]
+    Empty { field: &'static str },
+    #[error("only a vendor has a vendor position")]
+    PositionWithoutVendor,
+    #[error("requirement {requirement}: not-applicable needs a justification")]
+    JustificationRequired { requirement: String },
+    #[error("requirement {requirement} is answered twice in one import")]
+    DuplicateRequirement { requirement: String },
+    #[error("evidence expires ({expiry}) before it takes effect ({effective})")]
+    ExpiryBeforeEffective { effective: String, expiry: String },
+    #[error("answer {index} of the import (requirement {requirement}): {source}")]
+    ImportRow {
+        index: usize,
+        requirement: String,
+        #[source]
+        source: Box<StoreError>,
+    },
+
+    #[error("evidence {id}: this store has no data directory to keep files in (in-memory store)")]
+    NoEvidenceDir { id: Id },
+    #[error("evidence {id} is a link, not a file")]
+    NotAFile { id: Id },
+    #[error("evidence {id}: file {path} is missing")]
+    EvidenceMissing { id: Id, path: PathBuf },
+    #[error("evidence {id}: file {path} does not match its hash (expected sha256 {expected}, found {actual})")]
+    EvidenceCorrupt { id: Id, path: PathBuf, expected: String, actual: String },
+
+    #[error("stored row is unreadable: {table}.{column} = `{value}`")]
+    BadRow { table: &'static str, column: &'static str, value: String },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,221 @@
+//! Organizations, their systems, and assessments of a system against a catalog.
+
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use crate::answers::{ORIGIN_BASELINE, copy_answer};
+use crate::{
+    Assessment, AssessmentStatus, Id, NewAssessment, NewOrganization, NewSystem, OrgKind, Organization, Result, Store,
+    StoreError, System, Table, Timestamp, exists, parse, parse_opt,
+};
+
+const ORG_COLUMNS: &str = "id, name, kind, vendor_position, created_at, created_by";
+const SYSTEM_COLUMNS: &str = "id, organization_id, name, service_model, description, created_at, created_by";
+const ASSESSMENT_COLUMNS: &str =
+    "id, system_id, catalog_id, status, baseline_id, created_at, created_by, updated_at, updated_by";
+
+fn org_from_row(r: &SqliteRow) -> Result<Organization> {
+    const T: &str = "organizations";
+    Ok(Organization {
+        id: parse(T, "id", r.try_get("id")?)?,
+        name: r.try_get("name")?,
+        kind: parse(T, "kind", r.try_get("kind")?)?,
+        vendor_position: parse_opt(T, "vendor_position", r.try_get("vendor_position")?)?,
+        created_at: Timestamp(r.try_get("created_at")?),
+        created_by: r.try_get("created_by")?,
+    })
+}
+
+fn system_from_row(r: &SqliteRow) -> Result<System> {
+    const T: &str = "systems";
+    Ok(System {
+        id: parse(T, "id", r.try_get("id")?)?,
+        organization_id: parse(T, "organization_id", r.try_get("organization_id")?)?,
+        name: r.try_get("name")?,
+        service_model: parse(T, "service_model", r.try_get("service_model")?)?,
+        description: r.try_get("description")?,
+        created_at: Timestamp(r.try_get("created_at")?),
+        created_by: r.try_get("created_by")?,
+    })
+}
+
+fn assessment_from_row(r: &SqliteRow) -> Result<Assessment> {
+    const T: &str = "assessments";
+    Ok(Assessment {
+        id: parse(T, "id", r.try_get("id")?)?,
+        system_id: parse(T, "system_id", r.try_get("system_id")?)?,
+        catalog_id: r.try_get("catalog_id")?,
+        status: parse(T, "status", r.try_get("status")?)?,
+        baseline_id: parse_opt(T, "baseline_id", r.try_get("baseline_id")?)?,
+        created_at: Timestamp(r.try_get("created_at")?),
+        created_by: r.try_get("created_by")?,
+        updated_at: Timestamp(r.try_get("updated_at")?),
+        updated_by: r.try_get("updated_by")?,
+    })
+}
+
+fn non_empty(field: &'static str, value: &str) -> Result<()> {
+    if value.trim().is_empty() { Err(StoreError::Empty { field }) } else { Ok(()) }
+}
+
+impl Store {
+    pub async fn create_organization(
+        &self,
+        new: &NewOrganization,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<Organization> {
+        non_empty("organization name", &new.name)?;
+        if new.kind != OrgKind::Vendor && new.vendor_position.is_some() {
+            return Err(StoreError::PositionWithoutVendor);
+        }
+        let id = self.ids.next_id();
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO organizations (id, name, kind, vendor_position, created_at, created_by)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(&new.name)
+        .bind(new.kind.as_str())
+        .bind(new.vendor_position.map(|p| p.as_str()))
+        .bind(now.0)
+        .bind(actor)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.organization(id).await
+    }
+
+    pub async fn organization(&self, id: Id) -> Result<Organization> {
+        let sql = format!("SELECT {ORG_COLUMNS} FROM organizations WHERE id = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.pool).await?;
+        org_from_row(&row.ok_or(StoreError::UnknownOrganization(id))?)
+    }
+
+    /// All organizations, by name.
+    pub async fn organizations(&self) -> Result<Vec<Organization>> {
+        let sql = format!("SELECT {ORG_COLUMNS} FROM organizations ORDER BY name, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(org_from_row).collect()
+    }
+
+    pub async fn create_system(&self, new: &NewSystem, actor: &str, now: Timestamp) -> Result<System> {
+        non_empty("system name", &new.name)?;
+        let id = self.ids.next_id();
+        let mut tx = self.write().await?;
+        if !exists(&mut tx, Table::Organizations, new.organization_id).await? {
+            return Err(StoreError::UnknownOrganization(new.organization_id));
+        }
+        sqlx::query(
+            "INSERT INTO systems (id, organization_id, name, service_model, description, created_at, created_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(new.organization_id.to_string())
+        .bind(&new.name)
+        .bind(new.service_model.as_str())
+        .bind(&new.description)
+        .bind(now.0)
+        .bind(actor)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.system(id).await
+    }
+
+    pub async fn system(&self, id: Id) -> Result<System> {
+        let sql = format!("SELECT {SYSTEM_COLUMNS} FROM systems WHERE id = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.pool).await?;
+        system_from_row(&row.ok_or(StoreError::UnknownSystem(id))?)
+    }
+
+    /// The systems of one organization, by name.
+    pub async fn systems(&self, organization: Id) -> Result<Vec<System>> {
+        self.organization(organization).await?;
+        let sql = format!("SELECT {SYSTEM_COLUMNS} FROM systems WHERE organization_id = ? ORDER BY name, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(organization.to_string()).fetch_all(&self.pool).await?;
+        rows.iter().map(system_from_row).collect()
+    }
+
+    /// Creates a draft assessment. With a baseline, the baseline's answers and their evidence
+    /// links are copied in the same transaction, each copy's origin naming the answer it came from.
+    pub async fn create_assessment(&self, new: &NewAssessment, actor: &str, now: Timestamp) -> Result<Assessment> {
+        non_empty("catalog id", &new.catalog_id)?;
+        let id = self.ids.next_id();
+        let mut tx = self.write().await?;
+        if !exists(&mut tx, Table::Systems, new.system_id).await? {
+            return Err(StoreError::UnknownSystem(new.system_id));
+        }
+        if let Some(baseline) = new.baseline_id
+            && !exists(&mut tx, Table::Assessments, baseline).await?
+        {
+            return Err(StoreError::UnknownAssessment(baseline));
+        }
+        sqlx::query(
+            "INSERT INTO assessments
+                 (id, system_id, catalog_id, status, baseline_id, created_at, created_by, updated_at, updated_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(new.system_id.to_string())
+        .bind(&new.catalog_id)
+        .bind(AssessmentStatus::Draft.as_str())
+        .bind(new.baseline_id.map(|b| b.to_string()))
+        .bind(now.0)
+        .bind(actor)
+        .bind(now.0)
+        .bind(actor)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(baseline) = new.baseline_id {
+            let rows: Vec<(String,)> =
+                sqlx::query_as("SELECT id FROM answers WHERE assessment_id = ? ORDER BY requirement_id")
+                    .bind(baseline.to_string())
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for (answer,) in rows {
+                let answer: Id = crate::parse("answers", "id", answer)?;
+                copy_answer(&mut tx, self.ids.as_ref(), answer, id, ORIGIN_BASELINE, actor, now).await?;
+            }
+        }
+        tx.commit().await?;
+        self.assessment(id).await
+    }
+
+    pub async fn assessment(&self, id: Id) -> Result<Assessment> {
+        let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE id = ?");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.pool).await?;
+        assessment_from_row(&row.ok_or(StoreError::UnknownAssessment(id))?)
+    }
+
+    /// The assessments of one system, oldest first.
+    pub async fn assessments(&self, system: Id) -> Result<Vec<Assessment>> {
+        self.system(system).await?;
+        let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE system_id = ? ORDER BY created_at, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(system.to_string()).fetch_all(&self.pool).await?;
+        rows.iter().map(assessment_from_row).collect()
+    }
+
+    pub async fn set_assessment_status(
+        &self,
+        id: Id,
+        status: AssessmentStatus,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<Assessment> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("UPDATE assessments SET status = ?, updated_at = ?, updated_by = ? WHERE id = ?")
+            .bind(status.as_str())
+            .bind(now.0)
+            .bind(actor)
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::UnknownAssessment(id));
+        }
+        tx.commit().await?;
+        self.assessment(id).await
+    }
+}

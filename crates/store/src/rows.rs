@@ -1,0 +1,163 @@
+//! Stored-row types (what a table holds) and the inputs that create or change them. They are not
+//! the domain types of `sansho-core`.
+
+use crate::{AnswerResult, AssessmentStatus, Date, EvidenceKind, Id, OrgKind, ServiceModel, Timestamp, VendorPosition};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Organization {
+    pub id: Id,
+    pub name: String,
+    pub kind: OrgKind,
+    pub vendor_position: Option<VendorPosition>,
+    pub created_at: Timestamp,
+    pub created_by: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewOrganization {
+    pub name: String,
+    pub kind: OrgKind,
+    pub vendor_position: Option<VendorPosition>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct System {
+    pub id: Id,
+    pub organization_id: Id,
+    pub name: String,
+    pub service_model: ServiceModel,
+    pub description: String,
+    pub created_at: Timestamp,
+    pub created_by: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewSystem {
+    pub organization_id: Id,
+    pub name: String,
+    pub service_model: ServiceModel,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assessment {
+    pub id: Id,
+    pub system_id: Id,
+    pub catalog_id: String,
+    pub status: AssessmentStatus,
+    pub baseline_id: Option<Id>,
+    pub created_at: Timestamp,
+    pub created_by: String,
+    pub updated_at: Timestamp,
+    pub updated_by: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewAssessment {
+    pub system_id: Id,
+    pub catalog_id: String,
+    /// Last year's assessment: its answers (and their evidence) are copied into the new one,
+    /// each with an origin naming the baseline answer.
+    pub baseline_id: Option<Id>,
+}
+
+/// One answer to one requirement of the assessment's catalog.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub id: Id,
+    pub assessment_id: Id,
+    /// The requirement's id local to the catalog.
+    pub requirement_id: String,
+    pub result: AnswerResult,
+    /// 実施内容.
+    pub how: String,
+    pub justification: Option<String>,
+    pub owner: Option<String>,
+    pub due_date: Option<Date>,
+    /// JSON naming where an accepted suggestion came from.
+    pub origin: Option<serde_json::Value>,
+    pub created_at: Timestamp,
+    pub created_by: String,
+    pub updated_at: Timestamp,
+    pub updated_by: String,
+}
+
+/// What an answer says. Writing it to a requirement that already has an answer replaces every
+/// field, and the fields that change are recorded in the history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnswerInput {
+    pub requirement_id: String,
+    pub result: AnswerResult,
+    pub how: String,
+    pub justification: Option<String>,
+    pub owner: Option<String>,
+    pub due_date: Option<Date>,
+    pub origin: Option<serde_json::Value>,
+}
+
+impl AnswerInput {
+    /// An answer with only a result; the other fields empty.
+    pub fn new(requirement_id: impl Into<String>, result: AnswerResult) -> Self {
+        AnswerInput {
+            requirement_id: requirement_id.into(),
+            result,
+            how: String::new(),
+            justification: None,
+            owner: None,
+            due_date: None,
+            origin: None,
+        }
+    }
+}
+
+/// One changed field of an answer: who, when, old → new. `old` is `None` when the answer was
+/// created (or the field was empty), `new` is `None` when it was cleared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub answer_id: Id,
+    pub seq: i64,
+    pub changed_at: Timestamp,
+    pub changed_by: String,
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evidence {
+    pub id: Id,
+    pub kind: EvidenceKind,
+    pub title: String,
+    /// Hex SHA-256 of the file's content (files only).
+    pub sha256: Option<String>,
+    pub file_name: Option<String>,
+    pub size_bytes: Option<i64>,
+    pub url: Option<String>,
+    pub effective_date: Date,
+    pub expiry_date: Option<Date>,
+    pub created_at: Timestamp,
+    pub created_by: String,
+}
+
+/// A file or a link to keep as evidence.
+#[derive(Clone, Debug)]
+pub enum EvidenceSource {
+    File { file_name: String, content: Vec<u8> },
+    Link { url: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct NewEvidence {
+    pub title: String,
+    pub source: EvidenceSource,
+    pub effective_date: Date,
+    pub expiry_date: Option<Date>,
+}
+
+/// What a batch import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}

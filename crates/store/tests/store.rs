@@ -1,0 +1,502 @@
+//! The store's behaviour through its public API, on real SQLite files in temporary folders.
+
+use sansho_store::{
+    AnswerInput, AnswerResult, AssessmentStatus, Date, EvidenceKind, EvidenceSource, Id, ImportSummary, NewAssessment,
+    NewEvidence, NewOrganization, NewSystem, OrgKind, SequentialIds, ServiceModel, Store, StoreError, Timestamp,
+    VendorPosition, sha256_hex,
+};
+
+const T0: Timestamp = Timestamp(1_767_225_600_000); // 2026-01-01T00:00:00Z
+const T1: Timestamp = Timestamp(1_767_312_000_000);
+
+fn date(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+async fn open(dir: &tempfile::TempDir) -> Store {
+    Store::open(dir.path().join("sansho.db")).await.unwrap().with_ids(SequentialIds::default())
+}
+
+/// A vendor, its SaaS system and a draft assessment against `mhlw-3-checklist`.
+async fn scenario(store: &Store) -> (Id, Id, Id) {
+    let org = store
+        .create_organization(
+            &NewOrganization {
+                name: "株式会社サンプル".into(),
+                kind: OrgKind::Vendor,
+                vendor_position: Some(VendorPosition::DirectContract),
+            },
+            "alice",
+            T0,
+        )
+        .await
+        .unwrap();
+    let system = store
+        .create_system(
+            &NewSystem {
+                organization_id: org.id,
+                name: "電子カルテ SaaS".into(),
+                service_model: ServiceModel::Saas,
+                description: "クラウド型電子カルテ".into(),
+            },
+            "alice",
+            T0,
+        )
+        .await
+        .unwrap();
+    let assessment = store
+        .create_assessment(
+            &NewAssessment { system_id: system.id, catalog_id: "mhlw-3-checklist".into(), baseline_id: None },
+            "alice",
+            T0,
+        )
+        .await
+        .unwrap();
+    (org.id, system.id, assessment.id)
+}
+
+#[tokio::test]
+async fn migrations_apply_to_a_fresh_file_and_reopening_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let versions = store.schema_versions().await.unwrap();
+    assert_eq!(versions, vec![1]);
+    let (org, _, _) = scenario(&store).await;
+    store.close().await;
+
+    for _ in 0..2 {
+        let store = open(&dir).await;
+        assert_eq!(store.schema_versions().await.unwrap(), versions);
+        assert_eq!(store.organization(org).await.unwrap().name, "株式会社サンプル");
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn in_memory_store_works_and_has_no_evidence_folder() {
+    let store = Store::open_in_memory().await.unwrap().with_ids(SequentialIds::default());
+    let (_, _, assessment) = scenario(&store).await;
+    store.set_answer(assessment, &AnswerInput::new("1", AnswerResult::Implemented), "bob", T1).await.unwrap();
+    assert_eq!(store.answers(assessment).await.unwrap().len(), 1);
+    let err = store
+        .add_evidence(
+            &NewEvidence {
+                title: "規程".into(),
+                source: EvidenceSource::File { file_name: "a.pdf".into(), content: b"x".to_vec() },
+                effective_date: date("2026-01-01"),
+                expiry_date: None,
+            },
+            "bob",
+            T1,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NoEvidenceDir { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn organizations_systems_assessments_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (org, system, assessment) = scenario(&store).await;
+
+    let o = store.organization(org).await.unwrap();
+    assert_eq!(
+        (o.kind, o.vendor_position, o.created_at, o.created_by.as_str()),
+        (OrgKind::Vendor, Some(VendorPosition::DirectContract), T0, "alice")
+    );
+    let hospital = store
+        .create_organization(
+            &NewOrganization {
+                name: "サンプル病院".into(), kind: OrgKind::MedicalInstitution, vendor_position: None
+            },
+            "carol",
+            T1,
+        )
+        .await
+        .unwrap();
+    let names: Vec<_> = store.organizations().await.unwrap().into_iter().map(|o| o.name).collect();
+    assert_eq!(names, ["サンプル病院", "株式会社サンプル"]);
+
+    let s = store.system(system).await.unwrap();
+    assert_eq!(
+        (s.organization_id, s.service_model, s.description.as_str()),
+        (org, ServiceModel::Saas, "クラウド型電子カルテ")
+    );
+    assert_eq!(store.systems(org).await.unwrap(), vec![s]);
+    assert!(store.systems(hospital.id).await.unwrap().is_empty());
+
+    let a = store.assessment(assessment).await.unwrap();
+    assert_eq!(
+        (a.system_id, a.catalog_id.as_str(), a.status, a.baseline_id),
+        (system, "mhlw-3-checklist", AssessmentStatus::Draft, None)
+    );
+    let a = store.set_assessment_status(assessment, AssessmentStatus::InReview, "dave", T1).await.unwrap();
+    assert_eq!(
+        (a.status, a.updated_at, a.updated_by.as_str(), a.created_at),
+        (AssessmentStatus::InReview, T1, "dave", T0)
+    );
+    assert_eq!(store.assessments(system).await.unwrap(), vec![a]);
+}
+
+#[tokio::test]
+async fn bad_input_and_unknown_ids_are_typed_errors_naming_the_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let nobody = Id::from_u128(999);
+
+    let err = store
+        .create_organization(
+            &NewOrganization {
+                name: "病院".into(),
+                kind: OrgKind::MedicalInstitution,
+                vendor_position: Some(VendorPosition::Type3),
+            },
+            "a",
+            T0,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::PositionWithoutVendor));
+
+    let err = store
+        .create_system(
+            &NewSystem {
+                organization_id: nobody,
+                name: "x".into(),
+                service_model: ServiceModel::OnPremises,
+                description: String::new(),
+            },
+            "a",
+            T0,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::UnknownOrganization(id) if id == nobody));
+    assert!(err.to_string().contains("00000000-0000-0000-0000-0000000003e7"), "{err}");
+
+    let err = store.set_answer(nobody, &AnswerInput::new("1", AnswerResult::Partial), "a", T0).await.unwrap_err();
+    assert!(matches!(err, StoreError::UnknownAssessment(id) if id == nobody));
+    let err = store.history(nobody).await.unwrap_err();
+    assert!(matches!(err, StoreError::UnknownAnswer(id) if id == nobody));
+    let err = store.attach_evidence(nobody, nobody, "a", T0).await.unwrap_err();
+    assert!(matches!(err, StoreError::UnknownAnswer(id) if id == nobody));
+    assert!(matches!(store.evidence(nobody).await.unwrap_err(), StoreError::UnknownEvidence(_)));
+    assert!("2026-02-30".parse::<Date>().is_err());
+    assert!(matches!("done".parse::<AnswerResult>().unwrap_err(), StoreError::UnknownWord { .. }));
+}
+
+#[tokio::test]
+async fn answers_round_trip_and_every_change_is_kept_in_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (_, _, assessment) = scenario(&store).await;
+
+    let mut input = AnswerInput::new("1-1", AnswerResult::Partial);
+    input.how = "運用管理規程を整備".into();
+    input.owner = Some("情報システム部".into());
+    let created = store.set_answer(assessment, &input, "alice", T0).await.unwrap();
+    assert_eq!(store.answer(created.id).await.unwrap(), created);
+    assert_eq!(
+        (created.result, created.how.as_str(), created.owner.as_deref(), created.due_date.as_ref()),
+        (AnswerResult::Partial, "運用管理規程を整備", Some("情報システム部"), None)
+    );
+
+    input.result = AnswerResult::Implemented;
+    input.due_date = Some(date("2026-03-31"));
+    input.owner = None;
+    input.origin = Some(serde_json::json!({"kind": "derived", "via": ["mhlw-5:6.3-c-1"]}));
+    let updated = store.set_answer(assessment, &input, "bob", T1).await.unwrap();
+    assert_eq!(updated.id, created.id, "one answer per requirement");
+    assert_eq!((updated.created_by.as_str(), updated.updated_by.as_str(), updated.updated_at), ("alice", "bob", T1));
+    assert_eq!(updated.origin, input.origin);
+
+    // Writing the same answer again changes nothing and records nothing.
+    store.set_answer(assessment, &input, "carol", T1).await.unwrap();
+
+    let history: Vec<_> = store
+        .history(created.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.seq, h.changed_by, h.changed_at, h.field, h.old, h.new))
+        .collect();
+    let s = |v: &str| Some(v.to_owned());
+    assert_eq!(
+        history,
+        vec![
+            (1, "alice".into(), T0, "result".into(), None, s("partial")),
+            (2, "alice".into(), T0, "how".into(), None, s("運用管理規程を整備")),
+            (3, "alice".into(), T0, "owner".into(), None, s("情報システム部")),
+            (4, "bob".into(), T1, "result".into(), s("partial"), s("implemented")),
+            (5, "bob".into(), T1, "owner".into(), s("情報システム部"), None),
+            (6, "bob".into(), T1, "due_date".into(), None, s("2026-03-31")),
+            (7, "bob".into(), T1, "origin".into(), None, s(r#"{"kind":"derived","via":["mhlw-5:6.3-c-1"]}"#)),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn not_applicable_needs_a_justification() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (_, _, assessment) = scenario(&store).await;
+
+    for justification in [None, Some("  ".to_owned())] {
+        let mut input = AnswerInput::new("2-1", AnswerResult::NotApplicable);
+        input.justification = justification;
+        let err = store.set_answer(assessment, &input, "alice", T0).await.unwrap_err();
+        assert!(matches!(&err, StoreError::JustificationRequired { requirement } if requirement == "2-1"), "{err}");
+    }
+    assert!(store.answers(assessment).await.unwrap().is_empty());
+
+    let mut input = AnswerInput::new("2-1", AnswerResult::NotApplicable);
+    input.justification = Some("オンプレ機器を保有しない".into());
+    let answer = store.set_answer(assessment, &input, "alice", T0).await.unwrap();
+    assert_eq!(answer.justification.as_deref(), Some("オンプレ機器を保有しない"));
+
+    // The database refuses it too, whoever writes.
+    let pool =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("sansho.db").display())).await.unwrap();
+    let err = sqlx::query("UPDATE answers SET justification = NULL WHERE id = ?")
+        .bind(answer.id.to_string())
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("CHECK constraint failed"), "{err}");
+}
+
+async fn row_counts(dir: &tempfile::TempDir) -> Vec<(String, i64)> {
+    let pool =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("sansho.db").display())).await.unwrap();
+    let mut counts = Vec::new();
+    for table in ["organizations", "systems", "assessments", "answers", "answer_history", "evidence", "answer_evidence"]
+    {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(&pool).await.unwrap();
+        counts.push((table.to_owned(), n));
+    }
+    pool.close().await;
+    counts
+}
+
+#[tokio::test]
+async fn batch_import_is_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (_, _, assessment) = scenario(&store).await;
+    store.set_answer(assessment, &AnswerInput::new("1", AnswerResult::NotImplemented), "alice", T0).await.unwrap();
+    let before_answers = store.answers(assessment).await.unwrap();
+    let before = row_counts(&dir).await;
+
+    // A bad row at the end: nothing of the batch is written, and the error names the row.
+    let mut bad = AnswerInput::new("9", AnswerResult::NotApplicable);
+    bad.justification = None;
+    let batch =
+        vec![AnswerInput::new("1", AnswerResult::Implemented), AnswerInput::new("2", AnswerResult::Partial), bad];
+    let err = store.import_answers(assessment, batch, "bob", T1).await.unwrap_err();
+    match &err {
+        StoreError::ImportRow { index: 2, requirement, source } => {
+            assert_eq!(requirement, "9");
+            assert!(matches!(**source, StoreError::JustificationRequired { .. }));
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(store.answers(assessment).await.unwrap(), before_answers);
+    assert_eq!(row_counts(&dir).await, before);
+
+    // Duplicates are refused before anything is written.
+    let batch = vec![AnswerInput::new("3", AnswerResult::Implemented), AnswerInput::new("3", AnswerResult::Partial)];
+    let err = store.import_answers(assessment, batch, "bob", T1).await.unwrap_err();
+    assert!(matches!(err, StoreError::ImportRow { index: 1, .. }), "{err}");
+    assert_eq!(row_counts(&dir).await, before);
+
+    // A fault injected into the database half-way through the batch, after two rows (an update
+    // and an insert, with their history) are written: the transaction rolls all of them back.
+    let pool =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("sansho.db").display())).await.unwrap();
+    sqlx::query(
+        "CREATE TRIGGER fault BEFORE INSERT ON answers WHEN NEW.requirement_id = 'boom'
+         BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let batch = vec![
+        AnswerInput::new("1", AnswerResult::Implemented),
+        AnswerInput::new("2", AnswerResult::Partial),
+        AnswerInput::new("boom", AnswerResult::Partial),
+        AnswerInput::new("4", AnswerResult::Partial),
+    ];
+    let mut written = 0;
+    let err = store.import_answers_with_progress(assessment, batch, "bob", T1, &mut |n| written = n).await.unwrap_err();
+    assert_eq!(written, 2);
+    match &err {
+        StoreError::ImportRow { index: 2, requirement, source } => {
+            assert_eq!(requirement, "boom");
+            assert!(source.to_string().contains("injected fault"), "{source}");
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(store.answers(assessment).await.unwrap(), before_answers);
+    assert_eq!(row_counts(&dir).await, before);
+    sqlx::query("DROP TRIGGER fault").execute(&pool).await.unwrap();
+    pool.close().await;
+
+    // An unknown assessment is named.
+    let nobody = Id::from_u128(4242);
+    let err = store.import_answers(nobody, vec![AnswerInput::new("1", AnswerResult::Implemented)], "bob", T1).await;
+    assert!(matches!(err, Err(StoreError::UnknownAssessment(id)) if id == nobody));
+    assert_eq!(row_counts(&dir).await, before);
+
+    // A good batch: all of it, with progress after each write.
+    let mut progress = Vec::new();
+    let batch = vec![
+        AnswerInput::new("1", AnswerResult::Implemented),
+        AnswerInput::new("2", AnswerResult::Partial),
+        AnswerInput::new("3", AnswerResult::Unanswered),
+    ];
+    let summary =
+        store.import_answers_with_progress(assessment, batch, "bob", T1, &mut |n| progress.push(n)).await.unwrap();
+    assert_eq!(summary, ImportSummary { created: 2, updated: 1, unchanged: 0 });
+    assert_eq!(progress, [1, 2, 3]);
+    let results: Vec<_> =
+        store.answers(assessment).await.unwrap().into_iter().map(|a| (a.requirement_id, a.result)).collect();
+    assert_eq!(
+        results,
+        vec![
+            ("1".into(), AnswerResult::Implemented),
+            ("2".into(), AnswerResult::Partial),
+            ("3".into(), AnswerResult::Unanswered),
+        ]
+    );
+}
+
+fn file_evidence(content: &[u8]) -> NewEvidence {
+    NewEvidence {
+        title: "情報セキュリティ基本方針".into(),
+        source: EvidenceSource::File { file_name: "policy.pdf".into(), content: content.to_vec() },
+        effective_date: date("2026-01-01"),
+        expiry_date: Some(date("2026-12-31")),
+    }
+}
+
+#[tokio::test]
+async fn evidence_is_content_addressed_attached_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (_, _, assessment) = scenario(&store).await;
+    let answer =
+        store.set_answer(assessment, &AnswerInput::new("1", AnswerResult::Implemented), "a", T0).await.unwrap();
+
+    let content = "方針 v1".as_bytes();
+    let file = store.add_evidence(&file_evidence(content), "alice", T0).await.unwrap();
+    let hash = sha256_hex(content);
+    assert_eq!(
+        (file.kind, file.sha256.as_deref(), file.size_bytes),
+        (EvidenceKind::File, Some(hash.as_str()), Some(9))
+    );
+    let path = store.evidence_path(file.id).await.unwrap();
+    assert_eq!(path, dir.path().join("evidence").join(&hash[..2]).join(&hash[2..]));
+    assert_eq!(store.read_evidence(file.id).await.unwrap(), content);
+
+    // The same content again shares the blob.
+    let again = store.add_evidence(&file_evidence(content), "alice", T0).await.unwrap();
+    assert_eq!(store.evidence_path(again.id).await.unwrap(), path);
+
+    let link = store
+        .add_evidence(
+            &NewEvidence {
+                title: "SLA".into(),
+                source: EvidenceSource::Link { url: "https://example.com/sla".into() },
+                effective_date: date("2026-01-01"),
+                expiry_date: None,
+            },
+            "alice",
+            T0,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(store.read_evidence(link.id).await.unwrap_err(), StoreError::NotAFile { .. }));
+
+    store.attach_evidence(answer.id, file.id, "bob", T1).await.unwrap();
+    store.attach_evidence(answer.id, link.id, "bob", T1).await.unwrap();
+    store.attach_evidence(answer.id, link.id, "bob", T1).await.unwrap(); // already attached: no-op
+    let attached: Vec<_> = store.evidence_for(answer.id).await.unwrap().into_iter().map(|e| e.id).collect();
+    assert_eq!(attached, [file.id, link.id]);
+    let history = store.history(answer.id).await.unwrap();
+    let evidence_rows: Vec<_> =
+        history.iter().filter(|h| h.field == "evidence").map(|h| (h.changed_by.as_str(), h.new.clone())).collect();
+    assert_eq!(evidence_rows, [("bob", Some(file.id.to_string())), ("bob", Some(link.id.to_string()))]);
+
+    let err = store
+        .add_evidence(&NewEvidence { expiry_date: Some(date("2025-12-31")), ..file_evidence(b"x") }, "a", T0)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::ExpiryBeforeEffective { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn a_tampered_evidence_file_is_reported_never_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let file = store.add_evidence(&file_evidence(b"original"), "alice", T0).await.unwrap();
+    let path = store.evidence_path(file.id).await.unwrap();
+
+    std::fs::write(&path, b"tampered").unwrap();
+    match store.read_evidence(file.id).await {
+        Err(StoreError::EvidenceCorrupt { id, expected, actual, .. }) => {
+            assert_eq!(id, file.id);
+            assert_eq!(expected, sha256_hex(b"original"));
+            assert_eq!(actual, sha256_hex(b"tampered"));
+        }
+        other => panic!("expected a hash mismatch, got {other:?}"),
+    }
+
+    std::fs::remove_file(&path).unwrap();
+    assert!(matches!(store.read_evidence(file.id).await, Err(StoreError::EvidenceMissing { .. })));
+
+    // Uploading the content again repairs the blob.
+    store.add_evidence(&file_evidence(b"original"), "alice", T1).await.unwrap();
+    assert_eq!(store.read_evidence(file.id).await.unwrap(), b"original");
+}
+
+#[tokio::test]
+async fn a_new_assessment_starts_from_its_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (_, system, last_year) = scenario(&store).await;
+    let mut input = AnswerInput::new("1", AnswerResult::Implemented);
+    input.how = "年1回の研修".into();
+    let old = store.set_answer(last_year, &input, "alice", T0).await.unwrap();
+    let evidence = store.add_evidence(&file_evidence("研修記録".as_bytes()), "alice", T0).await.unwrap();
+    store.attach_evidence(old.id, evidence.id, "alice", T0).await.unwrap();
+
+    let this_year = store
+        .create_assessment(
+            &NewAssessment { system_id: system, catalog_id: "mhlw-3-checklist".into(), baseline_id: Some(last_year) },
+            "bob",
+            T1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(this_year.baseline_id, Some(last_year));
+    let answers = store.answers(this_year.id).await.unwrap();
+    assert_eq!(answers.len(), 1);
+    let copy = &answers[0];
+    assert_ne!(copy.id, old.id);
+    assert_eq!(
+        (copy.result, copy.how.as_str(), copy.created_by.as_str()),
+        (AnswerResult::Implemented, "年1回の研修", "bob")
+    );
+    assert_eq!(
+        copy.origin,
+        Some(
+            serde_json::json!({"kind": "baseline", "assessment": last_year.to_string(), "answer": old.id.to_string()})
+        )
+    );
+    let attached: Vec<_> = store.evidence_for(copy.id).await.unwrap().into_iter().map(|e| e.id).collect();
+    assert_eq!(attached, [evidence.id]);
+    // The baseline is untouched.
+    assert_eq!(store.answer(old.id).await.unwrap(), old);
+}
