@@ -93,14 +93,14 @@ async fn record(
     actor: &str,
     now: Timestamp,
 ) -> Result<()> {
-    let (last,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM answer_history WHERE answer_id = ?")
+    let (last,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM answer_history WHERE answer_id = $1")
         .bind(answer.to_string())
         .fetch_one(&mut *conn)
         .await?;
     for (n, (field, old, new)) in changes.iter().enumerate() {
         sqlx::query(
             "INSERT INTO answer_history (answer_id, seq, changed_at, changed_by, field, old_value, new_value)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(answer.to_string())
         .bind(last + 1 + n as i64)
@@ -142,7 +142,7 @@ async fn write_answer(
     let new = values_of(input);
     let existing = sqlx::query(
         "SELECT id, result, how, justification, owner, due_date, origin
-         FROM answers WHERE assessment_id = ? AND requirement_id = ?",
+         FROM answers WHERE assessment_id = $1 AND requirement_id = $2",
     )
     .bind(assessment.to_string())
     .bind(&input.requirement_id)
@@ -155,7 +155,7 @@ async fn write_answer(
         sqlx::query(
             "INSERT INTO answers (id, assessment_id, requirement_id, result, how, justification, owner, due_date,
                                   origin, created_at, created_by, updated_at, updated_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(id.to_string())
         .bind(assessment.to_string())
@@ -199,9 +199,9 @@ async fn write_answer(
     }
     let [result, how, justification, owner, due_date, origin] = new;
     sqlx::query(
-        "UPDATE answers SET result = ?, how = ?, justification = ?, owner = ?, due_date = ?, origin = ?,
-                            updated_at = ?, updated_by = ?
-         WHERE id = ?",
+        "UPDATE answers SET result = $1, how = $2, justification = $3, owner = $4, due_date = $5, origin = $6,
+                            updated_at = $7, updated_by = $8
+         WHERE id = $9",
     )
     .bind(result)
     .bind(how.unwrap_or_default())
@@ -229,7 +229,7 @@ pub(crate) async fn copy_answer(
     actor: &str,
     now: Timestamp,
 ) -> Result<Id> {
-    let sql = format!("SELECT {ANSWER_COLUMNS} FROM answers WHERE id = ?");
+    let sql = format!("SELECT {ANSWER_COLUMNS} FROM answers WHERE id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(from.to_string())
         .fetch_optional(&mut *conn)
@@ -250,7 +250,7 @@ pub(crate) async fn copy_answer(
         })),
     };
     let id = write_answer(conn, ids, into, &input, actor, now).await?.id();
-    let evidence: Vec<(String,)> = sqlx::query_as("SELECT evidence_id FROM answer_evidence WHERE answer_id = ?")
+    let evidence: Vec<(String,)> = sqlx::query_as("SELECT evidence_id FROM answer_evidence WHERE answer_id = $1")
         .bind(from.to_string())
         .fetch_all(&mut *conn)
         .await?;
@@ -275,7 +275,7 @@ impl Store {
     }
 
     pub async fn answer(&self, id: Id) -> Result<Answer> {
-        let sql = format!("SELECT {ANSWER_COLUMNS} FROM answers WHERE id = ?");
+        let sql = format!("SELECT {ANSWER_COLUMNS} FROM answers WHERE id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.pool).await?;
         answer_from_row(&row.ok_or(StoreError::UnknownAnswer(id))?)
     }
@@ -283,7 +283,7 @@ impl Store {
     /// The answers of an assessment, by requirement id.
     pub async fn answers(&self, assessment: Id) -> Result<Vec<Answer>> {
         self.assessment(assessment).await?;
-        let sql = format!("SELECT {ANSWER_COLUMNS} FROM answers WHERE assessment_id = ? ORDER BY requirement_id");
+        let sql = format!("SELECT {ANSWER_COLUMNS} FROM answers WHERE assessment_id = $1 ORDER BY requirement_id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(assessment.to_string()).fetch_all(&self.pool).await?;
         rows.iter().map(answer_from_row).collect()
     }
@@ -293,7 +293,7 @@ impl Store {
         self.answer(answer).await?;
         let rows = sqlx::query(
             "SELECT seq, changed_at, changed_by, field, old_value, new_value
-             FROM answer_history WHERE answer_id = ? ORDER BY seq",
+             FROM answer_history WHERE answer_id = $1 ORDER BY seq",
         )
         .bind(answer.to_string())
         .fetch_all(&self.pool)

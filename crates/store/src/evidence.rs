@@ -84,7 +84,7 @@ pub(crate) async fn attach(
     if !exists(conn, Table::Evidence, evidence).await? {
         return Err(StoreError::UnknownEvidence(evidence));
     }
-    let linked = sqlx::query("SELECT 1 FROM answer_evidence WHERE answer_id = ? AND evidence_id = ?")
+    let linked = sqlx::query("SELECT 1 FROM answer_evidence WHERE answer_id = $1 AND evidence_id = $2")
         .bind(answer.to_string())
         .bind(evidence.to_string())
         .fetch_optional(&mut *conn)
@@ -92,13 +92,15 @@ pub(crate) async fn attach(
     if linked.is_some() {
         return Ok(());
     }
-    sqlx::query("INSERT INTO answer_evidence (answer_id, evidence_id, attached_at, attached_by) VALUES (?, ?, ?, ?)")
-        .bind(answer.to_string())
-        .bind(evidence.to_string())
-        .bind(now.0)
-        .bind(actor)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO answer_evidence (answer_id, evidence_id, attached_at, attached_by) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(answer.to_string())
+    .bind(evidence.to_string())
+    .bind(now.0)
+    .bind(actor)
+    .execute(&mut *conn)
+    .await?;
     crate::answers::record_change(conn, answer, "evidence", None, Some(evidence.to_string()), actor, now).await
 }
 
@@ -137,7 +139,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO evidence (id, kind, title, sha256, file_name, size_bytes, url, effective_date, expiry_date,
                                    created_at, created_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(id.to_string())
         .bind(kind.as_str())
@@ -157,7 +159,7 @@ impl Store {
     }
 
     pub async fn evidence(&self, id: Id) -> Result<Evidence> {
-        let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidence e WHERE e.id = ?");
+        let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidence e WHERE e.id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.pool).await?;
         evidence_from_row(&row.ok_or(StoreError::UnknownEvidence(id))?)
     }
@@ -175,7 +177,7 @@ impl Store {
         self.answer(answer).await?;
         let sql = format!(
             "SELECT {EVIDENCE_COLUMNS} FROM evidence e JOIN answer_evidence ae ON ae.evidence_id = e.id
-             WHERE ae.answer_id = ? ORDER BY ae.attached_at, e.id"
+             WHERE ae.answer_id = $1 ORDER BY ae.attached_at, e.id"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(answer.to_string()).fetch_all(&self.pool).await?;
         rows.iter().map(evidence_from_row).collect()

@@ -3,7 +3,8 @@
 //!
 //! Embedded SQLite by default (WAL, foreign keys on, a busy timeout); the schema in `migrations/`
 //! is portable SQL so a later PostgreSQL backend uses the same files. Queries are runtime
-//! `sqlx::query` calls with binds, never the compile-time macros, so building needs no database.
+//! `sqlx::query` calls with binds, never the compile-time macros, so building needs no database;
+//! their placeholders are `$1, $2, …`, which SQLite and PostgreSQL both accept.
 //!
 //! Rules every method keeps:
 //! - every write runs in one transaction, and an answer's history rows are written in the
@@ -140,11 +141,11 @@ fn parse_opt<T: FromStr>(table: &'static str, column: &'static str, value: Optio
 /// Does a row with this id exist in `table`? (`table` is one of ours, never user input.)
 async fn exists(conn: &mut SqliteConnection, table: Table, id: Id) -> Result<bool> {
     let sql = match table {
-        Table::Organizations => "SELECT 1 FROM organizations WHERE id = ?",
-        Table::Systems => "SELECT 1 FROM systems WHERE id = ?",
-        Table::Assessments => "SELECT 1 FROM assessments WHERE id = ?",
-        Table::Answers => "SELECT 1 FROM answers WHERE id = ?",
-        Table::Evidence => "SELECT 1 FROM evidence WHERE id = ?",
+        Table::Organizations => "SELECT 1 FROM organizations WHERE id = $1",
+        Table::Systems => "SELECT 1 FROM systems WHERE id = $1",
+        Table::Assessments => "SELECT 1 FROM assessments WHERE id = $1",
+        Table::Answers => "SELECT 1 FROM answers WHERE id = $1",
+        Table::Evidence => "SELECT 1 FROM evidence WHERE id = $1",
     };
     Ok(sqlx::query(sql).bind(id.to_string()).fetch_optional(conn).await?.is_some())
 }

@@ -73,7 +73,7 @@ impl Store {
         let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO organizations (id, name, kind, vendor_position, created_at, created_by)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id.to_string())
         .bind(&new.name)
@@ -88,7 +88,7 @@ impl Store {
     }
 
     pub async fn organization(&self, id: Id) -> Result<Organization> {
-        let sql = format!("SELECT {ORG_COLUMNS} FROM organizations WHERE id = ?");
+        let sql = format!("SELECT {ORG_COLUMNS} FROM organizations WHERE id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.pool).await?;
         org_from_row(&row.ok_or(StoreError::UnknownOrganization(id))?)
     }
@@ -109,7 +109,7 @@ impl Store {
         }
         sqlx::query(
             "INSERT INTO systems (id, organization_id, name, service_model, description, created_at, created_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(id.to_string())
         .bind(new.organization_id.to_string())
@@ -125,7 +125,7 @@ impl Store {
     }
 
     pub async fn system(&self, id: Id) -> Result<System> {
-        let sql = format!("SELECT {SYSTEM_COLUMNS} FROM systems WHERE id = ?");
+        let sql = format!("SELECT {SYSTEM_COLUMNS} FROM systems WHERE id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.pool).await?;
         system_from_row(&row.ok_or(StoreError::UnknownSystem(id))?)
     }
@@ -133,7 +133,7 @@ impl Store {
     /// The systems of one organization, by name.
     pub async fn systems(&self, organization: Id) -> Result<Vec<System>> {
         self.organization(organization).await?;
-        let sql = format!("SELECT {SYSTEM_COLUMNS} FROM systems WHERE organization_id = ? ORDER BY name, id");
+        let sql = format!("SELECT {SYSTEM_COLUMNS} FROM systems WHERE organization_id = $1 ORDER BY name, id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(organization.to_string()).fetch_all(&self.pool).await?;
         rows.iter().map(system_from_row).collect()
     }
@@ -155,7 +155,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO assessments
                  (id, system_id, catalog_id, status, baseline_id, created_at, created_by, updated_at, updated_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(id.to_string())
         .bind(new.system_id.to_string())
@@ -170,7 +170,7 @@ impl Store {
         .await?;
         if let Some(baseline) = new.baseline_id {
             let rows: Vec<(String,)> =
-                sqlx::query_as("SELECT id FROM answers WHERE assessment_id = ? ORDER BY requirement_id")
+                sqlx::query_as("SELECT id FROM answers WHERE assessment_id = $1 ORDER BY requirement_id")
                     .bind(baseline.to_string())
                     .fetch_all(&mut *tx)
                     .await?;
@@ -184,7 +184,7 @@ impl Store {
     }
 
     pub async fn assessment(&self, id: Id) -> Result<Assessment> {
-        let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE id = ?");
+        let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.pool).await?;
         assessment_from_row(&row.ok_or(StoreError::UnknownAssessment(id))?)
     }
@@ -192,7 +192,7 @@ impl Store {
     /// The assessments of one system, oldest first.
     pub async fn assessments(&self, system: Id) -> Result<Vec<Assessment>> {
         self.system(system).await?;
-        let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE system_id = ? ORDER BY created_at, id");
+        let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE system_id = $1 ORDER BY created_at, id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(system.to_string()).fetch_all(&self.pool).await?;
         rows.iter().map(assessment_from_row).collect()
     }
@@ -205,7 +205,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Assessment> {
         let mut tx = self.write().await?;
-        let done = sqlx::query("UPDATE assessments SET status = ?, updated_at = ?, updated_by = ? WHERE id = ?")
+        let done = sqlx::query("UPDATE assessments SET status = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
             .bind(status.as_str())
             .bind(now.0)
             .bind(actor)
