@@ -2,10 +2,9 @@
 //! targets (directly or through other catalogs), and the source requirements with no
 //! counterpart — explicitly (明文規定なし) or because no mapping reaches the target.
 
-use std::collections::HashSet;
-
+use crate::assess::is_requirement;
 use crate::mapping::Relation;
-use crate::model::{NodeKind, Provenance};
+use crate::model::Provenance;
 use crate::set::{CatalogSet, NodeIx, Related, ResolveError};
 
 /// One source requirement and what it reaches in the target catalog.
@@ -40,20 +39,6 @@ impl Crosswalk<'_> {
     }
 }
 
-/// Whether a node is a requirement a crosswalk accounts for (besides any node a mapping
-/// names directly): a leaf item or sub-item (some
-/// catalogs give items by number only), or any item with text of its own, or a
-/// volume/chapter/section that has text and no children. A number or heading that only
-/// groups other nodes is structure, not a requirement.
-fn is_requirement(set: &CatalogSet, ix: NodeIx, parents: &HashSet<&str>) -> bool {
-    let r = set.requirement(ix);
-    let leaf = !parents.contains(r.id.as_str());
-    match r.kind {
-        NodeKind::Item | NodeKind::SubItem => leaf || r.text.is_some(),
-        _ => leaf && r.text.is_some(),
-    }
-}
-
 /// Builds the crosswalk from catalog `from` to catalog `to`.
 pub fn crosswalk<'a>(set: &'a CatalogSet, from: &str, to: &str) -> Result<Crosswalk<'a>, ResolveError> {
     for c in [from, to] {
@@ -62,13 +47,10 @@ pub fn crosswalk<'a>(set: &'a CatalogSet, from: &str, to: &str) -> Result<Crossw
         }
     }
     let mut out = Crosswalk { rows: Vec::new(), no_counterpart: Vec::new(), unmapped: Vec::new() };
-    let catalog = set.catalog(from).expect("checked above");
-    let parents: HashSet<&str> =
-        catalog.requirements.iter().filter_map(|r| r.parent.as_ref().map(|p| p.as_str())).collect();
     for ix in set.catalog_nodes(from) {
         let explicit = set.no_counterpart_entries(ix, to);
         // A grouping number is listed only when a mapping names it directly.
-        if !is_requirement(set, ix, &parents) && !set.has_mappings(ix) && explicit.is_empty() {
+        if !is_requirement(set, ix) && !set.has_mappings(ix) && explicit.is_empty() {
             continue;
         }
         let targets = set.related_in(ix, to);
