@@ -48,6 +48,33 @@ pub enum Command {
     Search(SearchArgs),
     /// The coverage table from one catalog to another.
     Crosswalk(CrosswalkArgs),
+    /// Check an answers file against a catalog; exit 3 when a mandatory requirement is not met.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Require {
+    /// Every mandatory requirement (遵守事項) implemented, or not applicable with a justification.
+    Minimum,
+    /// Report only; never fail on gaps.
+    None,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The answers file (TOML; see `sansho_import::answers` in the docs).
+    pub file: PathBuf,
+    /// The catalog the answers are for (default: the file's `catalog`).
+    #[arg(long)]
+    pub catalog: Option<String>,
+    /// What must hold for success.
+    #[arg(long, value_enum, default_value = "minimum")]
+    pub require: Require,
+    /// Count results derived through mappings where there is no direct answer.
+    #[arg(long)]
+    pub with_derived: bool,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! The `sansho` command: definitions in `args`, one module per command in `cmd`, the
 //! loading of catalog files in `load`. Exit codes: 0 success, 1 a problem with the input
-//! or the data (the message names the file, line and column), 2 a usage error.
+//! or the data (the message names the file, line and column), 2 a usage error, 3 a
+//! `check` gate not met.
 
 mod args;
 mod cmd;
@@ -17,8 +18,7 @@ use args::{CatalogCmd, Cli, Command};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
+        Ok(code) => code,
         Err(e) => {
             eprintln!("sansho: {e:#}");
             ExitCode::from(1)
@@ -26,8 +26,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs a command; `Ok(false)` means it ran but found problems (e.g. `catalog check`).
-fn run(cli: Cli) -> anyhow::Result<bool> {
+/// Runs a command and says how the program should end: 0 success, 1 problems found in the
+/// data (e.g. `catalog check`), 3 a `check` gate not met.
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let lang = cli.global.lang;
     let dirs = || config::catalog_dirs(&cli.global.catalogs, cli.global.config.as_deref());
     match cli.command {
@@ -36,7 +37,7 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
         }
         Command::Catalog(CatalogCmd::Check { paths, json }) => {
             let errors = cmd::check::run(&paths, &dirs()?, json, lang)?;
-            return Ok(!errors);
+            return Ok(if errors { ExitCode::from(1) } else { ExitCode::SUCCESS });
         }
         Command::Catalog(CatalogCmd::ImportXlsx(a)) => {
             cmd::import_xlsx::run(&a)?;
@@ -66,6 +67,12 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
             };
             cmd::crosswalk::run(&set, &a.from, &a.to, format, lang)?;
         }
+        Command::Check(a) => {
+            let (set, _) = load::catalogs(&dirs()?)?;
+            if let cmd::check_answers::Gate::NotMet = cmd::check_answers::run(&set, &a, lang)? {
+                return Ok(ExitCode::from(3));
+            }
+        }
     }
-    Ok(true)
+    Ok(ExitCode::SUCCESS)
 }

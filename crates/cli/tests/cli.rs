@@ -397,3 +397,61 @@ fn build_from_a_broken_seed_names_the_place_and_writes_nothing() {
     assert!(stderr(&o).contains(&format!("overrides/001.toml:{line}:")), "{}", stderr(&o));
     assert!(!tmp.path().join("out").exists());
 }
+
+/// An answers file for every requirement of mhlw-3-checklist, `org-1` answered with `org1`.
+fn checklist_answers(org1: &str) -> String {
+    let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.unwrap();
+    let mut text = String::from("catalog = \"mhlw-3-checklist\"\n");
+    for ix in set.catalog_nodes("mhlw-3-checklist") {
+        if !sansho_core::assess::is_requirement(&set, ix) {
+            continue;
+        }
+        let id = set.requirement(ix).id.as_str();
+        let result = if id == "org-1" { org1 } else { "■" };
+        text.push_str(&format!("\n[[answer]]\nrequirement = \"{id}\"\nresult = \"{result}\"\n"));
+    }
+    text
+}
+
+/// Compliance as code: the gate fails (exit 3) on an unmet mandatory requirement and passes
+/// once it is answered; a wrong file is exit 1 with its line and column.
+#[test]
+fn check_gates_on_the_minimum_package() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("answers.toml"), checklist_answers("未実施")).unwrap();
+    let o = sansho_in(tmp.path(), &["check", "answers.toml", "--require", "minimum"]);
+    assert_eq!(o.status.code(), Some(3), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("組織的安全管理対策 1  [未実施]  mhlw-3-checklist:org-1"), "{out}");
+    assert!(out.contains("最低限のガイドライン（遵守事項）未達 — 80 件中 79 件を充足"), "{out}");
+    // Report-only mode never fails on gaps.
+    assert_eq!(sansho_in(tmp.path(), &["check", "answers.toml", "--require", "none"]).status.code(), Some(0));
+
+    std::fs::write(tmp.path().join("answers.toml"), checklist_answers("実施済")).unwrap();
+    let o = sansho_in(tmp.path(), &["check", "answers.toml"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("充足 — 80 件中 80 件を充足"), "{}", stdout(&o));
+
+    // Not applicable needs a justification, and with one it satisfies the requirement.
+    let na = checklist_answers("該当なし");
+    std::fs::write(tmp.path().join("answers.toml"), &na).unwrap();
+    let o = sansho_in(tmp.path(), &["check", "answers.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    let line = na.lines().position(|l| l == "result = \"該当なし\"").unwrap() + 1;
+    assert!(stderr(&o).contains(&format!("answers.toml:{line}:10: \"org-1\" is 該当なし")), "{}", stderr(&o));
+    let justified = na.replace("result = \"該当なし\"", "result = \"該当なし\"\njustification = \"運用委託なし\"");
+    std::fs::write(tmp.path().join("answers.toml"), justified).unwrap();
+    assert_eq!(sansho_in(tmp.path(), &["check", "answers.toml"]).status.code(), Some(0));
+
+    // An unknown requirement names its line and column; JSON for machines.
+    let bad = checklist_answers("■").replacen("requirement = \"org-2\"", "requirement = \"org-99\"", 1);
+    std::fs::write(tmp.path().join("answers.toml"), &bad).unwrap();
+    let o = sansho_in(tmp.path(), &["check", "answers.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    let line = bad.lines().position(|l| l.contains("org-99")).unwrap() + 1;
+    assert!(stderr(&o).contains(&format!("answers.toml:{line}:15: no requirement \"org-99\"")), "{}", stderr(&o));
+    std::fs::write(tmp.path().join("answers.toml"), checklist_answers("■")).unwrap();
+    let v = json(&sansho_in(tmp.path(), &["check", "answers.toml", "--json"]));
+    assert_eq!(v["minimum"]["met"], true);
+    assert_eq!(v["minimum"]["mandatory"], 80);
+}

@@ -7,6 +7,7 @@
 //! This crate reads no files: the caller passes the bytes. Errors name the file, line (or
 //! row) and column.
 
+pub mod answers;
 pub mod derive;
 pub mod mhlw6;
 pub mod overrides;

@@ -1,0 +1,166 @@
+//! Answer files: a vendor's answers as text in its own repository ("compliance as code").
+//!
+//! ```toml
+//! # The catalog the answers are for (the command line may name it instead).
+//! catalog = "mhlw-3-checklist"
+//!
+//! [[answer]]
+//! requirement = "組織的安全管理対策 1"   # an id (org-1) or the printed label
+//! result = "implemented"                  # or 実施済 / 一部実施 / 未実施 / 該当なし / 未回答, ■ / □, ○ / ×, 済 / 未, yes / no
+//! how = "運用責任者を1名、担当者を2名設置"   # 実施内容 (optional)
+//! justification = "…"                      # mandatory when the result is not-applicable (該当なし)
+//! ```
+//!
+//! Parsing checks the shape and the words; which requirement a `requirement` names is the
+//! caller's business (it needs the catalogs). Every error names the file, line and column.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use sansho_core::assess::ResultCode;
+
+use crate::ImportError;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileIn {
+    catalog: Option<Spanned<String>>,
+    #[serde(default)]
+    answer: Vec<Spanned<AnswerIn>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswerIn {
+    requirement: Spanned<String>,
+    result: Spanned<String>,
+    how: Option<String>,
+    justification: Option<String>,
+}
+
+/// A position in the answers file (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One answer as written, with where its fields are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerEntry {
+    /// The id or printed label, as written.
+    pub requirement: String,
+    pub requirement_at: Pos,
+    pub result: ResultCode,
+    pub how: Option<String>,
+    pub justification: Option<String>,
+    pub at: Pos,
+}
+
+/// A parsed answers file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswersFile {
+    pub catalog: Option<(String, Pos)>,
+    pub answers: Vec<AnswerEntry>,
+}
+
+/// Reads a result word as users write it in checklists.
+pub fn result_word(s: &str) -> Option<ResultCode> {
+    if let Some(r) = ResultCode::parse(s) {
+        return Some(r);
+    }
+    match s.trim().to_lowercase().as_str() {
+        "■" | "○" | "◯" | "済" | "yes" | "y" | "はい" => Some(ResultCode::Implemented),
+        "□" | "×" | "未" | "no" | "n" | "いいえ" => Some(ResultCode::NotImplemented),
+        "△" | "一部" => Some(ResultCode::Partial),
+        "-" | "－" | "n/a" | "na" => Some(ResultCode::NotApplicable),
+        _ => None,
+    }
+}
+
+fn position(text: &str, offset: usize) -> Pos {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Pos { line, column }
+}
+
+/// Parses an answers file; `file` names it in errors.
+pub fn parse_answers(file: &str, text: &str) -> Result<AnswersFile, ImportError> {
+    let err = |offset: usize, msg: String| {
+        let p = position(text, offset);
+        ImportError::at(file, p.line, p.column, msg)
+    };
+    let raw: FileIn = toml::from_str(text).map_err(|e| err(e.span().map_or(0, |s| s.start), e.message().to_owned()))?;
+    let catalog = raw.catalog.map(|c| (c.get_ref().clone(), position(text, c.span().start)));
+    let mut answers = Vec::with_capacity(raw.answer.len());
+    for a in raw.answer {
+        let at = position(text, a.span().start);
+        let a = a.into_inner();
+        let result = result_word(a.result.get_ref()).ok_or_else(|| {
+            err(
+                a.result.span().start,
+                format!(
+                    "unknown result {:?}; write one of implemented, partial, not-implemented, not-applicable, unanswered \
+                     (or 実施済, 一部実施, 未実施, 該当なし, 未回答, ■/□, ○/×, 済/未, yes/no)",
+                    a.result.get_ref()
+                ),
+            )
+        })?;
+        if a.requirement.get_ref().trim().is_empty() {
+            return Err(err(a.requirement.span().start, "the requirement is empty".into()));
+        }
+        if result == ResultCode::NotApplicable && a.justification.as_deref().is_none_or(|j| j.trim().is_empty()) {
+            return Err(err(
+                a.result.span().start,
+                format!("{:?} is 該当なし (not applicable): a `justification` is mandatory", a.requirement.get_ref()),
+            ));
+        }
+        answers.push(AnswerEntry {
+            requirement: a.requirement.get_ref().clone(),
+            requirement_at: position(text, a.requirement.span().start),
+            result,
+            how: a.how,
+            justification: a.justification,
+            at,
+        });
+    }
+    Ok(AnswersFile { catalog, answers })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_words_and_positions() {
+        let text = "catalog = \"mhlw-3-checklist\"\n\n[[answer]]\nrequirement = \"org-1\"\nresult = \"■\"\nhow = \"設置\"\n\n[[answer]]\nrequirement = \"物理的安全対策 2\"\nresult = \"該当なし\"\njustification = \"紙媒体なし\"\n";
+        let f = parse_answers("a.toml", text).unwrap();
+        assert_eq!(f.catalog.as_ref().unwrap().0, "mhlw-3-checklist");
+        assert_eq!(f.answers.len(), 2);
+        assert_eq!(f.answers[0].result, ResultCode::Implemented);
+        assert_eq!(f.answers[1].result, ResultCode::NotApplicable);
+        assert_eq!(f.answers[1].requirement_at, Pos { line: 9, column: 15 });
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let e = parse_answers("a.toml", "[[answer]]\nrequirement = \"x\"\nresult = \"maybe\"\n").unwrap_err();
+        assert_eq!((e.file.as_str(), e.line, e.column), ("a.toml", 3, 10));
+        assert!(e.message.contains("unknown result \"maybe\""), "{e}");
+        let e = parse_answers("a.toml", "[[answer]]\nrequirement = \"x\"\nresult = \"not-applicable\"\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("justification"), "{e}");
+        let e = parse_answers("a.toml", "[[answer]]\nrequirement = \"x\"\nresult = \"yes\"\ncolour = 1\n").unwrap_err();
+        assert_eq!(e.line, 4);
+        for (w, r) in [
+            ("○", ResultCode::Implemented),
+            ("×", ResultCode::NotImplemented),
+            ("済", ResultCode::Implemented),
+            ("No", ResultCode::NotImplemented),
+            ("未回答", ResultCode::Unanswered),
+        ] {
+            assert_eq!(result_word(w), Some(r), "{w}");
+        }
+    }
+}
