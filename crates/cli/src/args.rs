@@ -99,6 +99,9 @@ pub enum CatalogCmd {
         overrides: PathBuf,
         #[arg(long, value_name = "DIR", default_value = "catalogs")]
         out: PathBuf,
+        /// Where the sample answers files built from the seeds go.
+        #[arg(long, value_name = "DIR", default_value = "samples")]
+        samples: PathBuf,
         /// Write nothing; fail if the files in --out differ from what the seeds give.
         #[arg(long)]
         check: bool,

@@ -32,8 +32,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let lang = cli.global.lang;
     let dirs = || config::catalog_dirs(&cli.global.catalogs, cli.global.config.as_deref());
     match cli.command {
-        Command::Catalog(CatalogCmd::Build { seeds, overrides, out, check }) => {
-            cmd::build::run(&seeds, &overrides, &out, check)?;
+        Command::Catalog(CatalogCmd::Build { seeds, overrides, out, samples, check }) => {
+            cmd::build::run(&seeds, &overrides, &out, &samples, check)?;
         }
         Command::Catalog(CatalogCmd::Check { paths, json }) => {
             let errors = cmd::check::run(&paths, &dirs()?, json, lang)?;

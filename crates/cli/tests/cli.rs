@@ -455,3 +455,20 @@ fn check_gates_on_the_minimum_package() {
     assert_eq!(v["minimum"]["met"], true);
     assert_eq!(v["minimum"]["mandatory"], 80);
 }
+
+/// The bundled sample: the vendor's completed 第3版 checklist of seed 003 as an answers file.
+/// Its six □ and the headings answered only through their sub-items keep the gate shut.
+#[test]
+fn the_seed_003_sample_fails_the_gate_on_its_unimplemented_items() {
+    let sample = repo().join("samples/vendor-003.answers.toml").display().to_string();
+    let o = sansho(&["check", &sample]);
+    assert_eq!(o.status.code(), Some(3), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("80 件中 69 件を充足"), "{out}");
+    for id in ["tech-8-1", "tech-8-5", "maintenance-8"] {
+        assert!(out.contains(&format!("[未実施]  mhlw-3-checklist:{id}")), "{id}: {out}");
+    }
+    let text = std::fs::read_to_string(&sample).unwrap();
+    assert_eq!(text.matches("[[answer]]").count(), 75);
+    assert_eq!(text.matches("result = \"未実施\"").count(), 6);
+}

@@ -38,6 +38,33 @@ struct AnswerIn {
     justification: Option<String>,
 }
 
+/// One answer to write out (see [`to_toml`]).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AnswerOut {
+    pub requirement: String,
+    pub result: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub how: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct FileOut<'a> {
+    catalog: &'a str,
+    answer: &'a [AnswerOut],
+}
+
+/// Renders an answers file, `header` lines first as comments.
+pub fn to_toml(catalog: &str, answers: &[AnswerOut], header: &[&str]) -> String {
+    let mut out: String = header.iter().map(|h| format!("# {h}\n")).collect();
+    if !header.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&toml::to_string(&FileOut { catalog, answer: answers }).expect("answers serialize to TOML"));
+    out
+}
+
 /// A position in the answers file (1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pos {

@@ -1615,6 +1615,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         catalogs: vec![mic_cat, mhlw_cat, meti_cat],
         mapping_sets: vec![set_mhlw, set_meti],
         reports: vec![report],
+        ..Output::default()
     })
 }
 

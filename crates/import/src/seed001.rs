@@ -103,7 +103,7 @@ pub fn import(seed: &Seed, ov: &Overrides) -> Result<Output, ImportError> {
             .to_owned(),
     );
 
-    Ok(Output { catalogs: vec![meti, cyber], mapping_sets: vec![set], reports: vec![report] })
+    Ok(Output { catalogs: vec![meti, cyber], mapping_sets: vec![set], reports: vec![report], ..Output::default() })
 }
 
 /// The seed's lines (index 0 = line 1) after the `replace` overrides.

@@ -120,7 +120,7 @@ pub fn import(seed: &Seed, ov: &Overrides, mhlw5: &Catalog) -> Result<Output, Im
     let catalog = build_catalog(seed, &parsed)?;
     let set = build_mapping(seed, &catalog, mhlw5, &mut parsed.report)?;
     let (_, report) = pair(seed, &catalog, parsed)?;
-    Ok(Output { catalogs: vec![catalog], mapping_sets: vec![set], reports: vec![report] })
+    Ok(Output { catalogs: vec![catalog], mapping_sets: vec![set], reports: vec![report], ..Output::default() })
 }
 
 /// The vendor's answers, paired with the check items of `checklist` (the catalog [`import`]

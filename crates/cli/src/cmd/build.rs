@@ -83,7 +83,7 @@ fn existing(out_dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-pub fn run(seeds: &Path, overrides: &Path, out_dir: &Path, check: bool) -> Result<()> {
+pub fn run(seeds: &Path, overrides: &Path, out_dir: &Path, samples_dir: &Path, check: bool) -> Result<()> {
     let inputs = inputs(seeds, overrides)?;
     let out = build_bundled(&inputs).map_err(|e| anyhow::anyhow!("{e}"))?;
     // The result must load cleanly before anything is written.
@@ -106,13 +106,19 @@ pub fn run(seeds: &Path, overrides: &Path, out_dir: &Path, check: bool) -> Resul
             r.rejections.len()
         );
     }
-    let files = render(&out);
-    let stale: Vec<PathBuf> = existing(out_dir)?.into_iter().filter(|p| !files.contains_key(p)).collect();
+    // Every file the build produces, by its path: the catalogs under `out_dir`, the samples
+    // under `samples_dir`.
+    let mut files: BTreeMap<PathBuf, String> = render(&out).into_iter().map(|(p, t)| (out_dir.join(p), t)).collect();
+    files.extend(out.samples.iter().map(|(n, t)| (samples_dir.join(n), t.clone())));
+    let mut stale: Vec<PathBuf> = existing(out_dir)?.into_iter().map(|p| out_dir.join(p)).collect();
+    if samples_dir.exists() {
+        stale.extend(crate::load::toml_files(samples_dir)?);
+    }
+    stale.retain(|p| !files.contains_key(p));
     if check {
         let mut problems = Vec::new();
-        for (rel, content) in &files {
-            let path = out_dir.join(rel);
-            match std::fs::read_to_string(&path) {
+        for (path, content) in &files {
+            match std::fs::read_to_string(path) {
                 Ok(old) if old == *content => {}
                 Ok(old) => {
                     let line = old
@@ -126,29 +132,28 @@ pub fn run(seeds: &Path, overrides: &Path, out_dir: &Path, check: bool) -> Resul
             }
         }
         for s in &stale {
-            problems.push(format!("{}: no longer produced by the seeds", out_dir.join(s).display()));
+            problems.push(format!("{}: no longer produced by the seeds", s.display()));
         }
         if !problems.is_empty() {
             bail!("the bundled catalogs are out of date (run `sansho catalog build`):\n{}", problems.join("\n"));
         }
-        outln!("{} files up to date in {}", files.len(), out_dir.display());
+        outln!("{} files up to date in {} and {}", files.len(), out_dir.display(), samples_dir.display());
         return Ok(());
     }
-    for (rel, content) in &files {
-        let path = out_dir.join(rel);
+    for (path, content) in &files {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
         }
-        if std::fs::read_to_string(&path).is_ok_and(|old| old == *content) {
+        if std::fs::read_to_string(path).is_ok_and(|old| old == *content) {
             continue;
         }
         let tmp = path.with_extension("tmp");
         std::fs::write(&tmp, content).with_context(|| format!("{}: cannot write", tmp.display()))?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("{}: cannot replace", path.display()))?;
+        std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot replace", path.display()))?;
     }
     for s in &stale {
-        std::fs::remove_file(out_dir.join(s)).with_context(|| format!("{}: cannot remove", s.display()))?;
+        std::fs::remove_file(s).with_context(|| format!("{}: cannot remove", s.display()))?;
     }
-    outln!("{} files written to {}", files.len(), out_dir.display());
+    outln!("{} files written to {} and {}", files.len(), out_dir.display(), samples_dir.display());
     Ok(())
 }
