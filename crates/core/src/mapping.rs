@@ -113,12 +113,11 @@ impl Relation {
 
     /// The relation read from target to source.
     pub fn inverse(self) -> Self {
+        // Reading a migration backwards says where an item came from; for traversal it stays
+        // the same relation, with the direction recorded in the step.
         match self {
             Self::Subset => Self::Superset,
             Self::Superset => Self::Subset,
-            // Reading a migration backwards says where an item came from; for traversal it is
-            // a plain relation, with the direction recorded in the step.
-            Self::MigratedTo | Self::SplitInto | Self::MergedInto => self,
             other => other,
         }
     }

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::mapping::{MappingSet, Relation};
+use crate::mapping::MappingSet;
 use crate::model::Catalog;
 
 /// Where a problem is.
@@ -113,9 +113,6 @@ pub fn validate(catalogs: &[Catalog], sets: &[MappingSet]) -> Vec<Problem> {
                     }
                 }
                 (None, false) => {}
-            }
-            if m.relation == Relation::New && m.target.is_none() {
-                // Already reported above; nothing else to check.
             }
         }
     }

@@ -3,9 +3,8 @@
 use sansho_core::assess::*;
 use sansho_core::*;
 
-fn lid(s: &str) -> LocalId {
-    LocalId::parse(s).unwrap()
-}
+mod common;
+use common::{catalog, lid};
 
 fn rr(s: &str) -> ReqRef {
     ReqRef::parse(s).unwrap()
@@ -29,20 +28,6 @@ fn node(
 
 fn item(id: &str, parent: Option<&str>, level: Level) -> Requirement {
     node(id, parent, NodeKind::Item, Some(level), None)
-}
-
-fn catalog(id: &str, reqs: Vec<Requirement>) -> Catalog {
-    Catalog {
-        id: CatalogId::parse(id).unwrap(),
-        title: Localized::ja(id),
-        issuers: vec![],
-        edition: "1".into(),
-        date: None,
-        kind: CatalogKind::Guideline,
-        sources: vec![],
-        description: None,
-        requirements: reqs,
-    }
 }
 
 fn edge(s: &str, t: &str, r: Relation, line: u32) -> Mapping {

@@ -4,29 +4,14 @@ use sansho_core::crosswalk::crosswalk;
 use sansho_core::search::SearchIndex;
 use sansho_core::*;
 
-fn lid(s: &str) -> LocalId {
-    LocalId::parse(s).unwrap()
-}
+mod common;
+use common::{catalog, lid};
 
 fn node(id: &str, label: &str, text: Option<&str>) -> Requirement {
     let mut r = Requirement::new(lid(id), NodeKind::Item, label);
     r.text = text.map(str::to_owned);
     r.provenance = vec![Provenance::line("t.txt", 1)];
     r
-}
-
-fn catalog(id: &str, reqs: Vec<Requirement>) -> Catalog {
-    Catalog {
-        id: CatalogId::parse(id).unwrap(),
-        title: Localized::ja(id),
-        issuers: vec![],
-        edition: "1".into(),
-        date: None,
-        kind: CatalogKind::Guideline,
-        sources: vec![],
-        description: None,
-        requirements: reqs,
-    }
 }
 
 fn edge(s: &str, t: Option<&str>, r: Relation) -> Mapping {

@@ -5,8 +5,6 @@
 //! Exit status: 0 when the requirement is met (or none is asked), 3 when a mandatory
 //! requirement is not met, 1 when the file or the catalogs are wrong.
 
-use std::path::Path;
-
 use anyhow::{Context, Result, bail};
 use sansho_core::CatalogSet;
 use sansho_core::assess::{Answer, GapOptions, ResultCode, derive, gaps};
@@ -38,15 +36,15 @@ pub fn run(set: &CatalogSet, a: &CheckArgs, lang: Lang) -> Result<Gate> {
     }
     let mut answers = Vec::with_capacity(file.answers.len());
     for e in &file.answers {
-        let ix = set.resolve(&catalog, &e.requirement).map_err(|err| {
-            anyhow::anyhow!("{}:{}:{}: {err}", name_of(&a.file), e.requirement_at.line, e.requirement_at.column)
-        })?;
+        let ix = set
+            .resolve(&catalog, &e.requirement)
+            .map_err(|err| anyhow::anyhow!("{}:{}:{}: {err}", name, e.requirement_at.line, e.requirement_at.column))?;
         let reference = set.reference(ix);
         let mut answer = match e.result {
             ResultCode::NotApplicable => Answer::not_applicable(reference, e.justification.clone().unwrap_or_default()),
             r => Answer::new(reference, r),
         }
-        .map_err(|err| anyhow::anyhow!("{}:{}:{}: {err}", name_of(&a.file), e.at.line, e.at.column))?;
+        .map_err(|err| anyhow::anyhow!("{}:{}:{}: {err}", name, e.at.line, e.at.column))?;
         answer.how = e.how.clone();
         if e.result != ResultCode::NotApplicable {
             answer.justification = e.justification.clone();
@@ -83,8 +81,4 @@ pub fn run(set: &CatalogSet, a: &CheckArgs, lang: Lang) -> Result<Gate> {
         ),
     }
     Ok(gate)
-}
-
-fn name_of(p: &Path) -> String {
-    p.display().to_string()
 }
