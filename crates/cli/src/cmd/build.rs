@@ -86,6 +86,45 @@ fn existing(out_dir: &Path) -> Result<Vec<PathBuf>> {
 pub fn run(seeds: &Path, overrides: &Path, out_dir: &Path, samples_dir: &Path, check: bool) -> Result<()> {
     let inputs = inputs(seeds, overrides)?;
     let out = build_bundled(&inputs).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // Every file the build produces, by its path: the catalogs under `out_dir`, the samples
+    // under `samples_dir`.
+    let mut files: BTreeMap<PathBuf, String> = render(&out).into_iter().map(|(p, t)| (out_dir.join(p), t)).collect();
+    // The catalogs must load cleanly before anything is written.
+    let sources: Vec<sansho_catalog::SourceText> = files
+        .iter()
+        .filter(|(p, _)| p.extension().is_some_and(|x| x == "toml"))
+        .map(|(p, t)| sansho_catalog::SourceText::new(p.display().to_string(), t.clone()))
+        .collect();
+    let loaded = sansho_catalog::load(&sources);
+    if loaded.has_errors() {
+        let errs: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
+        bail!("the built catalogs do not validate; nothing written:\n{}", errs.join("\n"));
+    }
+    for r in &out.reports {
+        report.push_str(&r.to_string());
+        report.push('\n');
+    }
+    files.insert(PathBuf::from(REPORT_FILE), report);
+    files
+}
+
+fn existing(out_dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    if !out_dir.exists() {
+        return Ok(found);
+    }
+    for f in crate::load::toml_files(out_dir)? {
+        found.push(f.strip_prefix(out_dir).expect("under out").to_path_buf());
+    }
+    if out_dir.join(REPORT_FILE).is_file() {
+        found.push(PathBuf::from(REPORT_FILE));
+    }
+    Ok(found)
+}
+
+pub fn run(seeds: &Path, overrides: &Path, out_dir: &Path, samples_dir: &Path, check: bool) -> Result<()> {
+    let inputs = inputs(seeds, overrides)?;
+    let out = build_bundled(&inputs).map_err(|e| anyhow::anyhow!("{e}"))?;
     // The result must load cleanly before anything is written.
     let sources: Vec<sansho_catalog::SourceText> = render(&out)
         .into_iter()
@@ -106,9 +145,6 @@ pub fn run(seeds: &Path, overrides: &Path, out_dir: &Path, samples_dir: &Path, c
             r.rejections.len()
         );
     }
-    // Every file the build produces, by its path: the catalogs under `out_dir`, the samples
-    // under `samples_dir`.
-    let mut files: BTreeMap<PathBuf, String> = render(&out).into_iter().map(|(p, t)| (out_dir.join(p), t)).collect();
     files.extend(out.samples.iter().map(|(n, t)| (samples_dir.join(n), t.clone())));
     let mut stale: Vec<PathBuf> = existing(out_dir)?.into_iter().map(|p| out_dir.join(p)).collect();
     if samples_dir.exists() {
