@@ -101,42 +101,6 @@ pub fn run(seeds: &Path, overrides: &Path, out_dir: &Path, samples_dir: &Path, c
         bail!("the built catalogs do not validate; nothing written:\n{}", errs.join("\n"));
     }
     for r in &out.reports {
-        report.push_str(&r.to_string());
-        report.push('\n');
-    }
-    files.insert(PathBuf::from(REPORT_FILE), report);
-    files
-}
-
-fn existing(out_dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut found = Vec::new();
-    if !out_dir.exists() {
-        return Ok(found);
-    }
-    for f in crate::load::toml_files(out_dir)? {
-        found.push(f.strip_prefix(out_dir).expect("under out").to_path_buf());
-    }
-    if out_dir.join(REPORT_FILE).is_file() {
-        found.push(PathBuf::from(REPORT_FILE));
-    }
-    Ok(found)
-}
-
-pub fn run(seeds: &Path, overrides: &Path, out_dir: &Path, samples_dir: &Path, check: bool) -> Result<()> {
-    let inputs = inputs(seeds, overrides)?;
-    let out = build_bundled(&inputs).map_err(|e| anyhow::anyhow!("{e}"))?;
-    // The result must load cleanly before anything is written.
-    let sources: Vec<sansho_catalog::SourceText> = render(&out)
-        .into_iter()
-        .filter(|(p, _)| p.extension().is_some_and(|x| x == "toml"))
-        .map(|(p, t)| sansho_catalog::SourceText::new(format!("{}", out_dir.join(p).display()), t))
-        .collect();
-    let loaded = sansho_catalog::load(&sources);
-    if loaded.has_errors() {
-        let errs: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
-        bail!("the built catalogs do not validate; nothing written:\n{}", errs.join("\n"));
-    }
-    for r in &out.reports {
         eprintln!(
             "{}: {} rows read, {} repaired, {} rejected",
             r.seed,
