@@ -1,0 +1,1 @@
+//! Exports of one assessment: the checklist workbook, Markdown, CSV and JSON.
