@@ -109,3 +109,88 @@ fn one_unimplemented_mandatory_item_blocks_the_minimum_package() {
     assert_eq!(blockers, [who]);
     assert_eq!(g.total.percent(ResultCode::Implemented), 98.8);
 }
+
+fn all_answered(set: &CatalogSet, catalog: &str, result: ResultCode) -> Vec<Answer> {
+    set.catalog_nodes(catalog)
+        .into_iter()
+        .filter(|&ix| is_requirement(set, ix))
+        .map(|ix| Answer::new(set.reference(ix), result).unwrap().with_how(format!("{} の実施内容", ix_label(set, ix))))
+        .collect()
+}
+
+fn ix_label(set: &CatalogSet, ix: sansho_core::set::NodeIx) -> String {
+    set.requirement(ix).label.clone()
+}
+
+fn flag_count(m: &Migration, f: Flag) -> usize {
+    m.items.iter().filter(|i| i.flags.contains(&f)).count()
+}
+
+/// 第3版 checklist → 第5版: the 51 equivalences carry 実施済 with the 実施内容 and no flag;
+/// everything reached only through an overlap is capped at 一部実施 and flagged; what nothing
+/// reaches is flagged unmapped and left unanswered.
+#[test]
+fn migrating_the_checklist_to_the_5th_edition_carries_equivalents_and_flags_the_rest() {
+    let set = bundled();
+    let answers = all_answered(&set, "mhlw-3-checklist", ResultCode::Implemented);
+    let d = derive(&set, &answers).unwrap();
+    let m = migrate(&d, "mhlw-3-checklist", "mhlw-5");
+    let s = m.summary(answers.len());
+    assert_eq!(s.requirements, 200);
+    assert_eq!(s.exact, 51, "one per equivalence");
+    // The derivation reaches 24 more by overlap; one of them only by rolling up its children,
+    // which a migration does not do (the new assessment rolls up its own answers).
+    assert_eq!(s.carried, 74);
+    assert_eq!(flag_count(&m, Flag::Overlap), 23);
+    assert_eq!(flag_count(&m, Flag::Unmapped), 126);
+    assert_eq!(s.requirements, s.exact + s.flagged);
+    for item in &m.items {
+        if let Some(a) = &item.answer {
+            let exact = item.flags.is_empty();
+            assert_eq!(a.result, if exact { ResultCode::Implemented } else { ResultCode::Partial });
+            let origin = a.origin.as_ref().unwrap();
+            assert!(!origin.sources.is_empty() && origin.sources.iter().all(|s| !s.chain.is_empty()));
+            assert_eq!(origin.needs_review, !exact);
+            if exact {
+                // The equivalent item's 実施内容 travels with it.
+                assert!(a.how.as_deref().unwrap().contains("の実施内容"), "{a:?}");
+            }
+        }
+    }
+}
+
+/// 第5.2版 → 第6.0版: a requirement split in two gives both parts its answer, flagged 分割;
+/// a plain move carries the answer exactly.
+#[test]
+fn migrating_5_2_to_6_carries_moves_and_flags_splits() {
+    let set = bundled();
+    let answers = all_answered(&set, "mhlw-5.2", ResultCode::Implemented);
+    let d = derive(&set, &answers).unwrap();
+    let m = migrate(&d, "mhlw-5.2", "mhlw-6");
+    let split = flag_count(&m, Flag::Split);
+    assert!(split >= 2, "seed 002 splits (9) into two items: {split}");
+    let split_targets: Vec<_> = m.items.iter().filter(|i| i.flags.contains(&Flag::Split)).collect();
+    // A part reached whole keeps 実施済; one reached through a heading's tree step as well is an
+    // overlap, capped at 一部実施.
+    for i in &split_targets {
+        let expected = if i.flags.contains(&Flag::Overlap) { ResultCode::Partial } else { ResultCode::Implemented };
+        assert_eq!(i.answer.as_ref().map(|a| a.result), Some(expected), "{:?}", i.flags);
+    }
+    assert!(split_targets.iter().filter(|i| i.flags == [Flag::Split]).count() >= 2);
+    let moved = set.resolve("mhlw-6", "unplaced-l109-4").unwrap();
+    let item = m.items.iter().find(|i| i.node == moved).unwrap();
+    assert_eq!(item.answer.as_ref().map(|a| a.result), Some(ResultCode::Implemented));
+    assert!(item.flags.is_empty(), "{:?}", item.flags);
+    // 該当なし travels only with an exact move, flagged.
+    let na: Vec<Answer> = answers
+        .iter()
+        .map(|a| Answer::not_applicable(a.requirement.clone(), "紙カルテのみで運用").unwrap())
+        .collect();
+    let d = derive(&set, &na).unwrap();
+    let m = migrate(&d, "mhlw-5.2", "mhlw-6");
+    let item = m.items.iter().find(|i| i.node == moved).unwrap();
+    let a = item.answer.as_ref().unwrap();
+    assert_eq!((a.result, a.justification.as_deref()), (ResultCode::NotApplicable, Some("紙カルテのみで運用")));
+    assert_eq!(item.flags, [Flag::NotApplicable]);
+    assert!(m.items.iter().filter(|i| i.flags.contains(&Flag::Split)).all(|i| i.answer.is_none()));
+}

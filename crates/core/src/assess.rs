@@ -7,6 +7,7 @@
 
 mod derive;
 mod gaps;
+mod migrate;
 
 use std::fmt;
 
@@ -18,6 +19,7 @@ use crate::model::Provenance;
 use crate::set::StepKind;
 
 pub use derive::{Derived, NamedSource, NamedSuggestion, Outcome, ResultBasis, Rollup, Source, Suggestion, derive};
+pub use migrate::{Flag, Migrated, Migration, MigrationSummary, migrate};
 pub use gaps::{Blocker, Gap, GapOptions, GapReport, Group, Tally, Verdict, gaps, is_requirement};
 
 /// The result of one requirement (実施状況).

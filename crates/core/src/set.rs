@@ -432,6 +432,20 @@ impl CatalogSet {
         !self.adjacency[ix.0 as usize].is_empty()
     }
 
+    /// The 新設 entries (relation `new`) that name a node as new in its catalog.
+    pub fn new_entries(&self, ix: NodeIx) -> Vec<(&MappingSet, usize)> {
+        let r = self.reference(ix);
+        let mut out = Vec::new();
+        for set in self.mapping_sets.iter().filter(|s| s.target == r.catalog) {
+            for (i, m) in set.mappings.iter().enumerate() {
+                if m.relation == Relation::New && m.target.as_ref() == Some(&r.local) {
+                    out.push((set, i));
+                }
+            }
+        }
+        out
+    }
+
     /// The explicit 明文規定なし entries recorded for a node towards `target_catalog`.
     pub fn no_counterpart_entries(&self, ix: NodeIx, target_catalog: &str) -> Vec<(&MappingSet, usize)> {
         let r = self.reference(ix);

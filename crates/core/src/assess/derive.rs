@@ -335,38 +335,38 @@ impl<'a> Derived<'a> {
         if s.result == ResultCode::Unanswered {
             return Err(AnswerError::NothingToAccept { requirement, reason: "only 該当なし answers reach it" });
         }
-        let sources = s
-            .sources
-            .iter()
-            .map(|src| OriginSource {
-                answer: self.set.reference(src.from),
-                answered: src.answered,
-                relation: src.reached.relation,
-                carries: src.carries,
-                chain: self
-                    .set
-                    .describe(&src.reached)
-                    .via
-                    .into_iter()
-                    .map(|st| ChainStep {
-                        from: st.from.to_owned_ref(),
-                        to: st.to.to_owned_ref(),
-                        relation: st.relation,
-                        kind: st.kind,
-                        mapping_set: st.mapping_set.map(str::to_owned),
-                        forward: st.forward,
-                        provenance: st.provenance.to_vec(),
-                    })
-                    .collect(),
-            })
-            .collect();
         let origin = Origin {
             suggested: s.result,
             needs_review: s.needs_review,
-            sources,
+            sources: s.sources.iter().map(|src| self.origin_source(src)).collect(),
             rollup: s.rollup.clone().filter(|_| s.rollup_used),
         };
         Ok(Answer { requirement, result: s.result, how: None, justification: None, origin: Some(origin) })
+    }
+
+    /// One source as an accepted answer records it: owned, with its chain named.
+    pub(crate) fn origin_source(&self, src: &Source) -> OriginSource {
+        OriginSource {
+            answer: self.set.reference(src.from),
+            answered: src.answered,
+            relation: src.reached.relation,
+            carries: src.carries,
+            chain: self
+                .set
+                .describe(&src.reached)
+                .via
+                .into_iter()
+                .map(|st| ChainStep {
+                    from: st.from.to_owned_ref(),
+                    to: st.to.to_owned_ref(),
+                    relation: st.relation,
+                    kind: st.kind,
+                    mapping_set: st.mapping_set.map(str::to_owned),
+                    forward: st.forward,
+                    provenance: st.provenance.to_vec(),
+                })
+                .collect(),
+        }
     }
 
     /// Counts of suggestions per catalog with a result (for summaries).
