@@ -182,10 +182,8 @@ fn migrating_5_2_to_6_carries_moves_and_flags_splits() {
     assert_eq!(item.answer.as_ref().map(|a| a.result), Some(ResultCode::Implemented));
     assert!(item.flags.is_empty(), "{:?}", item.flags);
     // 該当なし travels only with an exact move, flagged.
-    let na: Vec<Answer> = answers
-        .iter()
-        .map(|a| Answer::not_applicable(a.requirement.clone(), "紙カルテのみで運用").unwrap())
-        .collect();
+    let na: Vec<Answer> =
+        answers.iter().map(|a| Answer::not_applicable(a.requirement.clone(), "紙カルテのみで運用").unwrap()).collect();
     let d = derive(&set, &na).unwrap();
     let m = migrate(&d, "mhlw-5.2", "mhlw-6");
     let item = m.items.iter().find(|i| i.node == moved).unwrap();
