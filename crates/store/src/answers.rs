@@ -6,8 +6,8 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use crate::{
-    Answer, AnswerInput, AnswerResult, HistoryEntry, Id, IdSource, ImportSummary, Result, Store, StoreError, Table,
-    Timestamp, exists, non_blank, parse, parse_opt,
+    Answer, AnswerInput, AnswerResult, Assessment, HistoryEntry, Id, IdSource, ImportSummary, NewAssessment, Result,
+    Store, StoreError, Table, Timestamp, exists, non_blank, parse, parse_opt,
 };
 
 /// `origin.kind` of an answer copied from a baseline assessment.
@@ -128,9 +128,29 @@ pub(crate) async fn record_change(
     record(conn, answer, &[(field, old, new)], actor, now).await
 }
 
-/// Creates or replaces the answer to `input.requirement_id` in `assessment`, with its history.
-/// The caller owns the transaction and has checked that the assessment exists.
+/// Creates or replaces the answer to `input.requirement_id` in `assessment`, with its history,
+/// and links the input's evidence. The caller owns the transaction and has checked that the
+/// assessment exists.
 async fn write_answer(
+    conn: &mut SqliteConnection,
+    ids: &dyn IdSource,
+    assessment: Id,
+    input: &AnswerInput,
+    actor: &str,
+    now: Timestamp,
+) -> Result<Outcome> {
+    let outcome = write_fields(conn, ids, assessment, input, actor, now).await?;
+    let mut linked = false;
+    for &evidence in &input.evidence {
+        linked |= crate::evidence::attach(conn, outcome.id(), evidence, actor, now).await?;
+    }
+    Ok(match outcome {
+        Outcome::Unchanged(id) if linked => Outcome::Updated(id),
+        other => other,
+    })
+}
+
+async fn write_fields(
     conn: &mut SqliteConnection,
     ids: &dyn IdSource,
     assessment: Id,
@@ -248,6 +268,7 @@ pub(crate) async fn copy_answer(
             "assessment": source.assessment_id.to_string(),
             "answer": from.to_string(),
         })),
+        evidence: Vec::new(),
     };
     let id = write_answer(conn, ids, into, &input, actor, now).await?.id();
     let evidence: Vec<(String,)> = sqlx::query_as("SELECT evidence_id FROM answer_evidence WHERE answer_id = $1")
@@ -324,6 +345,36 @@ impl Store {
         self.import_answers_with_progress(assessment, inputs, actor, now, &mut |_| {}).await
     }
 
+    /// The answer to one requirement of an assessment, if there is one.
+    pub async fn answer_for(&self, assessment: Id, requirement_id: &str) -> Result<Option<Answer>> {
+        self.assessment(assessment).await?;
+        let sql = format!("SELECT {ANSWER_COLUMNS} FROM answers WHERE assessment_id = $1 AND requirement_id = $2");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(assessment.to_string())
+            .bind(requirement_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(answer_from_row).transpose()
+    }
+
+    /// Creates an assessment and writes its answers in one transaction (a migration, a
+    /// sample): either the assessment exists with every answer, or nothing was written.
+    pub async fn create_assessment_with_answers(
+        &self,
+        new: &NewAssessment,
+        inputs: Vec<AnswerInput>,
+        actor: &str,
+        now: Timestamp,
+        written: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<(Assessment, ImportSummary)> {
+        check_batch(&inputs)?;
+        let mut tx = self.write().await?;
+        let id = crate::orgs::insert_assessment(&mut tx, self.ids.as_ref(), new, actor, now).await?;
+        let summary = write_batch(&mut tx, self.ids.as_ref(), id, &inputs, actor, now, written).await?;
+        tx.commit().await?;
+        Ok((self.assessment(id).await?, summary))
+    }
+
     /// [`Store::import_answers`], calling `written(n)` after the n-th answer is written (inside the
     /// transaction, before it commits) so a caller can show progress.
     pub async fn import_answers_with_progress(
@@ -334,37 +385,55 @@ impl Store {
         now: Timestamp,
         written: &mut (dyn FnMut(usize) + Send),
     ) -> Result<ImportSummary> {
-        // Refuse bad input before touching the database.
-        let mut seen = HashSet::new();
-        for (index, input) in inputs.iter().enumerate() {
-            let row_error = |source| StoreError::ImportRow {
-                index,
-                requirement: input.requirement_id.clone(),
-                source: Box::new(source),
-            };
-            validate(input).map_err(row_error)?;
-            if !seen.insert(input.requirement_id.as_str()) {
-                return Err(row_error(StoreError::DuplicateRequirement { requirement: input.requirement_id.clone() }));
-            }
-        }
+        check_batch(&inputs)?;
         let mut tx = self.write().await?;
         if !exists(&mut tx, Table::Assessments, assessment).await? {
             return Err(StoreError::UnknownAssessment(assessment));
         }
-        let mut summary = ImportSummary::default();
-        for (index, input) in inputs.iter().enumerate() {
-            let outcome =
-                write_answer(&mut tx, self.ids.as_ref(), assessment, input, actor, now).await.map_err(|source| {
-                    StoreError::ImportRow { index, requirement: input.requirement_id.clone(), source: Box::new(source) }
-                })?;
-            match outcome {
-                Outcome::Created(_) => summary.created += 1,
-                Outcome::Updated(_) => summary.updated += 1,
-                Outcome::Unchanged(_) => summary.unchanged += 1,
-            }
-            written(index + 1);
-        }
+        let summary = write_batch(&mut tx, self.ids.as_ref(), assessment, &inputs, actor, now, written).await?;
         tx.commit().await?;
         Ok(summary)
     }
+}
+
+/// Refuses a bad batch before anything touches the database.
+fn check_batch(inputs: &[AnswerInput]) -> Result<()> {
+    let mut seen = HashSet::new();
+    for (index, input) in inputs.iter().enumerate() {
+        let row_error = |source| StoreError::ImportRow {
+            index,
+            requirement: input.requirement_id.clone(),
+            source: Box::new(source),
+        };
+        validate(input).map_err(row_error)?;
+        if !seen.insert(input.requirement_id.as_str()) {
+            return Err(row_error(StoreError::DuplicateRequirement { requirement: input.requirement_id.clone() }));
+        }
+    }
+    Ok(())
+}
+
+/// Writes a checked batch inside the caller's transaction.
+async fn write_batch(
+    conn: &mut SqliteConnection,
+    ids: &dyn IdSource,
+    assessment: Id,
+    inputs: &[AnswerInput],
+    actor: &str,
+    now: Timestamp,
+    written: &mut (dyn FnMut(usize) + Send),
+) -> Result<ImportSummary> {
+    let mut summary = ImportSummary::default();
+    for (index, input) in inputs.iter().enumerate() {
+        let outcome = write_answer(conn, ids, assessment, input, actor, now).await.map_err(|source| {
+            StoreError::ImportRow { index, requirement: input.requirement_id.clone(), source: Box::new(source) }
+        })?;
+        match outcome {
+            Outcome::Created(_) => summary.created += 1,
+            Outcome::Updated(_) => summary.updated += 1,
+            Outcome::Unchanged(_) => summary.unchanged += 1,
+        }
+        written(index + 1);
+    }
+    Ok(summary)
 }

@@ -57,6 +57,15 @@ pub enum StoreError {
     #[error("evidence {id}: file {path} does not match its hash (expected sha256 {expected}, found {actual})")]
     EvidenceCorrupt { id: Id, path: PathBuf, expected: String, actual: String },
 
+    #[error(
+        "assessment {baseline} is of catalog {baseline_catalog}, not {catalog}: a baseline must assess the same catalog (use `assessment migrate` to move across catalogs)"
+    )]
+    BaselineCatalog { baseline: Id, baseline_catalog: String, catalog: String },
+    #[error("no {what} id starts with `{prefix}`")]
+    NoSuchId { what: &'static str, prefix: String },
+    #[error("`{prefix}` is the start of several {what} ids: {}", candidates.join(", "))]
+    AmbiguousId { what: &'static str, prefix: String, candidates: Vec<String> },
+
     #[error("stored row is unreadable: {table}.{column} = `{value}`")]
     BadRow { table: &'static str, column: &'static str, value: String },
 }

@@ -71,13 +71,14 @@ fn write_blob(path: &Path, content: &[u8], sha256: &str, id: Id) -> Result<()> {
 }
 
 /// Links evidence to an answer (no-op if already linked) and records it in the answer's history.
+/// Says whether a new link was made.
 pub(crate) async fn attach(
     conn: &mut SqliteConnection,
     answer: Id,
     evidence: Id,
     actor: &str,
     now: Timestamp,
-) -> Result<()> {
+) -> Result<bool> {
     if !exists(conn, Table::Answers, answer).await? {
         return Err(StoreError::UnknownAnswer(answer));
     }
@@ -90,7 +91,7 @@ pub(crate) async fn attach(
         .fetch_optional(&mut *conn)
         .await?;
     if linked.is_some() {
-        return Ok(());
+        return Ok(false);
     }
     sqlx::query(
         "INSERT INTO answer_evidence (answer_id, evidence_id, attached_at, attached_by) VALUES ($1, $2, $3, $4)",
@@ -101,7 +102,8 @@ pub(crate) async fn attach(
     .bind(actor)
     .execute(&mut *conn)
     .await?;
-    crate::answers::record_change(conn, answer, "evidence", None, Some(evidence.to_string()), actor, now).await
+    crate::answers::record_change(conn, answer, "evidence", None, Some(evidence.to_string()), actor, now).await?;
+    Ok(true)
 }
 
 impl Store {
@@ -180,6 +182,26 @@ impl Store {
              WHERE ae.answer_id = $1 ORDER BY ae.attached_at, e.id"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(answer.to_string()).fetch_all(&self.pool).await?;
+        rows.iter().map(evidence_from_row).collect()
+    }
+
+    /// Every piece of evidence linked to an answer of the assessment, with the answer's
+    /// requirement id, by requirement and then attachment order.
+    pub async fn evidence_of_assessment(&self, assessment: Id) -> Result<Vec<(String, Evidence)>> {
+        self.assessment(assessment).await?;
+        let sql = format!(
+            "SELECT a.requirement_id, {EVIDENCE_COLUMNS} FROM evidence e
+             JOIN answer_evidence ae ON ae.evidence_id = e.id JOIN answers a ON a.id = ae.answer_id
+             WHERE a.assessment_id = $1 ORDER BY a.requirement_id, ae.attached_at, e.id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(assessment.to_string()).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get("requirement_id")?, evidence_from_row(r)?))).collect()
+    }
+
+    /// All evidence, oldest first.
+    pub async fn all_evidence(&self) -> Result<Vec<Evidence>> {
+        let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidence e ORDER BY e.created_at, e.id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
         rows.iter().map(evidence_from_row).collect()
     }
 

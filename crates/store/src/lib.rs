@@ -16,6 +16,7 @@
 //!   content) and re-hashed on every read: a file that no longer matches is an error, never bytes.
 
 mod answers;
+mod diff;
 mod error;
 mod evidence;
 pub use evidence::sha256_hex;
@@ -33,8 +34,8 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 pub use error::{Result, StoreError};
 pub use rows::{
-    Answer, AnswerInput, Assessment, Evidence, EvidenceSource, HistoryEntry, ImportSummary, NewAssessment, NewEvidence,
-    NewOrganization, NewSystem, Organization, System,
+    Answer, AnswerInput, Assessment, BaselineChange, Evidence, EvidenceSource, HistoryEntry, ImportSummary,
+    NewAssessment, NewEvidence, NewOrganization, NewSystem, Organization, System,
 };
 pub use types::{
     AnswerResult, AssessmentStatus, Date, EvidenceKind, Id, IdSource, OrgKind, RandomIds, SequentialIds, ServiceModel,
@@ -148,6 +149,66 @@ async fn exists(conn: &mut SqliteConnection, table: Table, id: Id) -> Result<boo
         Table::Evidence => "SELECT 1 FROM evidence WHERE id = $1",
     };
     Ok(sqlx::query(sql).bind(id.to_string()).fetch_optional(conn).await?.is_some())
+}
+
+/// What kind of row an id names, for [`Store::resolve_id`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Organization,
+    System,
+    Assessment,
+    Answer,
+    Evidence,
+}
+
+impl Kind {
+    fn table(self) -> &'static str {
+        match self {
+            Kind::Organization => "organizations",
+            Kind::System => "systems",
+            Kind::Assessment => "assessments",
+            Kind::Answer => "answers",
+            Kind::Evidence => "evidence",
+        }
+    }
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Organization => "organization",
+            Kind::System => "system",
+            Kind::Assessment => "assessment",
+            Kind::Answer => "answer",
+            Kind::Evidence => "evidence",
+        }
+    }
+}
+
+impl Store {
+    /// The id a person typed: the whole UUID, or (like git) any unique start of it, at least
+    /// four hex digits. Unknown and ambiguous starts are errors naming the candidates.
+    pub async fn resolve_id(&self, kind: Kind, typed: &str) -> Result<Id> {
+        let prefix = typed.trim().to_ascii_lowercase();
+        if let Ok(id) = prefix.parse::<Id>() {
+            return Ok(id);
+        }
+        if prefix.len() < 4 || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(StoreError::InvalidId(typed.to_owned()));
+        }
+        let sql = format!("SELECT id FROM {} WHERE substr(id, 1, $1) = $2 ORDER BY id LIMIT 6", kind.table());
+        let rows: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(prefix.len() as i64)
+            .bind(&prefix)
+            .fetch_all(&self.pool)
+            .await?;
+        match rows.as_slice() {
+            [] => Err(StoreError::NoSuchId { what: kind.word(), prefix }),
+            [(one,)] => parse(kind.table(), "id", one.clone()),
+            many => Err(StoreError::AmbiguousId {
+                what: kind.word(),
+                prefix,
+                candidates: many.iter().map(|(id,)| id.clone()).collect(),
+            }),
+        }
+    }
 }
 
 #[derive(Clone, Copy)]

@@ -1,12 +1,12 @@
 //! Organizations, their systems, and assessments of a system against a catalog.
 
-use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
 
 use crate::answers::{ORIGIN_BASELINE, copy_answer};
 use crate::{
-    Assessment, AssessmentStatus, Id, NewAssessment, NewOrganization, NewSystem, OrgKind, Organization, Result, Store,
-    StoreError, System, Table, Timestamp, exists, parse, parse_opt,
+    Assessment, AssessmentStatus, Id, IdSource, NewAssessment, NewOrganization, NewSystem, OrgKind, Organization,
+    Result, Store, StoreError, System, Table, Timestamp, exists, parse, parse_opt,
 };
 
 const ORG_COLUMNS: &str = "id, name, kind, vendor_position, created_at, created_by";
@@ -138,49 +138,28 @@ impl Store {
         rows.iter().map(system_from_row).collect()
     }
 
-    /// Creates a draft assessment. With a baseline, the baseline's answers and their evidence
-    /// links are copied in the same transaction, each copy's origin naming the answer it came from.
+    /// Creates a draft assessment. With a baseline (an assessment of the same catalog), the
+    /// baseline's answers and their evidence links are copied in the same transaction, each
+    /// copy's origin naming the answer it came from.
     pub async fn create_assessment(&self, new: &NewAssessment, actor: &str, now: Timestamp) -> Result<Assessment> {
-        non_empty("catalog id", &new.catalog_id)?;
-        let id = self.ids.next_id();
         let mut tx = self.write().await?;
-        if !exists(&mut tx, Table::Systems, new.system_id).await? {
-            return Err(StoreError::UnknownSystem(new.system_id));
-        }
-        if let Some(baseline) = new.baseline_id
-            && !exists(&mut tx, Table::Assessments, baseline).await?
-        {
-            return Err(StoreError::UnknownAssessment(baseline));
-        }
-        sqlx::query(
-            "INSERT INTO assessments
-                 (id, system_id, catalog_id, status, baseline_id, created_at, created_by, updated_at, updated_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(id.to_string())
-        .bind(new.system_id.to_string())
-        .bind(&new.catalog_id)
-        .bind(AssessmentStatus::Draft.as_str())
-        .bind(new.baseline_id.map(|b| b.to_string()))
-        .bind(now.0)
-        .bind(actor)
-        .bind(now.0)
-        .bind(actor)
-        .execute(&mut *tx)
-        .await?;
-        if let Some(baseline) = new.baseline_id {
-            let rows: Vec<(String,)> =
-                sqlx::query_as("SELECT id FROM answers WHERE assessment_id = $1 ORDER BY requirement_id")
-                    .bind(baseline.to_string())
-                    .fetch_all(&mut *tx)
-                    .await?;
-            for (answer,) in rows {
-                let answer: Id = crate::parse("answers", "id", answer)?;
-                copy_answer(&mut tx, self.ids.as_ref(), answer, id, ORIGIN_BASELINE, actor, now).await?;
-            }
-        }
+        let id = insert_assessment(&mut tx, self.ids.as_ref(), new, actor, now).await?;
         tx.commit().await?;
         self.assessment(id).await
+    }
+
+    /// Every assessment, oldest first.
+    pub async fn all_assessments(&self) -> Result<Vec<Assessment>> {
+        let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessments ORDER BY created_at, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(assessment_from_row).collect()
+    }
+
+    /// Every system, oldest first.
+    pub async fn all_systems(&self) -> Result<Vec<System>> {
+        let sql = format!("SELECT {SYSTEM_COLUMNS} FROM systems ORDER BY created_at, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(system_from_row).collect()
     }
 
     pub async fn assessment(&self, id: Id) -> Result<Assessment> {
@@ -218,4 +197,63 @@ impl Store {
         tx.commit().await?;
         self.assessment(id).await
     }
+}
+
+/// Inserts an assessment row (and copies its baseline's answers) inside the caller's transaction.
+pub(crate) async fn insert_assessment(
+    conn: &mut SqliteConnection,
+    ids: &dyn IdSource,
+    new: &NewAssessment,
+    actor: &str,
+    now: Timestamp,
+) -> Result<Id> {
+    non_empty("catalog id", &new.catalog_id)?;
+    if !exists(conn, Table::Systems, new.system_id).await? {
+        return Err(StoreError::UnknownSystem(new.system_id));
+    }
+    if let Some(baseline) = new.baseline_id {
+        let row: Option<(String,)> = sqlx::query_as("SELECT catalog_id FROM assessments WHERE id = $1")
+            .bind(baseline.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+        let Some((catalog,)) = row else {
+            return Err(StoreError::UnknownAssessment(baseline));
+        };
+        if catalog != new.catalog_id {
+            return Err(StoreError::BaselineCatalog {
+                baseline,
+                baseline_catalog: catalog,
+                catalog: new.catalog_id.clone(),
+            });
+        }
+    }
+    let id = ids.next_id();
+    sqlx::query(
+        "INSERT INTO assessments
+             (id, system_id, catalog_id, status, baseline_id, created_at, created_by, updated_at, updated_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(id.to_string())
+    .bind(new.system_id.to_string())
+    .bind(&new.catalog_id)
+    .bind(AssessmentStatus::Draft.as_str())
+    .bind(new.baseline_id.map(|b| b.to_string()))
+    .bind(now.0)
+    .bind(actor)
+    .bind(now.0)
+    .bind(actor)
+    .execute(&mut *conn)
+    .await?;
+    if let Some(baseline) = new.baseline_id {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT id FROM answers WHERE assessment_id = $1 ORDER BY requirement_id")
+                .bind(baseline.to_string())
+                .fetch_all(&mut *conn)
+                .await?;
+        for (answer,) in rows {
+            let answer: Id = crate::parse("answers", "id", answer)?;
+            copy_answer(conn, ids, answer, id, ORIGIN_BASELINE, actor, now).await?;
+        }
+    }
+    Ok(id)
 }

@@ -93,6 +93,8 @@ pub struct AnswerInput {
     pub owner: Option<String>,
     pub due_date: Option<Date>,
     pub origin: Option<serde_json::Value>,
+    /// Evidence to link to the answer (links already there are kept; none is removed).
+    pub evidence: Vec<Id>,
 }
 
 impl AnswerInput {
@@ -106,6 +108,7 @@ impl AnswerInput {
             owner: None,
             due_date: None,
             origin: None,
+            evidence: Vec::new(),
         }
     }
 }
@@ -152,6 +155,28 @@ pub struct NewEvidence {
     pub source: EvidenceSource,
     pub effective_date: Date,
     pub expiry_date: Option<Date>,
+}
+
+/// How an answer differs from the same requirement's answer in the baseline assessment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BaselineChange {
+    /// Answered now, not in the baseline.
+    Added { requirement_id: String, result: AnswerResult },
+    /// Answered in the baseline, not now (cannot happen through the store, which deletes no
+    /// answer, but a baseline can gain answers after the copy).
+    Missing { requirement_id: String, baseline_result: AnswerResult },
+    /// Both answered; the fields that differ, as `(field, baseline value, current value)`.
+    Changed { requirement_id: String, fields: Vec<(&'static str, Option<String>, Option<String>)> },
+}
+
+impl BaselineChange {
+    pub fn requirement_id(&self) -> &str {
+        match self {
+            BaselineChange::Added { requirement_id, .. }
+            | BaselineChange::Missing { requirement_id, .. }
+            | BaselineChange::Changed { requirement_id, .. } => requirement_id,
+        }
+    }
 }
 
 /// What a batch import did.

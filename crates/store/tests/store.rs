@@ -1,9 +1,9 @@
 //! The store's behaviour through its public API, on real SQLite files in temporary folders.
 
 use sansho_store::{
-    AnswerInput, AnswerResult, AssessmentStatus, Date, EvidenceKind, EvidenceSource, Id, ImportSummary, NewAssessment,
-    NewEvidence, NewOrganization, NewSystem, OrgKind, SequentialIds, ServiceModel, Store, StoreError, Timestamp,
-    VendorPosition, sha256_hex,
+    AnswerInput, AnswerResult, AssessmentStatus, BaselineChange, Date, EvidenceKind, EvidenceSource, Id, ImportSummary,
+    Kind, NewAssessment, NewEvidence, NewOrganization, NewSystem, OrgKind, SequentialIds, ServiceModel, Store,
+    StoreError, Timestamp, VendorPosition, sha256_hex,
 };
 
 const T0: Timestamp = Timestamp(1_767_225_600_000); // 2026-01-01T00:00:00Z
@@ -499,4 +499,97 @@ async fn a_new_assessment_starts_from_its_baseline() {
     assert_eq!(attached, [evidence.id]);
     // The baseline is untouched.
     assert_eq!(store.answer(old.id).await.unwrap(), old);
+}
+
+#[tokio::test]
+async fn what_changed_since_the_baseline_and_baselines_stay_within_one_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (_, system, last_year) = scenario(&store).await;
+    for (req, result) in [("org-1", AnswerResult::Implemented), ("org-2", AnswerResult::NotImplemented)] {
+        store.set_answer(last_year, &AnswerInput::new(req, result), "alice", T0).await.unwrap();
+    }
+    let new = NewAssessment { system_id: system, catalog_id: "mhlw-3-checklist".into(), baseline_id: Some(last_year) };
+    let this_year = store.create_assessment(&new, "bob", T1).await.unwrap().id;
+    assert_eq!(store.baseline_changes(this_year).await.unwrap(), Some(vec![]));
+    assert_eq!(store.baseline_changes(last_year).await.unwrap(), None);
+
+    let mut fixed = AnswerInput::new("org-2", AnswerResult::Implemented);
+    fixed.how = "規程を整備した".into();
+    store.set_answer(this_year, &fixed, "bob", T1).await.unwrap();
+    store.set_answer(this_year, &AnswerInput::new("org-3", AnswerResult::Partial), "bob", T1).await.unwrap();
+    let changes = store.baseline_changes(this_year).await.unwrap().unwrap();
+    assert_eq!(
+        changes,
+        vec![
+            BaselineChange::Changed {
+                requirement_id: "org-2".into(),
+                fields: vec![
+                    ("result", Some("not-implemented".into()), Some("implemented".into())),
+                    ("how", None, Some("規程を整備した".into())),
+                ],
+            },
+            BaselineChange::Added { requirement_id: "org-3".into(), result: AnswerResult::Partial },
+        ]
+    );
+
+    // A baseline on another catalog is refused, and nothing is written.
+    let before = row_counts(&dir).await;
+    let other = NewAssessment { system_id: system, catalog_id: "mhlw-5".into(), baseline_id: Some(last_year) };
+    let err = store.create_assessment(&other, "bob", T1).await.unwrap_err();
+    assert!(matches!(err, StoreError::BaselineCatalog { .. }), "{err}");
+    assert!(err.to_string().contains("mhlw-3-checklist") && err.to_string().contains("migrate"), "{err}");
+    assert_eq!(row_counts(&dir).await, before);
+}
+
+#[tokio::test]
+async fn ids_can_be_typed_as_a_unique_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("sansho.db")).await.unwrap();
+    let (org, _, assessment) = scenario(&store).await;
+    let full = assessment.to_string();
+    assert_eq!(store.resolve_id(Kind::Assessment, &full).await.unwrap(), assessment);
+    assert_eq!(store.resolve_id(Kind::Assessment, &full[..8].to_uppercase()).await.unwrap(), assessment);
+    // The organization's id is not an assessment's.
+    let err = store.resolve_id(Kind::Assessment, &org.to_string()[..8]).await.unwrap_err();
+    assert!(matches!(err, StoreError::NoSuchId { what: "assessment", .. }), "{err}");
+    assert!(matches!(store.resolve_id(Kind::Assessment, "abc").await, Err(StoreError::InvalidId(_))));
+    assert!(matches!(store.resolve_id(Kind::Assessment, "'; DROP").await, Err(StoreError::InvalidId(_))));
+    // Sequential ids share their first digits: ambiguous.
+    let dir2 = tempfile::tempdir().unwrap();
+    let store = open(&dir2).await;
+    scenario(&store).await;
+    scenario(&store).await;
+    let err = store.resolve_id(Kind::Organization, "0000").await.unwrap_err();
+    assert!(matches!(&err, StoreError::AmbiguousId { candidates, .. } if candidates.len() == 2), "{err}");
+}
+
+#[tokio::test]
+async fn an_assessment_is_created_with_all_its_answers_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (_, system, _) = scenario(&store).await;
+    let evidence = store.add_evidence(&file_evidence(b"policy"), "alice", T0).await.unwrap();
+    let mut first = AnswerInput::new("6.1-c-1", AnswerResult::Implemented);
+    first.evidence = vec![evidence.id];
+    let new = NewAssessment { system_id: system, catalog_id: "mhlw-5".into(), baseline_id: None };
+    let before = row_counts(&dir).await;
+    // The second input fails in the database (an unknown evidence id): nothing stays.
+    let mut bad = AnswerInput::new("6.1-c-2", AnswerResult::Implemented);
+    bad.evidence = vec![Id::from_u128(999)];
+    let err =
+        store.create_assessment_with_answers(&new, vec![first.clone(), bad], "bob", T1, &mut |_| {}).await.unwrap_err();
+    assert!(err.to_string().contains("answer 1 of the import"), "{err}");
+    assert_eq!(row_counts(&dir).await, before);
+
+    let mut seen = 0;
+    let (a, summary) =
+        store.create_assessment_with_answers(&new, vec![first], "bob", T1, &mut |n| seen = n).await.unwrap();
+    assert_eq!((summary.created, seen, a.catalog_id.as_str()), (1, 1, "mhlw-5"));
+    let answer = store.answer_for(a.id, "6.1-c-1").await.unwrap().unwrap();
+    assert_eq!(store.evidence_for(answer.id).await.unwrap()[0].id, evidence.id);
+    assert!(store.answer_for(a.id, "6.1-c-2").await.unwrap().is_none());
+    let listed: Vec<_> =
+        store.evidence_of_assessment(a.id).await.unwrap().into_iter().map(|(r, e)| (r, e.id)).collect();
+    assert_eq!(listed, [("6.1-c-1".to_owned(), evidence.id)]);
 }
