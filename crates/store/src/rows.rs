@@ -1,9 +1,11 @@
 //! Stored-row types (what a table holds) and the inputs that create or change them. They are not
 //! the domain types of `sansho-core`.
 
+use serde::Serialize;
+
 use crate::{AnswerResult, AssessmentStatus, Date, EvidenceKind, Id, OrgKind, ServiceModel, Timestamp, VendorPosition};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Organization {
     pub id: Id,
     pub name: String,
@@ -20,7 +22,7 @@ pub struct NewOrganization {
     pub vendor_position: Option<VendorPosition>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct System {
     pub id: Id,
     pub organization_id: Id,
@@ -39,7 +41,7 @@ pub struct NewSystem {
     pub description: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Assessment {
     pub id: Id,
     pub system_id: Id,
@@ -62,7 +64,7 @@ pub struct NewAssessment {
 }
 
 /// One answer to one requirement of the assessment's catalog.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Answer {
     pub id: Id,
     pub assessment_id: Id,
@@ -115,7 +117,7 @@ impl AnswerInput {
 
 /// One changed field of an answer: who, when, old → new. `old` is `None` when the answer was
 /// created (or the field was empty), `new` is `None` when it was cleared.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct HistoryEntry {
     pub answer_id: Id,
     pub seq: i64,
@@ -126,7 +128,7 @@ pub struct HistoryEntry {
     pub new: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Evidence {
     pub id: Id,
     pub kind: EvidenceKind,
@@ -158,7 +160,8 @@ pub struct NewEvidence {
 }
 
 /// How an answer differs from the same requirement's answer in the baseline assessment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "change", rename_all = "kebab-case")]
 pub enum BaselineChange {
     /// Answered now, not in the baseline.
     Added { requirement_id: String, result: AnswerResult },
@@ -180,7 +183,7 @@ impl BaselineChange {
 }
 
 /// What a batch import did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ImportSummary {
     pub created: usize,
     pub updated: usize,

@@ -7,6 +7,9 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use sansho_core::assess::ResultCode;
+use serde::{Serialize, Serializer};
+
 use crate::StoreError;
 
 /// A row id: a UUID, stored as lowercase hyphenated TEXT (portable to PostgreSQL, no
@@ -24,6 +27,12 @@ impl Id {
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.hyphenated().fmt(f)
+    }
+}
+
+impl Serialize for Id {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -68,7 +77,7 @@ impl IdSource for SequentialIds {
 
 /// A moment: milliseconds since the Unix epoch, UTC. Callers pass it in (`now`); the store never
 /// reads the clock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Timestamp(pub i64);
 
 /// A calendar date, `YYYY-MM-DD` (due dates, evidence effective and expiry dates). Stored as that
@@ -85,6 +94,12 @@ impl Date {
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
     }
 }
 
@@ -135,6 +150,12 @@ macro_rules! stored_enum {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
             }
         }
 
@@ -192,6 +213,31 @@ stored_enum!(
     }
 );
 
+/// The store's words are the domain's result codes, one for one.
+impl From<AnswerResult> for ResultCode {
+    fn from(r: AnswerResult) -> Self {
+        match r {
+            AnswerResult::Implemented => ResultCode::Implemented,
+            AnswerResult::Partial => ResultCode::Partial,
+            AnswerResult::NotImplemented => ResultCode::NotImplemented,
+            AnswerResult::NotApplicable => ResultCode::NotApplicable,
+            AnswerResult::Unanswered => ResultCode::Unanswered,
+        }
+    }
+}
+
+impl From<ResultCode> for AnswerResult {
+    fn from(r: ResultCode) -> Self {
+        match r {
+            ResultCode::Implemented => AnswerResult::Implemented,
+            ResultCode::Partial => AnswerResult::Partial,
+            ResultCode::NotImplemented => AnswerResult::NotImplemented,
+            ResultCode::NotApplicable => AnswerResult::NotApplicable,
+            ResultCode::Unanswered => AnswerResult::Unanswered,
+        }
+    }
+}
+
 stored_enum!(
     EvidenceKind { File = "file", Link = "link" }
 );
@@ -217,6 +263,16 @@ mod tests {
             assert_eq!(r.as_str().parse::<AnswerResult>().unwrap(), *r);
         }
         assert!("done".parse::<AnswerResult>().is_err());
+    }
+
+    #[test]
+    fn store_words_are_the_domain_result_codes() {
+        for r in AnswerResult::ALL {
+            let code = ResultCode::from(*r);
+            assert_eq!(code.as_str(), r.as_str());
+            assert_eq!(AnswerResult::from(code), *r);
+        }
+        assert_eq!(AnswerResult::ALL.len(), ResultCode::ALL.len());
     }
 
     #[test]
