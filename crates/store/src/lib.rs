@@ -17,6 +17,8 @@
 
 mod answers;
 mod diff;
+mod dump;
+pub use dump::dump_rows;
 mod error;
 mod evidence;
 pub use evidence::sha256_hex;

@@ -53,30 +53,9 @@ async fn child_slow_import() {
         .unwrap();
 }
 
-/// Every row of every table, as text (`quote()` of each column), sorted: two databases with the
-/// same dump hold the same data.
+/// Every row of every table, as text: two databases with the same dump hold the same data.
 async fn dump(db: &Path) -> Vec<String> {
-    let mut conn = SqliteConnectOptions::new().filename(db).connect().await.unwrap();
-    let tables: Vec<(String,)> = sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .fetch_all(&mut conn)
-        .await
-        .unwrap();
-    let mut lines = Vec::new();
-    for (table,) in tables {
-        let columns: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_table_info(?) ORDER BY cid")
-            .bind(&table)
-            .fetch_all(&mut conn)
-            .await
-            .unwrap();
-        let row = columns.iter().map(|(c,)| format!("quote(\"{c}\")")).collect::<Vec<_>>().join(" || '|' || ");
-        let sql = format!("SELECT '{table}|' || {row} FROM \"{table}\" ORDER BY 1");
-        let rows: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut conn).await.unwrap();
-        lines.extend(rows.into_iter().map(|(r,)| r));
-    }
-    let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&mut conn).await.unwrap();
-    assert_eq!(check, "ok");
-    conn.close().await.unwrap();
-    lines
+    sansho_store::dump_rows(db).await.unwrap()
 }
 
 fn spawn_child(db: &Path, assessment: Id, sleep_ms: u64) -> std::process::Child {
