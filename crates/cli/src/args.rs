@@ -26,6 +26,12 @@ pub struct Global {
     /// Configuration file (default: ./sansho.toml, else the user's config dir sansho/config.toml).
     #[arg(long, value_name = "FILE", global = true, env = "SANSHO_CONFIG")]
     pub config: Option<PathBuf>,
+    /// The assessments database (SQLite file; default: the user's data folder, see `sansho db path`).
+    #[arg(long, value_name = "FILE", global = true, env = "SANSHO_DB")]
+    pub db: Option<PathBuf>,
+    /// Who is acting, as recorded in every answer's history (default: the login name).
+    #[arg(long, value_name = "NAME", global = true, env = "SANSHO_ACTOR")]
+    pub actor: Option<String>,
     /// Output language for people (JSON keys are always English).
     #[arg(long, value_enum, global = true, env = "SANSHO_LANG", default_value = "ja")]
     pub lang: Lang,
@@ -50,6 +56,326 @@ pub enum Command {
     Crosswalk(CrosswalkArgs),
     /// Check an answers file against a catalog; exit 3 when a mandatory requirement is not met.
     Check(CheckArgs),
+    /// Organizations: medical institutions (医療機関等) and vendors (対象事業者).
+    #[command(subcommand)]
+    Org(OrgCmd),
+    /// Systems and services of an organization.
+    #[command(subcommand)]
+    System(SystemCmd),
+    /// Assessments of a system against a catalog: create, import, migrate, compare with the baseline.
+    #[command(subcommand)]
+    Assessment(AssessmentCmd),
+    /// Answers to requirements: set, show (with history and derived suggestions), accept a suggestion.
+    #[command(subcommand)]
+    Answer(AnswerCmd),
+    /// Evidence files and links, content-addressed and verified on every read.
+    #[command(subcommand)]
+    Evidence(EvidenceCmd),
+    /// Gap analysis of an assessment, on its catalog or (derived) on any other.
+    Gaps(GapsArgs),
+    /// Export an assessment: the checklist workbook (xlsx), Markdown, CSV or JSON.
+    Export(ExportArgs),
+    /// The bundled sample: a vendor's completed 第3版 checklist (seed 003) as an assessment.
+    #[command(subcommand)]
+    Sample(SampleCmd),
+    /// The assessments database.
+    #[command(subcommand)]
+    Db(DbCmd),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OrgKindArg {
+    /// 医療機関等
+    MedicalInstitution,
+    /// 対象事業者
+    Vendor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PositionArg {
+    /// Contracts directly with the medical institution.
+    DirectContract,
+    /// Supplies another vendor.
+    SupplyChain,
+    /// 第三類型: receives data on a patient's instruction.
+    Type3,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServiceModelArg {
+    OnPremises,
+    Iaas,
+    Paas,
+    Saas,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    /// 作成中
+    Draft,
+    /// レビュー中
+    InReview,
+    /// 確定
+    Final,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCmd {
+    /// Register an organization.
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        kind: OrgKindArg,
+        /// A vendor's position towards the medical institution.
+        #[arg(long, value_enum)]
+        position: Option<PositionArg>,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SystemCmd {
+    /// Register a system or service of an organization.
+    Add {
+        name: String,
+        /// The organization's id (or a unique start of it).
+        #[arg(long)]
+        org: String,
+        #[arg(long, value_enum)]
+        model: ServiceModelArg,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        /// Only this organization's systems.
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AssessmentCmd {
+    /// Start an assessment of a system against a catalog (optionally from last year's).
+    New {
+        #[arg(long)]
+        system: String,
+        #[arg(long)]
+        catalog: String,
+        /// Start from this assessment's answers and evidence (same catalog).
+        #[arg(long)]
+        baseline: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        system: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The assessment, its counts, the minimum-package verdict and what changed since the baseline.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set the status: draft (作成中), in-review (レビュー中), final (確定).
+    Status {
+        id: String,
+        #[arg(value_enum)]
+        status: StatusArg,
+    },
+    /// Import answers: a filled checklist (xlsx, CSV) or an answers file (TOML). All or nothing.
+    Import {
+        id: String,
+        file: PathBuf,
+        /// The sheet to read (xlsx; default: the first with a checklist header).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Check the file and say what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Carry an assessment to another catalog or edition, flagging 新設, split and merged requirements.
+    Migrate {
+        id: String,
+        /// The target catalog, e.g. mhlw-6.
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What changed since the baseline assessment.
+    Diff {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AnswerCmd {
+    /// Answer a requirement (by id or printed label).
+    Set {
+        assessment: String,
+        requirement: String,
+        /// 実施済 / 一部実施 / 未実施 / 該当なし / 未回答, or implemented / partial / not-implemented / not-applicable / unanswered, ■/□, ○/×.
+        result: String,
+        /// 実施内容: how it is met.
+        #[arg(long)]
+        how: Option<String>,
+        /// Why it does not apply (mandatory for 該当なし), or a note.
+        #[arg(long)]
+        justification: Option<String>,
+        #[arg(long)]
+        owner: Option<String>,
+        /// Due date, YYYY-MM-DD.
+        #[arg(long)]
+        due: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One requirement: its text, answer, evidence, history and the derived suggestion with its chains.
+    Show {
+        assessment: String,
+        requirement: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every requirement of the assessment's catalog with its result (direct or derived).
+    List {
+        assessment: String,
+        /// Only requirements that are not met.
+        #[arg(long)]
+        gaps: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept a derived suggestion as the answer (it records where it came from).
+    Accept {
+        assessment: String,
+        /// Requirements to accept (id or label); with --all, every requirement that has a suggestion and no answer.
+        requirements: Vec<String>,
+        #[arg(long, conflicts_with = "requirements")]
+        all: bool,
+        /// With --all: only suggestions not flagged for review.
+        #[arg(long, requires = "all")]
+        firm: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCmd {
+    /// Keep a file or a link as evidence for an answered requirement.
+    Add {
+        assessment: String,
+        requirement: String,
+        #[arg(long, group = "source", required = true)]
+        file: Option<PathBuf>,
+        #[arg(long, group = "source", required = true)]
+        url: Option<String>,
+        /// Default: the file name, or the URL.
+        #[arg(long)]
+        title: Option<String>,
+        /// When it takes effect, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        effective: Option<String>,
+        /// When it expires, YYYY-MM-DD.
+        #[arg(long)]
+        expires: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Link existing evidence to another answer (prove once, use everywhere).
+    Attach { evidence: String, assessment: String, requirement: String },
+    /// The evidence of an assessment, with expiry.
+    List {
+        assessment: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write an evidence file's content out, after checking its hash.
+    Get {
+        evidence: String,
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Re-hash every evidence file; exit 1 if any is missing or altered.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct GapsArgs {
+    pub assessment: String,
+    /// Analyse another catalog, through the mappings (default: the assessment's own).
+    #[arg(long)]
+    pub catalog: Option<String>,
+    /// Count derived suggestions where there is no direct answer (always on for another catalog).
+    #[arg(long)]
+    pub with_derived: bool,
+    /// How many gaps to list (0: all).
+    #[arg(long, default_value_t = 30)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Xlsx,
+    Md,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    pub assessment: String,
+    #[arg(long, value_enum, default_value = "xlsx")]
+    pub format: ExportFormat,
+    /// Output file (default: <catalog>-<date>.<ext> in the current folder; `-` for standard output, not for xlsx).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Export against another catalog, with results derived through the mappings.
+    #[arg(long)]
+    pub catalog: Option<String>,
+    /// Show derived suggestions (marked （推定）) where there is no direct answer.
+    #[arg(long)]
+    pub with_derived: bool,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SampleCmd {
+    /// Load the sample vendor, its system and its assessment against mhlw-3-checklist (75 answers).
+    Load {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCmd {
+    /// Print where the database is.
+    Path,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

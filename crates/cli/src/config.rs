@@ -1,8 +1,10 @@
-//! Where the user's catalogs are: `--catalogs`, `SANSHO_CATALOGS`, or a config file.
+//! Where the user's catalogs and database are: command-line options, environment variables, or a
+//! config file.
 //!
 //! ```toml
 //! # sansho.toml (in the working folder) or <config dir>/sansho/config.toml
 //! catalogs = ["our-catalogs", "/srv/sansho/catalogs"]   # relative to the config file
+//! db = "assessments/sansho.db"                           # relative to the config file
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -15,25 +17,52 @@ use serde::Deserialize;
 struct ConfigFile {
     #[serde(default)]
     catalogs: Vec<PathBuf>,
+    db: Option<PathBuf>,
+}
+
+/// The config file (explicit, else ./sansho.toml, else the user's), read, with paths made
+/// relative to its folder.
+fn read(explicit_config: Option<&Path>) -> Result<Option<ConfigFile>> {
+    let path = match explicit_config {
+        Some(p) => p.to_path_buf(),
+        None => match default_config() {
+            Some(p) => p,
+            None => return Ok(None),
+        },
+    };
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading config file {}", path.display()))?;
+    let mut cfg: ConfigFile = toml::from_str(&text).map_err(|e| {
+        let line = e.span().map_or(0, |s| text[..s.start].matches('\n').count() + 1);
+        anyhow::anyhow!("{}:{line}: {}", path.display(), e.message())
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let anchor = |d: PathBuf| if d.is_absolute() { d } else { base.join(d) };
+    cfg.catalogs = cfg.catalogs.into_iter().map(anchor).collect();
+    cfg.db = cfg.db.map(anchor);
+    Ok(Some(cfg))
 }
 
 /// The catalog folders to load besides the bundled catalogs.
 pub fn catalog_dirs(cli_dirs: &[PathBuf], explicit_config: Option<&Path>) -> Result<Vec<PathBuf>> {
     let mut dirs = cli_dirs.to_vec();
-    let config = match explicit_config {
-        Some(p) => Some(p.to_path_buf()),
-        None => default_config(),
-    };
-    if let Some(path) = config {
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading config file {}", path.display()))?;
-        let cfg: ConfigFile = toml::from_str(&text).map_err(|e| {
-            let line = e.span().map_or(0, |s| text[..s.start].matches('\n').count() + 1);
-            anyhow::anyhow!("{}:{line}: {}", path.display(), e.message())
-        })?;
-        let base = path.parent().unwrap_or(Path::new("."));
-        dirs.extend(cfg.catalogs.into_iter().map(|d| if d.is_absolute() { d } else { base.join(d) }));
+    if let Some(cfg) = read(explicit_config)? {
+        dirs.extend(cfg.catalogs);
     }
     Ok(dirs)
+}
+
+/// The database file: `--db` / `SANSHO_DB`, else the config file's `db`, else `sansho.db` in the
+/// user's data folder (e.g. ~/.local/share/sansho on Linux).
+pub fn db_path(cli_db: Option<&Path>, explicit_config: Option<&Path>) -> Result<PathBuf> {
+    if let Some(p) = cli_db {
+        return Ok(p.to_path_buf());
+    }
+    if let Some(db) = read(explicit_config)?.and_then(|c| c.db) {
+        return Ok(db);
+    }
+    let dirs = directories::ProjectDirs::from("", "", "sansho")
+        .context("cannot tell where the user's data folder is: pass --db FILE or set SANSHO_DB")?;
+    Ok(dirs.data_dir().join("sansho.db"))
 }
 
 fn default_config() -> Option<PathBuf> {

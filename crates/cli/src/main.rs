@@ -6,6 +6,7 @@
 mod args;
 mod cmd;
 mod config;
+mod db;
 mod load;
 mod ui;
 
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{CatalogCmd, Cli, Command};
+use args::{CatalogCmd, Cli, Command, DbCmd, SampleCmd};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -31,6 +32,18 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let lang = cli.global.lang;
     let dirs = || config::catalog_dirs(&cli.global.catalogs, cli.global.config.as_deref());
+    let open_db = || -> anyhow::Result<db::Db> {
+        let path = config::db_path(cli.global.db.as_deref(), cli.global.config.as_deref())?;
+        db::Db::open(&path, cli.global.actor.as_deref())
+    };
+    // Commands on the assessments database: the catalogs and the database, closed at the end.
+    let with_db = |f: &dyn Fn(&db::Db, &sansho_core::CatalogSet) -> anyhow::Result<i32>| -> anyhow::Result<ExitCode> {
+        let (set, _) = load::catalogs(&dirs()?)?;
+        let db = open_db()?;
+        let code = f(&db, &set);
+        db.close();
+        Ok(ExitCode::from(code? as u8))
+    };
     match cli.command {
         Command::Catalog(CatalogCmd::Build { seeds, overrides, out, samples, check }) => {
             cmd::build::run(&seeds, &overrides, &out, &samples, check)?;
@@ -66,6 +79,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 cmd::crosswalk::Format::Table
             };
             cmd::crosswalk::run(&set, &a.from, &a.to, format, lang)?;
+        }
+        Command::Org(c) => return with_db(&|db, _| cmd::org::org(db, &c, lang).map(|()| 0)),
+        Command::System(c) => return with_db(&|db, _| cmd::org::system(db, &c, lang).map(|()| 0)),
+        Command::Assessment(c) => return with_db(&|db, set| cmd::assessment::run(db, set, &c, lang).map(|()| 0)),
+        Command::Answer(c) => return with_db(&|db, set| cmd::answer::run(db, set, &c, lang).map(|()| 0)),
+        Command::Evidence(c) => return with_db(&|db, set| cmd::evidence::run(db, set, &c, lang)),
+        Command::Gaps(a) => return with_db(&|db, set| cmd::gaps::run(db, set, &a, lang).map(|()| 0)),
+        Command::Export(a) => return with_db(&|db, set| cmd::export::run(db, set, &a, lang).map(|()| 0)),
+        Command::Sample(SampleCmd::Load { json }) => {
+            return with_db(&|db, set| cmd::sample::load(db, set, json, lang).map(|()| 0));
+        }
+        Command::Db(DbCmd::Path) => {
+            let path = config::db_path(cli.global.db.as_deref(), cli.global.config.as_deref())?;
+            ui::outln!("{}", path.display());
         }
         Command::Check(a) => {
             let (set, _) = load::catalogs(&dirs()?)?;

@@ -5,6 +5,8 @@
 //! Exit status: 0 when the requirement is met (or none is asked), 3 when a mandatory
 //! requirement is not met, 1 when the file or the catalogs are wrong.
 
+use std::path::Path;
+
 use anyhow::{Context, Result, bail};
 use sansho_core::CatalogSet;
 use sansho_core::assess::{Answer, GapOptions, ResultCode, derive, gaps};
@@ -19,12 +21,14 @@ pub enum Gate {
     NotMet,
 }
 
-pub fn run(set: &CatalogSet, a: &CheckArgs, lang: Lang) -> Result<Gate> {
-    let name = a.file.display().to_string();
-    let text = std::fs::read_to_string(&a.file).with_context(|| format!("{name}: cannot read"))?;
+/// Reads an answers file and resolves every answer to a requirement of its catalog (`catalog`
+/// when given, else the file's own). Errors name the file, line and column.
+pub fn read_answers_file(set: &CatalogSet, path: &Path, catalog: Option<&str>) -> Result<(String, Vec<Answer>)> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).with_context(|| format!("{name}: cannot read"))?;
     let file = parse_answers(&name, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let catalog = match (&a.catalog, &file.catalog) {
-        (Some(c), _) => c.clone(),
+    let catalog = match (catalog, &file.catalog) {
+        (Some(c), _) => c.to_owned(),
         (None, Some((c, _))) => c.clone(),
         (None, None) => bail!("{name}: say which catalog the answers are for: `catalog = \"…\"` or --catalog"),
     };
@@ -51,6 +55,12 @@ pub fn run(set: &CatalogSet, a: &CheckArgs, lang: Lang) -> Result<Gate> {
         }
         answers.push(answer);
     }
+    Ok((catalog, answers))
+}
+
+pub fn run(set: &CatalogSet, a: &CheckArgs, lang: Lang) -> Result<Gate> {
+    let name = a.file.display().to_string();
+    let (catalog, answers) = read_answers_file(set, &a.file, a.catalog.as_deref())?;
     let derived = derive(set, &answers).map_err(|err| anyhow::anyhow!("{name}: {err}"))?;
     let report = gaps(&derived, &catalog, GapOptions { include_derived: a.with_derived })?;
     let gate = if a.require == Require::Minimum && !report.minimum.met { Gate::NotMet } else { Gate::Met };

@@ -1,8 +1,15 @@
+pub mod answer;
+pub mod assessment;
 pub mod build;
 pub mod check;
 pub mod check_answers;
 pub mod crosswalk;
+pub mod evidence;
+pub mod export;
+pub mod gaps;
 pub mod import_xlsx;
 pub mod list;
+pub mod org;
+pub mod sample;
 pub mod search;
 pub mod show;

@@ -3,6 +3,7 @@
 use crate::ui::outln;
 use anyhow::Result;
 use sansho_core::set::NodeIx;
+use sansho_core::set::Step;
 use sansho_core::{CatalogSet, Provenance, Related, Relation, Requirement, StepKind};
 use serde::Serialize;
 
@@ -73,7 +74,7 @@ pub fn view(set: &CatalogSet, ix: NodeIx) -> ReqView<'_> {
     }
 }
 
-fn relation_word(lang: Lang, r: Relation) -> String {
+pub(crate) fn relation_word(lang: Lang, r: Relation) -> String {
     match lang {
         Lang::Ja => format!("{}（{}）", r.ja(), r.as_str()),
         Lang::En => r.as_str().to_owned(),
@@ -81,7 +82,7 @@ fn relation_word(lang: Lang, r: Relation) -> String {
 }
 
 /// `file:1, 3-4, other:9`: the file name is written once for consecutive entries.
-fn provenance_list(p: &[Provenance]) -> String {
+pub(crate) fn provenance_list(p: &[Provenance]) -> String {
     if p.is_empty() {
         return "—".to_owned();
     }
@@ -174,19 +175,24 @@ pub fn run(set: &CatalogSet, catalog: &str, query: &str, json: bool, lang: Lang)
             outln!("      {body}");
         }
         outln!("      {}: {}", t(lang, "出典", "source"), provenance_list(&req.provenance));
-        let mut chain = rel.via.first().map(|s| s.from.to_string()).unwrap_or_default();
-        for s in &rel.via {
-            let hop = match (s.kind, &s.mapping_set) {
-                (StepKind::Mapping, Some(set)) => {
-                    let arrow = if s.forward { "→" } else { "←" };
-                    format!("{arrow}[{set} {}]", provenance_list(s.provenance))
-                }
-                (StepKind::Child, _) => format!("↓[{}]", t(lang, "下位項目", "printed under it")),
-                _ => format!("↑[{}]", t(lang, "上位項目", "printed above it")),
-            };
-            chain.push_str(&format!(" {hop} {}", s.to));
-        }
-        outln!("      {}: {chain}", t(lang, "経路", "via"));
+        outln!("      {}: {}", t(lang, "経路", "via"), chain_text(lang, &rel.via));
     }
     Ok(())
+}
+
+/// A chain of steps as one line: `a →[set file:line] b ↓[printed under it] c`.
+pub(crate) fn chain_text(lang: Lang, via: &[Step<'_>]) -> String {
+    let mut chain = via.first().map(|s| s.from.to_string()).unwrap_or_default();
+    for s in via {
+        let hop = match (s.kind, &s.mapping_set) {
+            (StepKind::Mapping, Some(set)) => {
+                let arrow = if s.forward { "→" } else { "←" };
+                format!("{arrow}[{set} {}]", provenance_list(s.provenance))
+            }
+            (StepKind::Child, _) => format!("↓[{}]", t(lang, "下位項目", "printed under it")),
+            _ => format!("↑[{}]", t(lang, "上位項目", "printed above it")),
+        };
+        chain.push_str(&format!(" {hop} {}", s.to));
+    }
+    chain
 }

@@ -1,0 +1,137 @@
+//! The assessments database as the commands use it: opening it (creating the folder), the acting
+//! user, the clock, ids typed by a person, and the translation between stored answers and the
+//! domain's answers.
+
+use std::future::Future;
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow};
+use sansho_core::CatalogSet;
+use sansho_core::assess::{Answer, ResultCode};
+use sansho_core::set::NodeIx;
+use sansho_store::{AnswerInput, AssessmentStatus, Id, Kind, Store, Timestamp};
+
+use crate::args::Lang;
+
+/// An open store with the runtime its calls run on.
+pub struct Db {
+    pub store: Store,
+    pub actor: String,
+    rt: tokio::runtime::Runtime,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `path`; its schema is brought up to date.
+    pub fn open(path: &Path, actor: Option<&str>) -> Result<Db> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+        }
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let store =
+            rt.block_on(Store::open(path)).map_err(|e| anyhow!("{}: cannot open the database: {e}", path.display()))?;
+        let actor = match actor {
+            Some(a) if !a.trim().is_empty() => a.trim().to_owned(),
+            _ => std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into()),
+        };
+        Ok(Db { store, actor, rt })
+    }
+
+    /// Runs one store call to completion.
+    pub fn run<F: Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
+    }
+
+    /// The id a person typed (whole, or a unique start of it).
+    pub fn id(&self, kind: Kind, typed: &str) -> Result<Id> {
+        Ok(self.run(self.store.resolve_id(kind, typed))?)
+    }
+
+    /// Closes the database (checkpointing its journal).
+    pub fn close(self) {
+        let Db { store, rt, .. } = self;
+        rt.block_on(store.close());
+    }
+}
+
+/// Now, for the store (the store never reads the clock).
+pub fn now() -> Timestamp {
+    Timestamp(chrono::Utc::now().timestamp_millis())
+}
+
+/// Today's date where the user is, `YYYY-MM-DD`.
+pub fn today() -> String {
+    chrono::Local::now().format("%Y-%m-%d").to_string()
+}
+
+/// A stored moment as local time, to the minute.
+pub fn when(t: Timestamp) -> String {
+    chrono::DateTime::from_timestamp_millis(t.0)
+        .map(|d| d.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| t.0.to_string())
+}
+
+pub fn status_word(lang: Lang, s: AssessmentStatus) -> &'static str {
+    match (lang, s) {
+        (Lang::Ja, AssessmentStatus::Draft) => "作成中",
+        (Lang::Ja, AssessmentStatus::InReview) => "レビュー中",
+        (Lang::Ja, AssessmentStatus::Final) => "確定",
+        (Lang::En, s) => s.as_str(),
+    }
+}
+
+pub fn result_word(lang: Lang, r: ResultCode) -> &'static str {
+    match lang {
+        Lang::Ja => r.ja(),
+        Lang::En => r.as_str(),
+    }
+}
+
+/// The stored answers of an assessment as domain answers on `catalog`, each checked against the
+/// loaded catalogs: an answer to a requirement the catalog no longer has is an error naming it.
+pub fn domain_answers(set: &CatalogSet, catalog: &str, stored: &[sansho_store::Answer]) -> Result<Vec<Answer>> {
+    if set.catalog(catalog).is_none() {
+        return Err(anyhow!(
+            "the assessment is of catalog {catalog:?}, which is not loaded (see `sansho catalog list`)"
+        ));
+    }
+    stored
+        .iter()
+        .map(|a| {
+            let ix = set.node(catalog, &a.requirement_id).ok_or_else(|| {
+                anyhow!(
+                    "answer {}: requirement {:?} is not in catalog {catalog} (was the catalog changed?)",
+                    a.id,
+                    a.requirement_id
+                )
+            })?;
+            Ok(Answer {
+                requirement: set.reference(ix),
+                result: a.result.into(),
+                how: Some(a.how.clone()).filter(|h| !h.trim().is_empty()),
+                justification: a.justification.clone(),
+                origin: None,
+            })
+        })
+        .collect()
+}
+
+/// A domain answer (for instance an accepted suggestion) as the store's input; `kind` names
+/// where it came from (`derived`, `migration`, `import`) in the stored origin.
+pub fn to_input(set: &CatalogSet, ix: NodeIx, a: &Answer, kind: &str) -> Result<AnswerInput> {
+    let mut input = AnswerInput::new(set.requirement(ix).id.as_str(), a.result.into());
+    input.how = a.how.clone().unwrap_or_default();
+    input.justification = a.justification.clone();
+    if let Some(origin) = &a.origin {
+        let mut value = serde_json::to_value(origin)?;
+        if let Some(map) = value.as_object_mut() {
+            map.insert("kind".into(), kind.into());
+        }
+        input.origin = Some(value);
+    }
+    Ok(input)
+}
+
+/// Resolves a requirement a person typed (id or printed label) in the assessment's catalog.
+pub fn requirement(set: &CatalogSet, catalog: &str, typed: &str) -> Result<NodeIx> {
+    Ok(set.resolve(catalog, typed)?)
+}

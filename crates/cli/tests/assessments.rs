@@ -1,0 +1,332 @@
+//! Assessments through the real `sansho` binary, on a database in a temporary folder: the
+//! bundled sample (seed 003), answers and their history, derived coverage, migration, baseline,
+//! evidence, exports, checklist imports, and a process killed in the middle of an import.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env { dir: tempfile::tempdir().unwrap() }
+    }
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("data/sansho.db")
+    }
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_sansho"));
+        c.args(args)
+            .current_dir(self.dir.path())
+            .env_remove("SANSHO_CATALOGS")
+            .env_remove("SANSHO_CONFIG")
+            .env_remove("SANSHO_LANG")
+            .env_remove("SANSHO_IMPORT_PAUSE_MS")
+            .env("SANSHO_DB", self.db())
+            .env("SANSHO_ACTOR", "tester")
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join(".config"))
+            .env("XDG_DATA_HOME", self.dir.path().join(".local/share"));
+        c
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().expect("sansho runs")
+    }
+    /// Runs and expects success; returns standard output.
+    fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(o.status.success(), "sansho {args:?} failed: {}{}", stderr(&o), stdout(&o));
+        stdout(&o)
+    }
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let out = self.ok(args);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+    }
+    /// Runs and expects failure with exit status 1; returns standard error.
+    fn fails(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert_eq!(o.status.code(), Some(1), "sansho {args:?}: {}{}", stdout(&o), stderr(&o));
+        stderr(&o)
+    }
+    /// Loads the sample and returns the assessment's id.
+    fn sample(&self) -> String {
+        let v = self.json(&["sample", "load", "--json"]);
+        assert_eq!(v["answers"], 75);
+        v["assessment"]["id"].as_str().unwrap().to_owned()
+    }
+    fn dump(&self) -> Vec<String> {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(sansho_store::dump_rows(&self.db())).unwrap()
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn counts(v: &serde_json::Value) -> Vec<u64> {
+    v["counts"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).collect()
+}
+
+#[test]
+fn the_sample_is_a_vendor_assessment_with_derived_coverage_on_the_other_guidelines() {
+    let env = Env::new();
+    let id = env.sample();
+    let show = env.json(&["assessment", "show", &id[..8], "--json"]);
+    assert_eq!(show["organization"]["kind"], "vendor");
+    assert_eq!(show["system"]["service_model"], "on-premises");
+    assert_eq!(show["assessment"]["catalog_id"], "mhlw-3-checklist");
+    assert_eq!(show["answers"], 75);
+    // [implemented, partial, not-implemented, not-applicable, unanswered] over the 80 check items:
+    // 69 ■, 6 □ and the 5 headings answered only through their sub-items.
+    assert_eq!(counts(&show["gaps"]["total"]), [69, 0, 6, 0, 5]);
+    assert_eq!(show["gaps"]["minimum"]["met"], false);
+    let coverage: Vec<&str> =
+        show["derived_coverage"].as_array().unwrap().iter().map(|c| c["catalog"].as_str().unwrap()).collect();
+    for c in ["mhlw-5", "meti-2012", "mic-cloud-2018"] {
+        assert!(coverage.contains(&c), "{coverage:?}");
+    }
+    // On mhlw-5, through the editorial map: the equivalences carry 実施済, the rest is for review.
+    let gaps = env.json(&["gaps", &id[..8], "--catalog", "mhlw-5", "--json"]);
+    assert_eq!(gaps["options"]["include_derived"], true);
+    assert_eq!(gaps["minimum"]["mandatory"], 173);
+    let satisfied = gaps["minimum"]["satisfied"].as_u64().unwrap();
+    assert_eq!(satisfied, gaps["minimum"]["by_derived"].as_u64().unwrap());
+    assert!(satisfied > 30 && satisfied < 51, "{satisfied}");
+    assert!(gaps["gaps"].as_array().unwrap().iter().all(|g| g["basis"] != "direct"));
+    // The human-readable report is Japanese and names the verdict.
+    let text = env.ok(&["gaps", &id[..8]]);
+    assert!(text.contains("最低限のガイドライン（遵守事項）: 未達 — 80 件中 69 件を充足"), "{text}");
+    assert!(text.contains("技術的安全対策 8 (1)"), "{text}");
+}
+
+#[test]
+fn answers_keep_their_history_and_bad_input_writes_nothing() {
+    let env = Env::new();
+    let id = env.sample();
+    let a = &id[..8];
+    let before = env.dump();
+    let err = env.fails(&["answer", "set", a, "存在しない項目 99", "実施済"]);
+    assert!(err.contains("存在しない項目 99") && err.contains("mhlw-3-checklist"), "{err}");
+    let err = env.fails(&["answer", "set", a, "org-1", "たぶん"]);
+    assert!(err.contains("たぶん") && err.contains("実施済"), "{err}");
+    let err = env.fails(&["answer", "set", a, "org-1", "該当なし"]);
+    assert!(err.contains("justification"), "{err}");
+    let err = env.fails(&["answer", "set", a, "org-1", "実施済", "--due", "2027-02-30"]);
+    assert!(err.contains("2027-02-30"), "{err}");
+    let err = env.fails(&["answer", "set", "ffffffff", "org-1", "実施済"]);
+    assert!(err.contains("ffffffff"), "{err}");
+    assert_eq!(env.dump(), before, "a refused answer writes nothing");
+
+    env.ok(&["answer", "set", a, "技術的安全対策 8 (1)", "該当なし", "--justification", "無線LANを使用していない"]);
+    env.ok(&["answer", "set", a, "技術的安全対策 8 (1)", "未実施", "--owner", "情報システム課"]);
+    let shown = env.json(&["answer", "show", a, "tech-8-1", "--json"]);
+    assert_eq!(shown["answer"]["result"], "not-implemented");
+    // A field not given keeps its value; the justification stays as a note.
+    assert_eq!(shown["answer"]["justification"], "無線LANを使用していない");
+    assert_eq!(shown["answer"]["owner"], "情報システム課");
+    let history: Vec<(String, String, String)> = shown["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["field"] == "result")
+        .map(|h| {
+            let s = |k: &str| h[k].as_str().unwrap_or("").to_owned();
+            (s("old"), s("new"), s("changed_by"))
+        })
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("".into(), "not-implemented".into(), "tester".into()),
+            ("not-implemented".into(), "not-applicable".into(), "tester".into()),
+            ("not-applicable".into(), "not-implemented".into(), "tester".into()),
+        ]
+    );
+}
+
+#[test]
+fn a_derived_suggestion_is_accepted_with_its_origin_and_never_overwrites_an_answer() {
+    let env = Env::new();
+    let id = env.sample();
+    let a = &id[..8];
+    // 技術的安全対策 7 is a heading answered only through its items: its result is rolled up.
+    let shown = env.json(&["answer", "show", a, "技術的安全対策 7", "--json"]);
+    assert_eq!(shown["outcome"]["basis"], "derived");
+    assert!(shown["answer"].is_null());
+    env.ok(&["answer", "accept", a, "技術的安全対策 7"]);
+    let shown = env.json(&["answer", "show", a, "技術的安全対策 7", "--json"]);
+    assert_eq!(shown["outcome"]["basis"], "direct");
+    assert_eq!(shown["answer"]["origin"]["kind"], "derived");
+    assert!(shown["answer"]["origin"]["rollup"].is_object(), "{}", shown["answer"]);
+    let err = env.fails(&["answer", "accept", a, "org-1"]);
+    assert!(err.contains("never overwrites"), "{err}");
+    // --all takes the remaining suggestions; a second run finds nothing more to take.
+    let all = env.json(&["answer", "accept", a, "--all", "--json"]);
+    assert_eq!(all["created"], 4);
+    let again = env.json(&["answer", "accept", a, "--all", "--json"]);
+    assert_eq!(again["created"], 0);
+}
+
+#[test]
+fn migrating_to_the_5th_edition_creates_an_assessment_with_flags_and_evidence() {
+    let env = Env::new();
+    let id = env.sample();
+    let a = &id[..8];
+    std::fs::write(env.dir.path().join("規程.txt"), "入退館管理規程 第1版").unwrap();
+    env.ok(&["evidence", "add", a, "org-2", "--file", "規程.txt", "--effective", "2026-04-01"]);
+    let m = env.json(&["assessment", "migrate", a, "--to", "mhlw-5", "--json"]);
+    assert_eq!(m["summary"]["requirements"], 200);
+    let exact = m["summary"]["exact"].as_u64().unwrap();
+    let carried = m["summary"]["carried"].as_u64().unwrap();
+    assert!(exact > 40 && carried > exact, "{}", m["summary"]);
+    let new_id = m["to"]["assessment"].as_str().unwrap();
+    let show = env.json(&["assessment", "show", &new_id[..8], "--json"]);
+    assert_eq!(show["assessment"]["catalog_id"], "mhlw-5");
+    assert_eq!(show["answers"].as_u64().unwrap(), carried);
+    // org-2 (入退管理) is equivalent to a mhlw-5 requirement: its answer and evidence travel with it.
+    let item = m["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| {
+            i["sources"].as_array().unwrap().iter().any(|s| s == "mhlw-3-checklist:org-2")
+                && i["flags"] == serde_json::json!([])
+        })
+        .expect("org-2 carried exactly");
+    let target = item["requirement"].as_str().unwrap().split(':').nth(1).unwrap();
+    let shown = env.json(&["answer", "show", &new_id[..8], target, "--json"]);
+    assert_eq!(shown["answer"]["result"], "implemented");
+    assert_eq!(shown["answer"]["origin"]["kind"], "migration");
+    assert_eq!(shown["answer"]["origin"]["from_assessment"], id.as_str());
+    assert_eq!(shown["evidence"][0]["file_name"], "規程.txt");
+    // The original is untouched, and a baseline across catalogs is refused.
+    assert_eq!(env.json(&["assessment", "show", a, "--json"])["answers"], 75);
+    let system = show["system"]["id"].as_str().unwrap();
+    let err = env.fails(&["assessment", "new", "--system", system, "--catalog", "mhlw-5", "--baseline", a]);
+    assert!(err.contains("migrate"), "{err}");
+}
+
+#[test]
+fn a_new_assessment_from_its_baseline_shows_what_changed() {
+    let env = Env::new();
+    let id = env.sample();
+    let show = env.json(&["assessment", "show", &id[..8], "--json"]);
+    let system = show["system"]["id"].as_str().unwrap();
+    let next = env.json(&[
+        "assessment",
+        "new",
+        "--system",
+        system,
+        "--catalog",
+        "mhlw-3-checklist",
+        "--baseline",
+        &id,
+        "--json",
+    ]);
+    let b = next["id"].as_str().unwrap();
+    assert_eq!(env.json(&["assessment", "diff", b, "--json"]), serde_json::json!([]));
+    env.ok(&["answer", "set", b, "tech-8-1", "実施済", "--how", "WPA2/AES で暗号化"]);
+    let diff = env.json(&["assessment", "diff", b, "--json"]);
+    assert_eq!(diff.as_array().unwrap().len(), 1, "{diff}");
+    assert_eq!(diff[0]["change"], "changed");
+    assert_eq!(diff[0]["requirement_id"], "tech-8-1");
+    assert_eq!(diff[0]["fields"][0], serde_json::json!(["result", "not-implemented", "implemented"]));
+    let text = env.ok(&["assessment", "diff", b]);
+    assert!(text.contains("未実施 → 実施済") && text.contains("技術的安全対策 8 (1)"), "{text}");
+    let err = env.fails(&["assessment", "diff", &id]);
+    assert!(err.contains("no baseline"), "{err}");
+}
+
+#[test]
+fn evidence_is_verified_and_a_tampered_file_is_never_served() {
+    let env = Env::new();
+    let id = env.sample();
+    let a = &id[..8];
+    std::fs::write(env.dir.path().join("log.csv"), "date,user\n2026-04-01,alice\n").unwrap();
+    let e = env.json(&["evidence", "add", a, "org-3", "--file", "log.csv", "--expires", "2027-03-31", "--json"]);
+    let sha = e["sha256"].as_str().unwrap().to_owned();
+    env.ok(&["evidence", "attach", &e["id"].as_str().unwrap()[..8], a, "org-4"]);
+    let listed = env.json(&["evidence", "list", a, "--json"]);
+    assert_eq!(listed.as_array().unwrap().len(), 2, "one file proves two answers");
+    assert_eq!(env.json(&["evidence", "verify", "--json"])["problems"], serde_json::json!([]));
+    let out = env.dir.path().join("copy.csv");
+    env.ok(&["evidence", "get", e["id"].as_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "date,user\n2026-04-01,alice\n");
+
+    let blob = env.dir.path().join("data/evidence").join(&sha[..2]).join(&sha[2..]);
+    std::fs::write(&blob, "date,user\n2026-04-01,mallory\n").unwrap();
+    let o = env.run(&["evidence", "verify"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("does not match its hash"), "{}", stdout(&o));
+    let out2 = env.dir.path().join("copy2.csv");
+    let err = env.fails(&["evidence", "get", e["id"].as_str().unwrap(), "--out", out2.to_str().unwrap()]);
+    assert!(err.contains("does not match its hash"), "{err}");
+    assert!(!out2.exists());
+}
+
+#[test]
+fn without_db_the_database_is_in_the_users_data_folder() {
+    let env = Env::new();
+    let o = env.cmd(&["db", "path"]).env_remove("SANSHO_DB").output().unwrap();
+    let path = stdout(&o).trim().to_owned();
+    assert_eq!(Path::new(&path), env.dir.path().join(".local/share/sansho/sansho.db"));
+    let o = env.cmd(&["sample", "load"]).env_remove("SANSHO_DB").output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(Path::new(&path).is_file());
+    // --db wins over everything.
+    let other = env.dir.path().join("other.db");
+    assert_eq!(env.ok(&["--db", other.to_str().unwrap(), "db", "path"]).trim(), other.to_str().unwrap());
+}
+
+#[test]
+fn an_import_killed_midway_leaves_the_database_as_it_was() {
+    let env = Env::new();
+    let id = env.sample();
+    // An answers file that changes every one of the 80 items.
+    let mut file = String::from("catalog = \"mhlw-3-checklist\"\n");
+    let list = env.json(&["answer", "list", &id[..8], "--json"]);
+    for o in list.as_array().unwrap() {
+        let req = o["requirement"].as_str().unwrap().split(':').nth(1).unwrap();
+        file.push_str(&format!("\n[[answer]]\nrequirement = \"{req}\"\nresult = \"一部実施\"\nhow = \"見直し中\"\n"));
+    }
+    std::fs::write(env.dir.path().join("all.toml"), &file).unwrap();
+    let before = env.dump();
+
+    let mut child = env
+        .cmd(&["assessment", "import", &id[..8], "all.toml"])
+        .env("SANSHO_IMPORT_PAUSE_MS", "200")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = std::io::BufRead::read_line(&mut err, &mut line).unwrap();
+        assert!(n > 0, "the import ended before writing: {:?}", child.wait());
+        if line.contains("answer 3 written") {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(9), "{status}");
+    }
+    assert_eq!(env.dump(), before, "nothing of the killed import is left");
+
+    // The same import left to finish changes everything: the comparison above is not vacuous.
+    let v = env.json(&["assessment", "import", &id[..8], "all.toml", "--json"]);
+    assert_eq!(v["answers"], 80);
+    assert_eq!((v["created"].as_u64(), v["updated"].as_u64()), (Some(5), Some(75)));
+    assert_ne!(env.dump(), before);
+}
