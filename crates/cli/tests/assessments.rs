@@ -330,3 +330,117 @@ fn an_import_killed_midway_leaves_the_database_as_it_was() {
     assert_eq!((v["created"].as_u64(), v["updated"].as_u64()), (Some(5), Some(75)));
     assert_ne!(env.dump(), before);
 }
+
+/// `(requirement, result, 実施内容)` of every answered requirement, for comparing assessments.
+fn answered(env: &Env, assessment: &str) -> Vec<(String, String, String)> {
+    let list = env.json(&["answer", "list", assessment, "--json"]);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["basis"] == "direct")
+        .map(|o| {
+            let how = o["direct"]["how"].as_str().unwrap_or("").to_owned();
+            (o["requirement"].as_str().unwrap().to_owned(), o["result"].as_str().unwrap().to_owned(), how)
+        })
+        .collect()
+}
+
+#[test]
+fn the_exported_checklist_imports_back_and_every_format_is_written() {
+    let env = Env::new();
+    let id = env.sample();
+    let a = &id[..8];
+    env.ok(&["answer", "set", a, "tech-8-1", "該当なし", "--justification", "無線LANを使用していない"]);
+    env.ok(&["answer", "set", a, "org-1", "実施済", "--owner", "情報システム課", "--due", "2027-03-31"]);
+    for (format, file) in [("xlsx", "out.xlsx"), ("csv", "out.csv"), ("md", "out.md"), ("json", "out.json")] {
+        let printed = env.ok(&["export", a, "--format", format, "--out", file]);
+        assert!(printed.contains(file), "{printed}");
+    }
+    // The workbook is the Japanese checklist layout.
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(env.dir.path().join("out.xlsx")).unwrap();
+    let sheets = calamine::Reader::sheet_names(&wb);
+    let range = calamine::Reader::worksheet_range(&mut wb, &sheets[0]).unwrap();
+    let header = range.rows().find(|r| r.iter().any(|c| c.to_string() == "チェック項目")).expect("a header row");
+    let header: Vec<String> = header.iter().map(|c| c.to_string()).take(11).collect();
+    assert_eq!(
+        header,
+        [
+            "No.",
+            "区分",
+            "チェック項目",
+            "レベル",
+            "実施済",
+            "実施状況",
+            "実施内容",
+            "根拠",
+            "該当なし理由・備考",
+            "担当者",
+            "期限"
+        ]
+    );
+    let md = std::fs::read_to_string(env.dir.path().join("out.md")).unwrap();
+    assert!(md.contains("組織的安全管理対策") && md.contains("運用責任者を1名、担当者を2名設置"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.dir.path().join("out.json")).unwrap()).unwrap();
+    assert_eq!(json["catalog"]["id"], "mhlw-3-checklist", "{}", json["catalog"]);
+    // An existing file is not replaced without --force.
+    let err = env.fails(&["export", a, "--format", "csv", "--out", "out.csv"]);
+    assert!(err.contains("--force"), "{err}");
+
+    // Both the workbook and the CSV import back into new assessments with the same answers.
+    let system = env.json(&["assessment", "show", a, "--json"])["system"]["id"].as_str().unwrap().to_owned();
+    let original = answered(&env, a);
+    assert_eq!(original.len(), 75);
+    for file in ["out.xlsx", "out.csv"] {
+        let fresh = env.json(&["assessment", "new", "--system", &system, "--catalog", "mhlw-3-checklist", "--json"]);
+        let b = fresh["id"].as_str().unwrap();
+        let v = env.json(&["assessment", "import", b, file, "--json"]);
+        assert_eq!(v["created"], 75, "{file}: {v}");
+        assert_eq!(answered(&env, b), original, "{file}");
+        let org1 = env.json(&["answer", "show", b, "org-1", "--json"]);
+        assert_eq!(
+            (org1["answer"]["owner"].as_str(), org1["answer"]["due_date"].as_str()),
+            (Some("情報システム課"), Some("2027-03-31")),
+            "{file}"
+        );
+        assert_eq!(org1["answer"]["origin"]["kind"], "import");
+        let na = env.json(&["answer", "show", b, "tech-8-1", "--json"]);
+        assert_eq!(na["answer"]["justification"], "無線LANを使用していない", "{file}");
+    }
+}
+
+#[test]
+fn a_broken_or_wrong_checklist_is_refused_with_its_place_and_nothing_is_written() {
+    let env = Env::new();
+    let id = env.sample();
+    let a = &id[..8];
+    let before = env.dump();
+    std::fs::write(env.dir.path().join("broken.xlsx"), b"PK\x03\x04 not really a workbook").unwrap();
+    let err = env.fails(&["assessment", "import", a, "broken.xlsx"]);
+    assert!(err.contains("broken.xlsx"), "{err}");
+    std::fs::write(
+        env.dir.path().join("filled.csv"),
+        "区分,No.,チェック項目,実施済,実施内容\n組織的安全管理対策,1,,○,運用責任者を設置\n組織的安全管理対策,2,,たぶん,\n",
+    )
+    .unwrap();
+    let err = env.fails(&["assessment", "import", a, "filled.csv"]);
+    assert!(err.contains("filled.csv") && err.contains("たぶん") && err.contains('3'), "{err}");
+    std::fs::write(
+        env.dir.path().join("unknown.csv"),
+        "区分,No.,実施済,実施内容\n組織的安全管理対策,1,○,設置\n組織的安全管理対策,99,○,\n",
+    )
+    .unwrap();
+    let err = env.fails(&["assessment", "import", a, "unknown.csv"]);
+    assert!(err.contains("unknown.csv") && err.contains("99"), "{err}");
+    assert_eq!(env.dump(), before);
+    // The same rows with known words and items go in, ○ as 実施済 and × as 未実施.
+    std::fs::write(
+        env.dir.path().join("ok.csv"),
+        "区分,No.,実施済,実施内容\n組織的安全管理対策,1,○,設置\n組織的安全管理対策,2,×,\n",
+    )
+    .unwrap();
+    let v = env.json(&["assessment", "import", a, "ok.csv", "--json"]);
+    assert_eq!((v["answers"].as_u64(), v["updated"].as_u64()), (Some(2), Some(2)), "{v}");
+    let org2 = env.json(&["answer", "show", a, "org-2", "--json"]);
+    assert_eq!(org2["answer"]["result"], "not-implemented");
+}

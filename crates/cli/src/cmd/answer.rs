@@ -158,7 +158,13 @@ fn show(db: &Db, set: &CatalogSet, assessment: &str, req: &str, json: bool, lang
     if !history.is_empty() {
         outln!("  {}:", t(lang, "変更履歴", "History"));
         for h in &history {
-            let v = |x: &Option<String>| x.as_deref().map_or("—".to_owned(), |s| ellipsize(s, 50));
+            let v = |x: &Option<String>| match x.as_deref() {
+                None => "—".to_owned(),
+                Some(s) if h.field == "result" => s
+                    .parse::<sansho_store::AnswerResult>()
+                    .map_or(s.to_owned(), |r| result_word(lang, r.into()).to_owned()),
+                Some(s) => ellipsize(s, 50),
+            };
             outln!("    {} {}  {}: {} → {}", when(h.changed_at), h.changed_by, h.field, v(&h.old), v(&h.new));
         }
     }

@@ -310,10 +310,24 @@ fn import(
     }
     let existing: HashMap<&str, &sansho_store::Answer> =
         l.stored.iter().map(|a| (a.requirement_id.as_str(), a)).collect();
+    // What the file does not say (no owner, due date or justification) keeps its current value:
+    // an import never clears a field it has no column for.
+    for i in &mut inputs {
+        if let Some(a) = existing.get(i.requirement_id.as_str()) {
+            i.owner = i.owner.take().or_else(|| a.owner.clone());
+            i.due_date = i.due_date.take().or_else(|| a.due_date.clone());
+            i.justification = i.justification.take().or_else(|| a.justification.clone());
+        }
+    }
     let same = |i: &AnswerInput| {
-        existing
-            .get(i.requirement_id.as_str())
-            .is_some_and(|a| a.result == i.result && a.how.trim() == i.how.trim() && a.justification == i.justification)
+        existing.get(i.requirement_id.as_str()).is_some_and(|a| {
+            a.result == i.result
+                && a.how.trim() == i.how.trim()
+                && a.justification == i.justification
+                && a.owner == i.owner
+                && a.due_date == i.due_date
+                && a.origin == i.origin
+        })
     };
     let (new, changed) = inputs.iter().fold((0, 0), |(n, c), i| match existing.get(i.requirement_id.as_str()) {
         None => (n + 1, c),
