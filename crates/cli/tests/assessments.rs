@@ -360,7 +360,7 @@ fn the_exported_checklist_imports_back_and_every_format_is_written() {
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook(env.dir.path().join("out.xlsx")).unwrap();
     let sheets = calamine::Reader::sheet_names(&wb);
     let range = calamine::Reader::worksheet_range(&mut wb, &sheets[0]).unwrap();
-    let header = range.rows().find(|r| r.iter().any(|c| c.to_string() == "チェック項目")).expect("a header row");
+    let header = range.rows().find(|r| r.iter().any(|c| *c == "チェック項目")).expect("a header row");
     let header: Vec<String> = header.iter().map(|c| c.to_string()).take(11).collect();
     assert_eq!(
         header,
