@@ -135,3 +135,9 @@ pub fn to_input(set: &CatalogSet, ix: NodeIx, a: &Answer, kind: &str) -> Result<
 pub fn requirement(set: &CatalogSet, catalog: &str, typed: &str) -> Result<NodeIx> {
     Ok(set.resolve(catalog, typed)?)
 }
+
+/// The first eight hex digits of an id: enough to name it on the command line (see
+/// `Store::resolve_id`), short enough for a table.
+pub fn short(id: &Id) -> String {
+    id.to_string()[..8].to_owned()
+}

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::args::{AssessmentCmd, Lang, StatusArg};
 use crate::cmd::check_answers::read_answers_file;
-use crate::db::{Db, domain_answers, now, result_word, status_word, to_input, when};
+use crate::db::{Db, domain_answers, now, result_word, short, status_word, to_input, when};
 use crate::ui::{outln, print_json, t, table};
 
 /// An assessment with its stored answers, read and checked against the catalogs.
@@ -91,7 +91,7 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &AssessmentCmd, lang: Lang) -> Result
                 let system = db.run(db.store.system(a.system_id))?;
                 let n = db.run(db.store.answers(a.id))?.len();
                 tbl.add_row(vec![
-                    a.id.to_string(),
+                    short(&a.id),
                     a.catalog_id.clone(),
                     system.name,
                     status_word(lang, a.status).to_owned(),

@@ -4,7 +4,7 @@ use anyhow::Result;
 use sansho_store::{Kind, NewOrganization, NewSystem, OrgKind, Organization, ServiceModel, System, VendorPosition};
 
 use crate::args::{Lang, OrgCmd, OrgKindArg, PositionArg, ServiceModelArg, SystemCmd};
-use crate::db::{Db, now, when};
+use crate::db::{Db, now, short, when};
 use crate::ui::{outln, print_json, t, table};
 
 pub fn kind_word(lang: Lang, k: OrgKind) -> &'static str {
@@ -83,7 +83,7 @@ pub fn org(db: &Db, cmd: &OrgCmd, lang: Lang) -> Result<()> {
                 table(vec!["ID", t(lang, "名称", "Name"), t(lang, "種別", "Kind"), t(lang, "立場", "Position")]);
             for o in &orgs {
                 tbl.add_row(vec![
-                    o.id.to_string(),
+                    short(&o.id),
                     o.name.clone(),
                     kind_word(lang, o.kind).to_owned(),
                     o.vendor_position.map(|p| position_word(lang, p)).unwrap_or("—").to_owned(),
@@ -139,7 +139,7 @@ pub fn system(db: &Db, cmd: &SystemCmd, lang: Lang) -> Result<()> {
             for s in &systems {
                 let o = db.run(db.store.organization(s.organization_id))?;
                 tbl.add_row(vec![
-                    s.id.to_string(),
+                    short(&s.id),
                     s.name.clone(),
                     model_word(s.service_model).to_owned(),
                     o.name,

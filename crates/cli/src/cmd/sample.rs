@@ -8,7 +8,7 @@ use sansho_store::{NewAssessment, NewOrganization, NewSystem, OrgKind, ServiceMo
 
 use crate::args::Lang;
 use crate::cmd::assessment::progress;
-use crate::db::{Db, now, to_input};
+use crate::db::{Db, now, short, to_input};
 use crate::ui::{outln, print_json, t};
 
 /// The sample answers file, as `sansho catalog build` writes it.
@@ -99,9 +99,4 @@ pub fn load(db: &Db, set: &CatalogSet, json: bool, lang: Lang) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The first eight hex digits, enough to name an id on the command line.
-pub fn short(id: &sansho_store::Id) -> String {
-    id.to_string()[..8].to_owned()
 }
