@@ -96,11 +96,22 @@ pub fn result_word(s: &str) -> Option<ResultCode> {
     if let Some(r) = ResultCode::parse(s) {
         return Some(r);
     }
-    match s.trim().to_lowercase().as_str() {
-        "■" | "○" | "◯" | "済" | "yes" | "y" | "はい" => Some(ResultCode::Implemented),
-        "□" | "×" | "未" | "no" | "n" | "いいえ" => Some(ResultCode::NotImplemented),
-        "△" | "一部" => Some(ResultCode::Partial),
-        "-" | "－" | "n/a" | "na" => Some(ResultCode::NotApplicable),
+    let lower = s.trim().to_lowercase();
+    // English words as a table prints them: `Implemented`, `Not implemented`, `not_applicable`.
+    if let Some(r) = ResultCode::parse(&lower.replace([' ', '_'], "-")) {
+        return Some(r);
+    }
+    match lower.as_str() {
+        "■" | "○" | "◯" | "〇" | "●" | "✓" | "✔" | "☑" | "済" | "済み" | "実施済み" | "yes" | "y" | "はい" | "true" => {
+            Some(ResultCode::Implemented)
+        }
+        "□" | "☐" | "×" | "✕" | "✗" | "✘" | "未" | "no" | "n" | "いいえ" | "false" => {
+            Some(ResultCode::NotImplemented)
+        }
+        "△" | "一部" | "一部実施済" => Some(ResultCode::Partial),
+        "-" | "－" | "―" | "n/a" | "na" | "対象外" | "非該当" | "該当無し" => {
+            Some(ResultCode::NotApplicable)
+        }
         _ => None,
     }
 }

@@ -8,6 +8,7 @@
 //! row) and column.
 
 pub mod answers;
+pub mod checklist;
 pub mod derive;
 pub mod mhlw6;
 pub mod overrides;
