@@ -19,8 +19,8 @@ use crate::model::Provenance;
 use crate::set::StepKind;
 
 pub use derive::{Derived, NamedSource, NamedSuggestion, Outcome, ResultBasis, Rollup, Source, Suggestion, derive};
-pub use migrate::{Flag, Migrated, Migration, MigrationSummary, migrate};
 pub use gaps::{Blocker, Gap, GapOptions, GapReport, Group, Tally, Verdict, gaps, is_requirement};
+pub use migrate::{Flag, Migrated, Migration, MigrationSummary, migrate};
 
 /// The result of one requirement (実施状況).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

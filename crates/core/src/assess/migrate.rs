@@ -105,15 +105,8 @@ impl Migration {
     pub fn summary(&self, source_answers: usize) -> MigrationSummary {
         let mut s = MigrationSummary { requirements: self.items.len(), ..Default::default() };
         let mut used = vec![false; source_answers];
-        let flags = [
-            Flag::New,
-            Flag::Unmapped,
-            Flag::Split,
-            Flag::Merged,
-            Flag::Overlap,
-            Flag::Conflict,
-            Flag::NotApplicable,
-        ];
+        let flags =
+            [Flag::New, Flag::Unmapped, Flag::Split, Flag::Merged, Flag::Overlap, Flag::Conflict, Flag::NotApplicable];
         let mut counts = [0usize; 7];
         for item in &self.items {
             s.carried += usize::from(item.answer.is_some());
