@@ -250,12 +250,18 @@ pub enum AnswerCmd {
     Show {
         assessment: String,
         requirement: String,
+        /// A requirement of another catalog: what the assessment's answers suggest for it, and through which mappings.
+        #[arg(long)]
+        catalog: Option<String>,
         #[arg(long)]
         json: bool,
     },
     /// Every requirement of the assessment's catalog with its result (direct or derived).
     List {
         assessment: String,
+        /// List another catalog's requirements with the results derived from this assessment.
+        #[arg(long)]
+        catalog: Option<String>,
         /// Only requirements that are not met.
         #[arg(long)]
         gaps: bool,

@@ -99,6 +99,17 @@ fn the_sample_is_a_vendor_assessment_with_derived_coverage_on_the_other_guidelin
     assert_eq!(satisfied, gaps["minimum"]["by_derived"].as_u64().unwrap());
     assert!(satisfied > 30 && satisfied < 51, "{satisfied}");
     assert!(gaps["gaps"].as_array().unwrap().iter().all(|g| g["basis"] != "direct"));
+    // Where a derived result comes from: the answer, the relation and every hop with its provenance.
+    let shown = env.json(&["answer", "show", &id[..8], "6.5 C 12 (1)", "--catalog", "mhlw-5", "--json"]);
+    assert_eq!(shown["outcome"]["basis"], "derived");
+    assert_eq!(shown["outcome"]["result"], "not-implemented");
+    let source = &shown["outcome"]["suggestion"]["sources"][0];
+    assert_eq!(source["answer"], "mhlw-3-checklist:tech-8-1");
+    assert_eq!(source["relation"], "equivalent-to");
+    assert_eq!(source["via"][0]["mapping_set"], "mhlw-3-checklist--mhlw-5");
+    assert!(!source["via"][0]["provenance"].as_array().unwrap().is_empty());
+    let listed = env.json(&["answer", "list", &id[..8], "--catalog", "mhlw-5", "--json"]);
+    assert!(listed.as_array().unwrap().iter().all(|o| o["basis"] != "direct"));
     // The human-readable report is Japanese and names the verdict.
     let text = env.ok(&["gaps", &id[..8]]);
     assert!(text.contains("最低限のガイドライン（遵守事項）: 未達 — 80 件中 69 件を充足"), "{text}");

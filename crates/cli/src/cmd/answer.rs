@@ -47,8 +47,12 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &AnswerCmd, lang: Lang) -> Result<()>
             }
             outln!("{}  {}  {}", set.requirement(ix).label, result_word(lang, saved.result.into()), saved.id);
         }
-        AnswerCmd::Show { assessment, requirement: req, json } => show(db, set, assessment, req, *json, lang)?,
-        AnswerCmd::List { assessment, gaps, json } => list(db, set, assessment, *gaps, *json, lang)?,
+        AnswerCmd::Show { assessment, requirement: req, catalog, json } => {
+            show(db, set, assessment, req, catalog.as_deref(), *json, lang)?
+        }
+        AnswerCmd::List { assessment, catalog, gaps, json } => {
+            list(db, set, assessment, catalog.as_deref(), *gaps, *json, lang)?
+        }
         AnswerCmd::Accept { assessment, requirements, all, firm, json } => {
             accept(db, set, assessment, requirements, *all, *firm, *json, lang)?
         }
@@ -56,12 +60,21 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &AnswerCmd, lang: Lang) -> Result<()>
     Ok(())
 }
 
-fn show(db: &Db, set: &CatalogSet, assessment: &str, req: &str, json: bool, lang: Lang) -> Result<()> {
+fn show(
+    db: &Db,
+    set: &CatalogSet,
+    assessment: &str,
+    req: &str,
+    other: Option<&str>,
+    json: bool,
+    lang: Lang,
+) -> Result<()> {
     let l = load(db, set, assessment)?;
-    let catalog = &l.assessment.catalog_id;
+    let own = other.is_none_or(|c| c == l.assessment.catalog_id);
+    let catalog = other.unwrap_or(&l.assessment.catalog_id);
     let ix = requirement(set, catalog, req)?;
     let r = set.requirement(ix);
-    let stored = l.stored.iter().find(|a| a.requirement_id == r.id.as_str());
+    let stored = l.stored.iter().find(|a| own && a.requirement_id == r.id.as_str());
     let (evidence, history) = match stored {
         Some(a) => (db.run(db.store.evidence_for(a.id))?, db.run(db.store.history(a.id))?),
         None => (Vec::new(), Vec::new()),
@@ -171,9 +184,21 @@ fn show(db: &Db, set: &CatalogSet, assessment: &str, req: &str, json: bool, lang
     Ok(())
 }
 
-fn list(db: &Db, set: &CatalogSet, assessment: &str, only_gaps: bool, json: bool, lang: Lang) -> Result<()> {
+fn list(
+    db: &Db,
+    set: &CatalogSet,
+    assessment: &str,
+    other: Option<&str>,
+    only_gaps: bool,
+    json: bool,
+    lang: Lang,
+) -> Result<()> {
     let l = load(db, set, assessment)?;
-    let catalog = l.assessment.catalog_id.clone();
+    let own = other.is_none_or(|c| c == l.assessment.catalog_id);
+    let catalog = other.unwrap_or(&l.assessment.catalog_id).to_owned();
+    if set.catalog(&catalog).is_none() {
+        bail!("unknown catalog {catalog:?} (see `sansho catalog list`)");
+    }
     let derived = derive(set, &l.answers).map_err(|e| anyhow!("assessment {}: {e}", l.assessment.id))?;
     let outcomes: Vec<_> = derived
         .catalog(&catalog)
@@ -196,7 +221,7 @@ fn list(db: &Db, set: &CatalogSet, assessment: &str, only_gaps: bool, json: bool
         t(lang, "確認", "Review"),
     ]);
     for o in &outcomes {
-        let stored = l.stored.iter().find(|a| a.requirement_id == o.requirement.local.as_str());
+        let stored = l.stored.iter().find(|a| own && a.requirement_id == o.requirement.local.as_str());
         let result = match o.basis {
             ResultBasis::Derived => format!("{}{}", t(lang, "（推定）", "(derived) "), result_word(lang, o.result)),
             _ => result_word(lang, o.result).to_owned(),
