@@ -394,7 +394,7 @@ pub enum Require {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The answers file (TOML; see `sansho_import::answers` in the docs).
+    /// The answers file (TOML; see `sansho_import::answers` in the docs), or a filled checklist (xlsx, CSV; needs --catalog).
     pub file: PathBuf,
     /// The catalog the answers are for (default: the file's `catalog`).
     #[arg(long)]

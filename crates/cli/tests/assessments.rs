@@ -394,6 +394,12 @@ fn the_exported_checklist_imports_back_and_every_format_is_written() {
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(env.dir.path().join("out.json")).unwrap()).unwrap();
     assert_eq!(json["catalog"]["id"], "mhlw-3-checklist", "{}", json["catalog"]);
+    // A CI gate can read the workbook too: the sample has unmet mandatory items, so it fails (3).
+    let gate = env.run(&["check", "out.xlsx", "--catalog", "mhlw-3-checklist"]);
+    assert_eq!(gate.status.code(), Some(3), "{}{}", stdout(&gate), stderr(&gate));
+    assert!(stdout(&gate).contains("未達"), "{}", stdout(&gate));
+    let err = env.fails(&["check", "out.csv"]);
+    assert!(err.contains("--catalog"), "{err}");
     // An existing file is not replaced without --force.
     let err = env.fails(&["export", a, "--format", "csv", "--out", "out.csv"]);
     assert!(err.contains("--force"), "{err}");

@@ -58,9 +58,43 @@ pub fn read_answers_file(set: &CatalogSet, path: &Path, catalog: Option<&str>) -
     Ok((catalog, answers))
 }
 
+/// Reads a filled checklist (xlsx, CSV, …; see `sansho_import::checklist`) as answers to `catalog`.
+fn read_checklist_file(set: &CatalogSet, path: &Path, catalog: Option<&str>) -> Result<(String, Vec<Answer>)> {
+    let name = path.display().to_string();
+    let Some(catalog) = catalog else {
+        bail!("{name}: say which catalog the checklist is for: --catalog <id>");
+    };
+    let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read"))?;
+    let read = sansho_import::checklist::read_checklist(&name, &bytes, set, catalog, None)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let answers = read
+        .answers
+        .iter()
+        .map(|c| {
+            let reference = set.reference(c.requirement);
+            let mut answer = match c.result {
+                ResultCode::NotApplicable => {
+                    Answer::not_applicable(reference, c.justification.clone().unwrap_or_default())
+                }
+                r => Answer::new(reference, r),
+            }
+            .map_err(|err| anyhow::anyhow!("{name}: {}: {err}", c.at))?;
+            answer.how = c.how.clone();
+            answer.justification = c.justification.clone();
+            Ok(answer)
+        })
+        .collect::<Result<_>>()?;
+    Ok((catalog.to_owned(), answers))
+}
+
 pub fn run(set: &CatalogSet, a: &CheckArgs, lang: Lang) -> Result<Gate> {
     let name = a.file.display().to_string();
-    let (catalog, answers) = read_answers_file(set, &a.file, a.catalog.as_deref())?;
+    let is_toml = a.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    let (catalog, answers) = if is_toml {
+        read_answers_file(set, &a.file, a.catalog.as_deref())?
+    } else {
+        read_checklist_file(set, &a.file, a.catalog.as_deref())?
+    };
     let derived = derive(set, &answers).map_err(|err| anyhow::anyhow!("{name}: {err}"))?;
     let report = gaps(&derived, &catalog, GapOptions { include_derived: a.with_derived })?;
     let gate = if a.require == Require::Minimum && !report.minimum.met { Gate::NotMet } else { Gate::Met };
