@@ -265,6 +265,23 @@ fn evidence_is_verified_and_a_tampered_file_is_never_served() {
     env.ok(&["evidence", "attach", &e["id"].as_str().unwrap()[..8], a, "org-4"]);
     let listed = env.json(&["evidence", "list", a, "--json"]);
     assert_eq!(listed.as_array().unwrap().len(), 2, "one file proves two answers");
+    let old = env.json(&[
+        "evidence",
+        "add",
+        a,
+        "org-5",
+        "--url",
+        "https://example.jp/audit-2024",
+        "--effective",
+        "2024-04-01",
+        "--expires",
+        "2025-03-31",
+        "--json",
+    ]);
+    assert_eq!(old["kind"], "link");
+    let show = env.json(&["assessment", "show", a, "--json"]);
+    assert_eq!((show["evidence"].as_u64(), show["expired_evidence"].clone()), (Some(3), serde_json::json!(["org-5"])));
+    assert!(env.ok(&["evidence", "list", a]).contains("期限切れ"));
     assert_eq!(env.json(&["evidence", "verify", "--json"])["problems"], serde_json::json!([]));
     let out = env.dir.path().join("copy.csv");
     env.ok(&["evidence", "get", e["id"].as_str().unwrap(), "--out", out.to_str().unwrap()]);

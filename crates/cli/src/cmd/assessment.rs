@@ -149,6 +149,13 @@ fn show(db: &Db, set: &CatalogSet, typed: &str, json: bool, lang: Lang) -> Resul
         });
     }
     let changes = db.run(db.store.baseline_changes(a.id))?;
+    let today = crate::db::today();
+    let evidence = db.run(db.store.evidence_of_assessment(a.id))?;
+    let expired: Vec<&str> = evidence
+        .iter()
+        .filter(|(_, e)| e.expiry_date.as_ref().is_some_and(|d| d.as_str() < today.as_str()))
+        .map(|(req, _)| req.as_str())
+        .collect();
     if json {
         #[derive(Serialize)]
         struct View<'a> {
@@ -159,6 +166,9 @@ fn show(db: &Db, set: &CatalogSet, typed: &str, json: bool, lang: Lang) -> Resul
             gaps: &'a sansho_core::assess::GapReport<'a>,
             derived_coverage: Vec<Coverage<'a>>,
             baseline_changes: Option<usize>,
+            evidence: usize,
+            /// Requirements whose evidence has expired (one entry per expired link).
+            expired_evidence: &'a [&'a str],
         }
         return print_json(&View {
             assessment: a,
@@ -168,6 +178,8 @@ fn show(db: &Db, set: &CatalogSet, typed: &str, json: bool, lang: Lang) -> Resul
             gaps: &own,
             derived_coverage: coverage,
             baseline_changes: changes.as_ref().map(Vec::len),
+            evidence: evidence.len(),
+            expired_evidence: &expired,
         });
     }
     let cat = set.catalog(&a.catalog_id).expect("checked when loading");
@@ -212,6 +224,16 @@ fn show(db: &Db, set: &CatalogSet, typed: &str, json: bool, lang: Lang) -> Resul
         v.satisfied,
         v.mandatory
     );
+    if !evidence.is_empty() {
+        match lang {
+            Lang::Ja => outln!(
+                "  根拠（エビデンス）: {} 件（期限切れ {} 件 — sansho evidence list）",
+                evidence.len(),
+                expired.len()
+            ),
+            Lang::En => outln!("  Evidence: {} ({} expired — sansho evidence list)", evidence.len(), expired.len()),
+        }
+    }
     if !coverage.is_empty() {
         outln!();
         outln!(
