@@ -74,7 +74,8 @@ pub(crate) fn markdown(input: &ExportInput) -> String {
         for (code, word) in summary::results(lang) {
             table_row(&mut out, &[word, &report.total.count(code).to_string(), &pct(report.total.percent(code))]);
         }
-        table_row(&mut out, &[summary::total_word(lang), &report.total.total.to_string(), ""]);
+        let all = if report.total.total > 0 { pct(100.0) } else { pct(0.0) };
+        table_row(&mut out, &[summary::total_word(lang), &report.total.total.to_string(), &all]);
         let (word, sentence) = summary::verdict(&report.minimum, lang);
         let _ = writeln!(out, "\n### {}\n\n**{word}** — {sentence}\n", h.minimum);
         let [level_h, category_h, section_h] = summary::breakdown_first(lang);

@@ -28,7 +28,7 @@ const GREY: u32 = 0x595959;
 
 /// Column widths (characters) of the table: No. | 区分 | チェック項目 | レベル | 実施済 |
 /// 実施状況 | 実施内容 | 根拠 | 該当なし理由・備考 | 担当者 | 期限 | ID (hidden).
-const WIDTHS: [f64; 12] = [8.0, 12.0, 46.0, 8.5, 5.5, 15.0, 34.0, 28.0, 18.0, 9.0, 10.5, 16.0];
+const WIDTHS: [f64; 12] = [8.0, 18.0, 45.0, 8.5, 5.5, 15.0, 33.0, 26.0, 17.0, 9.0, 10.5, 16.0];
 const LAST_COL: u16 = 10;
 const ID_COL: u16 = 11;
 /// The columns whose text wraps and so decides a row's height.

@@ -92,3 +92,19 @@ fn the_workbook_marks_derived_rows_as_the_importer_reads_them() {
     assert!(at(verdict + 1, 1).contains(&format!("うち推定による {} 件", report.minimum.by_derived)));
     assert!(report.minimum.by_derived > 0);
 }
+
+#[test]
+fn an_accepted_suggestion_is_a_direct_answer_that_names_where_it_came_from() {
+    let set = common::bundled();
+    let mut answers = common::sample_answers(&set);
+    let ix = set.node(CATALOG, "6.3-c-1").unwrap();
+    let accepted = derive(&set, &answers).unwrap().accept(ix).unwrap();
+    answers.push(accepted);
+    let derived = derive(&set, &answers).unwrap();
+    for include_derived in [false, true] {
+        let rows = rows(&common::input(&derived, CATALOG, Lang::Ja, include_derived));
+        let r = row(&rows, "6.3-c-1");
+        assert_eq!((r.basis, r.status.as_str(), r.done.as_str()), (ResultBasis::Direct, "実施済", "■"));
+        assert_eq!(r.evidence, "推定から採用: mhlw-3-checklist 組織的安全管理対策 1 (同等)");
+    }
+}
