@@ -1,0 +1,1 @@
+//! Security primitives for the web application.
