@@ -1,0 +1,153 @@
+//! The JSON API under `/api`, described by the OpenAPI document at `/api/openapi.json`, which
+//! utoipa generates from these handlers and types (never written by hand).
+
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::error::ErrorBody;
+use crate::view::{self, CatalogSummary, HopView, RelatedView, RequirementView, TreeNode};
+use crate::{AppState, WebError};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "sansho API",
+        description = "3省2ガイドラインのカタログ・対応表・評価 / Catalogs, crosswalks and assessments of Japan's medical information security guidelines"
+    ),
+    paths(catalogs, catalog, requirement, search),
+    components(schemas(
+        CatalogSummary,
+        CatalogDetail,
+        TreeNode,
+        RequirementView,
+        RequirementDetail,
+        RelatedView,
+        HopView,
+        SearchHit,
+        SearchResult,
+        ErrorBody
+    ))
+)]
+pub struct ApiDoc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .route("/catalogs", get(catalogs))
+        .route("/catalogs/{catalog}", get(catalog))
+        .route("/catalogs/{catalog}/requirements/{requirement}", get(requirement))
+        .route("/search", get(search))
+        .fallback(|| async { WebError::NotFound("no such API endpoint".into()) })
+}
+
+/// Every loaded catalog.
+#[utoipa::path(get, path = "/api/catalogs", tag = "guidelines",
+    responses((status = 200, description = "The loaded catalogs", body = [CatalogSummary])))]
+async fn catalogs(State(s): State<AppState>) -> Json<Vec<CatalogSummary>> {
+    Json(view::catalog_summaries(&s.set))
+}
+
+/// A catalog with its tree of nodes in document order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CatalogDetail {
+    pub catalog: CatalogSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub nodes: Vec<TreeNode>,
+}
+
+#[utoipa::path(get, path = "/api/catalogs/{catalog}", tag = "guidelines",
+    params(("catalog" = String, Path, description = "Catalog id, e.g. mhlw-5")),
+    responses(
+        (status = 200, description = "The catalog and its nodes", body = CatalogDetail),
+        (status = 404, description = "No such catalog", body = ErrorBody)))]
+async fn catalog(State(s): State<AppState>, Path(id): Path<String>) -> Result<Json<CatalogDetail>, WebError> {
+    let c = s.set.catalog(&id).ok_or_else(|| WebError::NotFound(format!("no catalog {id:?}")))?;
+    let summary = view::catalog_summaries(&s.set).into_iter().find(|x| x.id == id).expect("listed");
+    Ok(Json(CatalogDetail { catalog: summary, description: c.description.clone(), nodes: view::tree(&s.set, &id) }))
+}
+
+/// A requirement and every related requirement in other catalogs, with the chains.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequirementDetail {
+    pub requirement: RequirementView,
+    pub related: Vec<RelatedView>,
+}
+
+#[utoipa::path(get, path = "/api/catalogs/{catalog}/requirements/{requirement}", tag = "guidelines",
+    params(
+        ("catalog" = String, Path, description = "Catalog id, e.g. mic-cloud-2018"),
+        ("requirement" = String, Path, description = "Requirement id or printed label, e.g. 3.2.3 (ア)2")),
+    responses(
+        (status = 200, description = "The requirement and its related requirements", body = RequirementDetail),
+        (status = 404, description = "No such catalog or requirement", body = ErrorBody)))]
+async fn requirement(
+    State(s): State<AppState>,
+    Path((catalog, req)): Path<(String, String)>,
+) -> Result<Json<RequirementDetail>, WebError> {
+    let ix = s.set.resolve(&catalog, &req).map_err(|e| WebError::NotFound(e.to_string()))?;
+    Ok(Json(RequirementDetail { requirement: view::requirement(&s.set, ix), related: view::related(&s.set, ix) }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SearchParams {
+    /// Words to find; all must occur. Japanese is found inside running text.
+    q: String,
+    /// Only this catalog.
+    catalog: Option<String>,
+    /// At most this many hits (1–200, default 20).
+    limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchHit {
+    pub catalog: String,
+    pub local_id: String,
+    pub label: String,
+    pub score: f64,
+    pub snippet: String,
+    /// Character offsets of the match in the snippet.
+    pub match_start: usize,
+    pub match_end: usize,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResult {
+    pub query: String,
+    pub hits: Vec<SearchHit>,
+}
+
+#[utoipa::path(get, path = "/api/search", tag = "guidelines", params(SearchParams),
+    responses(
+        (status = 200, description = "Hits, best first", body = SearchResult),
+        (status = 400, description = "Bad parameters", body = ErrorBody),
+        (status = 404, description = "No such catalog", body = ErrorBody)))]
+async fn search(State(s): State<AppState>, Query(p): Query<SearchParams>) -> Result<Json<SearchResult>, WebError> {
+    if let Some(c) = &p.catalog
+        && s.set.catalog(c).is_none()
+    {
+        return Err(WebError::NotFound(format!("no catalog {c:?}")));
+    }
+    let limit = p.limit.unwrap_or(20);
+    if !(1..=200).contains(&limit) {
+        return Err(WebError::BadRequest("limit must be between 1 and 200".into()));
+    }
+    let hits = s
+        .index
+        .search(&p.q, p.catalog.as_deref(), limit as usize)
+        .into_iter()
+        .map(|h| SearchHit {
+            catalog: s.set.catalog_of(h.node).id.as_str().to_owned(),
+            local_id: s.set.requirement(h.node).id.as_str().to_owned(),
+            label: s.set.requirement(h.node).label.clone(),
+            score: (h.score * 1000.0).round() / 1000.0,
+            snippet: h.snippet,
+            match_start: h.match_start,
+            match_end: h.match_end,
+        })
+        .collect();
+    Ok(Json(SearchResult { query: p.q, hits }))
+}

@@ -1,0 +1,225 @@
+//! Guidelines: the catalogs, a catalog's tree, a requirement with every related requirement in
+//! the other guidelines and versions, and search.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+use crate::view::{self, CatalogSummary, RelatedView, RequirementView, TreeNode};
+use crate::{AppState, Lang};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/guidelines", get(list))
+        .route("/guidelines/{catalog}", get(catalog))
+        .route("/guidelines/{catalog}/{requirement}", get(requirement))
+        .route("/search", get(search))
+}
+
+/// Renders a page with a status.
+pub fn render_status(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => crate::WebError::from(e).into_response(),
+    }
+}
+
+fn render(page: &impl Template) -> Response {
+    render_status(StatusCode::OK, page)
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub lang: Lang,
+    pub path: String,
+    pub status: u16,
+    pub message: String,
+}
+
+fn not_found(lang: Lang, path: String, message: String) -> Response {
+    render_status(StatusCode::NOT_FOUND, &ErrorPage { lang, path, status: 404, message })
+}
+
+#[derive(Template)]
+#[template(path = "guidelines.html")]
+struct ListPage {
+    lang: Lang,
+    path: String,
+    catalogs: Vec<CatalogSummary>,
+    mapping_sets: Vec<(String, String, String, usize)>,
+}
+
+async fn list(State(s): State<AppState>, lang: Lang, OriginalUri(uri): OriginalUri) -> Response {
+    let mapping_sets = s
+        .set
+        .mapping_sets()
+        .iter()
+        .map(|m| {
+            (m.id.clone(), m.title.ja.clone(), if m.derived { "derived" } else { "" }.to_owned(), m.mappings.len())
+        })
+        .collect();
+    render(&ListPage { lang, path: uri.to_string(), catalogs: view::catalog_summaries(&s.set), mapping_sets })
+}
+
+#[derive(Template)]
+#[template(path = "catalog.html")]
+struct CatalogPage {
+    lang: Lang,
+    path: String,
+    catalog: CatalogSummary,
+    description: Option<String>,
+    nodes: Vec<TreeNode>,
+}
+
+async fn catalog(
+    State(s): State<AppState>,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(c) = s.set.catalog(&id) else {
+        return not_found(
+            lang,
+            uri.to_string(),
+            format!("{}: {id}", lang.t("カタログがありません", "No such catalog")),
+        );
+    };
+    let summary = view::catalog_summaries(&s.set).into_iter().find(|x| x.id == id).expect("listed");
+    render(&CatalogPage {
+        lang,
+        path: uri.to_string(),
+        catalog: summary,
+        description: c.description.clone(),
+        nodes: view::tree(&s.set, &id),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "requirement.html")]
+struct RequirementPage {
+    lang: Lang,
+    path: String,
+    catalog: CatalogSummary,
+    req: RequirementView,
+    parent: Option<(String, String)>,
+    children: Vec<(String, String)>,
+    /// Related requirements grouped by catalog: (catalog id, title, rows).
+    groups: Vec<(String, String, Vec<RelatedView>)>,
+    related_count: usize,
+}
+
+async fn requirement(
+    State(s): State<AppState>,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path((catalog, req)): Path<(String, String)>,
+) -> Response {
+    let ix = match s.set.resolve(&catalog, &req) {
+        Ok(ix) => ix,
+        Err(e) => return not_found(lang, uri.to_string(), e.to_string()),
+    };
+    let set = &s.set;
+    let view = view::requirement(set, ix);
+    let label_of = |local: &str| {
+        let node = set.node(&catalog, local).expect("tree nodes exist");
+        (local.to_owned(), set.requirement(node).label.clone())
+    };
+    let parent = view.parent.as_deref().map(label_of);
+    let children = view.children.iter().map(|c| label_of(c)).collect();
+    let related = view::related(set, ix);
+    let related_count = related.len();
+    let mut groups: Vec<(String, String, Vec<RelatedView>)> = Vec::new();
+    for r in related {
+        match groups.last_mut() {
+            Some((c, _, rows)) if *c == r.catalog => rows.push(r),
+            _ => {
+                let title =
+                    set.catalog(&r.catalog).map(|c| format!("{} {}", c.title.ja, c.edition)).unwrap_or_default();
+                groups.push((r.catalog.clone(), title, vec![r]));
+            }
+        }
+    }
+    let summary = view::catalog_summaries(set).into_iter().find(|x| x.id == catalog).expect("resolved");
+    render(&RequirementPage {
+        lang,
+        path: uri.to_string(),
+        catalog: summary,
+        req: view,
+        parent,
+        children,
+        groups,
+        related_count,
+    })
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    q: Option<String>,
+    catalog: Option<String>,
+}
+
+/// A hit as the page shows it: the snippet cut in three around the match.
+struct HitRow {
+    catalog: String,
+    local_id: String,
+    label: String,
+    before: String,
+    matched: String,
+    after: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    lang: Lang,
+    path: String,
+    q: String,
+    catalog: String,
+    catalogs: Vec<CatalogSummary>,
+    hits: Vec<HitRow>,
+    searched: bool,
+}
+
+async fn search(
+    State(s): State<AppState>,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Query(query): Query<SearchQuery>,
+) -> Response {
+    let q = query.q.unwrap_or_default();
+    let catalog = query.catalog.filter(|c| s.set.catalog(c).is_some()).unwrap_or_default();
+    let hits = if q.trim().is_empty() {
+        Vec::new()
+    } else {
+        s.index
+            .search(&q, (!catalog.is_empty()).then_some(catalog.as_str()), 100)
+            .into_iter()
+            .map(|h| {
+                let chars: Vec<char> = h.snippet.chars().collect();
+                let (a, b) = (h.match_start.min(chars.len()), h.match_end.min(chars.len()));
+                HitRow {
+                    catalog: s.set.catalog_of(h.node).id.as_str().to_owned(),
+                    local_id: s.set.requirement(h.node).id.as_str().to_owned(),
+                    label: s.set.requirement(h.node).label.clone(),
+                    before: chars[..a].iter().collect(),
+                    matched: chars[a..b].iter().collect(),
+                    after: chars[b..].iter().collect(),
+                }
+            })
+            .collect()
+    };
+    render(&SearchPage {
+        lang,
+        path: uri.to_string(),
+        searched: !q.trim().is_empty(),
+        q,
+        catalog,
+        catalogs: view::catalog_summaries(&s.set),
+        hits,
+    })
+}

@@ -1,0 +1,66 @@
+//! Server-rendered pages. Every page is an askama template (HTML auto-escaped) extending
+//! `base.html`; the language comes from the `lang` cookie.
+
+mod guidelines;
+
+use axum::Router;
+use axum::extract::Query;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+use crate::{AppState, Lang};
+
+const CSS: &str = include_str!("../../static/app.css");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/guidelines") }))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/static/app.css", get(css))
+        .route("/lang/{code}", get(set_lang))
+        .merge(guidelines::routes())
+        .fallback(not_found)
+}
+
+async fn css() -> Response {
+    let mut r = CSS.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    r
+}
+
+#[derive(Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+/// A local path to return to: only `/…` paths of this site (never `//host` or a scheme), so the
+/// switch cannot be used as an open redirect.
+pub fn local_path(next: Option<&str>) -> &str {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.contains(['\r', '\n']) => p,
+        _ => "/",
+    }
+}
+
+async fn set_lang(axum::extract::Path(code): axum::extract::Path<String>, Query(q): Query<Next>) -> Response {
+    let Some(lang) = Lang::parse(&code) else {
+        return (StatusCode::NOT_FOUND, "unknown language").into_response();
+    };
+    let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    let mut r = Redirect::to(local_path(q.next.as_deref())).into_response();
+    r.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ASCII"));
+    r
+}
+
+async fn not_found(lang: Lang, uri: axum::http::Uri) -> Response {
+    let page = guidelines::ErrorPage {
+        lang,
+        path: uri.path().to_owned(),
+        status: 404,
+        message: lang.t("ページが見つかりません。", "Page not found.").to_owned(),
+    };
+    guidelines::render_status(StatusCode::NOT_FOUND, &page)
+}

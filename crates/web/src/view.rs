@@ -1,0 +1,244 @@
+//! What pages and the API show of the catalogs, built once per request from the loaded set.
+
+use sansho_core::set::{NodeIx, Step};
+use sansho_core::{CatalogSet, Provenance, Relation, StepKind};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::Lang;
+
+/// A catalog in a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CatalogSummary {
+    pub id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
+    pub edition: String,
+    pub kind: String,
+    pub issuers: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Nodes (headings included).
+    pub nodes: usize,
+    /// Nodes with requirement text.
+    pub requirements: usize,
+}
+
+pub fn catalog_summaries(set: &CatalogSet) -> Vec<CatalogSummary> {
+    set.catalogs()
+        .iter()
+        .map(|c| CatalogSummary {
+            id: c.id.as_str().to_owned(),
+            title: c.title.ja.clone(),
+            title_en: c.title.en.clone(),
+            edition: c.edition.clone(),
+            kind: c.kind.as_str().to_owned(),
+            issuers: c.issuers.clone(),
+            date: c.date.clone(),
+            nodes: c.requirements.len(),
+            requirements: c.requirement_count(),
+        })
+        .collect()
+}
+
+/// `file:1, 3-4, other:9`: the file name is written once for consecutive entries.
+pub fn provenance_list(p: &[Provenance]) -> String {
+    let mut out = String::new();
+    let mut last_file: Option<&str> = None;
+    for x in p {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        let range = if x.line == x.end_line { x.line.to_string() } else { format!("{}-{}", x.line, x.end_line) };
+        if last_file == Some(x.file.as_str()) {
+            out.push_str(&range);
+        } else {
+            out.push_str(&format!("{}:{range}", x.file));
+        }
+        last_file = Some(&x.file);
+    }
+    out
+}
+
+/// One node of a catalog tree, with its depth for indentation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TreeNode {
+    pub id: String,
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The requirement text, if the node has one (verbatim from the source).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    pub depth: usize,
+    /// Whether any mapping edge starts or ends here.
+    pub mapped: bool,
+}
+
+pub fn tree(set: &CatalogSet, catalog: &str) -> Vec<TreeNode> {
+    set.catalog_nodes(catalog)
+        .into_iter()
+        .map(|ix| {
+            let r = set.requirement(ix);
+            let mut depth = 0;
+            let mut p = set.parent_of(ix);
+            while let Some(q) = p {
+                depth += 1;
+                p = set.parent_of(q);
+            }
+            TreeNode {
+                id: r.id.as_str().to_owned(),
+                label: r.label.clone(),
+                title: r.title.clone().filter(|t| t != &r.label),
+                text: r.text.clone(),
+                kind: r.kind.as_str().to_owned(),
+                level: r.level.map(|l| l.as_str().to_owned()),
+                parent: r.parent.as_ref().map(|p| p.as_str().to_owned()),
+                depth,
+                mapped: set.has_mappings(ix),
+            }
+        })
+        .collect()
+}
+
+/// One requirement in full.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RequirementView {
+    /// `catalog:local`.
+    pub id: String,
+    pub catalog: String,
+    pub local_id: String,
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// `file:line[-line]` of every place the node comes from.
+    pub provenance: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    pub children: Vec<String>,
+}
+
+pub fn requirement(set: &CatalogSet, ix: NodeIx) -> RequirementView {
+    let r = set.requirement(ix);
+    let c = set.catalog_of(ix);
+    RequirementView {
+        id: set.reference(ix).to_string(),
+        catalog: c.id.as_str().to_owned(),
+        local_id: r.id.as_str().to_owned(),
+        label: r.label.clone(),
+        title: r.title.clone(),
+        text: r.text.clone(),
+        kind: r.kind.as_str().to_owned(),
+        level: r.level.map(|l| l.as_str().to_owned()),
+        category: r.category.as_ref().map(|c| c.as_str().to_owned()),
+        note: r.note.clone(),
+        page: r.page.clone(),
+        provenance: r.provenance.iter().map(|p| provenance_list(std::slice::from_ref(p))).collect(),
+        parent: r.parent.as_ref().map(|p| p.as_str().to_owned()),
+        children: set.children_of(ix).iter().map(|&c| set.requirement(c).id.as_str().to_owned()).collect(),
+    }
+}
+
+/// One hop of a chain.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HopView {
+    pub from: String,
+    pub to: String,
+    pub relation: String,
+    /// `mapping`, `parent` or `child`.
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mapping_set: Option<String>,
+    pub forward: bool,
+    pub provenance: String,
+}
+
+/// A requirement of another catalog related to the one shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RelatedView {
+    pub id: String,
+    pub catalog: String,
+    pub local_id: String,
+    pub label: String,
+    /// The relation of the shown requirement to this one, composed along the chain.
+    pub relation: String,
+    /// The users' word for the relation (同等, 対応, 移行 …).
+    pub relation_ja: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    pub provenance: String,
+    pub via: Vec<HopView>,
+}
+
+fn hop(s: &Step<'_>) -> HopView {
+    HopView {
+        from: s.from.to_string(),
+        to: s.to.to_string(),
+        relation: s.relation.as_str().to_owned(),
+        kind: match s.kind {
+            StepKind::Mapping => "mapping",
+            StepKind::Parent => "parent",
+            StepKind::Child => "child",
+        }
+        .to_owned(),
+        mapping_set: s.mapping_set.map(str::to_owned),
+        forward: s.forward,
+        provenance: provenance_list(s.provenance),
+    }
+}
+
+/// Every related requirement, catalog by catalog as loaded, node by node as printed.
+pub fn related(set: &CatalogSet, ix: NodeIx) -> Vec<RelatedView> {
+    let mut related = set.related(ix);
+    related.sort_by_key(|r| set.node(r.catalog.as_str(), r.id.local.as_str()));
+    related
+        .iter()
+        .map(|r| {
+            let node = set.node(r.catalog.as_str(), r.id.local.as_str()).expect("related nodes exist");
+            let req = set.requirement(node);
+            RelatedView {
+                id: r.id.to_string(),
+                catalog: r.catalog.as_str().to_owned(),
+                local_id: r.id.local.as_str().to_owned(),
+                label: r.label.to_owned(),
+                relation: r.relation.as_str().to_owned(),
+                relation_ja: r.relation.ja().to_owned(),
+                text: req.text.clone().or_else(|| req.title.clone()),
+                provenance: provenance_list(&req.provenance),
+                via: r.via.iter().map(hop).collect(),
+            }
+        })
+        .collect()
+}
+
+/// The words of a level, category or relation in the page language.
+pub fn level_word(lang: Lang, level: Option<&str>) -> String {
+    match level.and_then(sansho_core::Level::parse) {
+        Some(l) => lang.t(l.ja(), l.as_str()).to_owned(),
+        None => String::new(),
+    }
+}
+
+pub fn relation_word(lang: Lang, relation: &str) -> String {
+    match Relation::parse(relation) {
+        Some(r) => lang.t(r.ja(), r.as_str()).to_owned(),
+        None => relation.to_owned(),
+    }
+}

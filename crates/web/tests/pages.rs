@@ -1,0 +1,139 @@
+//! The guideline pages and API through the real router, on the bundled catalogs.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use tower::ServiceExt;
+
+async fn app() -> axum::Router {
+    let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.expect("bundled catalogs load");
+    let store = sansho_store::Store::open_in_memory().await.unwrap();
+    sansho_web::router(sansho_web::AppState::new(set, store))
+}
+
+struct Got {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn get(app: &axum::Router, uri: &str, cookie: Option<&str>) -> Got {
+    let mut req = Request::builder().uri(uri);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let res = app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), 10 << 20).await.unwrap();
+    Got { status, headers, body: String::from_utf8(bytes.to_vec()).unwrap() }
+}
+
+fn assert_secure_headers(g: &Got) {
+    let csp = g.headers.get("content-security-policy").expect("a CSP").to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"), "{csp}");
+    assert_eq!(g.headers.get("x-content-type-options").unwrap(), "nosniff");
+    assert_eq!(g.headers.get("x-frame-options").unwrap(), "DENY");
+}
+
+#[tokio::test]
+async fn the_guideline_list_is_japanese_first_with_an_english_toggle() {
+    let app = app().await;
+    let g = get(&app, "/guidelines", None).await;
+    assert_eq!(g.status, StatusCode::OK);
+    assert_secure_headers(&g);
+    assert!(g.body.contains(r#"<html lang="ja">"#));
+    for id in ["mhlw-6", "mhlw-5", "meti-2012", "mic-cloud-2018", "mhlw-3-checklist", "cyber-infra"] {
+        assert!(g.body.contains(&format!("/guidelines/{id}")), "{id}");
+    }
+    assert!(g.body.contains("医療情報システムの安全管理に関するガイドライン"));
+    assert!(g.body.contains("対応表（マッピング）"));
+    let en = get(&app, "/guidelines", Some("lang=en")).await;
+    assert!(en.body.contains(r#"<html lang="en">"#) && en.body.contains("Mapping sets"));
+    // The toggle sets the cookie and returns to the page, never to another site.
+    let t = get(&app, "/lang/en?next=/guidelines/mhlw-5", None).await;
+    assert_eq!(t.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.headers.get(header::LOCATION).unwrap(), "/guidelines/mhlw-5");
+    assert!(t.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().starts_with("lang=en;"));
+    for evil in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
+        let t = get(&app, &format!("/lang/ja?next={}", urlencode(evil)), None).await;
+        assert_eq!(t.headers.get(header::LOCATION).unwrap(), "/", "{evil}");
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'/' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_requirement_page_shows_its_source_text_and_every_related_requirement() {
+    let app = app().await;
+    let g = get(&app, &format!("/guidelines/mhlw-5/{}", urlencode("6.5 C 2")), None).await;
+    assert_eq!(g.status, StatusCode::OK, "{}", g.body);
+    // Text, level and provenance of mhlw-5 6.5 C 2, as in the catalog file.
+    let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.unwrap();
+    let ix = set.resolve("mhlw-5", "6.5 C 2").unwrap();
+    let text = set.requirement(ix).text.clone().unwrap();
+    assert!(g.body.contains(&askama_escape(&text)), "the source text verbatim");
+    assert!(g.body.contains("遵守事項"));
+    assert!(g.body.contains("000_5783f1c91487ba10.txt:"));
+    // Every related requirement is linked, grouped by catalog, with its relation and chain.
+    let related = set.related(ix);
+    assert!(related.len() > 3);
+    for r in &related {
+        assert!(g.body.contains(&format!("/guidelines/{}/{}", r.catalog, r.id.local)), "{}", r.id);
+    }
+    assert!(g.body.contains("経路と出典"));
+    // An unknown requirement is a 404 page, in the same layout.
+    let missing = get(&app, "/guidelines/mhlw-5/9.9.9", None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("9.9.9"));
+    assert_secure_headers(&missing);
+}
+
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&#38;").replace('<', "&#60;").replace('>', "&#62;").replace('"', "&#34;").replace('\'', "&#39;")
+}
+
+#[tokio::test]
+async fn search_finds_japanese_inside_running_text_and_escapes_what_it_echoes() {
+    let app = app().await;
+    let g = get(&app, &format!("/search?q={}", urlencode("二要素認証")), None).await;
+    assert_eq!(g.status, StatusCode::OK);
+    assert!(g.body.contains("<mark>二要素認証</mark>"), "{}", g.body);
+    let hostile = get(&app, &format!("/search?q={}", urlencode("<script>alert(1)</script>")), None).await;
+    assert_eq!(hostile.status, StatusCode::OK);
+    assert!(!hostile.body.contains("<script>alert(1)"));
+    assert!(hostile.body.contains("&#60;script&#62;"));
+}
+
+#[tokio::test]
+async fn the_api_serves_json_described_by_its_openapi_document() {
+    let app = app().await;
+    let list = get(&app, "/api/catalogs", None).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_secure_headers(&list);
+    let v: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 8);
+    let r = get(&app, &format!("/api/catalogs/mic-cloud-2018/requirements/{}", urlencode("3.2.3 (ア)2")), None).await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["requirement"]["id"], "mic-cloud-2018:3.2.3-a-2");
+    assert_eq!(v["related"].as_array().unwrap().len(), 10);
+    assert!(v["related"].as_array().unwrap().iter().all(|r| !r["via"].as_array().unwrap().is_empty()));
+    let missing = get(&app, "/api/catalogs/nope", None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&missing.body).unwrap()["error"], "no catalog \"nope\"");
+    let bad = get(&app, "/api/search?q=x&limit=0", None).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let doc: serde_json::Value = serde_json::from_str(&get(&app, "/api/openapi.json", None).await.body).unwrap();
+    let paths: Vec<&str> = doc["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    for p in [
+        "/api/catalogs",
+        "/api/catalogs/{catalog}",
+        "/api/catalogs/{catalog}/requirements/{requirement}",
+        "/api/search",
+    ] {
+        assert!(paths.contains(&p), "{paths:?}");
+    }
+}
