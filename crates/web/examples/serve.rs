@@ -1,10 +1,14 @@
-//! Serves the bundled catalogs on 127.0.0.1:8080 with an in-memory store, to look at the pages
-//! while `sansho serve` is being built: `cargo run -p sansho-web --example serve [ADDR]`.
+//! Serves the bundled catalogs on 127.0.0.1:8080 with a database file (or an in-memory store),
+//! to look at the pages while `sansho serve` is being built:
+//! `cargo run -p sansho-web --example serve [ADDR] [DB]`.
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.expect("bundled catalogs load");
-    let store = sansho_store::Store::open_in_memory().await.expect("an in-memory store");
+    let store = match std::env::args().nth(2) {
+        Some(db) => sansho_store::Store::open(db).await.expect("the database opens"),
+        None => sansho_store::Store::open_in_memory().await.expect("an in-memory store"),
+    };
     let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8080".into());
     let addr: std::net::SocketAddr = addr.parse().expect("an address like 127.0.0.1:8080");
     println!("http://{addr}/");

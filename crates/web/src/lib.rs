@@ -5,6 +5,7 @@
 //! store); [`serve`] binds it. Handlers do no blocking work outside the store's async calls.
 
 mod api;
+mod charts;
 mod error;
 mod i18n;
 mod pages;

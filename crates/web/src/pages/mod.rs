@@ -1,7 +1,8 @@
 //! Server-rendered pages. Every page is an askama template (HTML auto-escaped) extending
 //! `base.html`; the language comes from the `lang` cookie.
 
-mod guidelines;
+mod assessments;
+pub(crate) mod guidelines;
 
 use axum::Router;
 use axum::extract::Query;
@@ -21,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/app.css", get(css))
         .route("/lang/{code}", get(set_lang))
         .merge(guidelines::routes())
+        .merge(assessments::routes())
         .fallback(not_found)
 }
 

@@ -1,0 +1,260 @@
+//! An assessment's dashboard: the minimum-package verdict, coverage per guideline (its own
+//! catalog answered, the others derived through the mappings), per control category and level,
+//! the ordered gaps, what changed since the baseline, and the exports.
+//!
+//! Access control (a user sees only their organizations' assessments) is enforced by the
+//! session layer that wraps these routes.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use sansho_core::CatalogSet;
+use sansho_core::assess::{Answer, GapOptions, ResultBasis, ResultCode, derive, gaps};
+use sansho_store::{AssessmentStatus, Id};
+
+use crate::charts::{Bar, stacked_bars};
+use crate::pages::guidelines::{ErrorPage, render_status};
+use crate::{AppState, Lang, WebError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/assessments/{id}", get(dashboard)).route("/assessments/{id}/export/{format}", get(export))
+}
+
+/// The stored answers as domain answers; an answer to a requirement the catalog no longer has
+/// is an error naming it.
+pub fn domain_answers(
+    set: &CatalogSet,
+    catalog: &str,
+    stored: &[sansho_store::Answer],
+) -> Result<Vec<Answer>, WebError> {
+    stored
+        .iter()
+        .map(|a| {
+            let ix = set.node(catalog, &a.requirement_id).ok_or_else(|| {
+                WebError::Internal(format!("answer {}: no requirement {:?} in {catalog}", a.id, a.requirement_id))
+            })?;
+            Ok(Answer {
+                requirement: set.reference(ix),
+                result: a.result.into(),
+                how: Some(a.how.clone()).filter(|h| !h.trim().is_empty()),
+                justification: a.justification.clone(),
+                origin: None,
+            })
+        })
+        .collect()
+}
+
+pub fn status_word(lang: Lang, s: AssessmentStatus) -> &'static str {
+    match s {
+        AssessmentStatus::Draft => lang.t("作成中", "draft"),
+        AssessmentStatus::InReview => lang.t("レビュー中", "in review"),
+        AssessmentStatus::Final => lang.t("確定", "final"),
+    }
+}
+
+struct GapRow {
+    catalog: String,
+    local_id: String,
+    label: String,
+    level: String,
+    result: String,
+    derived: bool,
+    review: bool,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    lang: Lang,
+    path: String,
+    id: String,
+    organization: String,
+    system: String,
+    catalog_id: String,
+    catalog_title: String,
+    status: String,
+    baseline: Option<String>,
+    changes: Option<usize>,
+    answered: usize,
+    total: usize,
+    met: bool,
+    mandatory: usize,
+    satisfied: usize,
+    coverage_svg: String,
+    category_svg: String,
+    level_svg: String,
+    gaps: Vec<GapRow>,
+    gap_total: usize,
+}
+
+fn not_found(lang: Lang, path: String, id: &str) -> Response {
+    let message = format!("{}: {id}", lang.t("評価がありません", "No such assessment"));
+    render_status(StatusCode::NOT_FOUND, &ErrorPage { lang, path, status: 404, message })
+}
+
+async fn dashboard(
+    State(s): State<AppState>,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let Ok(aid) = id.parse::<Id>() else {
+        return Ok(not_found(lang, uri.to_string(), &id));
+    };
+    let a = match s.store.assessment(aid).await {
+        Ok(a) => a,
+        Err(sansho_store::StoreError::UnknownAssessment(_)) => return Ok(not_found(lang, uri.to_string(), &id)),
+        Err(e) => return Err(e.into()),
+    };
+    let system = s.store.system(a.system_id).await?;
+    let org = s.store.organization(system.organization_id).await?;
+    let stored = s.store.answers(aid).await?;
+    let set = &s.set;
+    let cat =
+        set.catalog(&a.catalog_id).ok_or_else(|| WebError::Internal(format!("catalog {} not loaded", a.catalog_id)))?;
+    let answers = domain_answers(set, &a.catalog_id, &stored)?;
+    let derived = derive(set, &answers).map_err(|e| WebError::Internal(e.to_string()))?;
+    let own = gaps(&derived, &a.catalog_id, GapOptions::default()).map_err(|e| WebError::Internal(e.to_string()))?;
+    let mut coverage = vec![Bar {
+        label: format!("{} {}", cat.edition, cat.title.ja),
+        tally: own.total.clone(),
+        href: Some(format!("/guidelines/{}", a.catalog_id)),
+    }];
+    for c in set.catalogs().iter().filter(|c| c.id.as_str() != a.catalog_id) {
+        let r = gaps(&derived, c.id.as_str(), GapOptions { include_derived: true })
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+        if r.total.count(ResultCode::Unanswered) < r.total.total {
+            coverage.push(Bar {
+                label: format!("{}{} {}", lang.t("（推定）", "(derived) "), c.edition, c.title.ja),
+                tally: r.total.clone(),
+                href: Some(format!("/guidelines/{}", c.id)),
+            });
+        }
+    }
+    let group_bars = |groups: &[sansho_core::assess::Group]| -> Vec<Bar> {
+        groups.iter().map(|g| Bar { label: g.label.clone(), tally: g.tally.clone(), href: None }).collect()
+    };
+    let changes = s.store.baseline_changes(aid).await?.map(|c| c.len());
+    let gap_rows: Vec<GapRow> = own
+        .gaps
+        .iter()
+        .take(100)
+        .map(|g| {
+            let ix = set.node(g.requirement.catalog.as_str(), g.requirement.local.as_str()).expect("gap nodes exist");
+            let r = set.requirement(ix);
+            GapRow {
+                catalog: g.requirement.catalog.as_str().to_owned(),
+                local_id: g.requirement.local.as_str().to_owned(),
+                label: g.label.to_owned(),
+                level: g.level.map(|l| lang.t(l.ja(), l.as_str()).to_owned()).unwrap_or_default(),
+                result: lang.t(g.result.ja(), g.result.as_str()).to_owned(),
+                derived: g.basis == ResultBasis::Derived,
+                review: g.needs_review,
+                text: r.text.clone().or_else(|| r.title.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let page = Dashboard {
+        lang,
+        path: uri.to_string(),
+        id: aid.to_string(),
+        organization: org.name,
+        system: system.name,
+        catalog_id: a.catalog_id.clone(),
+        catalog_title: format!("{} {}", cat.title.ja, cat.edition),
+        status: status_word(lang, a.status).to_owned(),
+        baseline: a.baseline_id.map(|b| b.to_string()),
+        changes,
+        answered: own.total.total - own.total.count(ResultCode::Unanswered),
+        total: own.total.total,
+        met: own.minimum.met,
+        mandatory: own.minimum.mandatory,
+        satisfied: own.minimum.satisfied,
+        coverage_svg: stacked_bars(lang, lang.t("ガイドライン別の状況", "By guideline"), &coverage),
+        category_svg: stacked_bars(lang, lang.t("区分別", "By category"), &group_bars(&own.categories)),
+        level_svg: stacked_bars(lang, lang.t("水準別", "By level"), &group_bars(&own.levels)),
+        gap_total: own.gaps.len(),
+        gaps: gap_rows,
+    };
+    Ok(render_status(StatusCode::OK, &page))
+}
+
+/// The exports of `sansho export`, as downloads.
+async fn export(
+    State(s): State<AppState>,
+    lang: Lang,
+    Path((id, format)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let aid: Id = id.parse().map_err(|_| WebError::NotFound(format!("no assessment {id:?}")))?;
+    let a = match s.store.assessment(aid).await {
+        Ok(a) => a,
+        Err(sansho_store::StoreError::UnknownAssessment(_)) => {
+            return Err(WebError::NotFound(format!("no assessment {id:?}")));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let system = s.store.system(a.system_id).await?;
+    let org = s.store.organization(system.organization_id).await?;
+    let stored = s.store.answers(aid).await?;
+    let set = &s.set;
+    let answers = domain_answers(set, &a.catalog_id, &stored)?;
+    let derived = derive(set, &answers).map_err(|e| WebError::Internal(e.to_string()))?;
+    let mut extra: std::collections::HashMap<String, sansho_export::Extra> = std::collections::HashMap::new();
+    for st in &stored {
+        let e = extra.entry(st.requirement_id.clone()).or_default();
+        e.owner = st.owner.clone();
+        e.due = st.due_date.as_ref().map(|d| d.to_string());
+    }
+    for (req, ev) in s.store.evidence_of_assessment(aid).await? {
+        extra.entry(req).or_default().evidence.push(sansho_export::EvidenceRef {
+            title: ev.title,
+            file_name: ev.file_name,
+            sha256: ev.sha256,
+            url: ev.url,
+            effective: ev.effective_date.to_string(),
+            expiry: ev.expiry_date.map(|d| d.to_string()),
+        });
+    }
+    let input = sansho_export::ExportInput {
+        derived: &derived,
+        catalog: &a.catalog_id,
+        meta: sansho_export::Meta {
+            organization: org.name,
+            system: system.name,
+            assessment_id: aid.to_string(),
+            status: status_word(lang, a.status).to_owned(),
+            exported_on: String::new(),
+            baseline: a.baseline_id.map(|b| b.to_string()),
+        },
+        extra,
+        lang: match lang {
+            Lang::Ja => sansho_export::Lang::Ja,
+            Lang::En => sansho_export::Lang::En,
+        },
+        include_derived: false,
+    };
+    let (bytes, mime, ext) = match format.as_str() {
+        "xlsx" => (
+            sansho_export::xlsx(&input).map_err(|e| WebError::Internal(e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        "csv" => (sansho_export::csv(&input).into_bytes(), "text/csv; charset=utf-8", "csv"),
+        "md" => (sansho_export::markdown(&input).into_bytes(), "text/markdown; charset=utf-8", "md"),
+        "json" => (
+            serde_json::to_vec_pretty(&sansho_export::json(&input)).map_err(|e| WebError::Internal(e.to_string()))?,
+            "application/json",
+            "json",
+        ),
+        other => return Err(WebError::NotFound(format!("no export format {other:?} (xlsx, csv, md, json)"))),
+    };
+    let mut r = bytes.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    let name = format!("attachment; filename=\"{}-{}.{ext}\"", a.catalog_id, &aid.to_string()[..8]);
+    r.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&name).expect("ASCII name"));
+    Ok(r)
+}
