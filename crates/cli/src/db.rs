@@ -9,14 +9,16 @@ use anyhow::{Context, Result, anyhow};
 use sansho_core::CatalogSet;
 use sansho_core::assess::{Answer, ResultCode};
 use sansho_core::set::NodeIx;
-use sansho_store::{AnswerInput, AssessmentStatus, Id, Kind, Store, Timestamp};
+use sansho_store::{Actor, AnswerInput, AssessmentStatus, Id, Kind, Store, Timestamp};
 
 use crate::args::Lang;
 
 /// An open store with the runtime its calls run on.
 pub struct Db {
     pub store: Store,
-    pub actor: String,
+    /// Who acts (`--actor`, else the login name), from the command line (source `cli`): recorded
+    /// in the `*_by` columns, answer history and the audit log.
+    pub actor: Actor,
     rt: tokio::runtime::Runtime,
 }
 
@@ -33,7 +35,7 @@ impl Db {
             Some(a) if !a.trim().is_empty() => a.trim().to_owned(),
             _ => std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into()),
         };
-        Ok(Db { store, actor, rt })
+        Ok(Db { store, actor: Actor::cli(actor), rt })
     }
 
     /// Runs one store call to completion.

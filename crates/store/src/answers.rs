@@ -5,13 +5,20 @@ use std::collections::HashSet;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
+use crate::audit::{append, change};
 use crate::{
-    Answer, AnswerInput, AnswerResult, Assessment, HistoryEntry, Id, IdSource, ImportSummary, NewAssessment, Result,
-    Store, StoreError, Table, Timestamp, exists, non_blank, parse, parse_opt,
+    Actor, Answer, AnswerInput, AnswerResult, Assessment, HistoryEntry, Id, IdSource, ImportSummary, NewAssessment,
+    Result, Store, StoreError, Table, Timestamp, exists, non_blank, parse, parse_opt,
 };
 
 /// `origin.kind` of an answer copied from a baseline assessment.
 pub(crate) const ORIGIN_BASELINE: &str = "baseline";
+
+/// Audit actions of answer writes: one record per created or changed answer, named after the path
+/// that wrote it.
+const ACTION_SET: &str = "answer.set";
+const ACTION_IMPORT: &str = "answer.import";
+const ACTION_BASELINE_COPY: &str = "answer.baseline_copy";
 
 const ANSWER_COLUMNS: &str = "id, assessment_id, requirement_id, result, how, justification, owner, due_date, \
                               origin, created_at, created_by, updated_at, updated_by";
@@ -45,6 +52,13 @@ fn answer_from_row(r: &SqliteRow) -> Result<Answer> {
         updated_at: Timestamp(r.try_get("updated_at")?),
         updated_by: r.try_get("updated_by")?,
     })
+}
+
+/// One answer, read inside the caller's transaction (or on any connection).
+pub(crate) async fn fetch_answer(conn: &mut SqliteConnection, id: Id) -> Result<Answer> {
+    let sql = format!("SELECT {ANSWER_COLUMNS} FROM answers WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
+    answer_from_row(&row.ok_or(StoreError::UnknownAnswer(id))?)
 }
 
 /// The tracked fields as stored text, `None` for empty; in the order of [`FIELDS`].
@@ -128,18 +142,19 @@ pub(crate) async fn record_change(
     record(conn, answer, &[(field, old, new)], actor, now).await
 }
 
-/// Creates or replaces the answer to `input.requirement_id` in `assessment`, with its history,
-/// and links the input's evidence. The caller owns the transaction and has checked that the
-/// assessment exists.
+/// Creates or replaces the answer to `input.requirement_id` in `assessment`, with its history and
+/// its audit record (`action`; none when nothing changed), and links the input's evidence. The
+/// caller owns the transaction and has checked that the assessment exists.
 async fn write_answer(
     conn: &mut SqliteConnection,
     ids: &dyn IdSource,
     assessment: Id,
     input: &AnswerInput,
-    actor: &str,
+    actor: &Actor,
     now: Timestamp,
+    action: &str,
 ) -> Result<Outcome> {
-    let outcome = write_fields(conn, ids, assessment, input, actor, now).await?;
+    let outcome = write_fields(conn, ids, assessment, input, actor, now, action).await?;
     let mut linked = false;
     for &evidence in &input.evidence {
         linked |= crate::evidence::attach(conn, outcome.id(), evidence, actor, now).await?;
@@ -155,19 +170,18 @@ async fn write_fields(
     ids: &dyn IdSource,
     assessment: Id,
     input: &AnswerInput,
-    actor: &str,
+    actor: &Actor,
     now: Timestamp,
+    action: &str,
 ) -> Result<Outcome> {
     validate(input)?;
     let new = values_of(input);
-    let existing = sqlx::query(
-        "SELECT id, result, how, justification, owner, due_date, origin
-         FROM answers WHERE assessment_id = $1 AND requirement_id = $2",
-    )
-    .bind(assessment.to_string())
-    .bind(&input.requirement_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let sql = format!("SELECT {ANSWER_COLUMNS} FROM answers WHERE assessment_id = $1 AND requirement_id = $2");
+    let existing = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(assessment.to_string())
+        .bind(&input.requirement_id)
+        .fetch_optional(&mut *conn)
+        .await?;
 
     let Some(row) = existing else {
         let id = ids.next_id();
@@ -187,16 +201,19 @@ async fn write_fields(
         .bind(due_date)
         .bind(origin)
         .bind(now.0)
-        .bind(actor)
+        .bind(&actor.name)
         .bind(now.0)
-        .bind(actor)
+        .bind(&actor.name)
         .execute(&mut *conn)
         .await?;
         let changes: Vec<_> =
             FIELDS.iter().zip(new).filter_map(|(field, value)| value.map(|v| (*field, None, Some(v)))).collect();
-        record(conn, id, &changes, actor, now).await?;
+        record(conn, id, &changes, &actor.name, now).await?;
+        let after = fetch_answer(conn, id).await?;
+        append(conn, actor, now, change(action, "answer", id).after(&after)?).await?;
         return Ok(Outcome::Created(id));
     };
+    let before = answer_from_row(&row)?;
 
     let id: Id = parse("answers", "id", row.try_get("id")?)?;
     let how: String = row.try_get("how")?;
@@ -230,11 +247,13 @@ async fn write_fields(
     .bind(due_date)
     .bind(origin)
     .bind(now.0)
-    .bind(actor)
+    .bind(&actor.name)
     .bind(id.to_string())
     .execute(&mut *conn)
     .await?;
-    record(conn, id, &changes, actor, now).await?;
+    record(conn, id, &changes, &actor.name, now).await?;
+    let after = fetch_answer(conn, id).await?;
+    append(conn, actor, now, change(action, "answer", id).before(&before)?.after(&after)?).await?;
     Ok(Outcome::Updated(id))
 }
 
@@ -246,16 +265,10 @@ pub(crate) async fn copy_answer(
     from: Id,
     into: Id,
     origin_kind: &str,
-    actor: &str,
+    actor: &Actor,
     now: Timestamp,
 ) -> Result<Id> {
-    let sql = format!("SELECT {ANSWER_COLUMNS} FROM answers WHERE id = $1");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(from.to_string())
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::UnknownAnswer(from))?;
-    let source = answer_from_row(&row)?;
+    let source = fetch_answer(conn, from).await?;
     let input = AnswerInput {
         requirement_id: source.requirement_id,
         result: source.result,
@@ -270,7 +283,7 @@ pub(crate) async fn copy_answer(
         })),
         evidence: Vec::new(),
     };
-    let id = write_answer(conn, ids, into, &input, actor, now).await?.id();
+    let id = write_answer(conn, ids, into, &input, actor, now, ACTION_BASELINE_COPY).await?.id();
     let evidence: Vec<(String,)> = sqlx::query_as("SELECT evidence_id FROM answer_evidence WHERE answer_id = $1")
         .bind(from.to_string())
         .fetch_all(&mut *conn)
@@ -284,21 +297,26 @@ pub(crate) async fn copy_answer(
 impl Store {
     /// Answers one requirement of an assessment (creating the answer or replacing its fields),
     /// recording each changed field in the history in the same transaction.
-    pub async fn set_answer(&self, assessment: Id, input: &AnswerInput, actor: &str, now: Timestamp) -> Result<Answer> {
+    pub async fn set_answer(
+        &self,
+        assessment: Id,
+        input: &AnswerInput,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Answer> {
         validate(input)?;
         let mut tx = self.write().await?;
         if !exists(&mut tx, Table::Assessments, assessment).await? {
             return Err(StoreError::UnknownAssessment(assessment));
         }
-        let id = write_answer(&mut tx, self.ids.as_ref(), assessment, input, actor, now).await?.id();
+        let id = write_answer(&mut tx, self.ids.as_ref(), assessment, input, actor, now, ACTION_SET).await?.id();
+        let answer = fetch_answer(&mut tx, id).await?;
         tx.commit().await?;
-        self.answer(id).await
+        Ok(answer)
     }
 
     pub async fn answer(&self, id: Id) -> Result<Answer> {
-        let sql = format!("SELECT {ANSWER_COLUMNS} FROM answers WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.pool).await?;
-        answer_from_row(&row.ok_or(StoreError::UnknownAnswer(id))?)
+        fetch_answer(&mut *self.pool.acquire().await?, id).await
     }
 
     /// The answers of an assessment, by requirement id.
@@ -339,7 +357,7 @@ impl Store {
         &self,
         assessment: Id,
         inputs: Vec<AnswerInput>,
-        actor: &str,
+        actor: &Actor,
         now: Timestamp,
     ) -> Result<ImportSummary> {
         self.import_answers_with_progress(assessment, inputs, actor, now, &mut |_| {}).await
@@ -363,7 +381,7 @@ impl Store {
         &self,
         new: &NewAssessment,
         inputs: Vec<AnswerInput>,
-        actor: &str,
+        actor: &Actor,
         now: Timestamp,
         written: &mut (dyn FnMut(usize) + Send),
     ) -> Result<(Assessment, ImportSummary)> {
@@ -371,8 +389,9 @@ impl Store {
         let mut tx = self.write().await?;
         let id = crate::orgs::insert_assessment(&mut tx, self.ids.as_ref(), new, actor, now).await?;
         let summary = write_batch(&mut tx, self.ids.as_ref(), id, &inputs, actor, now, written).await?;
+        let assessment = crate::orgs::fetch_assessment(&mut tx, id).await?;
         tx.commit().await?;
-        Ok((self.assessment(id).await?, summary))
+        Ok((assessment, summary))
     }
 
     /// [`Store::import_answers`], calling `written(n)` after the n-th answer is written (inside the
@@ -381,7 +400,7 @@ impl Store {
         &self,
         assessment: Id,
         inputs: Vec<AnswerInput>,
-        actor: &str,
+        actor: &Actor,
         now: Timestamp,
         written: &mut (dyn FnMut(usize) + Send),
     ) -> Result<ImportSummary> {
@@ -419,15 +438,16 @@ async fn write_batch(
     ids: &dyn IdSource,
     assessment: Id,
     inputs: &[AnswerInput],
-    actor: &str,
+    actor: &Actor,
     now: Timestamp,
     written: &mut (dyn FnMut(usize) + Send),
 ) -> Result<ImportSummary> {
     let mut summary = ImportSummary::default();
     for (index, input) in inputs.iter().enumerate() {
-        let outcome = write_answer(conn, ids, assessment, input, actor, now).await.map_err(|source| {
-            StoreError::ImportRow { index, requirement: input.requirement_id.clone(), source: Box::new(source) }
-        })?;
+        let outcome =
+            write_answer(conn, ids, assessment, input, actor, now, ACTION_IMPORT).await.map_err(|source| {
+                StoreError::ImportRow { index, requirement: input.requirement_id.clone(), source: Box::new(source) }
+            })?;
         match outcome {
             Outcome::Created(_) => summary.created += 1,
             Outcome::Updated(_) => summary.updated += 1,

@@ -23,6 +23,31 @@ pub enum StoreError {
     UnknownAnswer(Id),
     #[error("no evidence with id {0}")]
     UnknownEvidence(Id),
+    #[error("no user with id {0}")]
+    UnknownUser(Id),
+    #[error("no session with id {0}")]
+    UnknownSession(Id),
+    #[error("no emergency-account use with id {0}")]
+    UnknownEmergencyUse(Id),
+
+    #[error("the username `{0}` is taken (usernames are compared ignoring case and full-/half-width forms)")]
+    UsernameTaken(String),
+    #[error("a password hash must be an argon2id PHC string ($argon2id$…); the store never takes a password")]
+    NotAnArgon2idHash,
+    #[error("{field} must be a SHA-256 in lowercase hex (64 characters)")]
+    NotASha256Hex { field: &'static str },
+    #[error("{field} must be base32 (A-Z, 2-7)")]
+    NotBase32 { field: &'static str },
+    #[error("user {0} is disabled")]
+    UserDisabled(Id),
+    #[error("user {0} has no TOTP secret")]
+    NoTotpSecret(Id),
+    #[error("the recovery code is unknown or already used")]
+    RecoveryCodeRejected,
+    #[error("the audit head is missing: the audit log was tampered with (run `sansho audit verify`)")]
+    AuditHeadMissing,
+    #[error("audit record: {0}")]
+    AuditJson(#[from] serde_json::Error),
 
     #[error("`{0}` is not an id (a UUID)")]
     InvalidId(String),

@@ -9,13 +9,14 @@ use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
+use crate::audit::{append, change};
 use crate::{
-    Evidence, EvidenceKind, EvidenceSource, Id, NewEvidence, Result, Store, StoreError, Table, Timestamp, exists,
-    parse, parse_opt,
+    Actor, Evidence, EvidenceKind, EvidenceSource, Id, NewEvidence, Result, Store, StoreError, Table, Timestamp,
+    exists, parse, parse_opt,
 };
 
 const EVIDENCE_COLUMNS: &str = "e.id, e.kind, e.title, e.sha256, e.file_name, e.size_bytes, e.url, e.effective_date, \
-                                e.expiry_date, e.created_at, e.created_by";
+                                e.expiry_date, e.organization_id, e.created_at, e.created_by";
 
 fn evidence_from_row(r: &SqliteRow) -> Result<Evidence> {
     const T: &str = "evidence";
@@ -29,9 +30,16 @@ fn evidence_from_row(r: &SqliteRow) -> Result<Evidence> {
         url: r.try_get("url")?,
         effective_date: parse(T, "effective_date", r.try_get("effective_date")?)?,
         expiry_date: parse_opt(T, "expiry_date", r.try_get("expiry_date")?)?,
+        organization_id: parse_opt(T, "organization_id", r.try_get("organization_id")?)?,
         created_at: Timestamp(r.try_get("created_at")?),
         created_by: r.try_get("created_by")?,
     })
+}
+
+pub(crate) async fn fetch_evidence(conn: &mut SqliteConnection, id: Id) -> Result<Evidence> {
+    let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidence e WHERE e.id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
+    evidence_from_row(&row.ok_or(StoreError::UnknownEvidence(id))?)
 }
 
 /// Lowercase hex SHA-256 of `bytes`.
@@ -70,13 +78,13 @@ fn write_blob(path: &Path, content: &[u8], sha256: &str, id: Id) -> Result<()> {
     Ok(())
 }
 
-/// Links evidence to an answer (no-op if already linked) and records it in the answer's history.
-/// Says whether a new link was made.
+/// Links evidence to an answer (no-op if already linked) and records it in the answer's history
+/// and the audit log (`evidence.attach` on the answer). Says whether a new link was made.
 pub(crate) async fn attach(
     conn: &mut SqliteConnection,
     answer: Id,
     evidence: Id,
-    actor: &str,
+    actor: &Actor,
     now: Timestamp,
 ) -> Result<bool> {
     if !exists(conn, Table::Answers, answer).await? {
@@ -99,10 +107,17 @@ pub(crate) async fn attach(
     .bind(answer.to_string())
     .bind(evidence.to_string())
     .bind(now.0)
-    .bind(actor)
+    .bind(&actor.name)
     .execute(&mut *conn)
     .await?;
-    crate::answers::record_change(conn, answer, "evidence", None, Some(evidence.to_string()), actor, now).await?;
+    crate::answers::record_change(conn, answer, "evidence", None, Some(evidence.to_string()), &actor.name, now).await?;
+    let link = serde_json::json!({
+        "answer_id": answer.to_string(),
+        "evidence_id": evidence.to_string(),
+        "attached_at": now.0,
+        "attached_by": actor.name,
+    });
+    append(conn, actor, now, change("evidence.attach", "answer", answer).after(&link)?).await?;
     Ok(true)
 }
 
@@ -110,7 +125,7 @@ impl Store {
     /// Keeps a file or a link as evidence. A file's content is written (content-addressed) before
     /// the row is committed; if the transaction fails, the blob stays as an unreferenced file,
     /// which is harmless and reused by the next upload of the same content.
-    pub async fn add_evidence(&self, new: &NewEvidence, actor: &str, now: Timestamp) -> Result<Evidence> {
+    pub async fn add_evidence(&self, new: &NewEvidence, actor: &Actor, now: Timestamp) -> Result<Evidence> {
         if new.title.trim().is_empty() {
             return Err(StoreError::Empty { field: "evidence title" });
         }
@@ -138,10 +153,15 @@ impl Store {
             }
         };
         let mut tx = self.write().await?;
+        if let Some(org) = new.organization_id
+            && !exists(&mut tx, Table::Organizations, org).await?
+        {
+            return Err(StoreError::UnknownOrganization(org));
+        }
         sqlx::query(
             "INSERT INTO evidence (id, kind, title, sha256, file_name, size_bytes, url, effective_date, expiry_date,
-                                   created_at, created_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                                   organization_id, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(id.to_string())
         .bind(kind.as_str())
@@ -152,22 +172,24 @@ impl Store {
         .bind(url)
         .bind(new.effective_date.as_str())
         .bind(new.expiry_date.as_ref().map(|d| d.as_str()))
+        .bind(new.organization_id.map(|o| o.to_string()))
         .bind(now.0)
-        .bind(actor)
+        .bind(&actor.name)
         .execute(&mut *tx)
         .await?;
+        let evidence = fetch_evidence(&mut tx, id).await?;
+        append(&mut tx, actor, now, change("evidence.add", "evidence", id).after(&evidence)?).await?;
         tx.commit().await?;
-        self.evidence(id).await
+        Ok(evidence)
     }
 
     pub async fn evidence(&self, id: Id) -> Result<Evidence> {
-        let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidence e WHERE e.id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.pool).await?;
-        evidence_from_row(&row.ok_or(StoreError::UnknownEvidence(id))?)
+        fetch_evidence(&mut *self.pool.acquire().await?, id).await
     }
 
-    /// Links evidence to an answer, recording it in the answer's history.
-    pub async fn attach_evidence(&self, answer: Id, evidence: Id, actor: &str, now: Timestamp) -> Result<()> {
+    /// Links evidence to an answer, recording it in the answer's history and the audit log
+    /// (nothing when it is already linked).
+    pub async fn attach_evidence(&self, answer: Id, evidence: Id, actor: &Actor, now: Timestamp) -> Result<()> {
         let mut tx = self.write().await?;
         attach(&mut tx, answer, evidence, actor, now).await?;
         tx.commit().await?;

@@ -9,13 +9,19 @@
 //! Rules every method keeps:
 //! - every write runs in one transaction, and an answer's history rows are written in the
 //!   transaction of the change they record;
-//! - the caller passes the time (`now`) and the acting user (`actor`); new ids come from the
-//!   [`IdSource`] the store was given. The store reads neither a clock nor a random source;
+//! - every write appends its audit record(s) to the hash-chained audit log in that same
+//!   transaction (see [`audit`](crate::AuditRecord)); reads write nothing;
+//! - the caller passes the time (`now`) and the acting user and their address ([`Actor`]); new
+//!   ids come from the [`IdSource`] the store was given. The store reads neither a clock nor a
+//!   random source;
 //! - unknown ids are typed errors naming the id; bad input is refused before anything is written;
 //! - evidence files are content-addressed (`<data>/evidence/ab/cdef…`, the SHA-256 of the
 //!   content) and re-hashed on every read: a file that no longer matches is an error, never bytes.
 
+mod access;
 mod answers;
+mod audit;
+pub use audit::{AuditEvent, AuditFilter, AuditHead, AuditProblem, AuditRecord, AuditReport, GENESIS_HASH};
 mod diff;
 mod dump;
 pub use dump::dump_rows;
@@ -24,7 +30,11 @@ mod evidence;
 pub use evidence::sha256_hex;
 mod orgs;
 mod rows;
+mod sessions;
+pub use sessions::{NewSession, Session};
 mod types;
+mod users;
+pub use users::{EmergencyUse, LockoutPolicy, NewUser, User, fold_username};
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -40,8 +50,8 @@ pub use rows::{
     NewAssessment, NewEvidence, NewOrganization, NewSystem, Organization, System,
 };
 pub use types::{
-    AnswerResult, AssessmentStatus, Date, EvidenceKind, Id, IdSource, OrgKind, RandomIds, SequentialIds, ServiceModel,
-    Timestamp, VendorPosition,
+    Actor, AnswerResult, AssessmentStatus, Date, EvidenceKind, Id, IdSource, OrgKind, RandomIds, Role, SequentialIds,
+    ServiceModel, Timestamp, VendorPosition,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");

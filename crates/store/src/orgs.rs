@@ -4,9 +4,10 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use crate::answers::{ORIGIN_BASELINE, copy_answer};
+use crate::audit::{append, change};
 use crate::{
-    Assessment, AssessmentStatus, Id, IdSource, NewAssessment, NewOrganization, NewSystem, OrgKind, Organization,
-    Result, Store, StoreError, System, Table, Timestamp, exists, parse, parse_opt,
+    Actor, Assessment, AssessmentStatus, Id, IdSource, NewAssessment, NewOrganization, NewSystem, OrgKind,
+    Organization, Result, Store, StoreError, System, Table, Timestamp, exists, parse, parse_opt,
 };
 
 const ORG_COLUMNS: &str = "id, name, kind, vendor_position, created_at, created_by";
@@ -54,6 +55,25 @@ fn assessment_from_row(r: &SqliteRow) -> Result<Assessment> {
     })
 }
 
+/// One organization, read inside the caller's transaction (or on any connection).
+pub(crate) async fn fetch_organization(conn: &mut SqliteConnection, id: Id) -> Result<Organization> {
+    let sql = format!("SELECT {ORG_COLUMNS} FROM organizations WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
+    org_from_row(&row.ok_or(StoreError::UnknownOrganization(id))?)
+}
+
+pub(crate) async fn fetch_system(conn: &mut SqliteConnection, id: Id) -> Result<System> {
+    let sql = format!("SELECT {SYSTEM_COLUMNS} FROM systems WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
+    system_from_row(&row.ok_or(StoreError::UnknownSystem(id))?)
+}
+
+pub(crate) async fn fetch_assessment(conn: &mut SqliteConnection, id: Id) -> Result<Assessment> {
+    let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
+    assessment_from_row(&row.ok_or(StoreError::UnknownAssessment(id))?)
+}
+
 fn non_empty(field: &'static str, value: &str) -> Result<()> {
     if value.trim().is_empty() { Err(StoreError::Empty { field }) } else { Ok(()) }
 }
@@ -62,7 +82,7 @@ impl Store {
     pub async fn create_organization(
         &self,
         new: &NewOrganization,
-        actor: &str,
+        actor: &Actor,
         now: Timestamp,
     ) -> Result<Organization> {
         non_empty("organization name", &new.name)?;
@@ -80,17 +100,17 @@ impl Store {
         .bind(new.kind.as_str())
         .bind(new.vendor_position.map(|p| p.as_str()))
         .bind(now.0)
-        .bind(actor)
+        .bind(&actor.name)
         .execute(&mut *tx)
         .await?;
+        let org = fetch_organization(&mut tx, id).await?;
+        append(&mut tx, actor, now, change("organization.create", "organization", id).after(&org)?).await?;
         tx.commit().await?;
-        self.organization(id).await
+        Ok(org)
     }
 
     pub async fn organization(&self, id: Id) -> Result<Organization> {
-        let sql = format!("SELECT {ORG_COLUMNS} FROM organizations WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.pool).await?;
-        org_from_row(&row.ok_or(StoreError::UnknownOrganization(id))?)
+        fetch_organization(&mut *self.pool.acquire().await?, id).await
     }
 
     /// All organizations, by name.
@@ -100,7 +120,7 @@ impl Store {
         rows.iter().map(org_from_row).collect()
     }
 
-    pub async fn create_system(&self, new: &NewSystem, actor: &str, now: Timestamp) -> Result<System> {
+    pub async fn create_system(&self, new: &NewSystem, actor: &Actor, now: Timestamp) -> Result<System> {
         non_empty("system name", &new.name)?;
         let id = self.ids.next_id();
         let mut tx = self.write().await?;
@@ -117,17 +137,17 @@ impl Store {
         .bind(new.service_model.as_str())
         .bind(&new.description)
         .bind(now.0)
-        .bind(actor)
+        .bind(&actor.name)
         .execute(&mut *tx)
         .await?;
+        let system = fetch_system(&mut tx, id).await?;
+        append(&mut tx, actor, now, change("system.create", "system", id).after(&system)?).await?;
         tx.commit().await?;
-        self.system(id).await
+        Ok(system)
     }
 
     pub async fn system(&self, id: Id) -> Result<System> {
-        let sql = format!("SELECT {SYSTEM_COLUMNS} FROM systems WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.pool).await?;
-        system_from_row(&row.ok_or(StoreError::UnknownSystem(id))?)
+        fetch_system(&mut *self.pool.acquire().await?, id).await
     }
 
     /// The systems of one organization, by name.
@@ -141,11 +161,12 @@ impl Store {
     /// Creates a draft assessment. With a baseline (an assessment of the same catalog), the
     /// baseline's answers and their evidence links are copied in the same transaction, each
     /// copy's origin naming the answer it came from.
-    pub async fn create_assessment(&self, new: &NewAssessment, actor: &str, now: Timestamp) -> Result<Assessment> {
+    pub async fn create_assessment(&self, new: &NewAssessment, actor: &Actor, now: Timestamp) -> Result<Assessment> {
         let mut tx = self.write().await?;
         let id = insert_assessment(&mut tx, self.ids.as_ref(), new, actor, now).await?;
+        let assessment = fetch_assessment(&mut tx, id).await?;
         tx.commit().await?;
-        self.assessment(id).await
+        Ok(assessment)
     }
 
     /// Every assessment, oldest first.
@@ -163,9 +184,7 @@ impl Store {
     }
 
     pub async fn assessment(&self, id: Id) -> Result<Assessment> {
-        let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(&self.pool).await?;
-        assessment_from_row(&row.ok_or(StoreError::UnknownAssessment(id))?)
+        fetch_assessment(&mut *self.pool.acquire().await?, id).await
     }
 
     /// The assessments of one system, oldest first.
@@ -180,31 +199,34 @@ impl Store {
         &self,
         id: Id,
         status: AssessmentStatus,
-        actor: &str,
+        actor: &Actor,
         now: Timestamp,
     ) -> Result<Assessment> {
         let mut tx = self.write().await?;
-        let done = sqlx::query("UPDATE assessments SET status = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
+        let before = fetch_assessment(&mut tx, id).await?;
+        sqlx::query("UPDATE assessments SET status = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
             .bind(status.as_str())
             .bind(now.0)
-            .bind(actor)
+            .bind(&actor.name)
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::UnknownAssessment(id));
-        }
+        let after = fetch_assessment(&mut tx, id).await?;
+        append(&mut tx, actor, now, change("assessment.status", "assessment", id).before(&before)?.after(&after)?)
+            .await?;
         tx.commit().await?;
-        self.assessment(id).await
+        Ok(after)
     }
 }
 
-/// Inserts an assessment row (and copies its baseline's answers) inside the caller's transaction.
+/// Inserts an assessment row (and copies its baseline's answers) inside the caller's transaction,
+/// with its audit records (`assessment.create`, then one `answer.baseline_copy` per copied answer
+/// and one `evidence.attach` per copied evidence link).
 pub(crate) async fn insert_assessment(
     conn: &mut SqliteConnection,
     ids: &dyn IdSource,
     new: &NewAssessment,
-    actor: &str,
+    actor: &Actor,
     now: Timestamp,
 ) -> Result<Id> {
     non_empty("catalog id", &new.catalog_id)?;
@@ -239,11 +261,13 @@ pub(crate) async fn insert_assessment(
     .bind(AssessmentStatus::Draft.as_str())
     .bind(new.baseline_id.map(|b| b.to_string()))
     .bind(now.0)
-    .bind(actor)
+    .bind(&actor.name)
     .bind(now.0)
-    .bind(actor)
+    .bind(&actor.name)
     .execute(&mut *conn)
     .await?;
+    let assessment = fetch_assessment(conn, id).await?;
+    append(conn, actor, now, change("assessment.create", "assessment", id).after(&assessment)?).await?;
     if let Some(baseline) = new.baseline_id {
         let rows: Vec<(String,)> =
             sqlx::query_as("SELECT id FROM answers WHERE assessment_id = $1 ORDER BY requirement_id")

@@ -140,6 +140,8 @@ pub struct Evidence {
     pub url: Option<String>,
     pub effective_date: Date,
     pub expiry_date: Option<Date>,
+    /// The organization that uploaded it (it owns the evidence while it is attached to nothing).
+    pub organization_id: Option<Id>,
     pub created_at: Timestamp,
     pub created_by: String,
 }
@@ -157,6 +159,8 @@ pub struct NewEvidence {
     pub source: EvidenceSource,
     pub effective_date: Date,
     pub expiry_date: Option<Date>,
+    /// The uploading organization: the owner of the evidence while it is attached to nothing.
+    pub organization_id: Option<Id>,
 }
 
 /// How an answer differs from the same requirement's answer in the baseline assessment.

@@ -242,6 +242,30 @@ stored_enum!(
     EvidenceKind { File = "file", Link = "link" }
 );
 
+stored_enum!(
+    /// What a user may do: admins also manage users; assessors edit; viewers read.
+    Role { Admin = "admin", Assessor = "assessor", Viewer = "viewer" }
+);
+
+/// Who acts and from where, for the audit trail and the `*_by` columns: `name` is the user (the
+/// CLI's `--actor` or login name, a web user's username), `source` the client's address or `cli`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Actor {
+    pub name: String,
+    pub source: String,
+}
+
+impl Actor {
+    pub fn new(name: impl Into<String>, source: impl Into<String>) -> Actor {
+        Actor { name: name.into(), source: source.into() }
+    }
+
+    /// Someone at the command line (source `cli`).
+    pub fn cli(name: impl Into<String>) -> Actor {
+        Actor::new(name, "cli")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,8 +12,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use sansho_store::{
-    AnswerInput, AnswerResult, Id, NewAssessment, NewEvidence, NewOrganization, NewSystem, OrgKind, ServiceModel,
-    Store, Timestamp, VendorPosition,
+    Actor, AnswerInput, AnswerResult, Id, NewAssessment, NewEvidence, NewOrganization, NewSystem, OrgKind,
+    ServiceModel, Store, Timestamp, VendorPosition,
 };
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
@@ -40,7 +40,7 @@ async fn child_slow_import() {
         })
         .collect();
     store
-        .import_answers_with_progress(assessment, inputs, "child", Timestamp(2_000), &mut |n| {
+        .import_answers_with_progress(assessment, inputs, &Actor::cli("child"), Timestamp(2_000), &mut |n| {
             if n == 1 {
                 use std::io::Write;
                 let mut out = std::io::stdout().lock();
@@ -85,7 +85,7 @@ async fn a_killed_import_leaves_the_database_as_it_was() {
                 kind: OrgKind::Vendor,
                 vendor_position: Some(VendorPosition::Type3),
             },
-            "alice",
+            &Actor::cli("alice"),
             t,
         )
         .await
@@ -98,7 +98,7 @@ async fn a_killed_import_leaves_the_database_as_it_was() {
                 service_model: ServiceModel::Paas,
                 description: String::new(),
             },
-            "alice",
+            &Actor::cli("alice"),
             t,
         )
         .await
@@ -106,13 +106,13 @@ async fn a_killed_import_leaves_the_database_as_it_was() {
     let assessment = store
         .create_assessment(
             &NewAssessment { system_id: system.id, catalog_id: "c".into(), baseline_id: None },
-            "alice",
+            &Actor::cli("alice"),
             t,
         )
         .await
         .unwrap();
     let seed = (0..10).map(|i| AnswerInput::new(format!("req-{i:03}"), AnswerResult::Partial)).collect();
-    store.import_answers(assessment.id, seed, "alice", t).await.unwrap();
+    store.import_answers(assessment.id, seed, &Actor::cli("alice"), t).await.unwrap();
     let evidence = store
         .add_evidence(
             &NewEvidence {
@@ -120,14 +120,15 @@ async fn a_killed_import_leaves_the_database_as_it_was() {
                 source: sansho_store::EvidenceSource::File { file_name: "r.txt".into(), content: b"rules".to_vec() },
                 effective_date: "2026-01-01".parse().unwrap(),
                 expiry_date: None,
+                organization_id: None,
             },
-            "alice",
+            &Actor::cli("alice"),
             t,
         )
         .await
         .unwrap();
     let first = store.answers(assessment.id).await.unwrap()[0].id;
-    store.attach_evidence(first, evidence.id, "alice", t).await.unwrap();
+    store.attach_evidence(first, evidence.id, &Actor::cli("alice"), t).await.unwrap();
     store.close().await;
     let before = dump(&db).await;
     assert!(before.len() > 20, "{before:#?}");
@@ -169,6 +170,9 @@ async fn a_killed_import_leaves_the_database_as_it_was() {
     // Reopening recovers, migrates nothing new, and holds exactly what it held before.
     let store = Store::open(&db).await.unwrap();
     assert_eq!(store.answers(assessment.id).await.unwrap().len(), 10);
+    let audit = store.verify_audit().await.unwrap();
+    assert!(audit.is_intact(), "{audit:?}");
+    let records = audit.records;
     store.close().await;
     assert_eq!(dump(&db).await, before);
 
@@ -181,6 +185,10 @@ async fn a_killed_import_leaves_the_database_as_it_was() {
     let answers = store.answers(assessment.id).await.unwrap();
     assert_eq!(answers.len(), ANSWERS);
     assert!(answers.iter().all(|a| a.result == AnswerResult::Implemented && a.updated_by == "child"));
+    // One audit record per changed answer, chained to the records before the crash.
+    let audit = store.verify_audit().await.unwrap();
+    assert!(audit.is_intact(), "{audit:?}");
+    assert_eq!(audit.records, records + ANSWERS as u64);
     store.close().await;
     assert_ne!(dump(&db).await, before);
 }

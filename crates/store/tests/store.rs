@@ -1,9 +1,9 @@
 //! The store's behaviour through its public API, on real SQLite files in temporary folders.
 
 use sansho_store::{
-    AnswerInput, AnswerResult, AssessmentStatus, BaselineChange, Date, EvidenceKind, EvidenceSource, Id, ImportSummary,
-    Kind, NewAssessment, NewEvidence, NewOrganization, NewSystem, OrgKind, SequentialIds, ServiceModel, Store,
-    StoreError, Timestamp, VendorPosition, sha256_hex,
+    Actor, AnswerInput, AnswerResult, AssessmentStatus, BaselineChange, Date, EvidenceKind, EvidenceSource, Id,
+    ImportSummary, Kind, NewAssessment, NewEvidence, NewOrganization, NewSystem, OrgKind, SequentialIds, ServiceModel,
+    Store, StoreError, Timestamp, VendorPosition, sha256_hex,
 };
 
 const T0: Timestamp = Timestamp(1_767_225_600_000); // 2026-01-01T00:00:00Z
@@ -26,7 +26,7 @@ async fn scenario(store: &Store) -> (Id, Id, Id) {
                 kind: OrgKind::Vendor,
                 vendor_position: Some(VendorPosition::DirectContract),
             },
-            "alice",
+            &Actor::cli("alice"),
             T0,
         )
         .await
@@ -39,7 +39,7 @@ async fn scenario(store: &Store) -> (Id, Id, Id) {
                 service_model: ServiceModel::Saas,
                 description: "クラウド型電子カルテ".into(),
             },
-            "alice",
+            &Actor::cli("alice"),
             T0,
         )
         .await
@@ -47,7 +47,7 @@ async fn scenario(store: &Store) -> (Id, Id, Id) {
     let assessment = store
         .create_assessment(
             &NewAssessment { system_id: system.id, catalog_id: "mhlw-3-checklist".into(), baseline_id: None },
-            "alice",
+            &Actor::cli("alice"),
             T0,
         )
         .await
@@ -60,7 +60,7 @@ async fn migrations_apply_to_a_fresh_file_and_reopening_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir).await;
     let versions = store.schema_versions().await.unwrap();
-    assert_eq!(versions, vec![1]);
+    assert_eq!(versions, vec![1, 2]);
     let (org, _, _) = scenario(&store).await;
     store.close().await;
 
@@ -76,7 +76,10 @@ async fn migrations_apply_to_a_fresh_file_and_reopening_is_idempotent() {
 async fn in_memory_store_works_and_has_no_evidence_folder() {
     let store = Store::open_in_memory().await.unwrap().with_ids(SequentialIds::default());
     let (_, _, assessment) = scenario(&store).await;
-    store.set_answer(assessment, &AnswerInput::new("1", AnswerResult::Implemented), "bob", T1).await.unwrap();
+    store
+        .set_answer(assessment, &AnswerInput::new("1", AnswerResult::Implemented), &Actor::cli("bob"), T1)
+        .await
+        .unwrap();
     assert_eq!(store.answers(assessment).await.unwrap().len(), 1);
     let err = store
         .add_evidence(
@@ -85,8 +88,9 @@ async fn in_memory_store_works_and_has_no_evidence_folder() {
                 source: EvidenceSource::File { file_name: "a.pdf".into(), content: b"x".to_vec() },
                 effective_date: date("2026-01-01"),
                 expiry_date: None,
+                organization_id: None,
             },
-            "bob",
+            &Actor::cli("bob"),
             T1,
         )
         .await
@@ -110,7 +114,7 @@ async fn organizations_systems_assessments_round_trip() {
             &NewOrganization {
                 name: "サンプル病院".into(), kind: OrgKind::MedicalInstitution, vendor_position: None
             },
-            "carol",
+            &Actor::cli("carol"),
             T1,
         )
         .await
@@ -131,7 +135,7 @@ async fn organizations_systems_assessments_round_trip() {
         (a.system_id, a.catalog_id.as_str(), a.status, a.baseline_id),
         (system, "mhlw-3-checklist", AssessmentStatus::Draft, None)
     );
-    let a = store.set_assessment_status(assessment, AssessmentStatus::InReview, "dave", T1).await.unwrap();
+    let a = store.set_assessment_status(assessment, AssessmentStatus::InReview, &Actor::cli("dave"), T1).await.unwrap();
     assert_eq!(
         (a.status, a.updated_at, a.updated_by.as_str(), a.created_at),
         (AssessmentStatus::InReview, T1, "dave", T0)
@@ -152,7 +156,7 @@ async fn bad_input_and_unknown_ids_are_typed_errors_naming_the_id() {
                 kind: OrgKind::MedicalInstitution,
                 vendor_position: Some(VendorPosition::Type3),
             },
-            "a",
+            &Actor::cli("a"),
             T0,
         )
         .await
@@ -167,7 +171,7 @@ async fn bad_input_and_unknown_ids_are_typed_errors_naming_the_id() {
                 service_model: ServiceModel::OnPremises,
                 description: String::new(),
             },
-            "a",
+            &Actor::cli("a"),
             T0,
         )
         .await
@@ -175,11 +179,14 @@ async fn bad_input_and_unknown_ids_are_typed_errors_naming_the_id() {
     assert!(matches!(err, StoreError::UnknownOrganization(id) if id == nobody));
     assert!(err.to_string().contains("00000000-0000-0000-0000-0000000003e7"), "{err}");
 
-    let err = store.set_answer(nobody, &AnswerInput::new("1", AnswerResult::Partial), "a", T0).await.unwrap_err();
+    let err = store
+        .set_answer(nobody, &AnswerInput::new("1", AnswerResult::Partial), &Actor::cli("a"), T0)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::UnknownAssessment(id) if id == nobody));
     let err = store.history(nobody).await.unwrap_err();
     assert!(matches!(err, StoreError::UnknownAnswer(id) if id == nobody));
-    let err = store.attach_evidence(nobody, nobody, "a", T0).await.unwrap_err();
+    let err = store.attach_evidence(nobody, nobody, &Actor::cli("a"), T0).await.unwrap_err();
     assert!(matches!(err, StoreError::UnknownAnswer(id) if id == nobody));
     assert!(matches!(store.evidence(nobody).await.unwrap_err(), StoreError::UnknownEvidence(_)));
     assert!("2026-02-30".parse::<Date>().is_err());
@@ -195,7 +202,7 @@ async fn answers_round_trip_and_every_change_is_kept_in_history() {
     let mut input = AnswerInput::new("1-1", AnswerResult::Partial);
     input.how = "運用管理規程を整備".into();
     input.owner = Some("情報システム部".into());
-    let created = store.set_answer(assessment, &input, "alice", T0).await.unwrap();
+    let created = store.set_answer(assessment, &input, &Actor::cli("alice"), T0).await.unwrap();
     assert_eq!(store.answer(created.id).await.unwrap(), created);
     assert_eq!(
         (created.result, created.how.as_str(), created.owner.as_deref(), created.due_date.as_ref()),
@@ -206,13 +213,13 @@ async fn answers_round_trip_and_every_change_is_kept_in_history() {
     input.due_date = Some(date("2026-03-31"));
     input.owner = None;
     input.origin = Some(serde_json::json!({"kind": "derived", "via": ["mhlw-5:6.3-c-1"]}));
-    let updated = store.set_answer(assessment, &input, "bob", T1).await.unwrap();
+    let updated = store.set_answer(assessment, &input, &Actor::cli("bob"), T1).await.unwrap();
     assert_eq!(updated.id, created.id, "one answer per requirement");
     assert_eq!((updated.created_by.as_str(), updated.updated_by.as_str(), updated.updated_at), ("alice", "bob", T1));
     assert_eq!(updated.origin, input.origin);
 
     // Writing the same answer again changes nothing and records nothing.
-    store.set_answer(assessment, &input, "carol", T1).await.unwrap();
+    store.set_answer(assessment, &input, &Actor::cli("carol"), T1).await.unwrap();
 
     let history: Vec<_> = store
         .history(created.id)
@@ -245,14 +252,14 @@ async fn not_applicable_needs_a_justification() {
     for justification in [None, Some("  ".to_owned())] {
         let mut input = AnswerInput::new("2-1", AnswerResult::NotApplicable);
         input.justification = justification;
-        let err = store.set_answer(assessment, &input, "alice", T0).await.unwrap_err();
+        let err = store.set_answer(assessment, &input, &Actor::cli("alice"), T0).await.unwrap_err();
         assert!(matches!(&err, StoreError::JustificationRequired { requirement } if requirement == "2-1"), "{err}");
     }
     assert!(store.answers(assessment).await.unwrap().is_empty());
 
     let mut input = AnswerInput::new("2-1", AnswerResult::NotApplicable);
     input.justification = Some("オンプレ機器を保有しない".into());
-    let answer = store.set_answer(assessment, &input, "alice", T0).await.unwrap();
+    let answer = store.set_answer(assessment, &input, &Actor::cli("alice"), T0).await.unwrap();
     assert_eq!(answer.justification.as_deref(), Some("オンプレ機器を保有しない"));
 
     // The database refuses it too, whoever writes.
@@ -285,7 +292,10 @@ async fn batch_import_is_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir).await;
     let (_, _, assessment) = scenario(&store).await;
-    store.set_answer(assessment, &AnswerInput::new("1", AnswerResult::NotImplemented), "alice", T0).await.unwrap();
+    store
+        .set_answer(assessment, &AnswerInput::new("1", AnswerResult::NotImplemented), &Actor::cli("alice"), T0)
+        .await
+        .unwrap();
     let before_answers = store.answers(assessment).await.unwrap();
     let before = row_counts(&dir).await;
 
@@ -294,7 +304,7 @@ async fn batch_import_is_all_or_nothing() {
     bad.justification = None;
     let batch =
         vec![AnswerInput::new("1", AnswerResult::Implemented), AnswerInput::new("2", AnswerResult::Partial), bad];
-    let err = store.import_answers(assessment, batch, "bob", T1).await.unwrap_err();
+    let err = store.import_answers(assessment, batch, &Actor::cli("bob"), T1).await.unwrap_err();
     match &err {
         StoreError::ImportRow { index: 2, requirement, source } => {
             assert_eq!(requirement, "9");
@@ -307,7 +317,7 @@ async fn batch_import_is_all_or_nothing() {
 
     // Duplicates are refused before anything is written.
     let batch = vec![AnswerInput::new("3", AnswerResult::Implemented), AnswerInput::new("3", AnswerResult::Partial)];
-    let err = store.import_answers(assessment, batch, "bob", T1).await.unwrap_err();
+    let err = store.import_answers(assessment, batch, &Actor::cli("bob"), T1).await.unwrap_err();
     assert!(matches!(err, StoreError::ImportRow { index: 1, .. }), "{err}");
     assert_eq!(row_counts(&dir).await, before);
 
@@ -329,7 +339,10 @@ async fn batch_import_is_all_or_nothing() {
         AnswerInput::new("4", AnswerResult::Partial),
     ];
     let mut written = 0;
-    let err = store.import_answers_with_progress(assessment, batch, "bob", T1, &mut |n| written = n).await.unwrap_err();
+    let err = store
+        .import_answers_with_progress(assessment, batch, &Actor::cli("bob"), T1, &mut |n| written = n)
+        .await
+        .unwrap_err();
     assert_eq!(written, 2);
     match &err {
         StoreError::ImportRow { index: 2, requirement, source } => {
@@ -345,7 +358,9 @@ async fn batch_import_is_all_or_nothing() {
 
     // An unknown assessment is named.
     let nobody = Id::from_u128(4242);
-    let err = store.import_answers(nobody, vec![AnswerInput::new("1", AnswerResult::Implemented)], "bob", T1).await;
+    let err = store
+        .import_answers(nobody, vec![AnswerInput::new("1", AnswerResult::Implemented)], &Actor::cli("bob"), T1)
+        .await;
     assert!(matches!(err, Err(StoreError::UnknownAssessment(id)) if id == nobody));
     assert_eq!(row_counts(&dir).await, before);
 
@@ -356,8 +371,10 @@ async fn batch_import_is_all_or_nothing() {
         AnswerInput::new("2", AnswerResult::Partial),
         AnswerInput::new("3", AnswerResult::Unanswered),
     ];
-    let summary =
-        store.import_answers_with_progress(assessment, batch, "bob", T1, &mut |n| progress.push(n)).await.unwrap();
+    let summary = store
+        .import_answers_with_progress(assessment, batch, &Actor::cli("bob"), T1, &mut |n| progress.push(n))
+        .await
+        .unwrap();
     assert_eq!(summary, ImportSummary { created: 2, updated: 1, unchanged: 0 });
     assert_eq!(progress, [1, 2, 3]);
     let results: Vec<_> =
@@ -378,6 +395,7 @@ fn file_evidence(content: &[u8]) -> NewEvidence {
         source: EvidenceSource::File { file_name: "policy.pdf".into(), content: content.to_vec() },
         effective_date: date("2026-01-01"),
         expiry_date: Some(date("2026-12-31")),
+        organization_id: None,
     }
 }
 
@@ -386,11 +404,13 @@ async fn evidence_is_content_addressed_attached_and_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir).await;
     let (_, _, assessment) = scenario(&store).await;
-    let answer =
-        store.set_answer(assessment, &AnswerInput::new("1", AnswerResult::Implemented), "a", T0).await.unwrap();
+    let answer = store
+        .set_answer(assessment, &AnswerInput::new("1", AnswerResult::Implemented), &Actor::cli("a"), T0)
+        .await
+        .unwrap();
 
     let content = "方針 v1".as_bytes();
-    let file = store.add_evidence(&file_evidence(content), "alice", T0).await.unwrap();
+    let file = store.add_evidence(&file_evidence(content), &Actor::cli("alice"), T0).await.unwrap();
     let hash = sha256_hex(content);
     assert_eq!(
         (file.kind, file.sha256.as_deref(), file.size_bytes),
@@ -401,7 +421,7 @@ async fn evidence_is_content_addressed_attached_and_recorded() {
     assert_eq!(store.read_evidence(file.id).await.unwrap(), content);
 
     // The same content again shares the blob.
-    let again = store.add_evidence(&file_evidence(content), "alice", T0).await.unwrap();
+    let again = store.add_evidence(&file_evidence(content), &Actor::cli("alice"), T0).await.unwrap();
     assert_eq!(store.evidence_path(again.id).await.unwrap(), path);
 
     let link = store
@@ -411,17 +431,18 @@ async fn evidence_is_content_addressed_attached_and_recorded() {
                 source: EvidenceSource::Link { url: "https://example.com/sla".into() },
                 effective_date: date("2026-01-01"),
                 expiry_date: None,
+                organization_id: None,
             },
-            "alice",
+            &Actor::cli("alice"),
             T0,
         )
         .await
         .unwrap();
     assert!(matches!(store.read_evidence(link.id).await.unwrap_err(), StoreError::NotAFile { .. }));
 
-    store.attach_evidence(answer.id, file.id, "bob", T1).await.unwrap();
-    store.attach_evidence(answer.id, link.id, "bob", T1).await.unwrap();
-    store.attach_evidence(answer.id, link.id, "bob", T1).await.unwrap(); // already attached: no-op
+    store.attach_evidence(answer.id, file.id, &Actor::cli("bob"), T1).await.unwrap();
+    store.attach_evidence(answer.id, link.id, &Actor::cli("bob"), T1).await.unwrap();
+    store.attach_evidence(answer.id, link.id, &Actor::cli("bob"), T1).await.unwrap(); // already attached: no-op
     let attached: Vec<_> = store.evidence_for(answer.id).await.unwrap().into_iter().map(|e| e.id).collect();
     assert_eq!(attached, [file.id, link.id]);
     let history = store.history(answer.id).await.unwrap();
@@ -430,7 +451,11 @@ async fn evidence_is_content_addressed_attached_and_recorded() {
     assert_eq!(evidence_rows, [("bob", Some(file.id.to_string())), ("bob", Some(link.id.to_string()))]);
 
     let err = store
-        .add_evidence(&NewEvidence { expiry_date: Some(date("2025-12-31")), ..file_evidence(b"x") }, "a", T0)
+        .add_evidence(
+            &NewEvidence { expiry_date: Some(date("2025-12-31")), ..file_evidence(b"x") },
+            &Actor::cli("a"),
+            T0,
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::ExpiryBeforeEffective { .. }), "{err}");
@@ -440,7 +465,7 @@ async fn evidence_is_content_addressed_attached_and_recorded() {
 async fn a_tampered_evidence_file_is_reported_never_served() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir).await;
-    let file = store.add_evidence(&file_evidence(b"original"), "alice", T0).await.unwrap();
+    let file = store.add_evidence(&file_evidence(b"original"), &Actor::cli("alice"), T0).await.unwrap();
     let path = store.evidence_path(file.id).await.unwrap();
 
     std::fs::write(&path, b"tampered").unwrap();
@@ -457,7 +482,7 @@ async fn a_tampered_evidence_file_is_reported_never_served() {
     assert!(matches!(store.read_evidence(file.id).await, Err(StoreError::EvidenceMissing { .. })));
 
     // Uploading the content again repairs the blob.
-    store.add_evidence(&file_evidence(b"original"), "alice", T1).await.unwrap();
+    store.add_evidence(&file_evidence(b"original"), &Actor::cli("alice"), T1).await.unwrap();
     assert_eq!(store.read_evidence(file.id).await.unwrap(), b"original");
 }
 
@@ -468,14 +493,14 @@ async fn a_new_assessment_starts_from_its_baseline() {
     let (_, system, last_year) = scenario(&store).await;
     let mut input = AnswerInput::new("1", AnswerResult::Implemented);
     input.how = "年1回の研修".into();
-    let old = store.set_answer(last_year, &input, "alice", T0).await.unwrap();
-    let evidence = store.add_evidence(&file_evidence("研修記録".as_bytes()), "alice", T0).await.unwrap();
-    store.attach_evidence(old.id, evidence.id, "alice", T0).await.unwrap();
+    let old = store.set_answer(last_year, &input, &Actor::cli("alice"), T0).await.unwrap();
+    let evidence = store.add_evidence(&file_evidence("研修記録".as_bytes()), &Actor::cli("alice"), T0).await.unwrap();
+    store.attach_evidence(old.id, evidence.id, &Actor::cli("alice"), T0).await.unwrap();
 
     let this_year = store
         .create_assessment(
             &NewAssessment { system_id: system, catalog_id: "mhlw-3-checklist".into(), baseline_id: Some(last_year) },
-            "bob",
+            &Actor::cli("bob"),
             T1,
         )
         .await
@@ -507,17 +532,20 @@ async fn what_changed_since_the_baseline_and_baselines_stay_within_one_catalog()
     let store = open(&dir).await;
     let (_, system, last_year) = scenario(&store).await;
     for (req, result) in [("org-1", AnswerResult::Implemented), ("org-2", AnswerResult::NotImplemented)] {
-        store.set_answer(last_year, &AnswerInput::new(req, result), "alice", T0).await.unwrap();
+        store.set_answer(last_year, &AnswerInput::new(req, result), &Actor::cli("alice"), T0).await.unwrap();
     }
     let new = NewAssessment { system_id: system, catalog_id: "mhlw-3-checklist".into(), baseline_id: Some(last_year) };
-    let this_year = store.create_assessment(&new, "bob", T1).await.unwrap().id;
+    let this_year = store.create_assessment(&new, &Actor::cli("bob"), T1).await.unwrap().id;
     assert_eq!(store.baseline_changes(this_year).await.unwrap(), Some(vec![]));
     assert_eq!(store.baseline_changes(last_year).await.unwrap(), None);
 
     let mut fixed = AnswerInput::new("org-2", AnswerResult::Implemented);
     fixed.how = "規程を整備した".into();
-    store.set_answer(this_year, &fixed, "bob", T1).await.unwrap();
-    store.set_answer(this_year, &AnswerInput::new("org-3", AnswerResult::Partial), "bob", T1).await.unwrap();
+    store.set_answer(this_year, &fixed, &Actor::cli("bob"), T1).await.unwrap();
+    store
+        .set_answer(this_year, &AnswerInput::new("org-3", AnswerResult::Partial), &Actor::cli("bob"), T1)
+        .await
+        .unwrap();
     let changes = store.baseline_changes(this_year).await.unwrap().unwrap();
     assert_eq!(
         changes,
@@ -536,7 +564,7 @@ async fn what_changed_since_the_baseline_and_baselines_stay_within_one_catalog()
     // A baseline on another catalog is refused, and nothing is written.
     let before = row_counts(&dir).await;
     let other = NewAssessment { system_id: system, catalog_id: "mhlw-5".into(), baseline_id: Some(last_year) };
-    let err = store.create_assessment(&other, "bob", T1).await.unwrap_err();
+    let err = store.create_assessment(&other, &Actor::cli("bob"), T1).await.unwrap_err();
     assert!(matches!(err, StoreError::BaselineCatalog { .. }), "{err}");
     assert!(err.to_string().contains("mhlw-3-checklist") && err.to_string().contains("migrate"), "{err}");
     assert_eq!(row_counts(&dir).await, before);
@@ -569,7 +597,7 @@ async fn an_assessment_is_created_with_all_its_answers_or_not_at_all() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir).await;
     let (_, system, _) = scenario(&store).await;
-    let evidence = store.add_evidence(&file_evidence(b"policy"), "alice", T0).await.unwrap();
+    let evidence = store.add_evidence(&file_evidence(b"policy"), &Actor::cli("alice"), T0).await.unwrap();
     let mut first = AnswerInput::new("6.1-c-1", AnswerResult::Implemented);
     first.evidence = vec![evidence.id];
     let new = NewAssessment { system_id: system, catalog_id: "mhlw-5".into(), baseline_id: None };
@@ -577,14 +605,18 @@ async fn an_assessment_is_created_with_all_its_answers_or_not_at_all() {
     // The second input fails in the database (an unknown evidence id): nothing stays.
     let mut bad = AnswerInput::new("6.1-c-2", AnswerResult::Implemented);
     bad.evidence = vec![Id::from_u128(999)];
-    let err =
-        store.create_assessment_with_answers(&new, vec![first.clone(), bad], "bob", T1, &mut |_| {}).await.unwrap_err();
+    let err = store
+        .create_assessment_with_answers(&new, vec![first.clone(), bad], &Actor::cli("bob"), T1, &mut |_| {})
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("answer 1 of the import"), "{err}");
     assert_eq!(row_counts(&dir).await, before);
 
     let mut seen = 0;
-    let (a, summary) =
-        store.create_assessment_with_answers(&new, vec![first], "bob", T1, &mut |n| seen = n).await.unwrap();
+    let (a, summary) = store
+        .create_assessment_with_answers(&new, vec![first], &Actor::cli("bob"), T1, &mut |n| seen = n)
+        .await
+        .unwrap();
     assert_eq!((summary.created, seen, a.catalog_id.as_str()), (1, 1, "mhlw-5"));
     let answer = store.answer_for(a.id, "6.1-c-1").await.unwrap().unwrap();
     assert_eq!(store.evidence_for(answer.id).await.unwrap()[0].id, evidence.id);

@@ -41,6 +41,8 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &EvidenceCmd, lang: Lang) -> Result<i
                 source,
                 effective_date: effective.clone().unwrap_or_else(today).parse()?,
                 expiry_date: expires.as_deref().map(str::parse).transpose()?,
+                // Uploaded for this answer's organization.
+                organization_id: Some(db.run(db.store.organization_of_answer(answer))?),
             };
             let e = db.run(db.store.add_evidence(&new, &db.actor, now()))?;
             db.run(db.store.attach_evidence(answer, e.id, &db.actor, now()))?;

@@ -1,0 +1,614 @@
+//! Users: accounts with an argon2id password hash made by the caller, a role, an optional TOTP
+//! second factor, lockout bookkeeping, one-time recovery codes, and emergency accounts
+//! (非常時用アカウント) whose every use is recorded until an admin acknowledges it.
+//!
+//! The store never sees a password or a recovery code, only their hashes, and decides no policy:
+//! callers say how many failures lock an account and for how long. Every change is audited in its
+//! own transaction; the audit records carry the user row without its password hash and TOTP
+//! secret.
+
+use serde::{Serialize, Serializer};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::audit::{append, change};
+use crate::{Actor, Id, Result, Role, Store, StoreError, Timestamp, parse};
+
+const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, totp_secret, totp_enabled, \
+                            totp_last_step, failed_logins, locked_until, disabled, is_emergency, created_at, \
+                            created_by, updated_at, updated_by";
+
+/// A user account as stored. Serializing it (JSON output, audit records) leaves out the password
+/// hash and shows only whether a TOTP secret is set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: Id,
+    /// As typed at creation.
+    pub username: String,
+    pub display_name: String,
+    /// The argon2id PHC string to verify a password against.
+    #[serde(skip_serializing)]
+    pub password_hash: String,
+    pub role: Role,
+    /// Base32 TOTP secret: set while enrolment is pending and once enabled.
+    #[serde(rename = "totp_secret_set", serialize_with = "is_set")]
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    /// The last accepted TOTP time step (a code of this step or an earlier one is a replay).
+    pub totp_last_step: Option<i64>,
+    pub failed_logins: i64,
+    pub locked_until: Option<Timestamp>,
+    pub disabled: bool,
+    /// 非常時用アカウント: created disabled; every login is recorded in the emergency uses.
+    pub is_emergency: bool,
+    pub created_at: Timestamp,
+    pub created_by: String,
+    pub updated_at: Timestamp,
+    pub updated_by: String,
+}
+
+fn is_set<S: Serializer>(secret: &Option<String>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_bool(secret.is_some())
+}
+
+impl User {
+    /// Locked out at `now` (after too many failed logins)?
+    pub fn is_locked(&self, now: Timestamp) -> bool {
+        self.locked_until.is_some_and(|until| until > now)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    /// An argon2id PHC string (`$argon2id$v=19$…`), made by the caller.
+    pub password_hash: String,
+    pub role: Role,
+    /// An emergency account (非常時用アカウント): it is created disabled.
+    pub is_emergency: bool,
+}
+
+/// How failed logins lock an account: after `max_failures` consecutive failures it is locked for
+/// `lock_ms` milliseconds (and the count starts again).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LockoutPolicy {
+    pub max_failures: u32,
+    pub lock_ms: i64,
+}
+
+/// One use (login) of an emergency account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EmergencyUse {
+    pub id: Id,
+    pub user_id: Id,
+    pub username: String,
+    pub used_at: Timestamp,
+    /// The client's address.
+    pub source: String,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at: Option<Timestamp>,
+}
+
+/// What makes two usernames the same: NFKC (full-width ＡＢＣ is ABC), lower case, no surrounding
+/// white space.
+pub fn fold_username(username: &str) -> String {
+    username.nfkc().collect::<String>().trim().to_lowercase()
+}
+
+/// Is `s` a SHA-256 in lowercase hex?
+pub(crate) fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn check_password_hash(hash: &str) -> Result<()> {
+    if hash.starts_with("$argon2id$") { Ok(()) } else { Err(StoreError::NotAnArgon2idHash) }
+}
+
+fn user_from_row(r: &SqliteRow) -> Result<User> {
+    const T: &str = "users";
+    Ok(User {
+        id: parse(T, "id", r.try_get("id")?)?,
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        password_hash: r.try_get("password_hash")?,
+        role: parse(T, "role", r.try_get("role")?)?,
+        totp_secret: r.try_get("totp_secret")?,
+        totp_enabled: r.try_get("totp_enabled")?,
+        totp_last_step: r.try_get("totp_last_step")?,
+        failed_logins: r.try_get("failed_logins")?,
+        locked_until: r.try_get::<Option<i64>, _>("locked_until")?.map(Timestamp),
+        disabled: r.try_get("disabled")?,
+        is_emergency: r.try_get("is_emergency")?,
+        created_at: Timestamp(r.try_get("created_at")?),
+        created_by: r.try_get("created_by")?,
+        updated_at: Timestamp(r.try_get("updated_at")?),
+        updated_by: r.try_get("updated_by")?,
+    })
+}
+
+pub(crate) async fn fetch_user(conn: &mut SqliteConnection, id: Id) -> Result<User> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
+    user_from_row(&row.ok_or(StoreError::UnknownUser(id))?)
+}
+
+fn emergency_from_row(r: &SqliteRow) -> Result<EmergencyUse> {
+    const T: &str = "emergency_uses";
+    Ok(EmergencyUse {
+        id: parse(T, "id", r.try_get("id")?)?,
+        user_id: parse(T, "user_id", r.try_get("user_id")?)?,
+        username: r.try_get("username")?,
+        used_at: Timestamp(r.try_get("used_at")?),
+        source: r.try_get("source")?,
+        acknowledged_by: r.try_get("acknowledged_by")?,
+        acknowledged_at: r.try_get::<Option<i64>, _>("acknowledged_at")?.map(Timestamp),
+    })
+}
+
+const EMERGENCY_SELECT: &str = "SELECT e.id, e.user_id, u.username, e.used_at, e.source, e.acknowledged_by, \
+                                e.acknowledged_at FROM emergency_uses e JOIN users u ON u.id = e.user_id";
+
+async fn fetch_emergency_use(conn: &mut SqliteConnection, id: Id) -> Result<EmergencyUse> {
+    let sql = format!("{EMERGENCY_SELECT} WHERE e.id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
+    emergency_from_row(&row.ok_or(StoreError::UnknownEmergencyUse(id))?)
+}
+
+/// Reads the user after a change and appends the audit record `action` with the row before and
+/// after.
+async fn audit_user(
+    conn: &mut SqliteConnection,
+    before: &User,
+    action: &str,
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<User> {
+    let after = fetch_user(conn, before.id).await?;
+    append(conn, actor, now, change(action, "user", before.id).before(before)?.after(&after)?).await?;
+    Ok(after)
+}
+
+/// Revokes every live (unrevoked, unexpired) session of a user inside the caller's transaction, one `session.revoke`
+/// record each. Returns how many were revoked.
+pub(crate) async fn revoke_all_sessions(
+    conn: &mut SqliteConnection,
+    user: Id,
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<usize> {
+    let live: Vec<(String,)> = sqlx::query_as(
+        "SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
+         ORDER BY created_at, id",
+    )
+    .bind(user.to_string())
+    .bind(now.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id,) in &live {
+        crate::sessions::revoke_in(conn, parse("sessions", "id", id.clone())?, actor, now).await?;
+    }
+    Ok(live.len())
+}
+
+impl Store {
+    /// Creates a user. The username must be unique once folded ([`fold_username`]); an emergency
+    /// account is created disabled.
+    pub async fn create_user(&self, new: &NewUser, actor: &Actor, now: Timestamp) -> Result<User> {
+        let folded = fold_username(&new.username);
+        if folded.is_empty() {
+            return Err(StoreError::Empty { field: "username" });
+        }
+        check_password_hash(&new.password_hash)?;
+        let id = self.ids.next_id();
+        let mut tx = self.write().await?;
+        let taken = sqlx::query("SELECT 1 FROM users WHERE username_folded = $1")
+            .bind(&folded)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::UsernameTaken(new.username.trim().to_owned()));
+        }
+        sqlx::query(
+            "INSERT INTO users (id, username, username_folded, display_name, password_hash, role, totp_secret,
+                                totp_enabled, totp_last_step, failed_logins, locked_until, disabled, is_emergency,
+                                created_at, created_by, updated_at, updated_by)
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, NULL, 0, NULL, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(id.to_string())
+        .bind(new.username.trim())
+        .bind(&folded)
+        .bind(new.display_name.trim())
+        .bind(&new.password_hash)
+        .bind(new.role.as_str())
+        .bind(false)
+        .bind(new.is_emergency)
+        .bind(new.is_emergency)
+        .bind(now.0)
+        .bind(&actor.name)
+        .bind(now.0)
+        .bind(&actor.name)
+        .execute(&mut *tx)
+        .await?;
+        let user = fetch_user(&mut tx, id).await?;
+        append(&mut tx, actor, now, change("user.create", "user", id).after(&user)?).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    pub async fn user(&self, id: Id) -> Result<User> {
+        fetch_user(&mut *self.pool.acquire().await?, id).await
+    }
+
+    /// The user with this name, compared folded ([`fold_username`]).
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username_folded = $1");
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(fold_username(username)).fetch_optional(&self.pool).await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// Every user, by folded username.
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username_folded");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    /// Replaces the password hash (`user.password_set`).
+    pub async fn set_password_hash(&self, user: Id, hash: &str, actor: &Actor, now: Timestamp) -> Result<User> {
+        check_password_hash(hash)?;
+        let mut tx = self.write().await?;
+        let before = fetch_user(&mut tx, user).await?;
+        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
+            .bind(hash)
+            .bind(now.0)
+            .bind(&actor.name)
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let after = audit_user(&mut tx, &before, "user.password_set", actor, now).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Changes the role (`user.role_set`).
+    pub async fn set_role(&self, user: Id, role: Role, actor: &Actor, now: Timestamp) -> Result<User> {
+        let mut tx = self.write().await?;
+        let before = fetch_user(&mut tx, user).await?;
+        sqlx::query("UPDATE users SET role = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
+            .bind(role.as_str())
+            .bind(now.0)
+            .bind(&actor.name)
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let after = audit_user(&mut tx, &before, "user.role_set", actor, now).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Changes the name shown for the user (`user.display_name_set`).
+    pub async fn set_display_name(&self, user: Id, name: &str, actor: &Actor, now: Timestamp) -> Result<User> {
+        let mut tx = self.write().await?;
+        let before = fetch_user(&mut tx, user).await?;
+        sqlx::query("UPDATE users SET display_name = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
+            .bind(name.trim())
+            .bind(now.0)
+            .bind(&actor.name)
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let after = audit_user(&mut tx, &before, "user.display_name_set", actor, now).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Disables (`user.disable`, revoking every live session in the same transaction) or enables
+    /// (`user.enable`) an account. Enabling an emergency account is how an admin makes it usable.
+    pub async fn set_user_disabled(&self, user: Id, disabled: bool, actor: &Actor, now: Timestamp) -> Result<User> {
+        let mut tx = self.write().await?;
+        let before = fetch_user(&mut tx, user).await?;
+        sqlx::query("UPDATE users SET disabled = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
+            .bind(disabled)
+            .bind(now.0)
+            .bind(&actor.name)
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let action = if disabled { "user.disable" } else { "user.enable" };
+        let after = audit_user(&mut tx, &before, action, actor, now).await?;
+        if disabled {
+            revoke_all_sessions(&mut tx, user, actor, now).await?;
+        }
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Starts TOTP enrolment (`user.totp_enroll`): keeps the base32 secret, not yet enabled, and
+    /// forgets the last accepted step.
+    pub async fn set_totp_secret(&self, user: Id, secret: &str, actor: &Actor, now: Timestamp) -> Result<User> {
+        let secret = secret.trim();
+        let base32 = |b: u8| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b) || b == b'=';
+        if secret.is_empty() || !secret.bytes().all(base32) {
+            return Err(StoreError::NotBase32 { field: "TOTP secret" });
+        }
+        let mut tx = self.write().await?;
+        let before = fetch_user(&mut tx, user).await?;
+        sqlx::query(
+            "UPDATE users SET totp_secret = $1, totp_enabled = $2, totp_last_step = NULL, updated_at = $3,
+                              updated_by = $4
+             WHERE id = $5",
+        )
+        .bind(secret)
+        .bind(false)
+        .bind(now.0)
+        .bind(&actor.name)
+        .bind(user.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let after = audit_user(&mut tx, &before, "user.totp_enroll", actor, now).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Turns the second factor on once the user has confirmed a code (`user.totp_enable`).
+    pub async fn enable_totp(&self, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
+        let mut tx = self.write().await?;
+        let before = fetch_user(&mut tx, user).await?;
+        if before.totp_secret.is_none() {
+            return Err(StoreError::NoTotpSecret(user));
+        }
+        sqlx::query("UPDATE users SET totp_enabled = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
+            .bind(true)
+            .bind(now.0)
+            .bind(&actor.name)
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let after = audit_user(&mut tx, &before, "user.totp_enable", actor, now).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Removes the second factor and its secret (`user.totp_disable`).
+    pub async fn clear_totp(&self, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
+        let mut tx = self.write().await?;
+        let before = fetch_user(&mut tx, user).await?;
+        sqlx::query(
+            "UPDATE users SET totp_secret = NULL, totp_enabled = $1, totp_last_step = NULL, updated_at = $2,
+                              updated_by = $3
+             WHERE id = $4",
+        )
+        .bind(false)
+        .bind(now.0)
+        .bind(&actor.name)
+        .bind(user.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let after = audit_user(&mut tx, &before, "user.totp_disable", actor, now).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Accepts a TOTP code's time step once: true (`user.totp_used`) when `step` is later than the
+    /// last accepted one, false (`user.totp_replayed`, nothing else changes) when it is a replay.
+    /// The check and the update are one statement, so two requests cannot both use one code.
+    pub async fn accept_totp_step(&self, user: Id, step: i64, actor: &Actor, now: Timestamp) -> Result<bool> {
+        let mut tx = self.write().await?;
+        let before = fetch_user(&mut tx, user).await?;
+        if before.totp_secret.is_none() {
+            return Err(StoreError::NoTotpSecret(user));
+        }
+        let done = sqlx::query(
+            "UPDATE users SET totp_last_step = $1
+             WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(user.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let accepted = done.rows_affected() == 1;
+        if accepted {
+            audit_user(&mut tx, &before, "user.totp_used", actor, now).await?;
+        } else {
+            let attempt = serde_json::json!({ "step": step, "last_step": before.totp_last_step });
+            append(&mut tx, actor, now, change("user.totp_replayed", "user", user).after(&attempt)?).await?;
+        }
+        tx.commit().await?;
+        Ok(accepted)
+    }
+
+    /// A failed login (`user.login_failed`): counts it and, at `policy.max_failures`, locks the
+    /// account until `now + policy.lock_ms` (`user.locked` too) and starts the count again.
+    pub async fn record_login_failure(
+        &self,
+        user: Id,
+        policy: LockoutPolicy,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<User> {
+        let mut tx = self.write().await?;
+        let before = fetch_user(&mut tx, user).await?;
+        let failures = before.failed_logins + 1;
+        let locks = failures >= i64::from(policy.max_failures.max(1));
+        let (failures, locked_until) =
+            if locks { (0, Some(now.0 + policy.lock_ms)) } else { (failures, before.locked_until.map(|t| t.0)) };
+        sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
+            .bind(failures)
+            .bind(locked_until)
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let after = audit_user(&mut tx, &before, "user.login_failed", actor, now).await?;
+        if locks {
+            let lock = serde_json::json!({ "locked_until": locked_until });
+            append(&mut tx, actor, now, change("user.locked", "user", user).after(&lock)?).await?;
+        }
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// A successful login (`user.login`): clears the failure count and any lock. A login to an
+    /// emergency account also records an emergency use (`emergency.use`) for admins to
+    /// acknowledge. A disabled account cannot log in.
+    pub async fn record_login_success(&self, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
+        let mut tx = self.write().await?;
+        let before = fetch_user(&mut tx, user).await?;
+        if before.disabled {
+            return Err(StoreError::UserDisabled(user));
+        }
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let after = audit_user(&mut tx, &before, "user.login", actor, now).await?;
+        if before.is_emergency {
+            let id = self.ids.next_id();
+            sqlx::query("INSERT INTO emergency_uses (id, user_id, used_at, source) VALUES ($1, $2, $3, $4)")
+                .bind(id.to_string())
+                .bind(user.to_string())
+                .bind(now.0)
+                .bind(&actor.source)
+                .execute(&mut *tx)
+                .await?;
+            let used = fetch_emergency_use(&mut tx, id).await?;
+            append(&mut tx, actor, now, change("emergency.use", "emergency-use", id).after(&used)?).await?;
+        }
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Lifts a lockout and clears the failure count (`user.unlock`).
+    pub async fn unlock_user(&self, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
+        let mut tx = self.write().await?;
+        let before = fetch_user(&mut tx, user).await?;
+        sqlx::query(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = $1, updated_by = $2 WHERE id = $3",
+        )
+        .bind(now.0)
+        .bind(&actor.name)
+        .bind(user.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let after = audit_user(&mut tx, &before, "user.unlock", actor, now).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Replaces the user's recovery codes with these (`user.recovery_codes_set`, which records how
+    /// many, never the hashes). Each is a deterministic hash of a code (SHA-256 in lowercase hex),
+    /// so a code can be found by its hash.
+    pub async fn set_recovery_codes(
+        &self,
+        user: Id,
+        code_hashes: &[String],
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<()> {
+        if !code_hashes.iter().all(|h| is_sha256_hex(h)) {
+            return Err(StoreError::NotASha256Hex { field: "recovery code hash" });
+        }
+        let mut tx = self.write().await?;
+        fetch_user(&mut tx, user).await?;
+        let (before,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+                .bind(user.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user.to_string()).execute(&mut *tx).await?;
+        for hash in code_hashes {
+            sqlx::query(
+                "INSERT INTO recovery_codes (user_id, code_hash, created_at, used_at) VALUES ($1, $2, $3, NULL)",
+            )
+            .bind(user.to_string())
+            .bind(hash)
+            .bind(now.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let entry = change("user.recovery_codes_set", "user", user)
+            .before(&serde_json::json!({ "unused_codes": before }))?
+            .after(&serde_json::json!({ "unused_codes": code_hashes.len() }))?;
+        append(&mut tx, actor, now, entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Uses one recovery code (`user.recovery_code_used`): marks it used in one statement that
+    /// only matches an unused code, so a code works once. An unknown or used code is
+    /// [`StoreError::RecoveryCodeRejected`] and writes nothing.
+    pub async fn use_recovery_code(&self, user: Id, code_hash: &str, actor: &Actor, now: Timestamp) -> Result<()> {
+        let mut tx = self.write().await?;
+        fetch_user(&mut tx, user).await?;
+        let done = sqlx::query(
+            "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+        )
+        .bind(now.0)
+        .bind(user.to_string())
+        .bind(code_hash)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::RecoveryCodeRejected);
+        }
+        let (left,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+                .bind(user.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+        let entry = change("user.recovery_code_used", "user", user)
+            .before(&serde_json::json!({ "unused_codes": left + 1 }))?
+            .after(&serde_json::json!({ "unused_codes": left }))?;
+        append(&mut tx, actor, now, entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// How many unused recovery codes the user has.
+    pub async fn recovery_codes_left(&self, user: Id) -> Result<i64> {
+        self.user(user).await?;
+        let (left,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+                .bind(user.to_string())
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(left)
+    }
+
+    /// Uses of emergency accounts, oldest first; only those no admin has acknowledged yet when
+    /// `unacknowledged_only`.
+    pub async fn emergency_uses(&self, unacknowledged_only: bool) -> Result<Vec<EmergencyUse>> {
+        let filter = if unacknowledged_only { " WHERE e.acknowledged_at IS NULL" } else { "" };
+        let sql = format!("{EMERGENCY_SELECT}{filter} ORDER BY e.used_at, e.id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(emergency_from_row).collect()
+    }
+
+    /// An admin acknowledges an emergency use (`emergency.acknowledge`). Acknowledging it again
+    /// changes and records nothing.
+    pub async fn acknowledge_emergency_use(&self, id: Id, actor: &Actor, now: Timestamp) -> Result<EmergencyUse> {
+        let mut tx = self.write().await?;
+        let before = fetch_emergency_use(&mut tx, id).await?;
+        if before.acknowledged_at.is_some() {
+            return Ok(before);
+        }
+        sqlx::query("UPDATE emergency_uses SET acknowledged_by = $1, acknowledged_at = $2 WHERE id = $3")
+            .bind(&actor.name)
+            .bind(now.0)
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let after = fetch_emergency_use(&mut tx, id).await?;
+        append(
+            &mut tx,
+            actor,
+            now,
+            change("emergency.acknowledge", "emergency-use", id).before(&before)?.after(&after)?,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}
