@@ -11,6 +11,10 @@ async fn main() -> std::io::Result<()> {
     };
     let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8080".into());
     let addr: std::net::SocketAddr = addr.parse().expect("an address like 127.0.0.1:8080");
-    println!("http://{addr}/");
-    sansho_web::serve(sansho_web::AppState::new(set, store), addr).await
+    let token = sansho_auth::new_setup_token(&mut sansho_auth::random_bytes);
+    let mut master = vec![0u8; 32];
+    sansho_auth::random_bytes(&mut master);
+    println!("http://{addr}/  setup token: {token}");
+    let auth = sansho_web::session::AuthConfig::new(master, false, Some(token));
+    sansho_web::serve(sansho_web::AppState::new(set, store, auth), addr).await
 }

@@ -112,10 +112,7 @@ mod tests {
 
     #[test]
     fn bars_are_proportional_escaped_and_labelled() {
-        let mut t = Tally::default();
-        t.total = 4;
-        t.counts = [3, 0, 1, 0, 0];
-        t.percent = [75.0, 0.0, 25.0, 0.0, 0.0];
+        let t = Tally { total: 4, counts: [3, 0, 1, 0, 0], percent: [75.0, 0.0, 25.0, 0.0, 0.0] };
         let svg = stacked_bars(Lang::Ja, "区分<別>", &[Bar { label: "技術的&人的".into(), tally: t, href: None }]);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains(r##"width="330.0""##), "3/4 of 440: {svg}");

@@ -10,6 +10,7 @@ mod error;
 mod i18n;
 mod pages;
 mod security;
+pub mod session;
 mod view;
 
 use std::net::SocketAddr;
@@ -29,12 +30,13 @@ pub struct AppState {
     pub set: Arc<CatalogSet>,
     pub index: Arc<SearchIndex>,
     pub store: Store,
+    pub auth: Arc<session::AuthConfig>,
 }
 
 impl AppState {
-    pub fn new(set: CatalogSet, store: Store) -> Self {
+    pub fn new(set: CatalogSet, store: Store, auth: session::AuthConfig) -> Self {
         let index = SearchIndex::build(&set);
-        AppState { set: Arc::new(set), index: Arc::new(index), store }
+        AppState { set: Arc::new(set), index: Arc::new(index), store, auth: Arc::new(auth) }
     }
 }
 

@@ -7,7 +7,8 @@ use tower::ServiceExt;
 async fn app() -> axum::Router {
     let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.expect("bundled catalogs load");
     let store = sansho_store::Store::open_in_memory().await.unwrap();
-    sansho_web::router(sansho_web::AppState::new(set, store))
+    let auth = sansho_web::session::AuthConfig::new(vec![7; 32], false, None);
+    sansho_web::router(sansho_web::AppState::new(set, store, auth))
 }
 
 struct Got {

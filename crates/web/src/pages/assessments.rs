@@ -2,8 +2,8 @@
 //! catalog answered, the others derived through the mappings), per control category and level,
 //! the ordered gaps, what changed since the baseline, and the exports.
 //!
-//! Access control (a user sees only their organizations' assessments) is enforced by the
-//! session layer that wraps these routes.
+//! Every route needs a signed-in user who belongs to the assessment's organization; any other id
+//! is "not found", exactly like an id that does not exist.
 
 use askama::Template;
 use axum::Router;
@@ -13,14 +13,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sansho_core::CatalogSet;
 use sansho_core::assess::{Answer, GapOptions, ResultBasis, ResultCode, derive, gaps};
-use sansho_store::{AssessmentStatus, Id};
+use sansho_store::{AssessmentStatus, Id, Kind};
 
 use crate::charts::{Bar, stacked_bars};
 use crate::pages::guidelines::{ErrorPage, render_status};
+use crate::session::{Authed, check_access};
 use crate::{AppState, Lang, WebError};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/assessments/{id}", get(dashboard)).route("/assessments/{id}/export/{format}", get(export))
+    Router::new()
+        .route("/assessments", get(list))
+        .route("/assessments/{id}", get(dashboard))
+        .route("/assessments/{id}/export/{format}", get(export))
 }
 
 /// The stored answers as domain answers; an answer to a requirement the catalog no longer has
@@ -74,7 +78,6 @@ struct Dashboard {
     id: String,
     organization: String,
     system: String,
-    catalog_id: String,
     catalog_title: String,
     status: String,
     baseline: Option<String>,
@@ -96,15 +99,64 @@ fn not_found(lang: Lang, path: String, id: &str) -> Response {
     render_status(StatusCode::NOT_FOUND, &ErrorPage { lang, path, status: 404, message })
 }
 
+struct AssessmentRow {
+    id: String,
+    organization: String,
+    system: String,
+    catalog: String,
+    status: String,
+    answers: usize,
+}
+
+#[derive(Template)]
+#[template(path = "assessments.html")]
+struct ListPage {
+    lang: Lang,
+    path: String,
+    user: String,
+    csrf: String,
+    rows: Vec<AssessmentRow>,
+}
+
+/// The assessments of the signed-in user's organizations.
+async fn list(State(s): State<AppState>, lang: Lang, user: Authed) -> Result<Response, WebError> {
+    let mut rows = Vec::new();
+    for org in s.store.organizations_of(user.user.id).await? {
+        for system in s.store.systems(org.id).await? {
+            for a in s.store.assessments(system.id).await? {
+                let catalog = s
+                    .set
+                    .catalog(&a.catalog_id)
+                    .map_or(a.catalog_id.clone(), |c| format!("{} {}", c.title.ja, c.edition));
+                rows.push(AssessmentRow {
+                    id: a.id.to_string(),
+                    organization: org.name.clone(),
+                    system: system.name.clone(),
+                    catalog,
+                    status: status_word(lang, a.status).to_owned(),
+                    answers: s.store.answers(a.id).await?.len(),
+                });
+            }
+        }
+    }
+    let page =
+        ListPage { lang, path: "/assessments".into(), user: user.user.display_name.clone(), csrf: user.csrf(&s), rows };
+    Ok(render_status(StatusCode::OK, &page))
+}
+
 async fn dashboard(
     State(s): State<AppState>,
     lang: Lang,
+    user: Authed,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let Ok(aid) = id.parse::<Id>() else {
         return Ok(not_found(lang, uri.to_string(), &id));
     };
+    if check_access(&s, &user.user, Kind::Assessment, aid).await.is_err() {
+        return Ok(not_found(lang, uri.to_string(), &id));
+    }
     let a = match s.store.assessment(aid).await {
         Ok(a) => a,
         Err(sansho_store::StoreError::UnknownAssessment(_)) => return Ok(not_found(lang, uri.to_string(), &id)),
@@ -164,7 +216,6 @@ async fn dashboard(
         id: aid.to_string(),
         organization: org.name,
         system: system.name,
-        catalog_id: a.catalog_id.clone(),
         catalog_title: format!("{} {}", cat.title.ja, cat.edition),
         status: status_word(lang, a.status).to_owned(),
         baseline: a.baseline_id.map(|b| b.to_string()),
@@ -187,9 +238,11 @@ async fn dashboard(
 async fn export(
     State(s): State<AppState>,
     lang: Lang,
+    user: Authed,
     Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let aid: Id = id.parse().map_err(|_| WebError::NotFound(format!("no assessment {id:?}")))?;
+    check_access(&s, &user.user, Kind::Assessment, aid).await?;
     let a = match s.store.assessment(aid).await {
         Ok(a) => a,
         Err(sansho_store::StoreError::UnknownAssessment(_)) => {

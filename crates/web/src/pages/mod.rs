@@ -2,6 +2,7 @@
 //! `base.html`; the language comes from the `lang` cookie.
 
 mod assessments;
+mod auth;
 pub(crate) mod guidelines;
 
 use axum::Router;
@@ -17,12 +18,13 @@ const CSS: &str = include_str!("../../static/app.css");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/guidelines") }))
+        .route("/", get(|| async { Redirect::to("/assessments") }))
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/app.css", get(css))
         .route("/lang/{code}", get(set_lang))
         .merge(guidelines::routes())
         .merge(assessments::routes())
+        .merge(auth::routes())
         .fallback(not_found)
 }
 

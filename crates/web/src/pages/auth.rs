@@ -1,0 +1,524 @@
+//! First start (setup token → the first admin), login with password and second factor (TOTP or a
+//! recovery code), TOTP enrolment with recovery codes, logout.
+//!
+//! Every form carries a CSRF token: bound to the session once there is one, before that to a
+//! pre-login cookie of its own. Failed logins are counted per account (lockout) and per address
+//! (rate limit); an unknown user costs the same time as a known one.
+
+use askama::Template;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use sansho_auth as auth;
+use sansho_store::{Actor, NewSession, NewUser, Role, Timestamp};
+use serde::Deserialize;
+
+use crate::pages::guidelines::render_status;
+use crate::pages::local_path;
+use crate::session::{Authed, Pending, cookie, now, pre_cookie_name};
+use crate::{AppState, Lang, WebError};
+
+/// Consecutive failed logins (password or second factor) lock the account: 5 failures, 15 minutes.
+const LOCKOUT: sansho_store::LockoutPolicy = sansho_store::LockoutPolicy {
+    max_failures: auth::LockoutPolicy::DEFAULT.threshold,
+    lock_ms: auth::LockoutPolicy::DEFAULT.first_lock_ms,
+};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/setup", get(setup_form).post(setup))
+        .route("/login", get(login_form).post(login))
+        .route("/login/totp", get(totp_form).post(totp))
+        .route("/account/totp", get(enrol_form).post(enrol))
+        .route("/logout", post(logout))
+}
+
+/// The request's client address and headers, for the audit trail and throttling.
+pub struct Client {
+    pub addr: std::net::IpAddr,
+    pub headers: HeaderMap,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+        Ok(Client { addr, headers: parts.headers.clone() })
+    }
+}
+
+impl Client {
+    fn actor(&self, name: &str) -> Actor {
+        Actor::new(name, self.addr.to_string())
+    }
+}
+
+fn html(page: &impl Template) -> Response {
+    render_status(StatusCode::OK, page)
+}
+
+fn with_cookie(mut r: Response, cookie: &str) -> Response {
+    r.headers_mut().append(header::SET_COOKIE, HeaderValue::from_str(cookie).expect("cookie values are ASCII"));
+    r
+}
+
+/// The pre-login token (cookie) and the CSRF token derived from it; a new token when there is none.
+fn pre_login(state: &AppState, headers: &HeaderMap) -> (String, String, Option<String>) {
+    let name = pre_cookie_name(state.auth.secure);
+    match cookie(headers, name).filter(|t| auth::is_well_formed_session_token(t)) {
+        Some(t) => (t.to_owned(), auth::csrf_token(&state.auth.csrf_key(), &auth::token_hash(t)), None),
+        None => {
+            let t = auth::new_session_token(&mut auth::random_bytes);
+            let csrf = auth::csrf_token(&state.auth.csrf_key(), &auth::token_hash(&t));
+            let secure = if state.auth.secure { "; Secure" } else { "" };
+            let set = format!("{name}={t}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600{secure}");
+            (t, csrf, Some(set))
+        }
+    }
+}
+
+fn pre_login_ok(state: &AppState, headers: &HeaderMap, presented: &str) -> bool {
+    cookie(headers, pre_cookie_name(state.auth.secure))
+        .is_some_and(|t| auth::verify_csrf(&state.auth.csrf_key(), &auth::token_hash(t), presented))
+}
+
+fn forbidden(lang: Lang) -> Response {
+    let page = crate::pages::guidelines::ErrorPage {
+        lang,
+        path: "/".into(),
+        status: 403,
+        message: lang
+            .t("フォームの有効期限が切れました。もう一度お試しください。", "The form expired. Please try again.")
+            .into(),
+    };
+    render_status(StatusCode::FORBIDDEN, &page)
+}
+
+// ----- setup -----
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    lang: Lang,
+    path: String,
+    csrf: String,
+    error: Option<String>,
+    username: String,
+}
+
+async fn users_exist(state: &AppState) -> Result<bool, WebError> {
+    Ok(!state.store.users().await?.is_empty())
+}
+
+async fn setup_form(State(s): State<AppState>, lang: Lang, client: Client) -> Result<Response, WebError> {
+    if users_exist(&s).await? {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    let (_, csrf, set) = pre_login(&s, &client.headers);
+    let page = html(&SetupPage { lang, path: "/setup".into(), csrf, error: None, username: String::new() });
+    Ok(match set {
+        Some(c) => with_cookie(page, &c),
+        None => page,
+    })
+}
+
+#[derive(Deserialize)]
+struct SetupForm {
+    csrf_token: String,
+    token: String,
+    username: String,
+    display_name: String,
+    password: String,
+}
+
+async fn setup(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    Form(f): Form<SetupForm>,
+) -> Result<Response, WebError> {
+    if users_exist(&s).await? {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    if !pre_login_ok(&s, &client.headers, &f.csrf_token) {
+        return Ok(forbidden(lang));
+    }
+    let (_, csrf, _) = pre_login(&s, &client.headers);
+    let again = |error: String| {
+        html(&SetupPage {
+            lang,
+            path: "/setup".into(),
+            csrf: csrf.clone(),
+            error: Some(error),
+            username: f.username.clone(),
+        })
+    };
+    let expected = s.auth.setup_token.lock().expect("not poisoned").clone();
+    let Some(expected) = expected.filter(|e| auth::verify_setup_token(&f.token, e)) else {
+        return Ok(again(lang.t("セットアップトークンが正しくありません。", "The setup token is wrong.").into()));
+    };
+    if f.username.trim().is_empty() {
+        return Ok(again(lang.t("ユーザー名を入力してください。", "Enter a user name.").into()));
+    }
+    if let Err(v) = auth::check_password_policy(&f.password, &f.username) {
+        return Ok(again(if lang == Lang::Ja { v.ja() } else { v.en() }));
+    }
+    let hash = auth::hash_password(&f.password, &s.auth.password, &mut auth::random_bytes)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let new = NewUser {
+        username: f.username.trim().to_owned(),
+        display_name: if f.display_name.trim().is_empty() {
+            f.username.trim().to_owned()
+        } else {
+            f.display_name.trim().to_owned()
+        },
+        password_hash: hash,
+        role: Role::Admin,
+        is_emergency: false,
+    };
+    let now = now();
+    let user = s.store.create_user(&new, &client.actor("setup"), now).await?;
+    // The token is spent.
+    *s.auth.setup_token.lock().expect("not poisoned") = None;
+    drop(expected);
+    start_session(&s, &client, &user, false, now).await
+}
+
+/// Creates a session and sets its cookie; then the second factor (or its enrolment) or the app.
+async fn start_session(
+    s: &AppState,
+    client: &Client,
+    user: &sansho_store::User,
+    mfa_passed: bool,
+    now: Timestamp,
+) -> Result<Response, WebError> {
+    let token = auth::new_session_token(&mut auth::random_bytes);
+    let new = NewSession {
+        token_hash: auth::token_hash(&token),
+        user_id: user.id,
+        expires_at: Timestamp(now.0 + s.auth.idle_ms),
+        mfa_passed,
+    };
+    s.store.create_session(&new, &client.actor(&user.username), now).await?;
+    let next = if user.totp_enabled && !mfa_passed {
+        "/login/totp"
+    } else if user.role == Role::Admin && !user.totp_enabled {
+        "/account/totp"
+    } else {
+        "/"
+    };
+    let cookie = auth::session_cookie(&token, (s.auth.idle_ms / 1000) as u64, s.auth.secure);
+    Ok(with_cookie(Redirect::to(next).into_response(), &cookie))
+}
+
+// ----- login -----
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    lang: Lang,
+    path: String,
+    csrf: String,
+    error: Option<String>,
+    username: String,
+    next: String,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_form(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, WebError> {
+    if !users_exist(&s).await? {
+        return Ok(Redirect::to("/setup").into_response());
+    }
+    let (_, csrf, set) = pre_login(&s, &client.headers);
+    let next = local_path(q.next.as_deref()).to_owned();
+    let page = html(&LoginPage { lang, path: "/login".into(), csrf, error: None, username: String::new(), next });
+    Ok(match set {
+        Some(c) => with_cookie(page, &c),
+        None => page,
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    csrf_token: String,
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    if !pre_login_ok(&s, &client.headers, &f.csrf_token) {
+        return Ok(forbidden(lang));
+    }
+    let now = now();
+    let (_, csrf, _) = pre_login(&s, &client.headers);
+    let next = local_path(f.next.as_deref()).to_owned();
+    let fail = |status: StatusCode, error: &str| {
+        let page = LoginPage {
+            lang,
+            path: "/login".into(),
+            csrf: csrf.clone(),
+            error: Some(error.into()),
+            username: f.username.clone(),
+            next: next.clone(),
+        };
+        render_status(status, &page)
+    };
+    if let Err(retry) = s.auth.limiter.check(client.addr, now.0) {
+        let mut r = fail(
+            StatusCode::TOO_MANY_REQUESTS,
+            lang.t(
+                "試行回数が多すぎます。しばらく待ってからお試しください。",
+                "Too many attempts. Wait a moment and try again.",
+            ),
+        );
+        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry.seconds()));
+        return Ok(r);
+    }
+    let wrong = lang.t("ユーザー名またはパスワードが正しくありません。", "Wrong user name or password.");
+    let Some(user) = s.store.user_by_username(&f.username).await? else {
+        auth::verify_password_dummy(&f.password, &s.auth.password);
+        s.store
+            .record_event(
+                &sansho_store::AuditEvent::new("user.login_failed", "user", None),
+                &client.actor(&f.username),
+                now,
+            )
+            .await?;
+        return Ok(fail(StatusCode::OK, wrong));
+    };
+    if user.disabled {
+        auth::verify_password_dummy(&f.password, &s.auth.password);
+        return Ok(fail(StatusCode::OK, wrong));
+    }
+    if user.is_locked(now) {
+        return Ok(fail(
+            StatusCode::OK,
+            lang.t(
+                "ログイン失敗が続いたため、このアカウントは一時的にロックされています。",
+                "This account is locked for a while after repeated failures.",
+            ),
+        ));
+    }
+    let ok = auth::verify_password(&f.password, &user.password_hash).unwrap_or(false);
+    if !ok {
+        s.store.record_login_failure(user.id, LOCKOUT, &client.actor(&user.username), now).await?;
+        return Ok(fail(StatusCode::OK, wrong));
+    }
+    let complete = !user.totp_enabled && user.role != Role::Admin;
+    if complete {
+        s.store.record_login_success(user.id, &client.actor(&user.username), now).await?;
+    }
+    let r = start_session(&s, &client, &user, false, now).await?;
+    // Where to go after a complete login.
+    if complete && next != "/" {
+        let mut r = r;
+        r.headers_mut()
+            .insert(header::LOCATION, HeaderValue::from_str(&next).map_err(|e| WebError::BadRequest(e.to_string()))?);
+        return Ok(r);
+    }
+    Ok(r)
+}
+
+// ----- second factor -----
+
+#[derive(Template)]
+#[template(path = "totp.html")]
+struct TotpPage {
+    lang: Lang,
+    path: String,
+    csrf: String,
+    error: Option<String>,
+}
+
+async fn totp_form(State(s): State<AppState>, lang: Lang, p: Pending) -> Response {
+    if p.complete() {
+        return Redirect::to("/").into_response();
+    }
+    html(&TotpPage { lang, path: "/login/totp".into(), csrf: p.csrf(&s), error: None })
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    csrf_token: String,
+    code: String,
+}
+
+async fn totp(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    p: Pending,
+    Form(f): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    if !auth::verify_csrf(&s.auth.csrf_key(), &p.token_hash, &f.csrf_token) {
+        return Ok(forbidden(lang));
+    }
+    if p.complete() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    let now = now();
+    let actor = client.actor(&p.user.username);
+    let again =
+        |error: &str| html(&TotpPage { lang, path: "/login/totp".into(), csrf: p.csrf(&s), error: Some(error.into()) });
+    if let Err(retry) = s.auth.limiter.check(client.addr, now.0) {
+        let mut r = again(lang.t("試行回数が多すぎます。", "Too many attempts."));
+        *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry.seconds()));
+        return Ok(r);
+    }
+    let passed = match p.user.totp_secret.as_deref().map(auth::TotpSecret::from_base32) {
+        Some(Ok(secret)) => match auth::verify_totp(&secret, &f.code, now.0, p.user.totp_last_step.map(|x| x as u64)) {
+            Ok(step) => s.store.accept_totp_step(p.user.id, step as i64, &actor, now).await?,
+            Err(_) => false,
+        },
+        _ => false,
+    };
+    // A recovery code instead of the TOTP code.
+    let passed = passed || {
+        match auth::recovery_code_hash(&s.auth.recovery_key(), &f.code) {
+            Some(hash) => s.store.use_recovery_code(p.user.id, &hash, &actor, now).await.is_ok(),
+            None => false,
+        }
+    };
+    if !passed {
+        s.store.record_login_failure(p.user.id, LOCKOUT, &actor, now).await?;
+        return Ok(again(lang.t("確認コードが正しくありません。", "The code is wrong.")));
+    }
+    s.store.pass_session_mfa(p.session.id, &actor, now).await?;
+    s.store.record_login_success(p.user.id, &actor, now).await?;
+    Ok(Redirect::to("/").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "enrol.html")]
+struct EnrolPage {
+    lang: Lang,
+    path: String,
+    csrf: String,
+    error: Option<String>,
+    secret: String,
+    qr_svg: String,
+    recovery: Vec<String>,
+}
+
+async fn enrol_form(State(s): State<AppState>, lang: Lang, client: Client, p: Pending) -> Result<Response, WebError> {
+    if p.user.totp_enabled && !p.session.mfa_passed {
+        return Ok(Redirect::to("/login/totp").into_response());
+    }
+    let now = now();
+    let secret = match p.user.totp_secret.as_deref().filter(|_| !p.user.totp_enabled) {
+        Some(b32) => b32.to_owned(),
+        None => {
+            let secret = auth::TotpSecret::generate(&mut auth::random_bytes).to_base32();
+            s.store.set_totp_secret(p.user.id, &secret, &client.actor(&p.user.username), now).await?;
+            secret
+        }
+    };
+    let parsed = auth::TotpSecret::from_base32(&secret).map_err(|e| WebError::Internal(e.to_string()))?;
+    let uri = auth::provisioning_uri(&parsed, &p.user.username);
+    let qr_svg = auth::qr_svg(&uri, "TOTP").map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(html(&EnrolPage {
+        lang,
+        path: "/account/totp".into(),
+        csrf: p.csrf(&s),
+        error: None,
+        secret,
+        qr_svg,
+        recovery: Vec::new(),
+    }))
+}
+
+async fn enrol(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    p: Pending,
+    Form(f): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    if !auth::verify_csrf(&s.auth.csrf_key(), &p.token_hash, &f.csrf_token) {
+        return Ok(forbidden(lang));
+    }
+    if p.user.totp_enabled && !p.session.mfa_passed {
+        return Ok(Redirect::to("/login/totp").into_response());
+    }
+    let now = now();
+    let actor = client.actor(&p.user.username);
+    let Some(b32) = p.user.totp_secret.clone() else {
+        return Ok(Redirect::to("/account/totp").into_response());
+    };
+    let secret = auth::TotpSecret::from_base32(&b32).map_err(|e| WebError::Internal(e.to_string()))?;
+    let step = match auth::verify_totp(&secret, &f.code, now.0, None) {
+        Ok(step) => step,
+        Err(_) => {
+            let uri = auth::provisioning_uri(&secret, &p.user.username);
+            let qr_svg = auth::qr_svg(&uri, "TOTP").map_err(|e| WebError::Internal(e.to_string()))?;
+            let error = Some(lang.t("確認コードが正しくありません。", "The code is wrong.").to_owned());
+            return Ok(html(&EnrolPage {
+                lang,
+                path: "/account/totp".into(),
+                csrf: p.csrf(&s),
+                error,
+                secret: b32,
+                qr_svg,
+                recovery: Vec::new(),
+            }));
+        }
+    };
+    s.store.enable_totp(p.user.id, &actor, now).await?;
+    s.store.accept_totp_step(p.user.id, step as i64, &actor, now).await?;
+    let codes = auth::generate_recovery_codes(auth::RECOVERY_CODE_COUNT, &mut auth::random_bytes);
+    let key = s.auth.recovery_key();
+    let hashes: Vec<String> = codes.iter().filter_map(|c| auth::recovery_code_hash(&key, c)).collect();
+    s.store.set_recovery_codes(p.user.id, &hashes, &actor, now).await?;
+    s.store.pass_session_mfa(p.session.id, &actor, now).await?;
+    s.store.record_login_success(p.user.id, &actor, now).await?;
+    Ok(html(&EnrolPage {
+        lang,
+        path: "/account/totp".into(),
+        csrf: p.csrf(&s),
+        error: None,
+        secret: String::new(),
+        qr_svg: String::new(),
+        recovery: codes,
+    }))
+}
+
+#[derive(Deserialize)]
+struct LogoutForm {
+    csrf_token: String,
+}
+
+async fn logout(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    a: Authed,
+    Form(f): Form<LogoutForm>,
+) -> Result<Response, WebError> {
+    if !auth::verify_csrf(&s.auth.csrf_key(), &a.token_hash, &f.csrf_token) {
+        return Ok(forbidden(lang));
+    }
+    s.store.revoke_session(a.session.id, &client.actor(&a.user.username), now()).await?;
+    Ok(with_cookie(Redirect::to("/login").into_response(), &auth::clear_session_cookie(s.auth.secure)))
+}

@@ -1,0 +1,316 @@
+//! Setup token → admin with TOTP → login with the second factor → an assessment of one's own
+//! organization, never another's; CSRF, replay and lockout refusals. Through the real router, with
+//! a cookie jar, on an in-memory store.
+
+use std::collections::HashMap;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use sansho_store::{Actor, NewAssessment, NewOrganization, NewSystem, OrgKind, ServiceModel, Store, Timestamp};
+use tower::ServiceExt;
+
+const SETUP: &str = "abcd-efgh-jkmn-pqrs-tvwx-yz01";
+const PASSWORD: &str = "correct horse battery staple";
+
+struct Browser {
+    app: axum::Router,
+    jar: HashMap<String, String>,
+}
+
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    body: String,
+    content_type: String,
+}
+
+impl Browser {
+    async fn send(&mut self, method: &str, uri: &str, form: Option<&[(&str, &str)]>) -> Page {
+        let mut req = Request::builder().method(method).uri(uri);
+        if !self.jar.is_empty() {
+            let c: Vec<String> = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            req = req.header(header::COOKIE, c.join("; "));
+        }
+        let body = match form {
+            Some(fields) => {
+                req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Body::from(serde_urlencoded(fields))
+            }
+            None => Body::empty(),
+        };
+        let res = self.app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+        for v in res.headers().get_all(header::SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            let (pair, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = pair.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") || val.is_empty() {
+                self.jar.remove(k);
+            } else {
+                self.jar.insert(k.to_owned(), val.to_owned());
+            }
+        }
+        let status = res.status();
+        let location = res.headers().get(header::LOCATION).map(|l| l.to_str().unwrap().to_owned());
+        let content_type =
+            res.headers().get(header::CONTENT_TYPE).map_or(String::new(), |c| c.to_str().unwrap().to_owned());
+        let bytes = axum::body::to_bytes(res.into_body(), 20 << 20).await.unwrap();
+        Page { status, location, body: String::from_utf8_lossy(&bytes).into_owned(), content_type }
+    }
+    async fn get(&mut self, uri: &str) -> Page {
+        self.send("GET", uri, None).await
+    }
+    async fn post(&mut self, uri: &str, form: &[(&str, &str)]) -> Page {
+        self.send("POST", uri, Some(form)).await
+    }
+}
+
+fn serde_urlencoded(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                v.bytes()
+                    .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+                    .collect::<String>()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The value of `<input … name="NAME" value="…">` or of `<code class="secret">…</code>`.
+fn field(body: &str, name: &str) -> String {
+    let key = format!(r#"name="{name}" value=""#);
+    let at = body.find(&key).unwrap_or_else(|| panic!("no field {name} in {body}")) + key.len();
+    body[at..body[at..].find('"').unwrap() + at].to_owned()
+}
+
+fn secret(body: &str) -> String {
+    let at = body.find(r#"<code class="secret">"#).expect("the TOTP key") + r#"<code class="secret">"#.len();
+    body[at..body[at..].find('<').unwrap() + at].to_owned()
+}
+
+fn code(secret_b32: &str, at_ms: i64) -> String {
+    let bytes = sansho_auth::TotpSecret::from_base32(secret_b32).unwrap().as_bytes().to_vec();
+    let totp = totp_rs::Builder::new()
+        .with_algorithm(totp_rs::Algorithm::SHA1)
+        .with_digits(6)
+        .with_step_duration(30)
+        .with_secret(bytes)
+        .build()
+        .unwrap();
+    totp.generate((at_ms / 1000) as u64).to_string()
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
+}
+
+async fn setup() -> (Browser, Store) {
+    let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.unwrap();
+    let store = Store::open_in_memory().await.unwrap();
+    let mut auth = sansho_web::session::AuthConfig::new(vec![9; 32], false, Some(SETUP.into()));
+    auth.password = sansho_auth::PasswordParams::INSECURE_FOR_TESTS;
+    let app = sansho_web::router(sansho_web::AppState::new(set, store.clone(), auth));
+    (Browser { app, jar: HashMap::new() }, store)
+}
+
+/// An organization with a system and an assessment of mhlw-3-checklist; returns (org, assessment).
+async fn org_with_assessment(store: &Store, name: &str) -> (sansho_store::Id, sansho_store::Id) {
+    let actor = Actor::new("fixture", "test");
+    let t = Timestamp(now_ms());
+    let org = store
+        .create_organization(
+            &NewOrganization { name: name.into(), kind: OrgKind::Vendor, vendor_position: None },
+            &actor,
+            t,
+        )
+        .await
+        .unwrap();
+    let system = store
+        .create_system(
+            &NewSystem {
+                organization_id: org.id,
+                name: "電子カルテ".into(),
+                service_model: ServiceModel::Saas,
+                description: String::new(),
+            },
+            &actor,
+            t,
+        )
+        .await
+        .unwrap();
+    let a = store
+        .create_assessment(
+            &NewAssessment { system_id: system.id, catalog_id: "mhlw-3-checklist".into(), baseline_id: None },
+            &actor,
+            t,
+        )
+        .await
+        .unwrap();
+    (org.id, a.id)
+}
+
+#[tokio::test]
+async fn setup_token_admin_with_totp_login_and_organization_isolation() {
+    let (mut b, store) = setup().await;
+    // Nobody exists yet: the login page sends to setup.
+    assert_eq!(b.get("/login").await.location.as_deref(), Some("/setup"));
+    let page = b.get("/setup").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("セットアップトークン"));
+    let csrf = field(&page.body, "csrf_token");
+    // A wrong token, then a weak password, are refused with the reason.
+    let wrong = b
+        .post(
+            "/setup",
+            &[
+                ("csrf_token", &csrf),
+                ("token", "nope"),
+                ("username", "admin"),
+                ("display_name", "管理者"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert!(wrong.body.contains("セットアップトークンが正しくありません"));
+    let weak = b
+        .post(
+            "/setup",
+            &[
+                ("csrf_token", &csrf),
+                ("token", SETUP),
+                ("username", "admin"),
+                ("display_name", ""),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert!(weak.body.contains("12"), "{}", weak.body);
+    // Without the form's CSRF token: refused.
+    let forged = b
+        .post(
+            "/setup",
+            &[
+                ("csrf_token", "x"),
+                ("token", SETUP),
+                ("username", "admin"),
+                ("display_name", ""),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let made = b
+        .post(
+            "/setup",
+            &[
+                ("csrf_token", &csrf),
+                ("token", SETUP),
+                ("username", "admin"),
+                ("display_name", "管理者"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(made.location.as_deref(), Some("/account/totp"), "an admin must enrol a second factor");
+    // The token is spent.
+    assert_eq!(b.get("/setup").await.location.as_deref(), Some("/login"));
+    // Until the second factor is enrolled, the application is closed.
+    let gate = b.get("/assessments").await;
+    assert_eq!(gate.location.as_deref(), Some("/account/totp"), "{} {}", gate.status, gate.body);
+    let enrol = b.get("/account/totp").await;
+    assert!(enrol.body.contains("<svg"), "a QR code");
+    let key = secret(&enrol.body);
+    let csrf = field(&enrol.body, "csrf_token");
+    let bad = b.post("/account/totp", &[("csrf_token", &csrf), ("code", "000000")]).await;
+    assert!(bad.body.contains("確認コードが正しくありません"));
+    let first = code(&key, now_ms());
+    let done = b.post("/account/totp", &[("csrf_token", &csrf), ("code", &first)]).await;
+    assert!(done.body.contains("回復コード"), "{}", done.body);
+    let recovery: Vec<String> =
+        done.body.match_indices("<li><code>").map(|(i, _)| done.body[i + 10..i + 24].to_owned()).collect();
+    assert_eq!(recovery.len(), 10);
+
+    // Organization A's assessment: not visible until the admin belongs to A.
+    let (org_a, a) = org_with_assessment(&store, "A病院").await;
+    let (_org_b, other) = org_with_assessment(&store, "B社").await;
+    let list = b.get("/assessments").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(!list.body.contains(&a.to_string()));
+    assert_eq!(b.get(&format!("/assessments/{a}")).await.status, StatusCode::NOT_FOUND);
+    let admin = store.user_by_username("admin").await.unwrap().unwrap();
+    store.add_membership(admin.id, org_a, &Actor::new("fixture", "test"), Timestamp(now_ms())).await.unwrap();
+    assert!(b.get("/assessments").await.body.contains(&a.to_string()));
+    let dash = b.get(&format!("/assessments/{a}")).await;
+    assert_eq!(dash.status, StatusCode::OK);
+    assert!(dash.body.contains("最低限のガイドライン（遵守事項）"));
+    let xlsx = b.get(&format!("/assessments/{a}/export/xlsx")).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.content_type.contains("spreadsheetml"));
+    // B's assessment stays invisible, and looks exactly like one that does not exist.
+    for uri in [
+        format!("/assessments/{other}"),
+        format!("/assessments/{other}/export/xlsx"),
+        format!("/assessments/{}", sansho_store::Id::from_u128(42)),
+    ] {
+        assert_eq!(b.get(&uri).await.status, StatusCode::NOT_FOUND, "{uri}");
+    }
+
+    // Log out: CSRF needed; afterwards the session is gone.
+    assert_eq!(b.post("/logout", &[("csrf_token", "forged")]).await.status, StatusCode::FORBIDDEN);
+    let csrf = field(&b.get("/assessments").await.body, "csrf_token");
+    assert_eq!(b.post("/logout", &[("csrf_token", &csrf)]).await.location.as_deref(), Some("/login"));
+    assert!(b.get("/assessments").await.location.unwrap().starts_with("/login"));
+
+    // Log in again: password, then the second factor. The code used at enrolment is a replay.
+    let login = b.get("/login").await;
+    let csrf = field(&login.body, "csrf_token");
+    let after =
+        b.post("/login", &[("csrf_token", &csrf), ("username", "ADMIN"), ("password", PASSWORD), ("next", "/")]).await;
+    assert_eq!(after.location.as_deref(), Some("/login/totp"), "user names are case-insensitive");
+    assert_eq!(b.get("/assessments").await.location.as_deref(), Some("/login/totp"));
+    let totp = b.get("/login/totp").await;
+    let csrf = field(&totp.body, "csrf_token");
+    let replay = b.post("/login/totp", &[("csrf_token", &csrf), ("code", &first)]).await;
+    assert!(replay.body.contains("確認コードが正しくありません"), "a code is good once");
+    let ok = b.post("/login/totp", &[("csrf_token", &csrf), ("code", &recovery[0])]).await;
+    assert_eq!(ok.location.as_deref(), Some("/"), "a recovery code works: {}", ok.body);
+    assert_eq!(b.get("/assessments").await.status, StatusCode::OK);
+    // Every step is in the audit trail, and the trail is intact.
+    let report = store.verify_audit().await.unwrap();
+    assert!(report.is_intact(), "{report:?}");
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_account_and_unknown_users_look_the_same() {
+    let (mut b, store) = setup().await;
+    let page = b.get("/setup").await;
+    let csrf = field(&page.body, "csrf_token");
+    b.post(
+        "/setup",
+        &[("csrf_token", &csrf), ("token", SETUP), ("username", "admin"), ("display_name", ""), ("password", PASSWORD)],
+    )
+    .await;
+    b.jar.retain(|k, _| k.ends_with("_pre"));
+    let csrf = field(&b.get("/login").await.body, "csrf_token");
+    let unknown = b.post("/login", &[("csrf_token", &csrf), ("username", "nobody"), ("password", PASSWORD)]).await;
+    let wrong =
+        b.post("/login", &[("csrf_token", &csrf), ("username", "admin"), ("password", "wrong password!!")]).await;
+    assert!(unknown.body.contains("ユーザー名またはパスワードが正しくありません"));
+    assert!(wrong.body.contains("ユーザー名またはパスワードが正しくありません"));
+    for _ in 0..4 {
+        b.post("/login", &[("csrf_token", &csrf), ("username", "admin"), ("password", "wrong password!!")]).await;
+    }
+    let locked = b.post("/login", &[("csrf_token", &csrf), ("username", "admin"), ("password", PASSWORD)]).await;
+    assert!(locked.body.contains("ロック"), "{}", locked.body);
+    assert!(store.user_by_username("admin").await.unwrap().unwrap().locked_until.is_some());
+    // The address is throttled too: more attempts than the burst are refused with Retry-After.
+    let mut limited = false;
+    for _ in 0..12 {
+        let r = b.post("/login", &[("csrf_token", &csrf), ("username", "nobody"), ("password", PASSWORD)]).await;
+        limited |= r.status == StatusCode::TOO_MANY_REQUESTS;
+    }
+    assert!(limited);
+}
