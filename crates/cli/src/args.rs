@@ -81,6 +81,9 @@ pub enum Command {
     /// The assessments database.
     #[command(subcommand)]
     Db(DbCmd),
+    /// The audit trail: verify its hash chain (edited, reordered or deleted records), read it.
+    #[command(subcommand)]
+    Audit(AuditCmd),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -382,6 +385,24 @@ pub enum SampleCmd {
 pub enum DbCmd {
     /// Print where the database is.
     Path,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Check every record's hash, every link and the head; exit 1 naming the first record that was
+    /// edited, reordered or deleted. Prints the head to write down as an anchor.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The latest audit records, newest first.
+    Log {
+        /// How many records.
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -90,6 +90,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sample(SampleCmd::Load { json }) => {
             return with_db(&|db, set| cmd::sample::load(db, set, json, lang).map(|()| 0));
         }
+        Command::Audit(c) => {
+            // An auditor names an existing file: a mistyped path must not verify an empty log.
+            let path = config::db_path(cli.global.db.as_deref(), cli.global.config.as_deref())?;
+            if !path.exists() {
+                anyhow::bail!("{}: no database there", path.display());
+            }
+            let db = open_db()?;
+            let code = cmd::audit::run(&db, &c, lang);
+            db.close();
+            return Ok(ExitCode::from(code? as u8));
+        }
         Command::Db(DbCmd::Path) => {
             let path = config::db_path(cli.global.db.as_deref(), cli.global.config.as_deref())?;
             ui::outln!("{}", path.display());

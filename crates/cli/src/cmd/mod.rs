@@ -1,5 +1,6 @@
 pub mod answer;
 pub mod assessment;
+pub mod audit;
 pub mod build;
 pub mod check;
 pub mod check_answers;
