@@ -75,6 +75,8 @@ pub enum Command {
     Gaps(GapsArgs),
     /// Export an assessment: the checklist workbook (xlsx), Markdown, CSV or JSON.
     Export(ExportArgs),
+    /// The web application (Japanese first): guidelines, assessments, dashboard, JSON API.
+    Serve(ServeArgs),
     /// The bundled sample: a vendor's completed 第3版 checklist (seed 003) as an assessment.
     #[command(subcommand)]
     Sample(SampleCmd),
@@ -370,6 +372,20 @@ pub struct ExportArgs {
     /// Replace the output file if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:8080; `listen` in sansho.toml).
+    #[arg(long, env = "SANSHO_LISTEN")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// The address users reach the server at when a reverse proxy terminates TLS, e.g.
+    /// https://sansho.example.jp (cookies are then Secure). `public_url` in sansho.toml.
+    #[arg(long, env = "SANSHO_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Load the bundled sample vendor (seed 003) first, so there is real data to look at.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Debug, Subcommand)]

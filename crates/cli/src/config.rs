@@ -5,6 +5,8 @@
 //! # sansho.toml (in the working folder) or <config dir>/sansho/config.toml
 //! catalogs = ["our-catalogs", "/srv/sansho/catalogs"]   # relative to the config file
 //! db = "assessments/sansho.db"                           # relative to the config file
+//! listen = "127.0.0.1:8080"                              # sansho serve
+//! public_url = "https://sansho.example.jp"               # behind a TLS proxy: Secure cookies
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -18,6 +20,21 @@ struct ConfigFile {
     #[serde(default)]
     catalogs: Vec<PathBuf>,
     db: Option<PathBuf>,
+    /// `sansho serve`: the address to listen on.
+    listen: Option<std::net::SocketAddr>,
+    /// `sansho serve`: the address users reach it at (https:// behind a TLS proxy).
+    public_url: Option<String>,
+}
+
+/// The server settings of the config file (command-line options and environment variables win).
+#[derive(Debug, Default)]
+pub struct ServerConfig {
+    pub listen: Option<std::net::SocketAddr>,
+    pub public_url: Option<String>,
+}
+
+pub fn server(explicit_config: Option<&Path>) -> Result<ServerConfig> {
+    Ok(read(explicit_config)?.map(|c| ServerConfig { listen: c.listen, public_url: c.public_url }).unwrap_or_default())
 }
 
 /// The config file (explicit, else ./sansho.toml, else the user's), read, with paths made

@@ -87,6 +87,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Evidence(c) => return with_db(&|db, set| cmd::evidence::run(db, set, &c, lang)),
         Command::Gaps(a) => return with_db(&|db, set| cmd::gaps::run(db, set, &a, lang).map(|()| 0)),
         Command::Export(a) => return with_db(&|db, set| cmd::export::run(db, set, &a, lang).map(|()| 0)),
+        Command::Serve(a) => {
+            let (set, _) = load::catalogs(&dirs()?)?;
+            let path = config::db_path(cli.global.db.as_deref(), cli.global.config.as_deref())?;
+            let server = config::server(cli.global.config.as_deref())?;
+            if a.demo {
+                let db = open_db()?;
+                let loaded = cmd::serve::demo(&db, &set, lang);
+                db.close();
+                loaded?;
+            }
+            cmd::serve::run(set, &path, &a, server, lang)?;
+        }
         Command::Sample(SampleCmd::Load { json }) => {
             return with_db(&|db, set| cmd::sample::load(db, set, json, lang).map(|()| 0));
         }

@@ -53,5 +53,17 @@ pub fn router(state: AppState) -> Router {
 /// Serves the application on `addr` until the process ends.
 pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await
+    serve_on(listener, state, std::future::pending()).await
+}
+
+/// Serves the application on a bound listener until `shutdown` completes (requests in flight
+/// finish first). Handlers see the client's address (audit trail, rate limits).
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

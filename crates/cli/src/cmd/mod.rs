@@ -13,4 +13,5 @@ pub mod list;
 pub mod org;
 pub mod sample;
 pub mod search;
+pub mod serve;
 pub mod show;

@@ -184,6 +184,11 @@ async fn setup(
     };
     let now = now();
     let user = s.store.create_user(&new, &client.actor("setup"), now).await?;
+    // The first admin looks after what was there before anyone could log in (organizations made
+    // at the command line, the demo sample).
+    for org in s.store.organizations().await? {
+        s.store.add_membership(user.id, org.id, &client.actor("setup"), now).await?;
+    }
     // The token is spent.
     *s.auth.setup_token.lock().expect("not poisoned") = None;
     drop(expected);
