@@ -109,7 +109,8 @@ fn now_ms() -> i64 {
 
 async fn setup() -> (Browser, Store) {
     let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.unwrap();
-    let store = Store::open_in_memory().await.unwrap();
+    // Evidence files need a folder; it is left behind in the system's temporary folder.
+    let store = Store::open_in_memory().await.unwrap().with_data_dir(tempfile::tempdir().unwrap().keep());
     let mut auth = sansho_web::session::AuthConfig::new(vec![9; 32], false, Some(SETUP.into()));
     auth.password = sansho_auth::PasswordParams::INSECURE_FOR_TESTS;
     let app = sansho_web::router(sansho_web::AppState::new(set, store.clone(), auth));
@@ -313,4 +314,160 @@ async fn repeated_wrong_passwords_lock_the_account_and_unknown_users_look_the_sa
         limited |= r.status == StatusCode::TOO_MANY_REQUESTS;
     }
     assert!(limited);
+}
+
+/// Signs in a fresh admin (setup + TOTP) who belongs to the organizations that exist at setup.
+async fn admin(b: &mut Browser) {
+    let page = b.get("/setup").await;
+    let csrf = field(&page.body, "csrf_token");
+    b.post(
+        "/setup",
+        &[
+            ("csrf_token", &csrf),
+            ("token", SETUP),
+            ("username", "admin"),
+            ("display_name", "管理者"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    let enrol = b.get("/account/totp").await;
+    let key = secret(&enrol.body);
+    let csrf = field(&enrol.body, "csrf_token");
+    let done = b.post("/account/totp", &[("csrf_token", &csrf), ("code", &code(&key, now_ms()))]).await;
+    assert!(done.body.contains("回復コード"));
+}
+
+#[tokio::test]
+async fn answering_in_the_browser_keeps_history_evidence_and_accepts_a_suggestion() {
+    let (mut b, store) = setup().await;
+    let (_, a) = org_with_assessment(&store, "A病院").await;
+    admin(&mut b).await;
+    let checklist = b.get(&format!("/assessments/{a}/answers")).await;
+    assert_eq!(checklist.status, StatusCode::OK);
+    assert!(checklist.body.contains("組織的安全管理対策"));
+    let page = b.get(&format!("/assessments/{a}/r/org-1")).await;
+    assert!(page.body.contains("情報システム運用責任者の設置"), "the check item's text");
+    let csrf = field(&page.body, "csrf_token");
+    // 該当なし without a reason is refused and nothing is saved.
+    let refused = b
+        .post(&format!("/assessments/{a}/r/org-1"), &[("csrf_token", &csrf), ("result", "not-applicable"), ("how", "")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("理由"));
+    assert!(store.answer_for(a, "org-1").await.unwrap().is_none());
+    let saved = b
+        .post(
+            &format!("/assessments/{a}/r/org-1"),
+            &[
+                ("csrf_token", &csrf),
+                ("result", "implemented"),
+                ("how", "運用責任者を1名設置"),
+                ("owner", "情報システム課"),
+                ("due", "2027-03-31"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let answer = store.answer_for(a, "org-1").await.unwrap().unwrap();
+    assert_eq!((answer.how.as_str(), answer.owner.as_deref()), ("運用責任者を1名設置", Some("情報システム課")));
+    let forged =
+        b.post(&format!("/assessments/{a}/r/org-1"), &[("csrf_token", "forged"), ("result", "not-implemented")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    // Evidence: a file, kept content-addressed; downloaded only while it matches its hash.
+    let boundary = "XsanshoBoundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n運用管理規程\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"expiry\"\r\n\r\n2027-12-31\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"規程.txt\"\r\nContent-Type: text/plain\r\n\r\n第1条 運用責任者を置く。\r\n--{boundary}--\r\n"
+    );
+    let cookies: Vec<String> = b.jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let req = Request::builder()
+        .method("POST")
+        .uri(format!("/assessments/{a}/r/org-1/evidence"))
+        .header(header::COOKIE, cookies.join("; "))
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap();
+    let res = b.app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let evidence = store.evidence_for(answer.id).await.unwrap();
+    assert_eq!(evidence.len(), 1);
+    assert_eq!(evidence[0].title, "運用管理規程");
+    let page = b.get(&format!("/assessments/{a}/r/org-1")).await;
+    assert!(page.body.contains("運用管理規程") && page.body.contains("変更履歴"));
+    let got = b.get(&format!("/evidence/{}", evidence[0].id)).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.body, "第1条 運用責任者を置く。");
+
+    // A heading answered through its items gets a rolled-up suggestion, accepted with its origin.
+    for item in ["tech-7-1", "tech-7-2"] {
+        let p = b.get(&format!("/assessments/{a}/r/{item}")).await;
+        if p.status != StatusCode::OK {
+            continue;
+        }
+        let c = field(&p.body, "csrf_token");
+        b.post(&format!("/assessments/{a}/r/{item}"), &[("csrf_token", &c), ("result", "implemented")]).await;
+    }
+    let sets = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.unwrap();
+    let heading = sets.resolve("mhlw-3-checklist", "技術的安全対策 7").unwrap();
+    let local = sets.requirement(heading).id.as_str().to_owned();
+    let page = b.get(&format!("/assessments/{a}/r/{local}")).await;
+    assert!(page.body.contains("この推定を回答として採用"), "{}", page.body);
+    let c = field(&page.body, "csrf_token");
+    let accepted = b.post(&format!("/assessments/{a}/r/{local}/accept"), &[("csrf_token", &c)]).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+    let stored = store.answer_for(a, &local).await.unwrap().unwrap();
+    assert_eq!(stored.origin.as_ref().unwrap()["kind"], "derived");
+    // Accepting again never overwrites the answer.
+    let again = b.post(&format!("/assessments/{a}/r/{local}/accept"), &[("csrf_token", &c)]).await;
+    assert!(again.body.contains("上書きしません"));
+    assert!(store.verify_audit().await.unwrap().is_intact());
+}
+
+#[tokio::test]
+async fn a_viewer_reads_but_cannot_change_answers() {
+    let (mut b, store) = setup().await;
+    let (org, a) = org_with_assessment(&store, "A病院").await;
+    admin(&mut b).await;
+    // The admin's colleague, a viewer of A, without a second factor (not required for viewers).
+    let hash = sansho_auth::hash_password(
+        "viewer password 1",
+        &sansho_auth::PasswordParams::INSECURE_FOR_TESTS,
+        &mut sansho_auth::random_bytes,
+    )
+    .unwrap();
+    let fixture = Actor::new("fixture", "test");
+    let viewer = store
+        .create_user(
+            &sansho_store::NewUser {
+                username: "auditor".into(),
+                display_name: "監査担当".into(),
+                password_hash: hash,
+                role: sansho_store::Role::Viewer,
+                is_emergency: false,
+            },
+            &fixture,
+            Timestamp(now_ms()),
+        )
+        .await
+        .unwrap();
+    store.add_membership(viewer.id, org, &fixture, Timestamp(now_ms())).await.unwrap();
+    let mut v = Browser { app: b.app.clone(), jar: HashMap::new() };
+    let csrf = field(&v.get("/login").await.body, "csrf_token");
+    let login = v
+        .post(
+            "/login",
+            &[("csrf_token", &csrf), ("username", "auditor"), ("password", "viewer password 1"), ("next", "/")],
+        )
+        .await;
+    assert_eq!(login.location.as_deref(), Some("/"));
+    assert_eq!(v.get(&format!("/assessments/{a}")).await.status, StatusCode::OK);
+    let page = v.get(&format!("/assessments/{a}/r/org-1")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains(r#"name="result""#), "no answer form for a viewer");
+    let csrf = field(&v.get("/assessments").await.body, "csrf_token");
+    let denied =
+        v.post(&format!("/assessments/{a}/r/org-1"), &[("csrf_token", &csrf), ("result", "implemented")]).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    assert!(store.answer_for(a, "org-1").await.unwrap().is_none());
 }

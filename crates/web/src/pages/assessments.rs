@@ -60,7 +60,6 @@ pub fn status_word(lang: Lang, s: AssessmentStatus) -> &'static str {
 }
 
 struct GapRow {
-    catalog: String,
     local_id: String,
     label: String,
     level: String,
@@ -199,7 +198,6 @@ async fn dashboard(
             let ix = set.node(g.requirement.catalog.as_str(), g.requirement.local.as_str()).expect("gap nodes exist");
             let r = set.requirement(ix);
             GapRow {
-                catalog: g.requirement.catalog.as_str().to_owned(),
                 local_id: g.requirement.local.as_str().to_owned(),
                 label: g.label.to_owned(),
                 level: g.level.map(|l| lang.t(l.ja(), l.as_str()).to_owned()).unwrap_or_default(),

@@ -1,8 +1,9 @@
 //! Server-rendered pages. Every page is an askama template (HTML auto-escaped) extending
 //! `base.html`; the language comes from the `lang` cookie.
 
-mod assessments;
-mod auth;
+mod answers;
+pub(crate) mod assessments;
+pub(crate) mod auth;
 pub(crate) mod guidelines;
 
 use axum::Router;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(guidelines::routes())
         .merge(assessments::routes())
         .merge(auth::routes())
+        .merge(answers::routes())
         .fallback(not_found)
 }
 
