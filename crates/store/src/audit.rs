@@ -354,6 +354,15 @@ impl Store {
     }
 
     /// Audit records, newest first, filtered and paged.
+    /// The sequence number of the latest audit record: every write the store makes (every change
+    /// to any row but a session's last-seen time) raises it, so it versions everything a page
+    /// shows. One indexed read.
+    pub async fn audit_seq(&self) -> Result<i64> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT last_seq FROM audit_head WHERE id = 1").fetch_optional(&self.pool).await?;
+        Ok(row.map_or(0, |(s,)| s))
+    }
+
     pub async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
         let limit = if filter.limit == 0 { 100 } else { i64::from(filter.limit) };
         let sql = format!(

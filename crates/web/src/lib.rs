@@ -31,12 +31,39 @@ pub struct AppState {
     pub index: Arc<SearchIndex>,
     pub store: Store,
     pub auth: Arc<session::AuthConfig>,
+    /// Rendered dashboards, by assessment and language, with the store's version they show.
+    pub pages: Arc<PageCache>,
+}
+
+/// Pages that are expensive to compute (the dashboard derives every catalog) and the same for
+/// everyone allowed to see them, kept with the audit sequence number they were made at: any
+/// write anywhere raises it, so a stale page is never served. Bounded; cleared when full.
+#[derive(Default)]
+pub struct PageCache {
+    entries: std::sync::Mutex<std::collections::HashMap<(String, Lang), (i64, Arc<str>)>>,
+}
+
+impl PageCache {
+    const MAX: usize = 512;
+
+    pub fn get(&self, key: &(String, Lang), version: i64) -> Option<Arc<str>> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.get(key).filter(|(v, _)| *v == version).map(|(_, page)| page.clone())
+    }
+
+    pub fn put(&self, key: (String, Lang), version: i64, page: Arc<str>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= Self::MAX {
+            entries.clear();
+        }
+        entries.insert(key, (version, page));
+    }
 }
 
 impl AppState {
     pub fn new(set: CatalogSet, store: Store, auth: session::AuthConfig) -> Self {
         let index = SearchIndex::build(&set);
-        AppState { set: Arc::new(set), index: Arc::new(index), store, auth: Arc::new(auth) }
+        AppState { set: Arc::new(set), index: Arc::new(index), store, auth: Arc::new(auth), pages: Arc::default() }
     }
 }
 

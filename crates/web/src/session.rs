@@ -64,6 +64,9 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
 }
 
+/// How often a session's last-seen time (and so its expiry) is moved forward.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
 /// The name of the cookie that carries the pre-login token of the setup and login forms.
 pub fn pre_cookie_name(secure: bool) -> &'static str {
     if secure { "__Host-sansho_pre" } else { "sansho_pre" }
@@ -154,7 +157,11 @@ async fn pending(parts: &Parts, state: &AppState) -> Result<Option<Pending>, Web
     if user.disabled {
         return Ok(None);
     }
-    state.store.touch_session(session.id, now, Timestamp(now.0 + state.auth.idle_ms)).await?;
+    // Sliding expiry, written at most once a minute: a write per request would serialize every
+    // request on the database's write lock.
+    if now.0 - session.last_seen_at.0 >= TOUCH_EVERY_MS {
+        state.store.touch_session(session.id, now, Timestamp(now.0 + state.auth.idle_ms)).await?;
+    }
     Ok(Some(Pending { session, user, token_hash }))
 }
 

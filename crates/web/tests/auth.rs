@@ -343,6 +343,8 @@ async fn answering_in_the_browser_keeps_history_evidence_and_accepts_a_suggestio
     let (mut b, store) = setup().await;
     let (_, a) = org_with_assessment(&store, "A病院").await;
     admin(&mut b).await;
+    let before = b.get(&format!("/assessments/{a}")).await;
+    assert!(before.body.contains("回答 0 / 80"), "{}", before.body);
     let checklist = b.get(&format!("/assessments/{a}/answers")).await;
     assert_eq!(checklist.status, StatusCode::OK);
     assert!(checklist.body.contains("組織的安全管理対策"));

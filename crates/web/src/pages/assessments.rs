@@ -5,6 +5,8 @@
 //! Every route needs a signed-in user who belongs to the assessment's organization; any other id
 //! is "not found", exactly like an id that does not exist.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
@@ -156,6 +158,11 @@ async fn dashboard(
     if check_access(&s, &user.user, Kind::Assessment, aid).await.is_err() {
         return Ok(not_found(lang, uri.to_string(), &id));
     }
+    let version = s.store.audit_seq().await?;
+    let key = (aid.to_string(), lang);
+    if let Some(page) = s.pages.get(&key, version) {
+        return Ok(axum::response::Html(page.to_string()).into_response());
+    }
     let a = match s.store.assessment(aid).await {
         Ok(a) => a,
         Err(sansho_store::StoreError::UnknownAssessment(_)) => return Ok(not_found(lang, uri.to_string(), &id)),
@@ -229,7 +236,9 @@ async fn dashboard(
         gap_total: own.gaps.len(),
         gaps: gap_rows,
     };
-    Ok(render_status(StatusCode::OK, &page))
+    let html: Arc<str> = page.render()?.into();
+    s.pages.put(key, version, html.clone());
+    Ok(axum::response::Html(html.to_string()).into_response())
 }
 
 /// The exports of `sansho export`, as downloads.
