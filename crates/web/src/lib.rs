@@ -40,18 +40,21 @@ pub struct AppState {
 /// write anywhere raises it, so a stale page is never served. Bounded; cleared when full.
 #[derive(Default)]
 pub struct PageCache {
-    entries: std::sync::Mutex<std::collections::HashMap<(String, Lang), (i64, Arc<str>)>>,
+    entries: std::sync::Mutex<std::collections::HashMap<PageKey, (i64, Arc<str>)>>,
 }
+
+/// A cached page: the id it shows and the language.
+pub type PageKey = (String, Lang);
 
 impl PageCache {
     const MAX: usize = 512;
 
-    pub fn get(&self, key: &(String, Lang), version: i64) -> Option<Arc<str>> {
+    pub fn get(&self, key: &PageKey, version: i64) -> Option<Arc<str>> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.get(key).filter(|(v, _)| *v == version).map(|(_, page)| page.clone())
     }
 
-    pub fn put(&self, key: (String, Lang), version: i64, page: Arc<str>) {
+    pub fn put(&self, key: PageKey, version: i64, page: Arc<str>) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= Self::MAX {
             entries.clear();
