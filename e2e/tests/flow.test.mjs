@@ -1,0 +1,251 @@
+// sansho as a person uses it, in a real browser: Debian's Chromium (headless) driven by
+// playwright-core, against `sansho serve --demo` on a fresh database.
+//
+// First start with the setup token → administrator with a TOTP second factor and recovery codes →
+// the demo assessment's dashboard (verdict, charts) → the Excel download → guideline pages (related
+// requirements, the English toggle) and search → log out → log in with the password and a fresh
+// code. Every page must load without a console error, a script error or a CSP violation. Full-page
+// screenshots go to e2e/screenshots/ for a person to look at.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { chromium } from 'playwright-core';
+
+import { REPO, startServer } from './server.mjs';
+import { STEP_SECONDS, stepAt, totp } from './totp.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SHOTS = join(REPO, 'e2e', 'screenshots');
+const USER = 'e2e-admin';
+const DISPLAY = '情報システム課 管理者';
+const PASSWORD = 'kanri-Passw0rd-2025!';
+const DEMO_ORG = 'サンプル事業者（出典003）';
+
+/** Collapses runs of white space, as a reader sees the text. */
+const squash = (s) => s.replace(/\s+/g, ' ').trim();
+
+describe('sansho in a real browser', { timeout: 240_000 }, () => {
+  let server;
+  let browser;
+  let page;
+  /** Console errors, uncaught script errors, CSP violations and failed responses, in order. */
+  const problems = [];
+  let broken = false;
+  const state = {};
+
+  const at = (path) => server.url + path;
+  const pathname = () => new URL(page.url()).pathname;
+  const shot = async (name) => {
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  };
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startServer();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 860 },
+      locale: 'ja-JP',
+      timezoneId: 'Asia/Tokyo',
+      acceptDownloads: true,
+    });
+    // Report CSP violations through the console too (Chromium also logs them as errors itself).
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) =>
+        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`),
+      );
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('console', (m) => {
+      // The one tolerated error: the server has no /favicon.ico yet, which Chromium asks for on its
+      // own (no page links it). Any other failed load, on any page, is a problem.
+      if (/\/favicon\.ico$/.test(m.location().url) && /status of 404/.test(m.text())) return;
+      if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) {
+        problems.push(`console ${m.type()} on ${page.url()}: ${m.text()} [${m.location().url}]`);
+      }
+    });
+    page.on('pageerror', (e) => problems.push(`script error on ${page.url()}: ${e.message}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`${r.status()} for ${r.url()}`);
+    });
+  });
+
+  after(async () => {
+    try {
+      await browser?.close();
+    } finally {
+      await server?.stop();
+    }
+  });
+
+  /** A step of the walk: skipped once an earlier one failed; fails on any new page problem. */
+  const step = (name, fn) =>
+    it(name, async (t) => {
+      if (broken) return t.skip('an earlier step failed');
+      const seen = problems.length;
+      try {
+        await fn();
+        assert.deepEqual(problems.slice(seen), [], 'no console error, script error or CSP violation');
+      } catch (e) {
+        broken = true;
+        await shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => {});
+        if (server) e.message += `\n--- page ${page?.url()}\n--- server output (tail):\n${server.output().slice(-3000)}`;
+        throw e;
+      }
+    });
+
+  step('the setup page creates the administrator with the console token', async () => {
+    await page.goto(at('/login'));
+    assert.equal(pathname(), '/setup', 'before anyone exists, the login page sends to setup');
+    assert.match(await page.locator('h1').innerText(), /初期設定/);
+    await page.fill('input[name=token]', server.token);
+    await page.fill('input[name=username]', USER);
+    await page.fill('input[name=display_name]', DISPLAY);
+    await page.fill('input[name=password]', PASSWORD);
+    await shot('01-setup');
+    await Promise.all([page.waitForURL('**/account/totp'), page.click('form[action="/setup"] button[type=submit]')]);
+  });
+
+  step('the administrator enrols an authenticator app and gets 10 recovery codes', async () => {
+    assert.match(await page.locator('h1').innerText(), /二要素認証/);
+    assert.equal(await page.locator('.qr svg').count(), 1, 'a QR code');
+    const box = await page.locator('.qr svg').boundingBox();
+    assert.ok(box && box.width >= 120, `the QR code is big enough to scan: ${JSON.stringify(box)}`);
+    state.secret = (await page.locator('code.secret').innerText()).trim();
+    assert.match(state.secret, /^[A-Z2-7]{16,}=*$/, 'a base32 key');
+    await shot('02-totp-enrol');
+    state.enrolStep = stepAt(Date.now());
+    await page.fill('input[name=code]', totp(state.secret, state.enrolStep));
+    await page.click('form[action="/account/totp"] button[type=submit]');
+    await page.locator('ol.recovery').waitFor();
+    state.recovery = (await page.locator('ol.recovery li code').allInnerTexts()).map((c) => c.trim());
+    assert.equal(state.recovery.length, 10, 'ten recovery codes');
+    assert.equal(new Set(state.recovery).size, 10, 'all different');
+    assert.match(await page.locator('main').innerText(), /回復コード/);
+    await shot('03-recovery-codes');
+  });
+
+  step('continuing lists the demo assessment', async () => {
+    await Promise.all([page.waitForURL('**/assessments'), page.click('a.button:has-text("続ける")')]);
+    const row = page.locator('table.list tbody tr', { hasText: DEMO_ORG });
+    assert.equal(await row.count(), 1, `a row for ${DEMO_ORG}`);
+    await shot('04-assessments');
+  });
+
+  step('the dashboard shows the minimum-package verdict and the charts', async () => {
+    const row = page.locator('table.list tbody tr', { hasText: DEMO_ORG });
+    await Promise.all([page.waitForURL(/\/assessments\/[0-9a-f-]{36}$/), row.locator('a').first().click()]);
+    state.assessment = pathname();
+    const verdict = squash(await page.locator('.verdict').innerText());
+    assert.match(verdict, /^最低限のガイドライン（遵守事項）: 未達/, verdict);
+    assert.ok(await page.locator('.verdict-not').isVisible(), 'shown as not met');
+    const charts = page.locator('svg.chart');
+    assert.ok((await charts.count()) >= 3, 'coverage, category and level charts');
+    for (const chart of await charts.all()) {
+      const box = await chart.boundingBox();
+      assert.ok(box && box.width > 300 && box.height > 40, `a chart is drawn at a readable size: ${JSON.stringify(box)}`);
+    }
+    assert.ok((await page.locator('table.list tbody tr').count()) > 0, 'the gap list');
+    await shot('05-dashboard');
+  });
+
+  step('the Excel download is a real workbook', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('a.button:has-text("チェックリスト（Excel）")'),
+    ]);
+    assert.match(download.suggestedFilename(), /\.xlsx$/);
+    const file = await download.path();
+    const bytes = readFileSync(file);
+    assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'a zip file');
+    assert.ok(statSync(file).size > 10 * 1024, `more than 10 kB: ${statSync(file).size}`);
+    assert.ok(bytes.includes('xl/workbook.xml'), 'an Office Open XML workbook');
+  });
+
+  step('the checklist lists every requirement of the assessment', async () => {
+    await page.goto(at(state.assessment));
+    await Promise.all([page.waitForURL('**/answers'), page.click('a.button:has-text("チェックリストに回答する")')]);
+    assert.ok((await page.locator('table tbody tr').count()) >= 80, 'the 80 check items and their groups');
+    await shot('06-checklist');
+  });
+
+  step('the guideline list shows the bundled catalogs', async () => {
+    await page.click('.bar nav a:has-text("ガイドライン")');
+    await page.waitForURL('**/guidelines');
+    assert.ok((await page.locator('table.list').first().locator('tbody tr').count()) >= 5, 'the catalogs');
+    await shot('07-guidelines');
+  });
+
+  step('a requirement page shows its related requirements in the other guidelines', async () => {
+    await page.goto(at('/guidelines/mic-cloud-2018/3.2.3-a-2'));
+    assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
+    const panel = page.locator('aside.related');
+    assert.match(await panel.locator('h2').innerText(), /他のガイドライン・版の対応する要求事項/);
+    assert.equal((await panel.locator('h2 .count').innerText()).trim(), '10');
+    assert.equal(await panel.locator('ul.rel > li').count(), 10, 'ten related requirements');
+    assert.equal(squash(await page.locator('section.requirement h1').innerText()), '3.2.3 (ア) 2');
+    assert.match(await page.locator('section.requirement').innerText(), /技術的/, 'its control category');
+    await shot('08-requirement-ja');
+  });
+
+  step('the English toggle switches the page to English and back', async () => {
+    const path = pathname();
+    await Promise.all([page.waitForURL((u) => u.pathname === path), page.click('.lang a:has-text("English")')]);
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    assert.match(
+      await page.locator('aside.related h2').innerText(),
+      /Related requirements in other guidelines and versions/,
+    );
+    assert.match(await page.locator('.bar nav').innerText(), /Guidelines/);
+    await shot('09-requirement-en');
+    await Promise.all([page.waitForURL((u) => u.pathname === path), page.click('.lang a:has-text("日本語")')]);
+    await page.waitForFunction(() => document.documentElement.lang === 'ja');
+    assert.match(await page.locator('aside.related h2').innerText(), /他のガイドライン・版の対応する要求事項/);
+  });
+
+  step('searching 二要素認証 finds highlighted hits', async () => {
+    await page.fill('form.quick input[name=q]', '二要素認証');
+    await Promise.all([page.waitForURL('**/search?**'), page.press('form.quick input[name=q]', 'Enter')]);
+    const hits = page.locator('ol.hits > li');
+    const n = await hits.count();
+    assert.ok(n > 0, 'some hits');
+    const marks = await page.locator('ol.hits mark').allInnerTexts();
+    assert.ok(marks.length > 0, 'highlighted');
+    for (const m of marks) assert.equal(m, '二要素認証');
+    assert.match(await page.locator('p.muted').first().innerText(), new RegExp(`^${n} 件`));
+    await shot('10-search');
+  });
+
+  step('logging out ends the session', async () => {
+    await page.goto(at('/assessments'));
+    await Promise.all([page.waitForURL('**/login'), page.click('button:has-text("ログアウト")')]);
+    await page.goto(at('/assessments'));
+    assert.equal(pathname(), '/login', 'the application is closed again');
+  });
+
+  step('logging in again takes the password and then a fresh TOTP code', async () => {
+    await page.fill('input[name=username]', USER);
+    await page.fill('input[name=password]', PASSWORD);
+    await shot('11-login');
+    await Promise.all([page.waitForURL('**/login/totp'), page.click('form[action="/login"] button[type=submit]')]);
+    // A wrong code is refused with the reason (one that no nearby time step gives).
+    const near = new Set([-1, 0, 1].map((d) => totp(state.secret, stepAt(Date.now()) + d)));
+    let wrong = 123456;
+    while (near.has(String(wrong))) wrong += 1;
+    await page.fill('input[name=code]', String(wrong));
+    await page.click('form[action="/login/totp"] button[type=submit]');
+    assert.match(await page.locator('.error').innerText(), /確認コードが正しくありません/);
+    await shot('12-login-totp-refused');
+    // A code is good once: the enrolment's step is spent, so wait for the next one if needed.
+    const wait = (state.enrolStep + 1) * STEP_SECONDS * 1000 - Date.now();
+    if (wait > 0) await sleep(wait + 300);
+    await page.fill('input[name=code]', totp(state.secret, stepAt(Date.now())));
+    await Promise.all([page.waitForURL('**/assessments'), page.click('form[action="/login/totp"] button[type=submit]')]);
+    assert.equal(await page.locator('table.list tbody tr', { hasText: DEMO_ORG }).count(), 1, 'back in');
+    assert.ok(await page.locator('button:has-text("ログアウト")').isVisible());
+  });
+});
