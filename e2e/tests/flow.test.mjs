@@ -61,9 +61,7 @@ describe('sansho in a real browser', { timeout: 240_000 }, () => {
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on('console', (m) => {
-      // The one tolerated error: the server has no /favicon.ico yet, which Chromium asks for on its
-      // own (no page links it). Any other failed load, on any page, is a problem.
-      if (/\/favicon\.ico$/.test(m.location().url) && /status of 404/.test(m.text())) return;
+      // Any failed load, on any page, is a problem.
       if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) {
         problems.push(`console ${m.type()} on ${page.url()}: ${m.text()} [${m.location().url}]`);
       }

@@ -135,7 +135,8 @@ async fn checklist(
             label: r.label.clone(),
             depth,
             heading: !answerable,
-            text: r.text.clone().or_else(|| r.title.clone()).unwrap_or_default(),
+            // A heading whose title is its label says it once.
+            text: r.text.clone().or_else(|| r.title.clone().filter(|t| t != &r.label)).unwrap_or_default(),
             result: result_word(lang, result).to_owned(),
             result_key: result.as_str().to_owned(),
             derived: basis == ResultBasis::Derived,

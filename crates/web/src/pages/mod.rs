@@ -16,12 +16,15 @@ use serde::Deserialize;
 use crate::{AppState, Lang};
 
 const CSS: &str = include_str!("../../static/app.css");
+const ICON: &str = include_str!("../../static/icon.svg");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/assessments") }))
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/app.css", get(css))
+        .route("/static/icon.svg", get(icon))
+        .route("/favicon.ico", get(icon))
         .route("/lang/{code}", get(set_lang))
         .merge(guidelines::routes())
         .merge(assessments::routes())
@@ -34,6 +37,13 @@ async fn css() -> Response {
     let mut r = CSS.into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    r
+}
+
+async fn icon() -> Response {
+    let mut r = ICON.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
     r
 }
 
