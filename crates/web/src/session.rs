@@ -29,6 +29,8 @@ pub struct AuthConfig {
     pub idle_ms: i64,
     pub password: auth::PasswordParams,
     pub limiter: auth::RateLimiter,
+    /// Password hashes run one or two at a time (each holds ~19 MiB), off the async workers.
+    pub hashing: tokio::sync::Semaphore,
 }
 
 impl AuthConfig {
@@ -40,7 +42,15 @@ impl AuthConfig {
             idle_ms: 30 * 60 * 1000,
             password: auth::PasswordParams::DEFAULT,
             limiter: auth::RateLimiter::new(auth::RateLimit::LOGIN),
+            hashing: tokio::sync::Semaphore::new(2),
         }
+    }
+
+    /// Runs argon2id work (hashing or verifying a password) on the blocking pool, at most two at
+    /// once, so a burst of logins neither stalls the request workers nor multiplies the memory.
+    pub async fn argon2<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, WebError> {
+        let _permit = self.hashing.acquire().await.map_err(|e| WebError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(work).await.map_err(|e| WebError::Internal(e.to_string()))
     }
     pub fn csrf_key(&self) -> [u8; 32] {
         auth::derive_key(&self.master, "csrf")

@@ -169,7 +169,11 @@ async fn setup(
     if let Err(v) = auth::check_password_policy(&f.password, &f.username) {
         return Ok(again(if lang == Lang::Ja { v.ja() } else { v.en() }));
     }
-    let hash = auth::hash_password(&f.password, &s.auth.password, &mut auth::random_bytes)
+    let (password, params) = (f.password.clone(), s.auth.password);
+    let hash = s
+        .auth
+        .argon2(move || auth::hash_password(&password, &params, &mut auth::random_bytes))
+        .await?
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let new = NewUser {
         username: f.username.trim().to_owned(),
@@ -301,8 +305,12 @@ async fn login(
         return Ok(r);
     }
     let wrong = lang.t("ユーザー名またはパスワードが正しくありません。", "Wrong user name or password.");
+    let (password, params) = (f.password.clone(), s.auth.password);
+    let dummy = move || {
+        auth::verify_password_dummy(&password, &params);
+    };
     let Some(user) = s.store.user_by_username(&f.username).await? else {
-        auth::verify_password_dummy(&f.password, &s.auth.password);
+        s.auth.argon2(dummy).await?;
         s.store
             .record_event(
                 &sansho_store::AuditEvent::new("user.login_failed", "user", None),
@@ -313,7 +321,7 @@ async fn login(
         return Ok(fail(StatusCode::OK, wrong));
     };
     if user.disabled {
-        auth::verify_password_dummy(&f.password, &s.auth.password);
+        s.auth.argon2(dummy).await?;
         return Ok(fail(StatusCode::OK, wrong));
     }
     if user.is_locked(now) {
@@ -325,7 +333,8 @@ async fn login(
             ),
         ));
     }
-    let ok = auth::verify_password(&f.password, &user.password_hash).unwrap_or(false);
+    let (password, phc) = (f.password.clone(), user.password_hash.clone());
+    let ok = s.auth.argon2(move || auth::verify_password(&password, &phc).unwrap_or(false)).await?;
     if !ok {
         s.store.record_login_failure(user.id, LOCKOUT, &client.actor(&user.username), now).await?;
         return Ok(fail(StatusCode::OK, wrong));

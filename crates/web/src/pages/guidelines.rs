@@ -119,6 +119,12 @@ async fn requirement(
     OriginalUri(uri): OriginalUri,
     Path((catalog, req)): Path<(String, String)>,
 ) -> Response {
+    // The catalogs do not change while the server runs: a requirement page is made once per
+    // address and language.
+    let key = (uri.path().to_owned(), lang);
+    if let Some(page) = s.pages.get(&key, STATIC_VERSION) {
+        return Html(page.to_string()).into_response();
+    }
     let ix = match s.set.resolve(&catalog, &req) {
         Ok(ix) => ix,
         Err(e) => return not_found(lang, uri.to_string(), e.to_string()),
@@ -145,7 +151,7 @@ async fn requirement(
         }
     }
     let summary = view::catalog_summaries(set).into_iter().find(|x| x.id == catalog).expect("resolved");
-    render(&RequirementPage {
+    let page = RequirementPage {
         lang,
         path: uri.to_string(),
         catalog: summary,
@@ -154,8 +160,19 @@ async fn requirement(
         children,
         groups,
         related_count,
-    })
+    };
+    match page.render() {
+        Ok(html) => {
+            let html: std::sync::Arc<str> = html.into();
+            s.pages.put(key, STATIC_VERSION, html.clone());
+            Html(html.to_string()).into_response()
+        }
+        Err(e) => crate::WebError::from(e).into_response(),
+    }
 }
+
+/// The version of pages that depend only on the catalogs (fixed while the server runs).
+const STATIC_VERSION: i64 = -1;
 
 #[derive(Deserialize)]
 struct SearchQuery {
