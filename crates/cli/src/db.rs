@@ -99,19 +99,12 @@ pub fn domain_answers(set: &CatalogSet, catalog: &str, stored: &[sansho_store::A
     stored
         .iter()
         .map(|a| {
-            let ix = set.node(catalog, &a.requirement_id).ok_or_else(|| {
+            a.to_domain(set, catalog).ok_or_else(|| {
                 anyhow!(
                     "answer {}: requirement {:?} is not in catalog {catalog} (was the catalog changed?)",
                     a.id,
                     a.requirement_id
                 )
-            })?;
-            Ok(Answer {
-                requirement: set.reference(ix),
-                result: a.result.into(),
-                how: Some(a.how.clone()).filter(|h| !h.trim().is_empty()),
-                justification: a.justification.clone(),
-                origin: None,
             })
         })
         .collect()

@@ -67,6 +67,26 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    /// Several places as one short text, `file:1, 3-4, other:9`: the file name is written once
+    /// for consecutive entries. Empty for none.
+    pub fn list(p: &[Provenance]) -> String {
+        let mut out = String::new();
+        let mut last_file: Option<&str> = None;
+        for x in p {
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            let range = if x.line == x.end_line { x.line.to_string() } else { format!("{}-{}", x.line, x.end_line) };
+            if last_file == Some(x.file.as_str()) {
+                out.push_str(&range);
+            } else {
+                out.push_str(&format!("{}:{range}", x.file));
+            }
+            last_file = Some(&x.file);
+        }
+        out
+    }
+
     pub fn line(file: impl Into<String>, line: u32) -> Self {
         Self { file: file.into(), line, end_line: line }
     }

@@ -84,6 +84,21 @@ pub struct Answer {
     pub updated_by: String,
 }
 
+impl Answer {
+    /// The answer as the domain sees it, on `catalog` of `set`; `None` when the catalog has no
+    /// such requirement (any more).
+    pub fn to_domain(&self, set: &sansho_core::CatalogSet, catalog: &str) -> Option<sansho_core::assess::Answer> {
+        let ix = set.node(catalog, &self.requirement_id)?;
+        Some(sansho_core::assess::Answer {
+            requirement: set.reference(ix),
+            result: self.result.into(),
+            how: Some(self.how.clone()).filter(|h| !h.trim().is_empty()),
+            justification: self.justification.clone(),
+            origin: None,
+        })
+    }
+}
+
 /// What an answer says. Writing it to a requirement that already has an answer replaces every
 /// field, and the fields that change are recorded in the history.
 #[derive(Clone, Debug, PartialEq)]

@@ -42,25 +42,6 @@ pub fn catalog_summaries(set: &CatalogSet) -> Vec<CatalogSummary> {
         .collect()
 }
 
-/// `file:1, 3-4, other:9`: the file name is written once for consecutive entries.
-pub fn provenance_list(p: &[Provenance]) -> String {
-    let mut out = String::new();
-    let mut last_file: Option<&str> = None;
-    for x in p {
-        if !out.is_empty() {
-            out.push_str(", ");
-        }
-        let range = if x.line == x.end_line { x.line.to_string() } else { format!("{}-{}", x.line, x.end_line) };
-        if last_file == Some(x.file.as_str()) {
-            out.push_str(&range);
-        } else {
-            out.push_str(&format!("{}:{range}", x.file));
-        }
-        last_file = Some(&x.file);
-    }
-    out
-}
-
 /// One node of a catalog tree, with its depth for indentation.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TreeNode {
@@ -150,7 +131,7 @@ pub fn requirement(set: &CatalogSet, ix: NodeIx) -> RequirementView {
         category: r.category.as_ref().map(|c| c.as_str().to_owned()),
         note: r.note.clone(),
         page: r.page.clone(),
-        provenance: r.provenance.iter().map(|p| provenance_list(std::slice::from_ref(p))).collect(),
+        provenance: r.provenance.iter().map(|p| Provenance::list(std::slice::from_ref(p))).collect(),
         parent: r.parent.as_ref().map(|p| p.as_str().to_owned()),
         children: set.children_of(ix).iter().map(|&c| set.requirement(c).id.as_str().to_owned()).collect(),
     }
@@ -200,7 +181,7 @@ fn hop(s: &Step<'_>) -> HopView {
         .to_owned(),
         mapping_set: s.mapping_set.map(str::to_owned),
         forward: s.forward,
-        provenance: provenance_list(s.provenance),
+        provenance: Provenance::list(s.provenance),
     }
 }
 
@@ -221,7 +202,7 @@ pub fn related(set: &CatalogSet, ix: NodeIx) -> Vec<RelatedView> {
                 relation: r.relation.as_str().to_owned(),
                 relation_ja: r.relation.ja().to_owned(),
                 text: req.text.clone().or_else(|| req.title.clone()),
-                provenance: provenance_list(&req.provenance),
+                provenance: Provenance::list(&req.provenance),
                 via: r.via.iter().map(hop).collect(),
             }
         })

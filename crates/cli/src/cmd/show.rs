@@ -81,26 +81,9 @@ pub(crate) fn relation_word(lang: Lang, r: Relation) -> String {
     }
 }
 
-/// `file:1, 3-4, other:9`: the file name is written once for consecutive entries.
+/// Where a node comes from, `—` for nowhere.
 pub(crate) fn provenance_list(p: &[Provenance]) -> String {
-    if p.is_empty() {
-        return "—".to_owned();
-    }
-    let mut out = String::new();
-    let mut last_file: Option<&str> = None;
-    for x in p {
-        if !out.is_empty() {
-            out.push_str(", ");
-        }
-        let range = if x.line == x.end_line { x.line.to_string() } else { format!("{}-{}", x.line, x.end_line) };
-        if last_file == Some(x.file.as_str()) {
-            out.push_str(&range);
-        } else {
-            out.push_str(&format!("{}:{range}", x.file));
-        }
-        last_file = Some(&x.file);
-    }
-    out
+    if p.is_empty() { "—".to_owned() } else { Provenance::list(p) }
 }
 
 pub fn run(set: &CatalogSet, catalog: &str, query: &str, json: bool, lang: Lang) -> Result<()> {

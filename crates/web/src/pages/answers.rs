@@ -64,8 +64,19 @@ fn can_edit(user: &Authed) -> bool {
     matches!(user.user.role, Role::Admin | Role::Assessor)
 }
 
-fn page_error(lang: Lang, status: StatusCode, message: String) -> Response {
-    render_status(status, &ErrorPage { lang, path: "/".into(), status: status.as_u16(), message })
+fn forbidden(lang: Lang, message: &str) -> Response {
+    let status = StatusCode::FORBIDDEN;
+    render_status(status, &ErrorPage { lang, path: "/".into(), status: status.as_u16(), message: message.into() })
+}
+
+/// A form whose CSRF token does not belong to the session.
+fn form_expired(lang: Lang) -> Response {
+    forbidden(lang, lang.t("フォームの有効期限が切れました。", "The form expired."))
+}
+
+/// A write by a viewer.
+fn read_only(lang: Lang) -> Response {
+    forbidden(lang, lang.t("回答を変更する権限がありません（閲覧のみ）。", "You may only read (viewer)."))
 }
 
 // ----- the checklist -----
@@ -287,7 +298,7 @@ async fn requirement_page(
                                 kind: format!("{:?}", h.kind).to_lowercase(),
                                 mapping_set: h.mapping_set.map(str::to_owned),
                                 forward: h.forward,
-                                provenance: view::provenance_list(h.provenance),
+                                provenance: sansho_core::Provenance::list(h.provenance),
                             })
                             .collect(),
                     }
@@ -418,19 +429,11 @@ async fn save(
     Form(f): Form<AnswerForm>,
 ) -> Result<Response, WebError> {
     if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
-        return Ok(page_error(
-            lang,
-            StatusCode::FORBIDDEN,
-            lang.t("フォームの有効期限が切れました。", "The form expired.").into(),
-        ));
+        return Ok(form_expired(lang));
     }
     let (a, _, _) = load(&s, &user, &id).await?;
     if !can_edit(&user) {
-        return Ok(page_error(
-            lang,
-            StatusCode::FORBIDDEN,
-            lang.t("回答を変更する権限がありません（閲覧のみ）。", "You may only read (viewer).").into(),
-        ));
+        return Ok(read_only(lang));
     }
     let ix = node(&s.set, &a.catalog_id, &req)?;
     if !is_requirement(&s.set, ix) {
@@ -478,19 +481,11 @@ async fn accept(
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
-        return Ok(page_error(
-            lang,
-            StatusCode::FORBIDDEN,
-            lang.t("フォームの有効期限が切れました。", "The form expired.").into(),
-        ));
+        return Ok(form_expired(lang));
     }
     let (a, _, answers) = load(&s, &user, &id).await?;
     if !can_edit(&user) {
-        return Ok(page_error(
-            lang,
-            StatusCode::FORBIDDEN,
-            lang.t("回答を変更する権限がありません（閲覧のみ）。", "You may only read (viewer).").into(),
-        ));
+        return Ok(read_only(lang));
     }
     let set = &s.set;
     let ix = node(set, &a.catalog_id, &req)?;
@@ -551,19 +546,11 @@ async fn upload(
         }
     }
     if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &csrf) {
-        return Ok(page_error(
-            lang,
-            StatusCode::FORBIDDEN,
-            lang.t("フォームの有効期限が切れました。", "The form expired.").into(),
-        ));
+        return Ok(form_expired(lang));
     }
     let (a, stored, _) = load(&s, &user, &id).await?;
     if !can_edit(&user) {
-        return Ok(page_error(
-            lang,
-            StatusCode::FORBIDDEN,
-            lang.t("回答を変更する権限がありません（閲覧のみ）。", "You may only read (viewer).").into(),
-        ));
+        return Ok(read_only(lang));
     }
     let ix = node(&s.set, &a.catalog_id, &req)?;
     let local = s.set.requirement(ix).id.as_str().to_owned();

@@ -39,15 +39,8 @@ pub fn domain_answers(
     stored
         .iter()
         .map(|a| {
-            let ix = set.node(catalog, &a.requirement_id).ok_or_else(|| {
+            a.to_domain(set, catalog).ok_or_else(|| {
                 WebError::Internal(format!("answer {}: no requirement {:?} in {catalog}", a.id, a.requirement_id))
-            })?;
-            Ok(Answer {
-                requirement: set.reference(ix),
-                result: a.result.into(),
-                how: Some(a.how.clone()).filter(|h| !h.trim().is_empty()),
-                justification: a.justification.clone(),
-                origin: None,
             })
         })
         .collect()
