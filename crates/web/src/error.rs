@@ -1,5 +1,6 @@
 //! Errors a request can end in, as pages (Japanese/English) or JSON, never with internals.
 
+use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
@@ -10,6 +11,22 @@ pub enum WebError {
     NotFound(String),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Well-formed but not acceptable (a field's value, a body's shape).
+    #[error("invalid: {0}")]
+    Invalid(String),
+    /// No usable session.
+    #[error("login required")]
+    Unauthorized,
+    /// Signed in, but the role or the CSRF token does not allow it.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The request conflicts with the current state (e.g. accepting over an answer).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("too large: {0}")]
+    TooLarge(String),
+    #[error("too many requests")]
+    TooManyRequests,
     #[error("internal error")]
     Internal(String),
 }
@@ -19,13 +36,40 @@ impl WebError {
         match self {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Unauthorized => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+    /// A stable machine-readable code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebError::NotFound(_) => "not_found",
+            WebError::BadRequest(_) => "bad_request",
+            WebError::Invalid(_) => "invalid",
+            WebError::Unauthorized => "unauthorized",
+            WebError::Forbidden(_) => "forbidden",
+            WebError::Conflict(_) => "conflict",
+            WebError::TooLarge(_) => "too_large",
+            WebError::TooManyRequests => "too_many_requests",
+            WebError::Internal(_) => "internal",
         }
     }
     /// What the client is told: the message for client errors, nothing of the internals.
     pub fn public_message(&self) -> String {
         match self {
-            WebError::NotFound(m) | WebError::BadRequest(m) => m.clone(),
+            WebError::NotFound(m)
+            | WebError::BadRequest(m)
+            | WebError::Invalid(m)
+            | WebError::Forbidden(m)
+            | WebError::Conflict(m)
+            | WebError::TooLarge(m) => m.clone(),
+            WebError::Unauthorized => "login required".into(),
+            WebError::TooManyRequests => "too many requests; try again later".into(),
             WebError::Internal(_) => "internal error".into(),
         }
     }
@@ -43,10 +87,47 @@ impl From<sansho_store::StoreError> for WebError {
     }
 }
 
-/// A JSON error body: `{"error": "..."}`.
+/// A body that is not JSON of the expected shape: 400 for unreadable JSON, 415 folded into 400
+/// (wrong content type), 422 for JSON of the wrong shape, 413 when too large.
+impl From<JsonRejection> for WebError {
+    fn from(e: JsonRejection) -> Self {
+        match e {
+            JsonRejection::JsonDataError(e) => WebError::Invalid(e.body_text()),
+            JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                WebError::TooLarge(e.body_text())
+            }
+            e => WebError::BadRequest(e.body_text()),
+        }
+    }
+}
+
+impl From<PathRejection> for WebError {
+    fn from(e: PathRejection) -> Self {
+        // A path that does not parse names nothing that exists.
+        WebError::NotFound(e.body_text())
+    }
+}
+
+impl From<QueryRejection> for WebError {
+    fn from(e: QueryRejection) -> Self {
+        WebError::BadRequest(e.body_text())
+    }
+}
+
+impl From<FormRejection> for WebError {
+    fn from(e: FormRejection) -> Self {
+        WebError::BadRequest(e.body_text())
+    }
+}
+
+/// A JSON error body: `{"error": "...", "code": "not_found"}`.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
+    /// What went wrong, for a person.
     pub error: String,
+    /// A stable code for programs: not_found, bad_request, invalid, unauthorized, forbidden,
+    /// conflict, too_large, too_many_requests, internal.
+    pub code: String,
 }
 
 impl IntoResponse for WebError {
@@ -54,6 +135,7 @@ impl IntoResponse for WebError {
         if let WebError::Internal(detail) = &self {
             tracing::error!(%detail, "request failed");
         }
-        (self.status(), axum::Json(ErrorBody { error: self.public_message() })).into_response()
+        let body = ErrorBody { error: self.public_message(), code: self.code().to_owned() };
+        (self.status(), axum::Json(body)).into_response()
     }
 }

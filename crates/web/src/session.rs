@@ -134,11 +134,7 @@ impl IntoResponse for NoSession {
             }
             NoSession::SecondFactor { enrol: true } => Redirect::to("/account/totp").into_response(),
             NoSession::SecondFactor { enrol: false } => Redirect::to("/login/totp").into_response(),
-            NoSession::Api => (
-                axum::http::StatusCode::UNAUTHORIZED,
-                axum::Json(crate::error::ErrorBody { error: "login required".into() }),
-            )
-                .into_response(),
+            NoSession::Api => WebError::Unauthorized.into_response(),
             NoSession::Error(e) => e.into_response(),
         }
     }
@@ -153,7 +149,7 @@ pub fn url_encode(s: &str) -> String {
         .collect()
 }
 
-async fn pending(parts: &Parts, state: &AppState) -> Result<Option<Pending>, WebError> {
+pub(crate) async fn pending(parts: &Parts, state: &AppState) -> Result<Option<Pending>, WebError> {
     let name = auth::session_cookie_name(state.auth.secure);
     let Some(token) = cookie(&parts.headers, name).filter(|t| auth::is_well_formed_session_token(t)) else {
         return Ok(None);

@@ -1,15 +1,19 @@
 //! The JSON API under `/api`, described by the OpenAPI document at `/api/openapi.json`, which
 //! utoipa generates from these handlers and types (never written by hand).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+pub mod admin;
+pub mod extract;
+
 use crate::error::ErrorBody;
 use crate::view::{self, CatalogSummary, HopView, RelatedView, RequirementView, TreeNode};
 use crate::{AppState, WebError};
+use extract::{ApiPath as Path, ApiQuery as Query};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -33,9 +37,17 @@ use crate::{AppState, WebError};
 )]
 pub struct ApiDoc;
 
+/// The whole OpenAPI document: the guideline, assessment and admin parts.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(admin::AdminApi::openapi());
+    doc
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .route("/openapi.json", get(|| async { Json(openapi()) }))
+        .merge(admin::routes())
         .route("/catalogs", get(catalogs))
         .route("/catalogs/{catalog}", get(catalog))
         .route("/catalogs/{catalog}/requirements/{requirement}", get(requirement))

@@ -636,13 +636,7 @@ async fn download(State(s): State<AppState>, user: Authed, Path(id): Path<String
             err @ (sansho_store::StoreError::EvidenceCorrupt { .. } | sansho_store::StoreError::EvidenceMissing { .. }),
         ) => {
             tracing::error!(%err, "evidence refused");
-            return Ok((
-                StatusCode::CONFLICT,
-                axum::Json(crate::error::ErrorBody {
-                    error: "the evidence file does not match its hash; it is not served".into(),
-                }),
-            )
-                .into_response());
+            return Err(WebError::Conflict("the evidence file does not match its hash; it is not served".into()));
         }
         Err(err) => return Err(err.into()),
     };

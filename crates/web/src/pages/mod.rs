@@ -1,6 +1,7 @@
 //! Server-rendered pages. Every page is an askama template (HTML auto-escaped) extending
 //! `base.html`; the language comes from the `lang` cookie.
 
+pub(crate) mod admin;
 mod answers;
 pub(crate) mod assessments;
 pub(crate) mod auth;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .merge(assessments::routes())
         .merge(auth::routes())
         .merge(answers::routes())
+        .merge(admin::routes())
         .fallback(not_found)
 }
 

@@ -1,0 +1,205 @@
+//! The test harness of the web tests: the real router on an in-memory store, driven like a
+//! browser (a cookie jar, forms) or an API client (JSON with the CSRF header).
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use sansho_store::{Actor, NewAssessment, NewOrganization, NewSystem, OrgKind, ServiceModel, Store, Timestamp};
+use tower::ServiceExt;
+
+pub const SETUP: &str = "abcd-efgh-jkmn-pqrs-tvwx-yz01";
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct Browser {
+    pub app: axum::Router,
+    pub jar: HashMap<String, String>,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+    pub content_type: String,
+}
+
+impl Browser {
+    pub async fn send(&mut self, method: &str, uri: &str, form: Option<&[(&str, &str)]>) -> Page {
+        let body = form.map(|f| ("application/x-www-form-urlencoded", Body::from(serde_urlencoded(f))));
+        self.request(method, uri, body, &[]).await
+    }
+
+    /// An API call: a JSON body (if any) and the `x-csrf-token` header (if given).
+    pub async fn api(&mut self, method: &str, uri: &str, json: Option<serde_json::Value>, csrf: Option<&str>) -> Page {
+        let body = json.map(|j| ("application/json", Body::from(j.to_string())));
+        let headers: Vec<(&str, &str)> = csrf.map(|c| ("x-csrf-token", c)).into_iter().collect();
+        self.request(method, uri, body, &headers).await
+    }
+
+    /// Any request, with the cookie jar.
+    pub async fn request(
+        &mut self,
+        method: &str,
+        uri: &str,
+        body: Option<(&str, Body)>,
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut req = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if !self.jar.is_empty() {
+            let c: Vec<String> = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            req = req.header(header::COOKIE, c.join("; "));
+        }
+        let body = match body {
+            Some((content_type, body)) => {
+                req = req.header(header::CONTENT_TYPE, content_type);
+                body
+            }
+            None => Body::empty(),
+        };
+        let res = self.app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+        for v in res.headers().get_all(header::SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            let (pair, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = pair.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") || val.is_empty() {
+                self.jar.remove(k);
+            } else {
+                self.jar.insert(k.to_owned(), val.to_owned());
+            }
+        }
+        let status = res.status();
+        let location = res.headers().get(header::LOCATION).map(|l| l.to_str().unwrap().to_owned());
+        let content_type =
+            res.headers().get(header::CONTENT_TYPE).map_or(String::new(), |c| c.to_str().unwrap().to_owned());
+        let bytes = axum::body::to_bytes(res.into_body(), 20 << 20).await.unwrap();
+        Page { status, location, body: String::from_utf8_lossy(&bytes).into_owned(), content_type }
+    }
+    pub async fn get(&mut self, uri: &str) -> Page {
+        self.send("GET", uri, None).await
+    }
+    pub async fn post(&mut self, uri: &str, form: &[(&str, &str)]) -> Page {
+        self.send("POST", uri, Some(form)).await
+    }
+}
+
+impl Page {
+    /// The body as JSON (panics with the body when it is not).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+pub fn serde_urlencoded(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                v.bytes()
+                    .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+                    .collect::<String>()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The value of `<input … name="NAME" value="…">` or of `<code class="secret">…</code>`.
+pub fn field(body: &str, name: &str) -> String {
+    let key = format!(r#"name="{name}" value=""#);
+    let at = body.find(&key).unwrap_or_else(|| panic!("no field {name} in {body}")) + key.len();
+    body[at..body[at..].find('"').unwrap() + at].to_owned()
+}
+
+pub fn secret(body: &str) -> String {
+    let at = body.find(r#"<code class="secret">"#).expect("the TOTP key") + r#"<code class="secret">"#.len();
+    body[at..body[at..].find('<').unwrap() + at].to_owned()
+}
+
+pub fn code(secret_b32: &str, at_ms: i64) -> String {
+    let bytes = sansho_auth::TotpSecret::from_base32(secret_b32).unwrap().as_bytes().to_vec();
+    let totp = totp_rs::Builder::new()
+        .with_algorithm(totp_rs::Algorithm::SHA1)
+        .with_digits(6)
+        .with_step_duration(30)
+        .with_secret(bytes)
+        .build()
+        .unwrap();
+    totp.generate((at_ms / 1000) as u64).to_string()
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
+}
+
+pub async fn setup() -> (Browser, Store) {
+    let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.unwrap();
+    // Evidence files need a folder; it is left behind in the system's temporary folder.
+    let store = Store::open_in_memory().await.unwrap().with_data_dir(tempfile::tempdir().unwrap().keep());
+    let mut auth = sansho_web::session::AuthConfig::new(vec![9; 32], false, Some(SETUP.into()));
+    auth.password = sansho_auth::PasswordParams::INSECURE_FOR_TESTS;
+    let app = sansho_web::router(sansho_web::AppState::new(set, store.clone(), auth));
+    (Browser { app, jar: HashMap::new() }, store)
+}
+
+/// An organization with a system and an assessment of mhlw-3-checklist; returns (org, assessment).
+pub async fn org_with_assessment(store: &Store, name: &str) -> (sansho_store::Id, sansho_store::Id) {
+    let actor = Actor::new("fixture", "test");
+    let t = Timestamp(now_ms());
+    let org = store
+        .create_organization(
+            &NewOrganization { name: name.into(), kind: OrgKind::Vendor, vendor_position: None },
+            &actor,
+            t,
+        )
+        .await
+        .unwrap();
+    let system = store
+        .create_system(
+            &NewSystem {
+                organization_id: org.id,
+                name: "電子カルテ".into(),
+                service_model: ServiceModel::Saas,
+                description: String::new(),
+            },
+            &actor,
+            t,
+        )
+        .await
+        .unwrap();
+    let a = store
+        .create_assessment(
+            &NewAssessment { system_id: system.id, catalog_id: "mhlw-3-checklist".into(), baseline_id: None },
+            &actor,
+            t,
+        )
+        .await
+        .unwrap();
+    (org.id, a.id)
+}
+
+/// Signs in a fresh admin (setup + TOTP) who belongs to the organizations that exist at setup.
+pub async fn admin(b: &mut Browser) {
+    let page = b.get("/setup").await;
+    let csrf = field(&page.body, "csrf_token");
+    b.post(
+        "/setup",
+        &[
+            ("csrf_token", &csrf),
+            ("token", SETUP),
+            ("username", "admin"),
+            ("display_name", "管理者"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    let enrol = b.get("/account/totp").await;
+    let key = secret(&enrol.body);
+    let csrf = field(&enrol.body, "csrf_token");
+    let done = b.post("/account/totp", &[("csrf_token", &csrf), ("code", &code(&key, now_ms()))]).await;
+    assert!(done.body.contains("回復コード"));
+}
