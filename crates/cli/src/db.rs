@@ -9,7 +9,7 @@ use anyhow::{Context, Result, anyhow};
 use sansho_core::CatalogSet;
 use sansho_core::assess::{Answer, ResultCode};
 use sansho_core::set::NodeIx;
-use sansho_store::{Actor, AnswerInput, AssessmentStatus, Id, Kind, Store, Timestamp};
+use sansho_store::{Actor, AssessmentStatus, Id, Kind, Store, Timestamp};
 
 use crate::args::Lang;
 
@@ -108,22 +108,6 @@ pub fn domain_answers(set: &CatalogSet, catalog: &str, stored: &[sansho_store::A
             })
         })
         .collect()
-}
-
-/// A domain answer (for instance an accepted suggestion) as the store's input; `kind` names
-/// where it came from (`derived`, `migration`, `import`) in the stored origin.
-pub fn to_input(set: &CatalogSet, ix: NodeIx, a: &Answer, kind: &str) -> Result<AnswerInput> {
-    let mut input = AnswerInput::new(set.requirement(ix).id.as_str(), a.result.into());
-    input.how = a.how.clone().unwrap_or_default();
-    input.justification = a.justification.clone();
-    if let Some(origin) = &a.origin {
-        let mut value = serde_json::to_value(origin)?;
-        if let Some(map) = value.as_object_mut() {
-            map.insert("kind".into(), kind.into());
-        }
-        input.origin = Some(value);
-    }
-    Ok(input)
 }
 
 /// Resolves a requirement a person typed (id or printed label) in the assessment's catalog.

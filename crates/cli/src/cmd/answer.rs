@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::args::{AnswerCmd, Lang};
 use crate::cmd::assessment::load;
 use crate::cmd::show::{chain_text, relation_word};
-use crate::db::{Db, now, requirement, result_word, to_input, when};
+use crate::db::{Db, now, requirement, result_word, when};
 use crate::ui::{ellipsize, outln, print_json, t, table};
 
 pub fn run(db: &Db, set: &CatalogSet, cmd: &AnswerCmd, lang: Lang) -> Result<()> {
@@ -281,7 +281,7 @@ fn accept(
             );
         }
         let accepted = derived.accept(ix).map_err(|e| anyhow!("{e}"))?;
-        inputs.push(to_input(set, ix, &accepted, "derived")?);
+        inputs.push(AnswerInput::from_domain(set, ix, &accepted, "derived")?);
     }
     let n = inputs.len();
     let summary = db.run(db.store.import_answers(l.assessment.id, inputs, &db.actor, now()))?;

@@ -8,12 +8,14 @@ use anyhow::{Context, Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use sansho_core::CatalogSet;
 use sansho_core::assess::{Answer, Flag, GapOptions, ResultCode, derive, gaps, migrate};
-use sansho_store::{AnswerInput, AnswerResult, Assessment, AssessmentStatus, BaselineChange, Id, Kind, NewAssessment};
+use sansho_store::{
+    AnswerInput, AnswerResult, Assessment, AssessmentStatus, BaselineChange, Kind, NewAssessment, migration_inputs,
+};
 use serde::Serialize;
 
 use crate::args::{AssessmentCmd, Lang, StatusArg};
 use crate::cmd::check_answers::read_answers_file;
-use crate::db::{Db, domain_answers, now, result_word, short, status_word, to_input, when};
+use crate::db::{Db, domain_answers, now, result_word, short, status_word, when};
 use crate::ui::{outln, print_json, t, table};
 
 /// An assessment with its stored answers, read and checked against the catalogs.
@@ -301,7 +303,7 @@ fn import(
         let (_, answers) = read_answers_file(set, file, Some(&catalog))?;
         for a in &answers {
             let ix = set.node(a.requirement.catalog.as_str(), a.requirement.local.as_str()).expect("resolved");
-            let mut input = to_input(set, ix, a, "import")?;
+            let mut input = AnswerInput::from_domain(set, ix, a, "import")?;
             input.origin = Some(import_origin(file, None));
             inputs.push(input);
         }
@@ -435,34 +437,7 @@ fn migrate_cmd(db: &Db, set: &CatalogSet, typed: &str, to: &str, json: bool, lan
     let summary = m.summary(l.answers.len());
     // Evidence travels with the answers it proves.
     let evidence = db.run(db.store.evidence_of_assessment(l.assessment.id))?;
-    let mut evidence_of: HashMap<&str, Vec<Id>> = HashMap::new();
-    for (req, e) in &evidence {
-        evidence_of.entry(req.as_str()).or_default().push(e.id);
-    }
-    let mut inputs = Vec::new();
-    for item in &m.items {
-        let flags: Vec<&str> = item.flags.iter().map(|f| f.as_str()).collect();
-        let needs_placeholder = item.flags.iter().any(|f| matches!(f, Flag::New | Flag::Split | Flag::Merged));
-        let mut input = match &item.answer {
-            Some(a) => to_input(set, item.node, a, "migration")?,
-            None if needs_placeholder => {
-                AnswerInput::new(set.requirement(item.node).id.as_str(), AnswerResult::Unanswered)
-            }
-            None => continue,
-        };
-        let origin = input.origin.get_or_insert_with(|| serde_json::json!({ "kind": "migration" }));
-        origin["from_assessment"] = l.assessment.id.to_string().into();
-        origin["flags"] = serde_json::json!(flags);
-        for &src in &item.sources {
-            let req = l.answers[src].requirement.local.as_str();
-            for id in evidence_of.get(req).into_iter().flatten() {
-                if !input.evidence.contains(id) {
-                    input.evidence.push(*id);
-                }
-            }
-        }
-        inputs.push(input);
-    }
+    let inputs = migration_inputs(set, &m, l.assessment.id, &l.answers, &evidence)?;
     let system = l.assessment.system_id;
     let new = NewAssessment { system_id: system, catalog_id: to.to_owned(), baseline_id: None };
     let bar = progress(inputs.len(), t(lang, "移行", "Migrating"));

@@ -4,11 +4,11 @@
 use anyhow::{Result, anyhow};
 use sansho_core::CatalogSet;
 use sansho_import::answers::parse_answers;
-use sansho_store::{NewAssessment, NewOrganization, NewSystem, OrgKind, ServiceModel, VendorPosition};
+use sansho_store::{AnswerInput, NewAssessment, NewOrganization, NewSystem, OrgKind, ServiceModel, VendorPosition};
 
 use crate::args::Lang;
 use crate::cmd::assessment::progress;
-use crate::db::{Db, now, short, to_input};
+use crate::db::{Db, now, short};
 use crate::ui::{outln, print_json, t};
 
 /// The sample answers file, as `sansho catalog build` writes it.
@@ -30,7 +30,7 @@ pub fn load(db: &Db, set: &CatalogSet, json: bool, lang: Lang) -> Result<()> {
         let ix = set.resolve(&catalog, &e.requirement)?;
         let mut a = sansho_core::assess::Answer::new(set.reference(ix), e.result)?;
         a.how = e.how.clone();
-        let mut input = to_input(set, ix, &a, "import")?;
+        let mut input = AnswerInput::from_domain(set, ix, &a, "import")?;
         input.origin = Some(serde_json::json!({ "kind": "sample", "file": SAMPLE_NAME, "line": e.at.line }));
         inputs.push(input);
     }
