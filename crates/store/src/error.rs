@@ -86,6 +86,8 @@ pub enum StoreError {
         "assessment {baseline} is of catalog {baseline_catalog}, not {catalog}: a baseline must assess the same catalog (use `assessment migrate` to move across catalogs)"
     )]
     BaselineCatalog { baseline: Id, baseline_catalog: String, catalog: String },
+    #[error("assessment {baseline} is of another system, not {system}: a baseline must assess the same system")]
+    BaselineSystem { baseline: Id, system: Id },
     #[error("no {what} id starts with `{prefix}`")]
     NoSuchId { what: &'static str, prefix: String },
     #[error("`{prefix}` is the start of several {what} ids: {}", candidates.join(", "))]

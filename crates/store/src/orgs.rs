@@ -234,13 +234,18 @@ pub(crate) async fn insert_assessment(
         return Err(StoreError::UnknownSystem(new.system_id));
     }
     if let Some(baseline) = new.baseline_id {
-        let row: Option<(String,)> = sqlx::query_as("SELECT catalog_id FROM assessments WHERE id = $1")
-            .bind(baseline.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-        let Some((catalog,)) = row else {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT catalog_id, system_id FROM assessments WHERE id = $1")
+                .bind(baseline.to_string())
+                .fetch_optional(&mut *conn)
+                .await?;
+        let Some((catalog, system)) = row else {
             return Err(StoreError::UnknownAssessment(baseline));
         };
+        // Last year's assessment of the same system: never another system's (or organization's).
+        if system != new.system_id.to_string() {
+            return Err(StoreError::BaselineSystem { baseline, system: new.system_id });
+        }
         if catalog != new.catalog_id {
             return Err(StoreError::BaselineCatalog {
                 baseline,

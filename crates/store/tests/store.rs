@@ -568,6 +568,22 @@ async fn what_changed_since_the_baseline_and_baselines_stay_within_one_catalog()
     assert!(matches!(err, StoreError::BaselineCatalog { .. }), "{err}");
     assert!(err.to_string().contains("mhlw-3-checklist") && err.to_string().contains("migrate"), "{err}");
     assert_eq!(row_counts(&dir).await, before);
+
+    // So is last year's assessment of another system, even of the same catalog.
+    let org = store.system(system).await.unwrap().organization_id;
+    let new_system = NewSystem {
+        organization_id: org,
+        name: "別システム".into(),
+        service_model: ServiceModel::Saas,
+        description: String::new(),
+    };
+    let elsewhere = store.create_system(&new_system, &Actor::cli("bob"), T1).await.unwrap();
+    let before = row_counts(&dir).await;
+    let other =
+        NewAssessment { system_id: elsewhere.id, catalog_id: "mhlw-3-checklist".into(), baseline_id: Some(last_year) };
+    let err = store.create_assessment(&other, &Actor::cli("bob"), T1).await.unwrap_err();
+    assert!(matches!(err, StoreError::BaselineSystem { .. }), "{err}");
+    assert_eq!(row_counts(&dir).await, before);
 }
 
 #[tokio::test]
