@@ -11,6 +11,7 @@ mod i18n;
 mod pages;
 mod security;
 pub mod session;
+mod time;
 mod view;
 
 use std::net::SocketAddr;

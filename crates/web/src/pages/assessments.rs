@@ -95,7 +95,9 @@ fn not_found(lang: Lang, path: String, id: &str) -> Response {
 
 struct AssessmentRow {
     id: String,
+    org_id: String,
     organization: String,
+    system_id: String,
     system: String,
     catalog: String,
     status: String,
@@ -124,7 +126,9 @@ async fn list(State(s): State<AppState>, lang: Lang, user: Authed) -> Result<Res
                     .map_or(a.catalog_id.clone(), |c| format!("{} {}", c.title.ja, c.edition));
                 rows.push(AssessmentRow {
                     id: a.id.to_string(),
+                    org_id: org.id.to_string(),
                     organization: org.name.clone(),
+                    system_id: system.id.to_string(),
                     system: system.name.clone(),
                     catalog,
                     status: status_word(lang, a.status).to_owned(),

@@ -6,6 +6,7 @@ mod answers;
 pub(crate) mod assessments;
 pub(crate) mod auth;
 pub(crate) mod guidelines;
+mod orgs;
 
 use axum::Router;
 use axum::extract::Query;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(auth::routes())
         .merge(answers::routes())
         .merge(admin::routes())
+        .merge(orgs::routes())
         .fallback(not_found)
 }
 

@@ -203,3 +203,43 @@ pub async fn admin(b: &mut Browser) {
     let done = b.post("/account/totp", &[("csrf_token", &csrf), ("code", &code(&key, now_ms()))]).await;
     assert!(done.body.contains("回復コード"));
 }
+
+/// A colleague with `role` in organization `org`, without a second factor (only admins must have
+/// one), signed in on a browser of their own over the same application.
+pub async fn member(
+    b: &Browser,
+    store: &Store,
+    username: &str,
+    role: sansho_store::Role,
+    org: sansho_store::Id,
+) -> Browser {
+    let password = "colleague password 1";
+    let hash = sansho_auth::hash_password(
+        password,
+        &sansho_auth::PasswordParams::INSECURE_FOR_TESTS,
+        &mut sansho_auth::random_bytes,
+    )
+    .unwrap();
+    let fixture = Actor::new("fixture", "test");
+    let user = store
+        .create_user(
+            &sansho_store::NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                password_hash: hash,
+                role,
+                is_emergency: false,
+            },
+            &fixture,
+            Timestamp(now_ms()),
+        )
+        .await
+        .unwrap();
+    store.add_membership(user.id, org, &fixture, Timestamp(now_ms())).await.unwrap();
+    let mut v = Browser { app: b.app.clone(), jar: HashMap::new() };
+    let csrf = field(&v.get("/login").await.body, "csrf_token");
+    let login =
+        v.post("/login", &[("csrf_token", &csrf), ("username", username), ("password", password), ("next", "/")]).await;
+    assert_eq!(login.location.as_deref(), Some("/"), "{username} signs in: {}", login.body);
+    v
+}

@@ -1,0 +1,484 @@
+//! Organizations and their systems: the organizations a user belongs to, each one's systems with
+//! their assessments, and the forms that add a system, start an assessment (optionally from last
+//! year's as baseline), move an assessment's status, and migrate it to another guideline.
+//!
+//! Reading needs membership of the organization; writing also needs the assessor or admin role.
+//! Unknown and foreign ids are both "not found". Every form carries the session's CSRF token.
+
+use askama::Template;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use sansho_auth as auth;
+use sansho_core::assess::{derive, migrate};
+use sansho_store::{AssessmentStatus, Id, Kind, NewAssessment, NewSystem, OrgKind, Role, ServiceModel, StoreError};
+use serde::Deserialize;
+
+use crate::pages::assessments::{domain_answers, status_word};
+use crate::pages::auth::Client;
+use crate::pages::guidelines::{ErrorPage, render_status};
+use crate::session::{Authed, check_access, now};
+use crate::{AppState, Lang, WebError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/organizations", get(list))
+        .route("/organizations/{id}", get(organization))
+        .route("/organizations/{id}/systems", post(add_system))
+        .route("/systems/{id}", get(system))
+        .route("/systems/{id}/assessments", post(add_assessment))
+        .route("/assessments/{id}/status", post(set_status))
+        .route("/assessments/{id}/migrate", post(migrate_to))
+}
+
+pub fn kind_word(lang: Lang, k: OrgKind) -> &'static str {
+    match k {
+        OrgKind::MedicalInstitution => lang.t("医療機関等", "medical institution"),
+        OrgKind::Vendor => lang.t("対象事業者", "vendor"),
+    }
+}
+
+pub fn service_word(lang: Lang, m: ServiceModel) -> &'static str {
+    match m {
+        ServiceModel::OnPremises => lang.t("オンプレミス", "on-premises"),
+        ServiceModel::Iaas => "IaaS",
+        ServiceModel::Paas => "PaaS",
+        ServiceModel::Saas => "SaaS",
+    }
+}
+
+fn can_edit(user: &Authed) -> bool {
+    matches!(user.user.role, Role::Admin | Role::Assessor)
+}
+
+fn refuse(lang: Lang, status: StatusCode, path: &str, message: &str) -> Response {
+    render_status(status, &ErrorPage { lang, path: path.into(), status: status.as_u16(), message: message.into() })
+}
+
+/// The checks every form here makes: the CSRF token of the session, then the editor role.
+fn check_form(s: &AppState, lang: Lang, user: &Authed, csrf: &str, path: &str) -> Option<Response> {
+    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, csrf) {
+        return Some(refuse(
+            lang,
+            StatusCode::FORBIDDEN,
+            path,
+            lang.t("フォームの有効期限が切れました。", "The form expired."),
+        ));
+    }
+    if !can_edit(user) {
+        let msg = lang.t("変更する権限がありません（閲覧のみ）。", "You may only read (viewer).");
+        return Some(refuse(lang, StatusCode::FORBIDDEN, path, msg));
+    }
+    None
+}
+
+/// An id from the path that the user may see, or "not found".
+async fn visible(s: &AppState, user: &Authed, kind: Kind, id: &str) -> Result<Id, WebError> {
+    let id: Id = id.parse().map_err(|_| WebError::NotFound(format!("no such {kind:?}").to_lowercase()))?;
+    check_access(s, &user.user, kind, id).await?;
+    Ok(id)
+}
+
+/// A catalog offered in the forms: id and its title.
+struct CatalogChoice {
+    id: String,
+    title: String,
+}
+
+fn catalog_choices(s: &AppState, lang: Lang) -> Vec<CatalogChoice> {
+    s.set
+        .catalogs()
+        .iter()
+        .map(|c| {
+            let title = match lang {
+                Lang::En => c.title.en.clone().unwrap_or_else(|| c.title.ja.clone()),
+                Lang::Ja => c.title.ja.clone(),
+            };
+            CatalogChoice { id: c.id.as_str().to_owned(), title: format!("{title} {}", c.edition) }
+        })
+        .collect()
+}
+
+fn catalog_title(s: &AppState, lang: Lang, id: &str) -> String {
+    catalog_choices(s, lang).into_iter().find(|c| c.id == id).map_or_else(|| id.to_owned(), |c| c.title)
+}
+
+// ----- the organizations -----
+
+struct OrgRow {
+    id: String,
+    name: String,
+    kind: String,
+    systems: usize,
+    assessments: usize,
+}
+
+#[derive(Template)]
+#[template(path = "organizations.html")]
+struct ListPage {
+    lang: Lang,
+    path: String,
+    rows: Vec<OrgRow>,
+}
+
+async fn list(State(s): State<AppState>, lang: Lang, user: Authed) -> Result<Response, WebError> {
+    let mut rows = Vec::new();
+    for org in s.store.organizations_of(user.user.id).await? {
+        let systems = s.store.systems(org.id).await?;
+        let mut assessments = 0;
+        for sys in &systems {
+            assessments += s.store.assessments(sys.id).await?.len();
+        }
+        rows.push(OrgRow {
+            id: org.id.to_string(),
+            name: org.name,
+            kind: kind_word(lang, org.kind).to_owned(),
+            systems: systems.len(),
+            assessments,
+        });
+    }
+    Ok(render_status(StatusCode::OK, &ListPage { lang, path: "/organizations".into(), rows }))
+}
+
+struct SystemRow {
+    id: String,
+    name: String,
+    service: String,
+    description: String,
+    assessments: usize,
+}
+
+#[derive(Template)]
+#[template(path = "organization.html")]
+struct OrgPage {
+    lang: Lang,
+    path: String,
+    id: String,
+    name: String,
+    kind: String,
+    systems: Vec<SystemRow>,
+    can_edit: bool,
+    csrf: String,
+    services: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+    form: SystemForm,
+}
+
+#[derive(Deserialize, Default)]
+struct SystemForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    service_model: String,
+    #[serde(default)]
+    description: String,
+}
+
+async fn org_page(
+    s: &AppState,
+    lang: Lang,
+    user: &Authed,
+    id: Id,
+    path: String,
+    error: Option<String>,
+    form: SystemForm,
+) -> Result<Response, WebError> {
+    let org = s.store.organization(id).await?;
+    let mut systems = Vec::new();
+    for sys in s.store.systems(id).await? {
+        systems.push(SystemRow {
+            id: sys.id.to_string(),
+            assessments: s.store.assessments(sys.id).await?.len(),
+            name: sys.name,
+            service: service_word(lang, sys.service_model).to_owned(),
+            description: sys.description,
+        });
+    }
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = OrgPage {
+        lang,
+        path,
+        id: id.to_string(),
+        name: org.name,
+        kind: kind_word(lang, org.kind).to_owned(),
+        systems,
+        can_edit: can_edit(user),
+        csrf: user.csrf(s),
+        services: ServiceModel::ALL.iter().map(|m| (m.as_str(), service_word(lang, *m))).collect(),
+        error,
+        form,
+    };
+    Ok(render_status(status, &page))
+}
+
+async fn organization(
+    State(s): State<AppState>,
+    lang: Lang,
+    user: Authed,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = visible(&s, &user, Kind::Organization, &id).await?;
+    org_page(&s, lang, &user, id, uri.to_string(), None, SystemForm::default()).await
+}
+
+async fn add_system(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    user: Authed,
+    Path(id): Path<String>,
+    Form(f): Form<SystemForm>,
+) -> Result<Response, WebError> {
+    let org = visible(&s, &user, Kind::Organization, &id).await?;
+    let path = format!("/organizations/{org}");
+    if let Some(refused) = check_form(&s, lang, &user, &f.csrf_token, &path) {
+        return Ok(refused);
+    }
+    let name = f.name.trim();
+    let Ok(service_model) = f.service_model.parse::<ServiceModel>() else {
+        let msg = format!("{}: {:?}", lang.t("提供形態が正しくありません", "Unknown service model"), f.service_model);
+        return org_page(&s, lang, &user, org, path, Some(msg), f).await;
+    };
+    if name.is_empty() || name.chars().count() > 200 {
+        let msg = lang.t("システム名は1〜200文字で入力してください。", "A system name has 1 to 200 characters.");
+        return org_page(&s, lang, &user, org, path, Some(msg.into()), f).await;
+    }
+    let new = NewSystem {
+        organization_id: org,
+        name: name.to_owned(),
+        service_model,
+        description: f.description.trim().to_owned(),
+    };
+    let created = s.store.create_system(&new, &user.actor(&client.addr.to_string()), now()).await?;
+    Ok(Redirect::to(&format!("/systems/{}", created.id)).into_response())
+}
+
+// ----- a system and its assessments -----
+
+struct AssessmentRow {
+    id: String,
+    created_at: sansho_store::Timestamp,
+    catalog_id: String,
+    catalog: String,
+    status: String,
+    status_key: String,
+    answers: usize,
+    baseline: Option<String>,
+    created: String,
+}
+
+#[derive(Template)]
+#[template(path = "system.html")]
+struct SystemPage {
+    lang: Lang,
+    path: String,
+    id: String,
+    org_id: String,
+    org_name: String,
+    name: String,
+    service: String,
+    description: String,
+    assessments: Vec<AssessmentRow>,
+    catalogs: Vec<CatalogChoice>,
+    /// Preselected for a new assessment: the guideline of the system's latest assessment (a new
+    /// year's round), else the newest MHLW guideline.
+    default_catalog: String,
+    statuses: Vec<(&'static str, &'static str)>,
+    can_edit: bool,
+    csrf: String,
+    error: Option<String>,
+}
+
+async fn system_page(
+    s: &AppState,
+    lang: Lang,
+    user: &Authed,
+    id: Id,
+    path: String,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let sys = s.store.system(id).await?;
+    let org = s.store.organization(sys.organization_id).await?;
+    let mut assessments = Vec::new();
+    for a in s.store.assessments(id).await? {
+        assessments.push(AssessmentRow {
+            id: a.id.to_string(),
+            catalog: catalog_title(s, lang, &a.catalog_id),
+            catalog_id: a.catalog_id.clone(),
+            status: status_word(lang, a.status).to_owned(),
+            status_key: a.status.as_str().to_owned(),
+            answers: s.store.answers(a.id).await?.len(),
+            baseline: a.baseline_id.map(|b| b.to_string()),
+            created: crate::time::date(a.created_at),
+            created_at: a.created_at,
+        });
+    }
+    let default_catalog = assessments
+        .iter()
+        .max_by_key(|a| a.created_at)
+        .map(|a| a.catalog_id.clone())
+        .unwrap_or_else(|| "mhlw-6".to_owned());
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = SystemPage {
+        lang,
+        path,
+        id: id.to_string(),
+        org_id: org.id.to_string(),
+        org_name: org.name,
+        name: sys.name,
+        service: service_word(lang, sys.service_model).to_owned(),
+        description: sys.description,
+        assessments,
+        catalogs: catalog_choices(s, lang),
+        default_catalog,
+        statuses: AssessmentStatus::ALL.iter().map(|st| (st.as_str(), status_word(lang, *st))).collect(),
+        can_edit: can_edit(user),
+        csrf: user.csrf(s),
+        error,
+    };
+    Ok(render_status(status, &page))
+}
+
+async fn system(
+    State(s): State<AppState>,
+    lang: Lang,
+    user: Authed,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = visible(&s, &user, Kind::System, &id).await?;
+    system_page(&s, lang, &user, id, uri.to_string(), None).await
+}
+
+#[derive(Deserialize)]
+struct AssessmentForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    catalog: String,
+    #[serde(default)]
+    baseline: String,
+}
+
+async fn add_assessment(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    user: Authed,
+    Path(id): Path<String>,
+    Form(f): Form<AssessmentForm>,
+) -> Result<Response, WebError> {
+    let system = visible(&s, &user, Kind::System, &id).await?;
+    let path = format!("/systems/{system}");
+    if let Some(refused) = check_form(&s, lang, &user, &f.csrf_token, &path) {
+        return Ok(refused);
+    }
+    if s.set.catalog(&f.catalog).is_none() {
+        let msg = format!("{}: {:?}", lang.t("ガイドラインがありません", "No such guideline"), f.catalog);
+        return system_page(&s, lang, &user, system, path, Some(msg)).await;
+    }
+    let baseline = match f.baseline.trim() {
+        "" => None,
+        b => match b.parse::<Id>() {
+            Ok(b) => Some(b),
+            Err(_) => {
+                let msg = format!("{}: {b:?}", lang.t("ベースラインの評価がありません", "No such baseline assessment"));
+                return system_page(&s, lang, &user, system, path, Some(msg)).await;
+            }
+        },
+    };
+    let new = NewAssessment { system_id: system, catalog_id: f.catalog.clone(), baseline_id: baseline };
+    match s.store.create_assessment(&new, &user.actor(&client.addr.to_string()), now()).await {
+        Ok(a) => Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response()),
+        Err(StoreError::BaselineCatalog { .. }) => {
+            let msg = lang.t(
+                "ベースラインは同じガイドラインの評価を選んでください（別のガイドラインへは「移行」を使います）。",
+                "A baseline must assess the same guideline (use Migrate to move to another one).",
+            );
+            system_page(&s, lang, &user, system, path, Some(msg.into())).await
+        }
+        Err(StoreError::BaselineSystem { .. } | StoreError::UnknownAssessment(_)) => {
+            let msg =
+                lang.t("ベースラインはこのシステムの評価を選んでください。", "A baseline must be of this system.");
+            system_page(&s, lang, &user, system, path, Some(msg.into())).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    status: String,
+}
+
+async fn set_status(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    user: Authed,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, WebError> {
+    let aid = visible(&s, &user, Kind::Assessment, &id).await?;
+    let a = s.store.assessment(aid).await?;
+    let path = format!("/systems/{}", a.system_id);
+    if let Some(refused) = check_form(&s, lang, &user, &f.csrf_token, &path) {
+        return Ok(refused);
+    }
+    let Ok(status) = f.status.parse::<AssessmentStatus>() else {
+        let msg = format!("{}: {:?}", lang.t("状況が正しくありません", "Unknown status"), f.status);
+        return system_page(&s, lang, &user, a.system_id, path, Some(msg)).await;
+    };
+    if status != a.status {
+        s.store.set_assessment_status(aid, status, &user.actor(&client.addr.to_string()), now()).await?;
+    }
+    Ok(Redirect::to(&path).into_response())
+}
+
+#[derive(Deserialize)]
+struct MigrateForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// A new assessment of another guideline (or version) carrying this one's answers through the
+/// mappings, each flagged where a person must look; the CLI's `assessment migrate`.
+async fn migrate_to(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    user: Authed,
+    Path(id): Path<String>,
+    Form(f): Form<MigrateForm>,
+) -> Result<Response, WebError> {
+    let aid = visible(&s, &user, Kind::Assessment, &id).await?;
+    let a = s.store.assessment(aid).await?;
+    let path = format!("/systems/{}", a.system_id);
+    if let Some(refused) = check_form(&s, lang, &user, &f.csrf_token, &path) {
+        return Ok(refused);
+    }
+    if s.set.catalog(&f.to).is_none() || f.to == a.catalog_id {
+        let msg = lang.t("移行先には別のガイドラインを選んでください。", "Choose another guideline to migrate to.");
+        return system_page(&s, lang, &user, a.system_id, path, Some(msg.into())).await;
+    }
+    let stored = s.store.answers(aid).await?;
+    let answers = domain_answers(&s.set, &a.catalog_id, &stored)?;
+    let derived = derive(&s.set, &answers).map_err(|e| WebError::Internal(e.to_string()))?;
+    let m = migrate(&derived, &a.catalog_id, &f.to);
+    let evidence = s.store.evidence_of_assessment(aid).await?;
+    let inputs = sansho_store::migration_inputs(&s.set, &m, aid, &answers, &evidence)?;
+    let new = NewAssessment { system_id: a.system_id, catalog_id: f.to.clone(), baseline_id: None };
+    let actor = user.actor(&client.addr.to_string());
+    let (created, _) = s.store.create_assessment_with_answers(&new, inputs, &actor, now(), &mut |_| {}).await?;
+    Ok(Redirect::to(&format!("/assessments/{}", created.id)).into_response())
+}
