@@ -136,7 +136,7 @@ describe('sansho in a real browser', { timeout: 240_000 }, () => {
 
   step('the dashboard shows the minimum-package verdict and the charts', async () => {
     const row = page.locator('table.list tbody tr', { hasText: DEMO_ORG });
-    await Promise.all([page.waitForURL(/\/assessments\/[0-9a-f-]{36}$/), row.locator('a').first().click()]);
+    await Promise.all([page.waitForURL(/\/assessments\/[0-9a-f-]{36}$/), row.locator('a[href^="/assessments/"]').click()]);
     state.assessment = pathname();
     const verdict = squash(await page.locator('.verdict').innerText());
     assert.match(verdict, /^最低限のガイドライン（遵守事項）: 未達/, verdict);
