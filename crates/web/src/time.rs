@@ -9,7 +9,6 @@ fn jst(t: Timestamp) -> Option<DateTime<FixedOffset>> {
 }
 
 /// `2026-12-06 09:15` (JST), for lists and histories.
-#[allow(dead_code)] // the answer history moves to it
 pub fn when(t: Timestamp) -> String {
     jst(t).map_or_else(|| t.0.to_string(), |d| d.format("%Y-%m-%d %H:%M").to_string())
 }

@@ -1,6 +1,7 @@
 //! Server-rendered pages. Every page is an askama template (HTML auto-escaped) extending
 //! `base.html`; the language comes from the `lang` cookie.
 
+pub(crate) mod account;
 pub(crate) mod admin;
 mod answers;
 pub(crate) mod assessments;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(answers::routes())
         .merge(admin::routes())
         .merge(orgs::routes())
+        .merge(account::routes())
         .fallback(not_found)
 }
 

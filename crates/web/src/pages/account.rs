@@ -1,0 +1,254 @@
+//! One's own account: who one is (role, organizations), the second factor and how many recovery
+//! codes are left (new codes shown once), one's sessions (end any or all others), and a new
+//! password (the current one first; the other sessions end).
+//!
+//! Every form carries the session's CSRF token; every change is a store write with the user as
+//! actor and the client's address as source, so it is in the audit trail.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use sansho_auth as auth;
+use sansho_store::{Id, Role};
+use serde::Deserialize;
+
+use crate::pages::auth::Client;
+use crate::pages::guidelines::{ErrorPage, render_status};
+use crate::session::{Authed, now};
+use crate::{AppState, Lang, WebError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(show))
+        .route("/account/password", post(change_password))
+        .route("/account/recovery-codes", post(new_recovery_codes))
+        .route("/account/sessions/{id}/revoke", post(revoke))
+        .route("/account/sessions/revoke-others", post(revoke_others))
+}
+
+pub fn role_word(lang: Lang, role: Role) -> &'static str {
+    match role {
+        Role::Admin => lang.t("管理者", "admin"),
+        Role::Assessor => lang.t("評価者（編集）", "assessor (edit)"),
+        Role::Viewer => lang.t("閲覧者", "viewer (read)"),
+    }
+}
+
+struct SessionRow {
+    id: String,
+    created: String,
+    last_seen: String,
+    source: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    lang: Lang,
+    path: String,
+    csrf: String,
+    username: String,
+    display_name: String,
+    role: String,
+    organizations: Vec<(String, String)>,
+    totp: bool,
+    recovery_left: i64,
+    /// New recovery codes, shown once.
+    recovery: Vec<String>,
+    sessions: Vec<SessionRow>,
+    /// A message about the last action: (is it an error, text).
+    notice: Option<(bool, String)>,
+}
+
+async fn page(
+    s: &AppState,
+    lang: Lang,
+    user: &Authed,
+    notice: Option<(bool, String)>,
+    recovery: Vec<String>,
+) -> Result<Response, WebError> {
+    let u = &user.user;
+    let now = now();
+    let sessions = s
+        .store
+        .sessions_of(u.id, now)
+        .await?
+        .into_iter()
+        .map(|x| SessionRow {
+            id: x.id.to_string(),
+            created: crate::time::when(x.created_at),
+            last_seen: crate::time::when(x.last_seen_at),
+            source: x.source,
+            current: x.id == user.session.id,
+        })
+        .collect();
+    let organizations = s.store.organizations_of(u.id).await?.into_iter().map(|o| (o.id.to_string(), o.name)).collect();
+    let status = match &notice {
+        Some((true, _)) => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::OK,
+    };
+    let page = AccountPage {
+        lang,
+        path: "/account".into(),
+        csrf: user.csrf(s),
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: role_word(lang, u.role).to_owned(),
+        organizations,
+        totp: u.totp_enabled,
+        recovery_left: s.store.recovery_codes_left(u.id).await?,
+        recovery,
+        sessions,
+        notice,
+    };
+    Ok(render_status(status, &page))
+}
+
+async fn show(State(s): State<AppState>, lang: Lang, user: Authed) -> Result<Response, WebError> {
+    page(&s, lang, &user, None, Vec::new()).await
+}
+
+fn expired(lang: Lang) -> Response {
+    let message =
+        lang.t("フォームの有効期限が切れました。もう一度お試しください。", "The form expired. Please try again.");
+    render_status(
+        StatusCode::FORBIDDEN,
+        &ErrorPage { lang, path: "/account".into(), status: 403, message: message.into() },
+    )
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn change_password(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    user: Authed,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, WebError> {
+    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
+        return Ok(expired(lang));
+    }
+    let refuse = |msg: String| Some((true, msg));
+    let (current, phc) = (f.current.clone(), user.user.password_hash.clone());
+    let matches = s.auth.argon2(move || auth::verify_password(&current, &phc).unwrap_or(false)).await?;
+    if !matches {
+        let msg = lang.t("現在のパスワードが正しくありません。", "The current password is wrong.");
+        return page(&s, lang, &user, refuse(msg.into()), Vec::new()).await;
+    }
+    if f.password != f.confirm {
+        let msg = lang.t("新しいパスワードが確認欄と一致しません。", "The new password and its confirmation differ.");
+        return page(&s, lang, &user, refuse(msg.into()), Vec::new()).await;
+    }
+    if let Err(v) = auth::check_password_policy(&f.password, &user.user.username) {
+        return page(&s, lang, &user, refuse(if lang == Lang::Ja { v.ja() } else { v.en() }), Vec::new()).await;
+    }
+    let (password, params) = (f.password.clone(), s.auth.password);
+    let hash = s
+        .auth
+        .argon2(move || auth::hash_password(&password, &params, &mut auth::random_bytes))
+        .await?
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let actor = user.actor(&client.addr.to_string());
+    let t = now();
+    s.store.set_password_hash(user.user.id, &hash, &actor, t).await?;
+    // Whoever knew the old password is signed out everywhere else.
+    for other in s.store.sessions_of(user.user.id, t).await? {
+        if other.id != user.session.id {
+            s.store.revoke_session(other.id, &actor, t).await?;
+        }
+    }
+    let msg = lang.t(
+        "パスワードを変更しました。他のセッションは終了しました。",
+        "The password is changed; other sessions ended.",
+    );
+    page(&s, lang, &user, Some((false, msg.into())), Vec::new()).await
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn new_recovery_codes(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    user: Authed,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
+        return Ok(expired(lang));
+    }
+    if !user.user.totp_enabled {
+        let msg = lang.t("先に二要素認証を登録してください。", "Enrol the second factor first.");
+        return page(&s, lang, &user, Some((true, msg.into())), Vec::new()).await;
+    }
+    let codes = auth::generate_recovery_codes(auth::RECOVERY_CODE_COUNT, &mut auth::random_bytes);
+    let key = s.auth.recovery_key();
+    let hashes: Vec<String> = codes.iter().filter_map(|c| auth::recovery_code_hash(&key, c)).collect();
+    s.store.set_recovery_codes(user.user.id, &hashes, &user.actor(&client.addr.to_string()), now()).await?;
+    let msg = lang.t(
+        "新しい回復コードを発行しました。以前のコードは使えません。",
+        "New recovery codes; the old ones no longer work.",
+    );
+    page(&s, lang, &user, Some((false, msg.into())), codes).await
+}
+
+async fn revoke(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    user: Authed,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    // Only one's own sessions: another's id is "not found".
+    let own = s.store.sessions_of(user.user.id, now()).await?;
+    let Some(target) = id.parse::<Id>().ok().and_then(|id| own.into_iter().find(|x| x.id == id)) else {
+        return Err(WebError::NotFound("no such session".into()));
+    };
+    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
+        return Ok(expired(lang));
+    }
+    s.store.revoke_session(target.id, &user.actor(&client.addr.to_string()), now()).await?;
+    if target.id == user.session.id {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    Ok(Redirect::to("/account").into_response())
+}
+
+async fn revoke_others(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    user: Authed,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
+        return Ok(expired(lang));
+    }
+    let actor = user.actor(&client.addr.to_string());
+    let t = now();
+    for other in s.store.sessions_of(user.user.id, t).await? {
+        if other.id != user.session.id {
+            s.store.revoke_session(other.id, &actor, t).await?;
+        }
+    }
+    Ok(Redirect::to("/account").into_response())
+}

@@ -1,0 +1,146 @@
+//! One's own account: sessions listed and ended, the password changed (ending the other
+//! sessions), recovery codes renewed; another user's session cannot be ended.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use sansho_store::Role;
+
+const COLLEAGUE_PASSWORD: &str = "colleague password 1";
+
+async fn sign_in(b: &Browser, username: &str, password: &str) -> (Browser, StatusCode) {
+    let mut v = Browser { app: b.app.clone(), jar: Default::default() };
+    let csrf = field(&v.get("/login").await.body, "csrf_token");
+    let r = v.post("/login", &[("csrf_token", &csrf), ("username", username), ("password", password)]).await;
+    let ok = if r.location.as_deref() == Some("/") { StatusCode::OK } else { StatusCode::UNAUTHORIZED };
+    (v, ok)
+}
+
+#[tokio::test]
+async fn a_user_changes_the_password_and_the_other_sessions_end() {
+    let (b, store) = setup().await;
+    let (org, _) = org_with_assessment(&store, "A病院").await;
+    let mut first = member(&b, &store, "tanaka", Role::Assessor, org).await;
+    let (mut second, ok) = sign_in(&b, "tanaka", COLLEAGUE_PASSWORD).await;
+    assert_eq!(ok, StatusCode::OK);
+
+    let page = first.get("/account").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("評価者（編集）") && page.body.contains("A病院"), "{}", page.body);
+    assert_eq!(page.body.matches("/revoke\"").count(), 1, "the other session can be ended, not this one");
+    assert!(page.body.contains("このセッション"));
+    assert!(page.body.contains("二要素認証を登録する"), "TOTP is offered to a user without it");
+    let csrf = field(&page.body, "csrf_token");
+
+    let seq = store.audit_seq().await.unwrap();
+    let form = |current: &'static str, new: &'static str, confirm: &'static str| {
+        [("current", current), ("password", new), ("confirm", confirm)]
+    };
+    for (fields, message) in [
+        (form("wrong password 99", "a new password 2", "a new password 2"), "現在のパスワードが正しくありません"),
+        (form(COLLEAGUE_PASSWORD, "a new password 2", "a new password 3"), "確認欄と一致しません"),
+        (form(COLLEAGUE_PASSWORD, "short", "short"), "文字以上にしてください"),
+    ] {
+        let mut all = vec![("csrf_token", csrf.as_str())];
+        all.extend(fields);
+        let r = first.post("/account/password", &all).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains(message), "{message}: {}", r.body);
+    }
+    assert_eq!(store.audit_seq().await.unwrap(), seq, "a refused change writes nothing");
+    // Without the session's CSRF token nothing happens either.
+    let r = first
+        .post(
+            "/account/password",
+            &[
+                ("csrf_token", "x"),
+                ("current", COLLEAGUE_PASSWORD),
+                ("password", "n3w pass phrase"),
+                ("confirm", "n3w pass phrase"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let r = first
+        .post(
+            "/account/password",
+            &[
+                ("csrf_token", &csrf),
+                ("current", COLLEAGUE_PASSWORD),
+                ("password", "n3w pass phrase"),
+                ("confirm", "n3w pass phrase"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("パスワードを変更しました"));
+    // The other session is over; this one goes on; the old password no longer works, the new one does.
+    assert_eq!(second.get("/account").await.location.as_deref(), Some("/login?next=/account"));
+    assert_eq!(first.get("/account").await.status, StatusCode::OK);
+    assert_eq!(sign_in(&b, "tanaka", COLLEAGUE_PASSWORD).await.1, StatusCode::UNAUTHORIZED);
+    assert_eq!(sign_in(&b, "tanaka", "n3w pass phrase").await.1, StatusCode::OK);
+    assert!(store.verify_audit().await.unwrap().is_intact());
+}
+
+#[tokio::test]
+async fn sessions_are_ended_one_by_one_or_all_others_but_never_another_users() {
+    let (b, store) = setup().await;
+    let (org, _) = org_with_assessment(&store, "A病院").await;
+    let mut me = member(&b, &store, "sato", Role::Viewer, org).await;
+    let (mut laptop, _) = sign_in(&b, "sato", COLLEAGUE_PASSWORD).await;
+    let (mut tablet, _) = sign_in(&b, "sato", COLLEAGUE_PASSWORD).await;
+    let mut other = member(&b, &store, "suzuki", Role::Viewer, org).await;
+
+    let user = store.user_by_username("sato").await.unwrap().unwrap();
+    let now = sansho_store::Timestamp(now_ms());
+    let sessions = store.sessions_of(user.id, now).await.unwrap();
+    assert_eq!(sessions.len(), 3);
+    let csrf = field(&me.get("/account").await.body, "csrf_token");
+
+    // Suzuki cannot end Sato's session, even with a valid form of their own.
+    let other_csrf = field(&other.get("/account").await.body, "csrf_token");
+    let r = other.post(&format!("/account/sessions/{}/revoke", sessions[1].id), &[("csrf_token", &other_csrf)]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(store.sessions_of(user.id, now).await.unwrap().len(), 3);
+
+    // Sato ends the laptop's session (the second), then all others.
+    let r = me.post(&format!("/account/sessions/{}/revoke", sessions[1].id), &[("csrf_token", &csrf)]).await;
+    assert_eq!(r.location.as_deref(), Some("/account"));
+    assert_eq!(laptop.get("/account").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(tablet.get("/account").await.status, StatusCode::OK);
+    let r = me.post("/account/sessions/revoke-others", &[("csrf_token", &csrf)]).await;
+    assert_eq!(r.location.as_deref(), Some("/account"));
+    assert_eq!(tablet.get("/account").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(me.get("/account").await.status, StatusCode::OK);
+    assert_eq!(other.get("/account").await.status, StatusCode::OK, "another user's session is untouched");
+
+    // A viewer without a second factor gets no recovery codes.
+    let r = me.post("/account/recovery-codes", &[("csrf_token", &csrf)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn an_admin_renews_the_recovery_codes_and_sees_them_once() {
+    let (mut b, store) = setup().await;
+    admin(&mut b).await;
+    let page = b.get("/account").await;
+    assert!(page.body.contains("TOTP（認証アプリ）: 有効"), "{}", page.body);
+    let csrf = field(&page.body, "csrf_token");
+    let admin_user = store.user_by_username("admin").await.unwrap().unwrap();
+    store
+        .use_recovery_code(
+            admin_user.id,
+            "nothing",
+            &sansho_store::Actor::new("t", "t"),
+            sansho_store::Timestamp(now_ms()),
+        )
+        .await
+        .ok();
+    let r = b.post("/account/recovery-codes", &[("csrf_token", &csrf)]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body.matches("<li><code>").count(), 10, "{}", r.body);
+    assert_eq!(store.recovery_codes_left(admin_user.id).await.unwrap(), 10);
+    assert!(!b.get("/account").await.body.contains("<li><code>"), "shown only once");
+}
