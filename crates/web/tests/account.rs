@@ -135,3 +135,58 @@ async fn an_admin_renews_the_recovery_codes_and_sees_them_once() {
     assert_eq!(store.recovery_codes_left(admin_user.id).await.unwrap(), 10);
     assert!(!b.get("/account").await.body.contains("<li><code>"), "shown only once");
 }
+
+#[tokio::test]
+async fn the_account_api_does_what_the_page_does() {
+    let (b, store) = setup().await;
+    let (org, _) = org_with_assessment(&store, "A病院").await;
+    let mut anonymous = Browser { app: b.app.clone(), jar: Default::default() };
+    let r = anonymous.api("GET", "/api/account", None, None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(r.json()["code"], "unauthorized");
+
+    let mut me = member(&b, &store, "kato", Role::Assessor, org).await;
+    let (mut phone, _) = sign_in(&b, "kato", COLLEAGUE_PASSWORD).await;
+    let info = me.api("GET", "/api/account", None, None).await.json();
+    assert_eq!(info["username"], "kato");
+    assert_eq!(info["role"], "assessor");
+    assert_eq!(info["organizations"][0]["name"], "A病院");
+    assert_eq!(info["totp_enabled"], false);
+    let sessions = info["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(sessions.iter().filter(|x| x["current"] == true).count(), 1);
+    assert!(sessions[0]["created_at"].as_str().unwrap().ends_with('Z'));
+    let phone_session = sessions.iter().find(|x| x["current"] == false).unwrap()["id"].as_str().unwrap().to_owned();
+
+    let csrf = field(&me.get("/account").await.body, "csrf_token");
+    let change = serde_json::json!({ "current": COLLEAGUE_PASSWORD, "password": "kato new phrase", "confirm": "kato new phrase" });
+    // Without the CSRF header: refused, nothing changed.
+    let r = me.api("PUT", "/api/account/password", Some(change.clone()), None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.json()["code"], "forbidden");
+    // A body of the wrong shape names the problem.
+    let r = me.api("PUT", "/api/account/password", Some(serde_json::json!({ "current": 1 })), Some(&csrf)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["code"], "invalid");
+    let wrong =
+        serde_json::json!({ "current": "nope nope", "password": "kato new phrase", "confirm": "kato new phrase" });
+    let r = me.api("PUT", "/api/account/password", Some(wrong), Some(&csrf)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json()["error"].as_str().unwrap().contains("current password"));
+    // No second factor: no recovery codes.
+    let r = me.api("POST", "/api/account/recovery-codes", None, Some(&csrf)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // End the phone's session by id; an unknown id is 404.
+    let r = me.api("DELETE", &format!("/api/account/sessions/{phone_session}"), None, Some(&csrf)).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(phone.api("GET", "/api/account", None, None).await.status, StatusCode::UNAUTHORIZED);
+    let r = me.api("DELETE", &format!("/api/account/sessions/{phone_session}"), None, Some(&csrf)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    let r = me.api("PUT", "/api/account/password", Some(change), Some(&csrf)).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(sign_in(&b, "kato", "kato new phrase").await.1, StatusCode::OK);
+    let r = me.api("POST", "/api/account/sessions/revoke-others", None, Some(&csrf)).await;
+    assert_eq!(r.json()["ended"], 1, "the session just opened with the new password");
+}

@@ -7,6 +7,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+pub mod account;
 pub mod admin;
 pub mod extract;
 
@@ -41,6 +42,7 @@ pub struct ApiDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(admin::AdminApi::openapi());
+    doc.merge(account::AccountApi::openapi());
     doc
 }
 
@@ -48,6 +50,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(|| async { Json(openapi()) }))
         .merge(admin::routes())
+        .merge(account::routes())
         .route("/catalogs", get(catalogs))
         .route("/catalogs/{catalog}", get(catalog))
         .route("/catalogs/{catalog}/requirements/{requirement}", get(requirement))

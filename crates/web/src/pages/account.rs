@@ -12,12 +12,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use sansho_auth as auth;
-use sansho_store::{Id, Role};
+use sansho_store::{Actor, Id, Role};
 use serde::Deserialize;
 
 use crate::pages::auth::Client;
 use crate::pages::guidelines::{ErrorPage, render_status};
-use crate::session::{Authed, now};
+use crate::session::{Authed, Pending, now};
 use crate::{AppState, Lang, WebError};
 
 pub fn routes() -> Router<AppState> {
@@ -143,40 +143,18 @@ async fn change_password(
     if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
         return Ok(expired(lang));
     }
-    let refuse = |msg: String| Some((true, msg));
-    let (current, phc) = (f.current.clone(), user.user.password_hash.clone());
-    let matches = s.auth.argon2(move || auth::verify_password(&current, &phc).unwrap_or(false)).await?;
-    if !matches {
-        let msg = lang.t("現在のパスワードが正しくありません。", "The current password is wrong.");
-        return page(&s, lang, &user, refuse(msg.into()), Vec::new()).await;
-    }
-    if f.password != f.confirm {
-        let msg = lang.t("新しいパスワードが確認欄と一致しません。", "The new password and its confirmation differ.");
-        return page(&s, lang, &user, refuse(msg.into()), Vec::new()).await;
-    }
-    if let Err(v) = auth::check_password_policy(&f.password, &user.user.username) {
-        return page(&s, lang, &user, refuse(if lang == Lang::Ja { v.ja() } else { v.en() }), Vec::new()).await;
-    }
-    let (password, params) = (f.password.clone(), s.auth.password);
-    let hash = s
-        .auth
-        .argon2(move || auth::hash_password(&password, &params, &mut auth::random_bytes))
-        .await?
-        .map_err(|e| WebError::Internal(e.to_string()))?;
     let actor = user.actor(&client.addr.to_string());
-    let t = now();
-    s.store.set_password_hash(user.user.id, &hash, &actor, t).await?;
-    // Whoever knew the old password is signed out everywhere else.
-    for other in s.store.sessions_of(user.user.id, t).await? {
-        if other.id != user.session.id {
-            s.store.revoke_session(other.id, &actor, t).await?;
+    match set_own_password(&s, &user, &actor, &f.current, &f.password, &f.confirm).await {
+        Ok(()) => {
+            let msg = lang.t(
+                "パスワードを変更しました。他のセッションは終了しました。",
+                "The password is changed; other sessions ended.",
+            );
+            page(&s, lang, &user, Some((false, msg.into())), Vec::new()).await
         }
+        Err(Refusal::Failed(e)) => Err(e),
+        Err(r) => page(&s, lang, &user, Some((true, r.message(lang))), Vec::new()).await,
     }
-    let msg = lang.t(
-        "パスワードを変更しました。他のセッションは終了しました。",
-        "The password is changed; other sessions ended.",
-    );
-    page(&s, lang, &user, Some((false, msg.into())), Vec::new()).await
 }
 
 #[derive(Deserialize)]
@@ -195,19 +173,17 @@ async fn new_recovery_codes(
     if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
         return Ok(expired(lang));
     }
-    if !user.user.totp_enabled {
-        let msg = lang.t("先に二要素認証を登録してください。", "Enrol the second factor first.");
-        return page(&s, lang, &user, Some((true, msg.into())), Vec::new()).await;
+    match renew_recovery_codes(&s, &user, &user.actor(&client.addr.to_string())).await {
+        Ok(codes) => {
+            let msg = lang.t(
+                "新しい回復コードを発行しました。以前のコードは使えません。",
+                "New recovery codes; the old ones no longer work.",
+            );
+            page(&s, lang, &user, Some((false, msg.into())), codes).await
+        }
+        Err(Refusal::Failed(e)) => Err(e),
+        Err(r) => page(&s, lang, &user, Some((true, r.message(lang))), Vec::new()).await,
     }
-    let codes = auth::generate_recovery_codes(auth::RECOVERY_CODE_COUNT, &mut auth::random_bytes);
-    let key = s.auth.recovery_key();
-    let hashes: Vec<String> = codes.iter().filter_map(|c| auth::recovery_code_hash(&key, c)).collect();
-    s.store.set_recovery_codes(user.user.id, &hashes, &user.actor(&client.addr.to_string()), now()).await?;
-    let msg = lang.t(
-        "新しい回復コードを発行しました。以前のコードは使えません。",
-        "New recovery codes; the old ones no longer work.",
-    );
-    page(&s, lang, &user, Some((false, msg.into())), codes).await
 }
 
 async fn revoke(
@@ -218,16 +194,12 @@ async fn revoke(
     Path(id): Path<String>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
-    // Only one's own sessions: another's id is "not found".
-    let own = s.store.sessions_of(user.user.id, now()).await?;
-    let Some(target) = id.parse::<Id>().ok().and_then(|id| own.into_iter().find(|x| x.id == id)) else {
-        return Err(WebError::NotFound("no such session".into()));
-    };
     if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
+        // Another user's session id stays "not found" whatever the form says.
+        own_session(&s, &user, &id).await?;
         return Ok(expired(lang));
     }
-    s.store.revoke_session(target.id, &user.actor(&client.addr.to_string()), now()).await?;
-    if target.id == user.session.id {
+    if end_own_session(&s, &user, &user.actor(&client.addr.to_string()), &id).await? {
         return Ok(Redirect::to("/login").into_response());
     }
     Ok(Redirect::to("/account").into_response())
@@ -243,12 +215,131 @@ async fn revoke_others(
     if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
         return Ok(expired(lang));
     }
-    let actor = user.actor(&client.addr.to_string());
-    let t = now();
-    for other in s.store.sessions_of(user.user.id, t).await? {
-        if other.id != user.session.id {
-            s.store.revoke_session(other.id, &actor, t).await?;
+    end_other_sessions(&s, &user, &user.actor(&client.addr.to_string())).await?;
+    Ok(Redirect::to("/account").into_response())
+}
+
+// ----- the operations, shared with the API (`api/account.rs`) -----
+
+/// Why an account change was refused, in the user's words.
+pub enum Refusal {
+    WrongPassword,
+    Mismatch,
+    Policy(auth::PolicyViolation),
+    NoSecondFactor,
+    Failed(WebError),
+}
+
+impl From<WebError> for Refusal {
+    fn from(e: WebError) -> Self {
+        Refusal::Failed(e)
+    }
+}
+
+impl From<sansho_store::StoreError> for Refusal {
+    fn from(e: sansho_store::StoreError) -> Self {
+        Refusal::Failed(e.into())
+    }
+}
+
+impl Refusal {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Refusal::WrongPassword => {
+                lang.t("現在のパスワードが正しくありません。", "The current password is wrong.").into()
+            }
+            Refusal::Mismatch => lang
+                .t("新しいパスワードが確認欄と一致しません。", "The new password and its confirmation differ.")
+                .into(),
+            Refusal::Policy(v) => {
+                if lang == Lang::Ja {
+                    v.ja()
+                } else {
+                    v.en()
+                }
+            }
+            Refusal::NoSecondFactor => {
+                lang.t("先に二要素認証を登録してください。", "Enrol the second factor first.").into()
+            }
+            Refusal::Failed(e) => e.public_message(),
         }
     }
-    Ok(Redirect::to("/account").into_response())
+    /// The refusal as an API error (422, or the failure itself).
+    pub fn into_error(self) -> WebError {
+        match self {
+            Refusal::Failed(e) => e,
+            other => WebError::Invalid(other.message(Lang::En)),
+        }
+    }
+}
+
+/// Sets a new password after checking the current one, the confirmation and the policy; the
+/// user's other sessions end (whoever knew the old password is signed out).
+pub async fn set_own_password(
+    s: &AppState,
+    p: &Pending,
+    actor: &Actor,
+    current: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<(), Refusal> {
+    let (current, phc) = (current.to_owned(), p.user.password_hash.clone());
+    if !s.auth.argon2(move || auth::verify_password(&current, &phc).unwrap_or(false)).await? {
+        return Err(Refusal::WrongPassword);
+    }
+    if password != confirm {
+        return Err(Refusal::Mismatch);
+    }
+    auth::check_password_policy(password, &p.user.username).map_err(Refusal::Policy)?;
+    let (password, params) = (password.to_owned(), s.auth.password);
+    let hash = s
+        .auth
+        .argon2(move || auth::hash_password(&password, &params, &mut auth::random_bytes))
+        .await?
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let t = now();
+    s.store.set_password_hash(p.user.id, &hash, actor, t).await?;
+    end_other_sessions(s, p, actor).await?;
+    Ok(())
+}
+
+/// New recovery codes (the old ones stop working), returned once in plain text.
+pub async fn renew_recovery_codes(s: &AppState, p: &Pending, actor: &Actor) -> Result<Vec<String>, Refusal> {
+    if !p.user.totp_enabled {
+        return Err(Refusal::NoSecondFactor);
+    }
+    let codes = auth::generate_recovery_codes(auth::RECOVERY_CODE_COUNT, &mut auth::random_bytes);
+    let key = s.auth.recovery_key();
+    let hashes: Vec<String> = codes.iter().filter_map(|c| auth::recovery_code_hash(&key, c)).collect();
+    s.store.set_recovery_codes(p.user.id, &hashes, actor, now()).await?;
+    Ok(codes)
+}
+
+/// Ends one of the user's own sessions (another user's id is "not found"); true when it was the
+/// session making the request.
+pub async fn end_own_session(s: &AppState, p: &Pending, actor: &Actor, id: &str) -> Result<bool, WebError> {
+    let target = own_session(s, p, id).await?;
+    s.store.revoke_session(target.id, actor, now()).await?;
+    Ok(target.id == p.session.id)
+}
+
+/// One of the user's own valid sessions; any other id is "not found".
+async fn own_session(s: &AppState, p: &Pending, id: &str) -> Result<sansho_store::Session, WebError> {
+    let own = s.store.sessions_of(p.user.id, now()).await?;
+    id.parse::<Id>()
+        .ok()
+        .and_then(|id| own.into_iter().find(|x| x.id == id))
+        .ok_or_else(|| WebError::NotFound("no such session".into()))
+}
+
+/// Ends every session of the user but this one; how many ended.
+pub async fn end_other_sessions(s: &AppState, p: &Pending, actor: &Actor) -> Result<usize, WebError> {
+    let t = now();
+    let mut ended = 0;
+    for other in s.store.sessions_of(p.user.id, t).await? {
+        if other.id != p.session.id && s.store.revoke_session(other.id, actor, t).await? {
+            ended += 1;
+        }
+    }
+    Ok(ended)
 }
