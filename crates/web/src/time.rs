@@ -18,12 +18,6 @@ pub fn date(t: Timestamp) -> String {
     jst(t).map_or_else(|| t.0.to_string(), |d| d.format("%Y-%m-%d").to_string())
 }
 
-/// RFC 3339 in UTC with milliseconds, for the API: `2026-12-06T00:15:00.000Z`.
-pub fn rfc3339(t: Timestamp) -> String {
-    DateTime::from_timestamp_millis(t.0)
-        .map_or_else(|| t.0.to_string(), |d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,6 +29,5 @@ mod tests {
         assert_eq!(when(t), "2026-12-07 00:30");
         assert_eq!(date(t), "2026-12-07");
         assert_eq!(date(Timestamp(0)), "1970-01-01");
-        assert_eq!(rfc3339(t), "2026-12-06T15:30:00.000Z");
     }
 }

@@ -39,10 +39,10 @@ pub struct OrganizationRef {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionInfo {
     pub id: String,
-    /// RFC 3339, UTC.
-    pub created_at: String,
-    pub last_seen_at: String,
-    pub expires_at: String,
+    /// Milliseconds since the Unix epoch (UTC), as everywhere in the API.
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
     /// The client address it was opened from.
     pub source: String,
     /// The session making this request.
@@ -76,9 +76,9 @@ async fn account(State(s): State<AppState>, user: ApiUser) -> Result<ApiJson<Acc
         .into_iter()
         .map(|x| SessionInfo {
             id: x.id.to_string(),
-            created_at: crate::time::rfc3339(x.created_at),
-            last_seen_at: crate::time::rfc3339(x.last_seen_at),
-            expires_at: crate::time::rfc3339(x.expires_at),
+            created_at: x.created_at.0,
+            last_seen_at: x.last_seen_at.0,
+            expires_at: x.expires_at.0,
             current: x.id == user.session.session.id,
             source: x.source,
         })
