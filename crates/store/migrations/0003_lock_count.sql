@@ -5,3 +5,6 @@
 -- A successful login or an unlock sets it back to 0.
 
 ALTER TABLE users ADD COLUMN lock_count BIGINT NOT NULL DEFAULT 0 CHECK (lock_count >= 0);
+
+-- Admins see the count of unacknowledged emergency uses on every page.
+CREATE INDEX emergency_uses_unacknowledged ON emergency_uses (acknowledged_at);

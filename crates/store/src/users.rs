@@ -613,6 +613,27 @@ impl Store {
         rows.iter().map(emergency_from_row).collect()
     }
 
+    /// How many emergency uses no admin has acknowledged yet: one indexed count, cheap enough for
+    /// every page an admin sees.
+    pub async fn unacknowledged_emergency_uses(&self) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM emergency_uses WHERE acknowledged_at IS NULL")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+
+    /// Each user's last successful login (`user.login` in the audit log), for those who have one.
+    pub async fn last_logins(&self) -> Result<std::collections::HashMap<Id, Timestamp>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT entity_id, MAX(at) FROM audit_log
+             WHERE entity_kind = 'user' AND action = 'user.login' AND entity_id IS NOT NULL
+             GROUP BY entity_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|(id, at)| Ok((parse("audit_log", "entity_id", id)?, Timestamp(at)))).collect()
+    }
+
     /// An admin acknowledges an emergency use (`emergency.acknowledge`). Acknowledging it again
     /// changes and records nothing.
     pub async fn acknowledge_emergency_use(&self, id: Id, actor: &Actor, now: Timestamp) -> Result<EmergencyUse> {
