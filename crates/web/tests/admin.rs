@@ -564,6 +564,10 @@ async fn the_audit_page_lists_actions_with_before_and_after_newest_first_filtere
         roles.contains("&#34;role&#34;: &#34;viewer&#34;") || roles.contains("&quot;role&quot;: &quot;viewer&quot;")
     );
     assert!(!roles.contains("argon2"));
+    // The changed field is summed up on its own; unchanged ones only in the whole record.
+    assert!(roles.contains("<th>role</th><td class=\"before\"><code>&#34;assessor&#34;</code>"), "{roles}");
+    assert!(roles.contains("<td class=\"after\"><code>&#34;viewer&#34;</code>"));
+    assert!(!roles.contains("<th>display_name</th>"));
     let by_user = b.get("/admin/audit?user=fixture").await.body;
     assert!(by_user.contains("organization.create") && !by_user.contains("<code>user.create</code>"));
     let by_entity = b.get("/admin/audit?entity=membership").await.body;

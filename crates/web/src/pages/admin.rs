@@ -608,12 +608,29 @@ async fn user_action(
 struct AuditRow {
     r: AuditView,
     at: String,
+    /// The fields that differ between before and after (both objects): name, before, after.
+    changes: Vec<(String, String, String)>,
     before: Option<String>,
     after: Option<String>,
 }
 
 fn pretty(v: &Option<serde_json::Value>) -> Option<String> {
     v.as_ref().map(|v| serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()))
+}
+
+/// The fields of two JSON objects that differ, in key order (a missing field shows as `—`).
+fn changed_fields(
+    before: &Option<serde_json::Value>,
+    after: &Option<serde_json::Value>,
+) -> Vec<(String, String, String)> {
+    let (Some(serde_json::Value::Object(b)), Some(serde_json::Value::Object(a))) = (before, after) else {
+        return Vec::new();
+    };
+    let show = |v: Option<&serde_json::Value>| v.map_or_else(|| "—".to_owned(), |v| v.to_string());
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter().filter(|k| b.get(*k) != a.get(*k)).map(|k| (k.clone(), show(b.get(k)), show(a.get(k)))).collect()
 }
 
 #[derive(Template)]
@@ -660,6 +677,7 @@ async fn audit(
                 .into_iter()
                 .map(|r| AuditRow {
                     at: jst(sansho_store::Timestamp(r.at)),
+                    changes: changed_fields(&r.before, &r.after),
                     before: pretty(&r.before),
                     after: pretty(&r.after),
                     r,
