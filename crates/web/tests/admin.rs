@@ -588,6 +588,14 @@ async fn the_audit_page_lists_actions_with_before_and_after_newest_first_filtere
     assert_eq!(b.api("GET", "/api/admin/audit?limit=0", None, None).await.status, StatusCode::BAD_REQUEST);
     let verify = b.api("GET", "/api/admin/audit/verify", None, None).await.json();
     assert_eq!(verify["intact"], true);
+
+    // Japanese first, English on request; the header links admins to the administration.
+    assert!(b.get("/guidelines").await.body.contains(r#"<a href="/admin">管理</a>"#));
+    b.jar.insert("lang".into(), "en".into());
+    let en = b.get("/admin").await.body;
+    assert!(en.contains("Create a user") && en.contains("Emergency account") && en.contains("assessor (edit)"), "{en}");
+    assert!(en.contains(r#"<a href="/admin">Admin</a>"#));
+    assert!(b.get("/admin/audit").await.body.contains("No tampering was detected"));
     assert_eq!(verify["head_seq"].as_i64(), Some(store.audit_seq().await.unwrap()));
 }
 

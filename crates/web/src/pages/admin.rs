@@ -24,7 +24,7 @@ use crate::admin_ops::{
 };
 use crate::pages::auth::Client;
 use crate::pages::guidelines::{ErrorPage, render_status};
-use crate::session::{Authed, pending};
+use crate::session::{Authed, Resolved, pending};
 use crate::{AppState, Lang, WebError};
 
 pub fn routes() -> Router<AppState> {
@@ -71,13 +71,15 @@ pub async fn header_alert_layer(State(s): State<AppState>, req: Request, next: N
     if !page || req.method() != axum::http::Method::GET {
         return HEADER.scope(Header::default(), next.run(req)).await;
     }
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let mut header = Header::default();
-    if let Ok(Some(p)) = pending(&parts, &s).await
-        && p.complete()
-        && p.user.role == Role::Admin
-    {
-        header = Header { admin: true, unacknowledged: s.store.unacknowledged_emergency_uses().await.unwrap_or(0) };
+    if let Ok(p) = pending(&parts, &s).await {
+        if p.as_ref().is_some_and(|p| p.complete() && p.user.role == Role::Admin) {
+            let unacknowledged = s.store.unacknowledged_emergency_uses().await.unwrap_or(0);
+            header = Header { admin: true, unacknowledged };
+        }
+        // The handler's extractors use this reading of the session instead of making another.
+        parts.extensions.insert(Resolved(p));
     }
     HEADER.scope(header, next.run(Request::from_parts(parts, body))).await
 }
