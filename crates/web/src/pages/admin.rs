@@ -610,7 +610,9 @@ async fn user_action(
 struct AuditRow {
     r: AuditView,
     at: String,
-    /// The fields that differ between before and after (both objects): name, before, after.
+    /// Before and after are both objects: the page shows what differs (`changes`) first.
+    compared: bool,
+    /// The fields that differ between before and after: name, before, after.
     changes: Vec<(String, String, String)>,
     before: Option<String>,
     after: Option<String>,
@@ -679,6 +681,8 @@ async fn audit(
                 .into_iter()
                 .map(|r| AuditRow {
                     at: jst(sansho_store::Timestamp(r.at)),
+                    compared: r.before.as_ref().is_some_and(serde_json::Value::is_object)
+                        && r.after.as_ref().is_some_and(serde_json::Value::is_object),
                     changes: changed_fields(&r.before, &r.after),
                     before: pretty(&r.before),
                     after: pretty(&r.after),
