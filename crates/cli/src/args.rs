@@ -86,6 +86,12 @@ pub enum Command {
     /// The audit trail: verify its hash chain (edited, reordered or deleted records), read it.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// User accounts: list, create, disable/enable, unlock, reset the second factor, end sessions.
+    #[command(subcommand)]
+    User(crate::users::UserCmd),
+    /// Uses of the emergency account (非常時用アカウント): list, acknowledge.
+    #[command(subcommand)]
+    Emergency(crate::users::EmergencyCmd),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

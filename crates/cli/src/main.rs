@@ -9,6 +9,7 @@ mod config;
 mod db;
 mod load;
 mod ui;
+mod users;
 
 use std::process::ExitCode;
 
@@ -110,6 +111,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let db = open_db()?;
             let code = cmd::audit::run(&db, &c, lang);
+            db.close();
+            return Ok(ExitCode::from(code? as u8));
+        }
+        Command::User(c) => {
+            let db = open_db()?;
+            let done = users::run(&db, &c, lang);
+            db.close();
+            done?;
+        }
+        Command::Emergency(c) => {
+            let db = open_db()?;
+            let code = users::emergency(&db, &c, lang);
             db.close();
             return Ok(ExitCode::from(code? as u8));
         }

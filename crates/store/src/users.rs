@@ -16,8 +16,8 @@ use crate::audit::{append, change};
 use crate::{Actor, Id, Result, Role, Store, StoreError, Timestamp, parse};
 
 const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, totp_secret, totp_enabled, \
-                            totp_last_step, failed_logins, locked_until, disabled, is_emergency, created_at, \
-                            created_by, updated_at, updated_by";
+                            totp_last_step, failed_logins, locked_until, lock_count, disabled, is_emergency, \
+                            created_at, created_by, updated_at, updated_by";
 
 /// A user account as stored. Serializing it (JSON output, audit records) leaves out the password
 /// hash and shows only whether a TOTP secret is set.
@@ -39,6 +39,9 @@ pub struct User {
     pub totp_last_step: Option<i64>,
     pub failed_logins: i64,
     pub locked_until: Option<Timestamp>,
+    /// Lockouts since the last successful login or unlock: the next one lasts `2^lock_count` times
+    /// the policy's first lock (capped).
+    pub lock_count: i64,
     pub disabled: bool,
     /// 非常時用アカウント: created disabled; every login is recorded in the emergency uses.
     pub is_emergency: bool,
@@ -71,11 +74,24 @@ pub struct NewUser {
 }
 
 /// How failed logins lock an account: after `max_failures` consecutive failures it is locked for
-/// `lock_ms` milliseconds (and the count starts again).
+/// `lock_ms` milliseconds (and the count starts again); each further lockout without a successful
+/// login in between lasts twice as long as the one before, at most `max_lock_ms`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LockoutPolicy {
     pub max_failures: u32,
+    /// The first lock's length.
     pub lock_ms: i64,
+    /// The longest lock (a cap below `lock_ms` is read as `lock_ms`).
+    pub max_lock_ms: i64,
+}
+
+impl LockoutPolicy {
+    /// How long the lockout that follows `earlier` lockouts lasts: `lock_ms` doubled `earlier`
+    /// times, capped at `max_lock_ms`.
+    pub fn lock_duration(&self, earlier: i64) -> i64 {
+        let factor = 1i64.checked_shl(earlier.clamp(0, 62) as u32).unwrap_or(i64::MAX);
+        self.lock_ms.saturating_mul(factor).min(self.max_lock_ms.max(self.lock_ms))
+    }
 }
 
 /// One use (login) of an emergency account.
@@ -119,6 +135,7 @@ fn user_from_row(r: &SqliteRow) -> Result<User> {
         totp_last_step: r.try_get("totp_last_step")?,
         failed_logins: r.try_get("failed_logins")?,
         locked_until: r.try_get::<Option<i64>, _>("locked_until")?.map(Timestamp),
+        lock_count: r.try_get("lock_count")?,
         disabled: r.try_get("disabled")?,
         is_emergency: r.try_get("is_emergency")?,
         created_at: Timestamp(r.try_get("created_at")?),
@@ -421,7 +438,9 @@ impl Store {
     }
 
     /// A failed login (`user.login_failed`): counts it and, at `policy.max_failures`, locks the
-    /// account until `now + policy.lock_ms` (`user.locked` too) and starts the count again.
+    /// account (`user.locked` too) and starts the count again. The lock lasts
+    /// [`LockoutPolicy::lock_duration`] of the lockouts since the last successful login: twice as
+    /// long as the previous one, up to the cap.
     pub async fn record_login_failure(
         &self,
         user: Id,
@@ -433,17 +452,23 @@ impl Store {
         let before = fetch_user(&mut tx, user).await?;
         let failures = before.failed_logins + 1;
         let locks = failures >= i64::from(policy.max_failures.max(1));
-        let (failures, locked_until) =
-            if locks { (0, Some(now.0 + policy.lock_ms)) } else { (failures, before.locked_until.map(|t| t.0)) };
-        sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
+        let lock_ms = policy.lock_duration(before.lock_count);
+        let (failures, locked_until, lock_count) = if locks {
+            (0, Some(now.0.saturating_add(lock_ms)), before.lock_count + 1)
+        } else {
+            (failures, before.locked_until.map(|t| t.0), before.lock_count)
+        };
+        sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2, lock_count = $3 WHERE id = $4")
             .bind(failures)
             .bind(locked_until)
+            .bind(lock_count)
             .bind(user.to_string())
             .execute(&mut *tx)
             .await?;
         let after = audit_user(&mut tx, &before, "user.login_failed", actor, now).await?;
         if locks {
-            let lock = serde_json::json!({ "locked_until": locked_until });
+            let lock =
+                serde_json::json!({ "locked_until": locked_until, "lock_ms": lock_ms, "lock_count": lock_count });
             append(&mut tx, actor, now, change("user.locked", "user", user).after(&lock)?).await?;
         }
         tx.commit().await?;
@@ -459,7 +484,7 @@ impl Store {
         if before.disabled {
             return Err(StoreError::UserDisabled(user));
         }
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL, lock_count = 0 WHERE id = $1")
             .bind(user.to_string())
             .execute(&mut *tx)
             .await?;
@@ -480,12 +505,14 @@ impl Store {
         Ok(after)
     }
 
-    /// Lifts a lockout and clears the failure count (`user.unlock`).
+    /// Lifts a lockout and clears the failure count and the lockouts counted towards doubling
+    /// (`user.unlock`).
     pub async fn unlock_user(&self, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
         let mut tx = self.write().await?;
         let before = fetch_user(&mut tx, user).await?;
         sqlx::query(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = $1, updated_by = $2 WHERE id = $3",
+            "UPDATE users SET failed_logins = 0, locked_until = NULL, lock_count = 0, updated_at = $1, updated_by = $2
+             WHERE id = $3",
         )
         .bind(now.0)
         .bind(&actor.name)
@@ -584,6 +611,27 @@ impl Store {
         let sql = format!("{EMERGENCY_SELECT}{filter} ORDER BY e.used_at, e.id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
         rows.iter().map(emergency_from_row).collect()
+    }
+
+    /// How many emergency uses no admin has acknowledged yet: one indexed count, cheap enough for
+    /// every page an admin sees.
+    pub async fn unacknowledged_emergency_uses(&self) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM emergency_uses WHERE acknowledged_at IS NULL")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+
+    /// Each user's last successful login (`user.login` in the audit log), for those who have one.
+    pub async fn last_logins(&self) -> Result<std::collections::HashMap<Id, Timestamp>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT entity_id, MAX(at) FROM audit_log
+             WHERE entity_kind = 'user' AND action = 'user.login' AND entity_id IS NOT NULL
+             GROUP BY entity_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|(id, at)| Ok((parse("audit_log", "entity_id", id)?, Timestamp(at)))).collect()
     }
 
     /// An admin acknowledges an emergency use (`emergency.acknowledge`). Acknowledging it again

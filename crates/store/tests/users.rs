@@ -120,7 +120,7 @@ async fn lockout_fields_round_trip_and_a_login_resets_them() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir).await;
     let user = store.create_user(&new_user("carol", Role::Assessor), &admin(), T0).await.unwrap();
-    let policy = LockoutPolicy { max_failures: 3, lock_ms: 15 * MINUTE };
+    let policy = LockoutPolicy { max_failures: 3, lock_ms: 15 * MINUTE, max_lock_ms: 24 * 60 * MINUTE };
     let attacker = Actor::new("carol", "203.0.113.5");
 
     let u = store.record_login_failure(user.id, policy, &attacker, at(1)).await.unwrap();
@@ -166,6 +166,66 @@ async fn lockout_fields_round_trip_and_a_login_resets_them() {
     );
     let failed: serde_json::Value = serde_json::from_str(all[3].after_json.as_ref().unwrap()).unwrap();
     assert_eq!(failed["locked_until"], at(18).0);
+}
+
+#[tokio::test]
+async fn each_further_lockout_lasts_twice_as_long_until_a_login_up_to_the_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let user = store.create_user(&new_user("erin", Role::Viewer), &admin(), T0).await.unwrap();
+    // 2 failures lock: 10 minutes, then 20, 40, 80, capped at 100.
+    let policy = LockoutPolicy { max_failures: 2, lock_ms: 10 * MINUTE, max_lock_ms: 100 * MINUTE };
+    let attacker = Actor::new("erin", "203.0.113.9");
+    // Fails twice at `t` (minutes) and returns the lock's end and the lockouts counted.
+    let lock_at = |t: i64| {
+        let (store, attacker) = (store.clone(), attacker.clone());
+        async move {
+            let first = store.record_login_failure(user.id, policy, &attacker, at(t)).await.unwrap();
+            assert!(!first.is_locked(at(t)), "not locked after one failure");
+            let u = store.record_login_failure(user.id, policy, &attacker, at(t)).await.unwrap();
+            (u.locked_until.map(|u| (u.0 - at(t).0) / MINUTE), u.lock_count)
+        }
+    };
+    assert_eq!(lock_at(0).await, (Some(10), 1));
+    assert_eq!(lock_at(10).await, (Some(20), 2));
+    assert_eq!(lock_at(30).await, (Some(40), 3));
+    assert_eq!(lock_at(70).await, (Some(80), 4));
+    assert_eq!(lock_at(150).await, (Some(100), 5), "capped");
+    assert_eq!(lock_at(250).await, (Some(100), 6), "stays at the cap");
+    let filter = AuditFilter { action: Some("user.locked".into()), limit: 1, ..AuditFilter::default() };
+    let rec = store.audit_log(&filter).await.unwrap();
+    let last: serde_json::Value = serde_json::from_str(rec[0].after_json.as_deref().unwrap()).unwrap();
+    assert_eq!((last["lock_ms"].as_i64(), last["lock_count"].as_i64()), (Some(100 * MINUTE), Some(6)));
+
+    // The count survives a reopen; a successful login starts again from the first lock's length.
+    store.close().await;
+    let store = open(&dir).await;
+    assert_eq!(store.user(user.id).await.unwrap().lock_count, 6);
+    let u = store.record_login_success(user.id, &attacker, at(400)).await.unwrap();
+    assert_eq!((u.lock_count, u.locked_until), (0, None));
+    store.record_login_failure(user.id, policy, &attacker, at(401)).await.unwrap();
+    let u = store.record_login_failure(user.id, policy, &attacker, at(401)).await.unwrap();
+    assert_eq!((u.locked_until, u.lock_count), (Some(at(411)), 1));
+    // So does an admin's unlock.
+    store.record_login_failure(user.id, policy, &attacker, at(420)).await.unwrap();
+    let u = store.record_login_failure(user.id, policy, &attacker, at(420)).await.unwrap();
+    assert_eq!((u.locked_until, u.lock_count), (Some(at(440)), 2));
+    let u = store.unlock_user(user.id, &admin(), at(421)).await.unwrap();
+    assert_eq!((u.locked_until, u.lock_count), (None, 0));
+    store.record_login_failure(user.id, policy, &attacker, at(422)).await.unwrap();
+    let u = store.record_login_failure(user.id, policy, &attacker, at(422)).await.unwrap();
+    assert_eq!(u.locked_until, Some(at(432)));
+    assert!(store.verify_audit().await.unwrap().is_intact());
+}
+
+#[tokio::test]
+async fn lock_durations_double_and_saturate() {
+    let p = LockoutPolicy { max_failures: 5, lock_ms: 15 * MINUTE, max_lock_ms: 24 * 60 * MINUTE };
+    let minutes: Vec<i64> = (0..9).map(|n| p.lock_duration(n) / MINUTE).collect();
+    assert_eq!(minutes, [15, 30, 60, 120, 240, 480, 960, 1440, 1440]);
+    assert_eq!(p.lock_duration(1_000_000), 24 * 60 * MINUTE, "no overflow");
+    let odd = LockoutPolicy { max_failures: 5, lock_ms: 15 * MINUTE, max_lock_ms: 0 };
+    assert_eq!(odd.lock_duration(3), 15 * MINUTE, "a cap below the first lock is the first lock");
 }
 
 #[tokio::test]

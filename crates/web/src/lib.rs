@@ -4,6 +4,7 @@
 //! The router is built from an [`AppState`] (the loaded catalogs, their search index and the
 //! store); [`serve`] binds it. Handlers do no blocking work outside the store's async calls.
 
+mod admin_ops;
 mod api;
 mod charts;
 mod error;
@@ -74,8 +75,9 @@ impl AppState {
 /// The whole application: pages, static files, the API and its OpenAPI document, behind the
 /// security headers.
 pub fn router(state: AppState) -> Router {
+    let header = axum::middleware::from_fn_with_state(state.clone(), pages::admin::header_alert_layer);
     Router::new()
-        .merge(pages::routes())
+        .merge(pages::routes().layer(header))
         .nest("/api", api::routes())
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)

@@ -83,6 +83,7 @@ pub fn pre_cookie_name(secure: bool) -> &'static str {
 }
 
 /// A session and its user, whether or not the second factor is passed yet.
+#[derive(Clone)]
 pub struct Pending {
     pub session: Session,
     pub user: User,
@@ -149,7 +150,15 @@ pub fn url_encode(s: &str) -> String {
         .collect()
 }
 
+/// The session of this request, already read by a layer (the admin header warning), so the
+/// extractors do not read it again.
+#[derive(Clone)]
+pub(crate) struct Resolved(pub Option<Pending>);
+
 pub(crate) async fn pending(parts: &Parts, state: &AppState) -> Result<Option<Pending>, WebError> {
+    if let Some(Resolved(p)) = parts.extensions.get::<Resolved>() {
+        return Ok(p.clone());
+    }
     let name = auth::session_cookie_name(state.auth.secure);
     let Some(token) = cookie(&parts.headers, name).filter(|t| auth::is_well_formed_session_token(t)) else {
         return Ok(None);

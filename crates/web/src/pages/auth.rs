@@ -21,10 +21,12 @@ use crate::pages::local_path;
 use crate::session::{Authed, Pending, cookie, now, pre_cookie_name};
 use crate::{AppState, Lang, WebError};
 
-/// Consecutive failed logins (password or second factor) lock the account: 5 failures, 15 minutes.
-const LOCKOUT: sansho_store::LockoutPolicy = sansho_store::LockoutPolicy {
+/// Consecutive failed logins (password or second factor) lock the account: 5 failures, 15 minutes,
+/// doubling with each further lockout up to 24 hours.
+pub(crate) const LOCKOUT: sansho_store::LockoutPolicy = sansho_store::LockoutPolicy {
     max_failures: auth::LockoutPolicy::DEFAULT.threshold,
     lock_ms: auth::LockoutPolicy::DEFAULT.first_lock_ms,
+    max_lock_ms: auth::LockoutPolicy::DEFAULT.max_lock_ms,
 };
 
 pub fn routes() -> Router<AppState> {
