@@ -7,6 +7,7 @@
 mod admin_ops;
 mod api;
 mod charts;
+mod chrome;
 mod error;
 mod i18n;
 mod pages;
@@ -75,7 +76,7 @@ impl AppState {
 /// The whole application: pages, static files, the API and its OpenAPI document, behind the
 /// security headers.
 pub fn router(state: AppState) -> Router {
-    let header = axum::middleware::from_fn_with_state(state.clone(), pages::admin::header_alert_layer);
+    let header = axum::middleware::from_fn_with_state(state.clone(), chrome::layer);
     Router::new()
         .merge(pages::routes().layer(header))
         .nest("/api", api::routes())

@@ -190,3 +190,26 @@ async fn the_account_api_does_what_the_page_does() {
     let r = me.api("POST", "/api/account/sessions/revoke-others", None, Some(&csrf)).await;
     assert_eq!(r.json()["ended"], 1, "the session just opened with the new password");
 }
+
+#[tokio::test]
+async fn a_page_cached_for_everyone_carries_no_viewers_name_or_admin_link_to_another() {
+    let (mut b, store) = setup().await;
+    let (org, a) = org_with_assessment(&store, "A病院").await;
+    admin(&mut b).await;
+    let mut viewer = member(&b, &store, "yamada", Role::Viewer, org).await;
+    for path in ["/guidelines/mhlw-3-checklist/org-1".to_owned(), format!("/assessments/{a}")] {
+        // The admin's visit fills the cache first.
+        let first = b.get(&path).await;
+        assert_eq!(first.status, StatusCode::OK, "{path}");
+        assert!(first.body.contains(r#"<a href="/admin">管理</a>"#) && first.body.contains("管理者"), "{path}");
+        let second = viewer.get(&path).await;
+        assert_eq!(second.status, StatusCode::OK, "{path}");
+        assert!(second.body.contains(">yamada</a>"), "{path}: the viewer's own name");
+        assert!(!second.body.contains(r#"href="/admin""#), "{path}: no admin link for a viewer");
+        assert!(!second.body.contains("sansho:user"), "{path}: the marker is filled");
+    }
+    // Not signed in: a link to log in.
+    let mut anonymous = Browser { app: b.app.clone(), jar: Default::default() };
+    let page = anonymous.get("/guidelines").await;
+    assert!(page.body.contains(r#"<a href="/login">ログイン</a>"#));
+}

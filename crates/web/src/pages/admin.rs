@@ -4,13 +4,11 @@
 //! the admin as actor and the client's address as source.
 //!
 //! Admins also see a warning in the header of every page while an emergency use is
-//! unacknowledged: [`header_alert_layer`] counts them once per page request and the shared
-//! `base.html` asks [`header_alert`].
+//! unacknowledged (filled in by [`crate::chrome`]).
 
 use askama::Template;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -24,7 +22,7 @@ use crate::admin_ops::{
 };
 use crate::pages::auth::Client;
 use crate::pages::guidelines::{ErrorPage, render_status};
-use crate::session::{Authed, Resolved, pending};
+use crate::session::Authed;
 use crate::{AppState, Lang, WebError};
 
 pub fn routes() -> Router<AppState> {
@@ -36,52 +34,6 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/organizations", post(create_organization))
         .route("/admin/emergency-uses/{id}/acknowledge", post(acknowledge))
         .route("/admin/audit", get(audit))
-}
-
-// ----- the header warning -----
-
-/// What the header of the page being rendered shows for its viewer.
-#[derive(Clone, Copy, Default)]
-struct Header {
-    admin: bool,
-    unacknowledged: i64,
-}
-
-tokio::task_local! {
-    static HEADER: Header;
-}
-
-/// How many emergency uses are unacknowledged, for the header of the page being rendered: zero
-/// unless the viewer is an admin (set by [`header_alert_layer`]).
-pub fn header_alert() -> i64 {
-    HEADER.try_with(|h| h.unacknowledged).unwrap_or(0)
-}
-
-/// Is the viewer of the page being rendered an admin (the header links to /admin)?
-pub fn header_is_admin() -> bool {
-    HEADER.try_with(|h| h.admin).unwrap_or(false)
-}
-
-/// For a signed-in admin's page request, counts the unacknowledged emergency uses (one cheap
-/// query) for [`header_alert`] while the page renders.
-pub async fn header_alert_layer(State(s): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let page =
-        !(path.starts_with("/static/") || path.starts_with("/api/") || path == "/healthz" || path == "/favicon.ico");
-    if !page || req.method() != axum::http::Method::GET {
-        return HEADER.scope(Header::default(), next.run(req)).await;
-    }
-    let (mut parts, body) = req.into_parts();
-    let mut header = Header::default();
-    if let Ok(p) = pending(&parts, &s).await {
-        if p.as_ref().is_some_and(|p| p.complete() && p.user.role == Role::Admin) {
-            let unacknowledged = s.store.unacknowledged_emergency_uses().await.unwrap_or(0);
-            header = Header { admin: true, unacknowledged };
-        }
-        // The handler's extractors use this reading of the session instead of making another.
-        parts.extensions.insert(Resolved(p));
-    }
-    HEADER.scope(header, next.run(Request::from_parts(parts, body))).await
 }
 
 // ----- shared -----

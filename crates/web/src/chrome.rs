@@ -1,0 +1,151 @@
+//! The per-viewer parts of every page's header: who is signed in (a link to the account page),
+//! the administration link for admins, and — for admins — the warning while an emergency account
+//! (非常時用アカウント) use is unacknowledged.
+//!
+//! Pages are rendered with two markers (`<!--sansho:user-->`, `<!--sansho:alert-->`) in
+//! `base.html` and this layer fills them for the request's viewer after the handler ran. So a
+//! page cached for everyone (the dashboard, a requirement page) never carries one viewer's name,
+//! admin link or warning to another. The layer reads the session once and hands it to the
+//! handler's extractors (`session::Resolved`).
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sansho_store::Role;
+
+use crate::session::{Resolved, pending};
+use crate::{AppState, Lang};
+
+pub const USER_MARK: &str = "<!--sansho:user-->";
+pub const ALERT_MARK: &str = "<!--sansho:alert-->";
+
+/// The largest page body the layer rewrites (pages are far smaller; anything else passes as is).
+const MAX_PAGE: usize = 8 << 20;
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// What the header shows this viewer.
+#[derive(Default)]
+struct Viewer {
+    /// The display name of a signed-in user (second factor passed).
+    name: Option<String>,
+    admin: bool,
+    /// Unacknowledged emergency uses (admins only).
+    unacknowledged: i64,
+}
+
+impl Viewer {
+    fn user_html(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        if self.admin {
+            out.push_str(&format!(r#"<a href="/admin">{}</a>"#, lang.t("管理", "Admin")));
+        }
+        match &self.name {
+            Some(name) => out.push_str(&format!(
+                r#"<a href="/account" class="who" title="{}">{}</a>"#,
+                lang.t("アカウント", "Account"),
+                escape(name)
+            )),
+            None => out.push_str(&format!(r#"<a href="/login">{}</a>"#, lang.t("ログイン", "Log in"))),
+        }
+        out
+    }
+
+    fn alert_html(&self, lang: Lang) -> String {
+        if self.unacknowledged <= 0 {
+            return String::new();
+        }
+        format!(
+            r#"<p class="alert-bar" role="alert"><a href="/admin">{}{}{}</a></p>"#,
+            lang.t(
+                "⚠ 非常時用アカウントが使用されました（未確認",
+                "⚠ The emergency account was used (unacknowledged: "
+            ),
+            self.unacknowledged,
+            lang.t("件）。確認してください。", "). Please review.")
+        )
+    }
+}
+
+fn is_page(path: &str) -> bool {
+    !(path.starts_with("/static/") || path.starts_with("/api/") || path == "/healthz" || path == "/favicon.ico")
+}
+
+/// Reads the session once for a page request, runs the handler with it, and fills the header's
+/// markers of an HTML answer for this viewer.
+pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    if !is_page(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let lang = Lang::from_request_parts(&mut parts, &s).await.unwrap_or_default();
+    let mut viewer = Viewer::default();
+    if let Ok(p) = pending(&parts, &s).await {
+        if let Some(p) = p.as_ref().filter(|p| p.complete()) {
+            viewer.name = Some(p.user.display_name.clone());
+            if p.user.role == Role::Admin {
+                viewer.admin = true;
+                viewer.unacknowledged = s.store.unacknowledged_emergency_uses().await.unwrap_or(0);
+            }
+        }
+        // The handler's extractors use this reading of the session instead of making another.
+        parts.extensions.insert(Resolved(p));
+    }
+    let response = next.run(Request::from_parts(parts, body)).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE).await else {
+        return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "page too large").into_response();
+    };
+    let Ok(page) = std::str::from_utf8(&bytes) else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    let filled = page.replacen(USER_MARK, &viewer.user_html(lang), 1).replacen(ALERT_MARK, &viewer.alert_html(lang), 1);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Response::from_parts(parts, axum::body::Body::from(filled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_display_name_is_escaped_in_the_header() {
+        let v = Viewer { name: Some("<script>x</script> & 田中".into()), admin: false, unacknowledged: 0 };
+        let html = v.user_html(Lang::Ja);
+        assert!(html.contains("&lt;script&gt;x&lt;/script&gt; &amp; 田中"), "{html}");
+        assert!(!html.contains("<script>"));
+        assert_eq!(v.alert_html(Lang::Ja), "");
+    }
+
+    #[test]
+    fn admins_get_the_link_and_the_warning() {
+        let v = Viewer { name: Some("管理者".into()), admin: true, unacknowledged: 2 };
+        assert!(v.user_html(Lang::Ja).starts_with(r#"<a href="/admin">管理</a>"#));
+        assert!(v.alert_html(Lang::Ja).contains("未確認2件"));
+        assert!(v.alert_html(Lang::En).contains("unacknowledged: 2"));
+        assert!(Viewer::default().user_html(Lang::En).contains(r#"href="/login""#));
+    }
+}
