@@ -8,6 +8,7 @@ mod api;
 mod charts;
 mod error;
 mod i18n;
+mod ops;
 mod pages;
 mod security;
 pub mod session;
