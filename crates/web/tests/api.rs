@@ -566,8 +566,31 @@ async fn every_api_route_is_in_the_openapi_document_and_every_documented_operati
     assert!(undocumented.is_empty(), "routes missing from the OpenAPI document: {undocumented:?}");
     let unrouted: Vec<_> = documented.difference(&routed).collect();
     assert!(unrouted.is_empty(), "documented but not routed: {unrouted:?}");
+    // Every reference resolves (a schema used only by a parameter must be listed by hand).
+    let mut refs = Vec::new();
+    collect_refs(&doc, &mut refs);
+    assert!(refs.len() > 50);
+    for r in refs {
+        let name = r.strip_prefix("#/components/schemas/").unwrap_or_else(|| panic!("unexpected reference {r}"));
+        assert!(doc["components"]["schemas"].get(name).is_some(), "unresolved reference {r}");
+    }
     let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
     assert_eq!(schemes["session_cookie"]["in"], "cookie");
     assert_eq!(schemes["session_cookie"]["name"], "sansho_session");
     assert_eq!(schemes["csrf_header"]["name"], "x-csrf-token");
+}
+
+fn collect_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, x) in map {
+                match (k.as_str(), x) {
+                    ("$ref", Value::String(r)) => out.push(r.clone()),
+                    _ => collect_refs(x, out),
+                }
+            }
+        }
+        Value::Array(xs) => xs.iter().for_each(|x| collect_refs(x, out)),
+        _ => {}
+    }
 }

@@ -844,13 +844,23 @@ async fn dashboard(
 
 // ----- exports -----
 
+/// An export format: the checklist workbook, CSV (UTF-8 with BOM), Markdown or JSON.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormatWord {
+    Xlsx,
+    Csv,
+    Md,
+    Json,
+}
+
 /// The assessment as the checklist workbook (xlsx), CSV (UTF-8 with BOM), Markdown or JSON, as
 /// `sansho export` writes it.
 #[utoipa::path(get, path = "/api/assessments/{id}/export/{format}", tag = "assessments",
     security(("session_cookie" = [])),
     params(
         ("id" = String, Path, description = "Assessment id (UUID)"),
-        ("format" = String, Path, description = "xlsx, csv, md or json")),
+        ("format" = ExportFormatWord, Path, description = "xlsx, csv, md or json")),
     responses(
         (status = 200, description = "The export, as a download (Content-Disposition: attachment)",
             content(

@@ -65,6 +65,7 @@ use extract::{ApiPath as Path, ApiQuery as Query};
         HopView,
         SearchHit,
         SearchResult,
+        assessments::ExportFormatWord,
         ErrorBody
     )),
     modifiers(&Security),
