@@ -202,6 +202,18 @@ def main() -> int:
                 print(f"api-fuzz: sansho at {base} (pid {server.pid}), db in {folder}", flush=True)
                 print("api-fuzz: " + " ".join(cmd), flush=True)
                 rc = subprocess.run(cmd, cwd=folder).returncode
+                # How far the generated writes got: the requirement they all name, afterwards.
+                req = ids["assessments/{id}/requirements"]
+                try:
+                    after = api(client, "GET", f"/api/assessments/{req['path.id']}/requirements/{req['path.req']}")
+                    print(
+                        f"api-fuzz: {req['path.req']} of the demo assessment now has {len(after['history'])} history "
+                        f"entries and {len(after['evidence'])} evidence items (1 before the run)",
+                        flush=True,
+                    )
+                except (SetupError, urllib.error.URLError) as e:
+                    print(f"api-fuzz: reading the demo assessment after the run failed: {e}", file=sys.stderr)
+                    rc = rc or 1
                 if server.proc.poll() is not None:
                     print(f"api-fuzz: the server died during the run ({server.proc.returncode}):", file=sys.stderr)
                     print("\n".join(server.log[-30:]), file=sys.stderr)

@@ -594,3 +594,61 @@ fn collect_refs(v: &Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[tokio::test]
+async fn json_login_keeps_the_page_rules_emergency_use_lockout_and_rate_limit() {
+    let (b, store) = setup().await;
+    let fixture = Actor::new("fixture", "test");
+    let hash = sansho_auth::hash_password(
+        "emergency password 1",
+        &sansho_auth::PasswordParams::INSECURE_FOR_TESTS,
+        &mut sansho_auth::random_bytes,
+    )
+    .unwrap();
+    let new = |name: &str, is_emergency| sansho_store::NewUser {
+        username: name.into(),
+        display_name: name.into(),
+        password_hash: hash.clone(),
+        role: sansho_store::Role::Assessor,
+        is_emergency,
+    };
+    // The emergency account starts disabled: refused like a wrong password.
+    let emergency = store.create_user(&new("break-glass", true), &fixture, Timestamp(now_ms())).await.unwrap();
+    let mut c = Browser { app: b.app.clone(), jar: HashMap::new() };
+    let login = json!({"username": "break-glass", "password": "emergency password 1"});
+    assert_error(
+        &c.api("POST", "/api/session", Some(login.clone()), None).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+    store.set_user_disabled(emergency.id, false, &fixture, Timestamp(now_ms())).await.unwrap();
+    let ok = c.api("POST", "/api/session", Some(login), None).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let uses = store.emergency_uses(true).await.unwrap();
+    assert_eq!(uses.iter().map(|u| u.username.as_str()).collect::<Vec<_>>(), ["break-glass"], "its use is recorded");
+
+    // Five wrong passwords lock the account: then even the right one is refused.
+    store.create_user(&new("tanaka", false), &fixture, Timestamp(now_ms())).await.unwrap();
+    let mut d = Browser { app: b.app.clone(), jar: HashMap::new() };
+    for _ in 0..5 {
+        let r =
+            d.api("POST", "/api/session", Some(json!({"username": "tanaka", "password": "not it at all"})), None).await;
+        assert_error(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    let locked = d
+        .api("POST", "/api/session", Some(json!({"username": "tanaka", "password": "emergency password 1"})), None)
+        .await;
+    assert!(assert_error(&locked, StatusCode::FORBIDDEN, "forbidden").contains("ロック"));
+    assert!(d.jar.is_empty());
+    // The address is throttled too (429).
+    let mut limited = false;
+    for _ in 0..15 {
+        let r = d.api("POST", "/api/session", Some(json!({"username": "nobody", "password": "x"})), None).await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            assert_error(&r, StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "the rate limit answers 429");
+}
