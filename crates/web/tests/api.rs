@@ -156,6 +156,10 @@ async fn json_login_then_answers_suggestions_evidence_dashboard_and_exports() {
         .api("PUT", &answer("org-1"), Some(json!({"result": "implemented", "due_date": "2027-02-30"})), Some(&csrf))
         .await;
     assert!(assert_error(&due, StatusCode::UNPROCESSABLE_ENTITY, "invalid").contains("2027-02-30"));
+    // The API takes a date or nothing (null, or the field left out); a blank string is not a date.
+    let blank =
+        c.api("PUT", &answer("org-1"), Some(json!({"result": "implemented", "due_date": ""})), Some(&csrf)).await;
+    assert!(assert_error(&blank, StatusCode::UNPROCESSABLE_ENTITY, "invalid").contains("due_date"));
     let heading =
         c.api("PUT", &answer("組織的安全管理対策"), Some(json!({"result": "implemented"})), Some(&csrf)).await;
     assert!(assert_error(&heading, StatusCode::UNPROCESSABLE_ENTITY, "invalid").contains("見出し"));

@@ -401,6 +401,7 @@ pub struct AnswerBody {
     pub owner: Option<String>,
     /// 期限, `YYYY-MM-DD`.
     #[serde(default)]
+    #[schema(format = Date)]
     pub due_date: Option<String>,
 }
 
@@ -434,10 +435,22 @@ async fn save(
         how: body.how.unwrap_or_default(),
         justification: body.justification,
         owner: body.owner,
-        due: body.due_date,
+        due: strict_date(lang, "due_date", body.due_date)?,
     };
     let saved = ops::save_answer(&s, lang, &user.actor(), &a, ix, fields).await?;
     Ok(Json(AnswerView::from(&saved)))
+}
+
+/// A date field of a JSON body or API form: exactly `YYYY-MM-DD` when given (the pages' forms are
+/// more forgiving: blank means none there). Left out or null means none.
+fn strict_date(lang: Lang, field: &str, value: Option<String>) -> Result<Option<String>, WebError> {
+    match value {
+        Some(d) if d.parse::<sansho_store::Date>().is_err() => Err(WebError::Invalid(format!(
+            "{field}: {d:?} {}",
+            lang.t("は日付ではありません（YYYY-MM-DD）", "is not a date (YYYY-MM-DD)")
+        ))),
+        v => Ok(v),
+    }
 }
 
 /// Stores the derived suggestion as the requirement's answer, with its origin (assessor or
@@ -472,15 +485,18 @@ async fn accept(
 #[serde(deny_unknown_fields)]
 pub struct EvidenceLink {
     /// An http(s) URL.
+    #[schema(min_length = 1)]
     pub url: String,
     /// The URL when left out.
     #[serde(default)]
     pub title: Option<String>,
     /// `YYYY-MM-DD`; today when left out.
     #[serde(default)]
+    #[schema(format = Date)]
     pub effective_date: Option<String>,
     /// `YYYY-MM-DD`.
     #[serde(default)]
+    #[schema(format = Date)]
     pub expiry_date: Option<String>,
 }
 
@@ -494,8 +510,10 @@ pub struct EvidenceUpload {
     /// The file name when left out.
     pub title: Option<String>,
     /// `YYYY-MM-DD`; today when left out.
+    #[schema(format = Date)]
     pub effective_date: Option<String>,
     /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub expiry_date: Option<String>,
 }
 
@@ -568,6 +586,11 @@ async fn add_evidence(
             effective: link.effective_date,
             expiry: link.expiry_date,
         }
+    };
+    let fields = ops::EvidenceFields {
+        effective: strict_date(lang, "effective_date", fields.effective)?,
+        expiry: strict_date(lang, "expiry_date", fields.expiry)?,
+        ..fields
     };
     let e = ops::add_evidence(&s, lang, &user.actor(), &a, ix, fields).await?;
     Ok((StatusCode::CREATED, Json(EvidenceView::from(&e))))

@@ -313,6 +313,7 @@ async fn systems(
 #[serde(deny_unknown_fields)]
 pub struct NewSystemBody {
     /// Not blank.
+    #[schema(min_length = 1)]
     pub name: String,
     pub service_model: ServiceModelWord,
     #[serde(default)]
@@ -394,6 +395,7 @@ async fn system_assessments(
 #[serde(deny_unknown_fields)]
 pub struct NewAssessmentBody {
     /// A loaded catalog, e.g. `mhlw-6` or `mhlw-3-checklist` (see `GET /api/catalogs`).
+    #[schema(min_length = 1, example = "mhlw-6")]
     pub catalog_id: String,
     /// An earlier assessment of the same system and catalog whose answers and evidence links are
     /// copied in (each copy's origin names it).
@@ -515,6 +517,7 @@ async fn set_status(
 #[serde(deny_unknown_fields)]
 pub struct MigrateBody {
     /// The catalog to migrate to, e.g. `mhlw-6` from `mhlw-5`.
+    #[schema(min_length = 1, example = "mhlw-5")]
     pub to: String,
 }
 
