@@ -10,6 +10,7 @@ mod charts;
 mod chrome;
 mod error;
 mod i18n;
+mod ops;
 mod pages;
 mod security;
 pub mod session;

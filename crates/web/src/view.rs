@@ -168,7 +168,7 @@ pub struct RelatedView {
     pub via: Vec<HopView>,
 }
 
-fn hop(s: &Step<'_>) -> HopView {
+pub fn hop(s: &Step<'_>) -> HopView {
     HopView {
         from: s.from.to_string(),
         to: s.to.to_string(),

@@ -24,6 +24,7 @@ struct Victim {
     assessment: Id,
     evidence: Id,
     user: Id,
+    session: Id,
     /// Words that must not appear in anything B sees.
     secrets: Vec<String>,
 }
@@ -73,17 +74,33 @@ async fn victim(store: &Store) -> Victim {
         .await
         .unwrap();
     store.add_membership(user.id, org, &actor, t).await.unwrap();
+    let session = store
+        .create_session(
+            &sansho_store::NewSession {
+                token_hash: "a".repeat(64),
+                user_id: user.id,
+                expires_at: Timestamp(t.0 + 3_600_000),
+                mfa_passed: true,
+            },
+            &actor,
+            t,
+        )
+        .await
+        .unwrap();
     Victim {
         org,
         system: a.system_id,
         assessment,
         evidence: evidence.id,
         user: user.id,
+        session: session.id,
         secrets: vec![
             org.to_string(),
             a.system_id.to_string(),
             assessment.to_string(),
             evidence.id.to_string(),
+            user.id.to_string(),
+            session.id.to_string(),
             "A総合病院".into(),
             "A病院の秘密の実施内容".into(),
             "A病院の規程".into(),
@@ -102,6 +119,7 @@ fn fill(v: &Victim, before: &str, name: &str) -> Option<String> {
         ("assessments", _) => v.assessment,
         ("evidence", _) => v.evidence,
         ("users", _) => v.user,
+        ("sessions", _) => v.session,
         _ => return None,
     };
     Some(id.to_string())
@@ -121,6 +139,8 @@ fn instantiate(v: &Victim, pattern: &str) -> Result<(String, bool), String> {
                     out.push_str(&value);
                 }
                 None => match (before, name) {
+                    // Administration is refused to non-admins whatever the id.
+                    _ if pattern.starts_with("/admin") => out.push_str(&Id::from_u128(42).to_string()),
                     ("catalogs" | "guidelines", _) => out.push_str("mhlw-6"),
                     (_, "code") => out.push_str("en"),
                     (_, "catalog") => out.push_str("mhlw-6"),
@@ -241,6 +261,7 @@ async fn organization_b_reaches_nothing_of_organization_a_on_any_page_or_endpoin
     let mut bob = member(&b, &store, "b-assessor", Role::Assessor, org_b).await;
     let csrf = field(&bob.get("/assessments").await.body, "csrf_token");
     let seq = store.audit_seq().await.unwrap();
+    let bob_id = store.user_by_username("b-assessor").await.unwrap().unwrap().id.to_string();
     let before = store.answers(v.assessment).await.unwrap();
 
     let mut failures = Vec::new();
@@ -256,7 +277,8 @@ async fn organization_b_reaches_nothing_of_organization_a_on_any_page_or_endpoin
             }
         };
         // Writes that name no data (log in, log out, set up) act on B's own session: not A's.
-        if !scoped && method != "GET" {
+        let admin_only = pattern.starts_with("/admin");
+        if !scoped && !admin_only && method != "GET" {
             continue;
         }
         let page = match method.as_str() {
@@ -271,7 +293,7 @@ async fn organization_b_reaches_nothing_of_organization_a_on_any_page_or_endpoin
         if !leaked.is_empty() || page.location.as_deref().is_some_and(|l| !leaks(&v, &uri, l).is_empty()) {
             failures.push(format!("{method} {uri}: shows A's {leaked:?} ({})", page.status));
         }
-        if scoped && !matches!(page.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) {
+        if (scoped || admin_only) && !matches!(page.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) {
             failures.push(format!("{method} {uri}: {} (expected 403 or 404)", page.status));
         }
     }
@@ -330,7 +352,16 @@ async fn organization_b_reaches_nothing_of_organization_a_on_any_page_or_endpoin
 
     assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
     // Nothing of A's changed: no audited write happened at all, and A's answers are as they were.
-    assert_eq!(store.audit_seq().await.unwrap(), seq, "B's walk wrote nothing");
+    let written: Vec<String> = store
+        .audit_log(&sansho_store::AuditFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        // Opening the enrolment page prepares a TOTP key for B's own account: B's, not A's.
+        .filter(|r| r.seq > seq && r.entity_id.as_deref() != Some(bob_id.as_str()))
+        .map(|r| format!("{} {} by {}", r.action, r.entity_kind, r.actor))
+        .collect();
+    assert!(written.is_empty(), "B's walk wrote {written:?}");
     assert_eq!(store.answers(v.assessment).await.unwrap(), before);
     assert!(store.verify_audit().await.unwrap().is_intact());
     eprintln!("walked {} routes and endpoints", walked.len());

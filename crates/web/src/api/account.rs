@@ -63,7 +63,7 @@ pub struct Account {
     pub sessions: Vec<SessionInfo>,
 }
 
-#[utoipa::path(get, path = "/api/account", tag = "account",
+#[utoipa::path(get, path = "/api/account",security(("session_cookie" = [])),  tag = "account",
     responses(
         (status = 200, description = "The signed-in user", body = Account),
         (status = 401, description = "Not signed in", body = ErrorBody)))]
@@ -111,7 +111,7 @@ pub struct PasswordChange {
     pub confirm: String,
 }
 
-#[utoipa::path(put, path = "/api/account/password", tag = "account", request_body = PasswordChange,
+#[utoipa::path(put, path = "/api/account/password",security(("session_cookie" = [], "csrf_header" = [])),  tag = "account", request_body = PasswordChange,
     responses(
         (status = 204, description = "Changed; the user's other sessions ended"),
         (status = 400, description = "Not JSON", body = ErrorBody),
@@ -135,7 +135,7 @@ pub struct RecoveryCodes {
     pub codes: Vec<String>,
 }
 
-#[utoipa::path(post, path = "/api/account/recovery-codes", tag = "account",
+#[utoipa::path(post, path = "/api/account/recovery-codes",security(("session_cookie" = [], "csrf_header" = [])),  tag = "account",
     responses(
         (status = 200, description = "New codes; the old ones no longer work", body = RecoveryCodes),
         (status = 401, description = "Not signed in", body = ErrorBody),
@@ -146,7 +146,7 @@ async fn recovery_codes(State(s): State<AppState>, user: ApiUser) -> Result<ApiJ
     Ok(ApiJson(RecoveryCodes { codes }))
 }
 
-#[utoipa::path(delete, path = "/api/account/sessions/{id}", tag = "account",
+#[utoipa::path(delete, path = "/api/account/sessions/{id}",security(("session_cookie" = [], "csrf_header" = [])),  tag = "account",
     params(("id" = String, Path, description = "One of the user's own session ids")),
     responses(
         (status = 204, description = "Ended"),
@@ -167,7 +167,7 @@ pub struct Ended {
     pub ended: usize,
 }
 
-#[utoipa::path(post, path = "/api/account/sessions/revoke-others", tag = "account",
+#[utoipa::path(post, path = "/api/account/sessions/revoke-others",security(("session_cookie" = [], "csrf_header" = [])),  tag = "account",
     responses(
         (status = 200, description = "Every other session of the user ended", body = Ended),
         (status = 401, description = "Not signed in", body = ErrorBody),

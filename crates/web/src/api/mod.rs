@@ -4,12 +4,17 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
+use sansho_auth as auth;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
 pub mod account;
 pub mod admin;
+pub mod answers;
+pub mod assessments;
 pub mod extract;
+pub mod session;
 
 use crate::error::ErrorBody;
 use crate::view::{self, CatalogSummary, HopView, RelatedView, RequirementView, TreeNode};
@@ -22,7 +27,35 @@ use extract::{ApiPath as Path, ApiQuery as Query};
         title = "sansho API",
         description = "3省2ガイドラインのカタログ・対応表・評価 / Catalogs, crosswalks and assessments of Japan's medical information security guidelines"
     ),
-    paths(catalogs, catalog, requirement, search),
+    paths(
+        catalogs,
+        catalog,
+        requirement,
+        search,
+        session::who,
+        session::login,
+        session::logout,
+        assessments::organizations,
+        assessments::organization,
+        assessments::systems,
+        assessments::create_system,
+        assessments::system,
+        assessments::system_assessments,
+        assessments::create_assessment,
+        assessments::assessments,
+        assessments::assessment,
+        assessments::set_status,
+        assessments::migrate,
+        assessments::dashboard,
+        assessments::export,
+        answers::answers,
+        answers::requirement,
+        answers::save,
+        answers::accept,
+        answers::add_evidence,
+        answers::evidence,
+        answers::content
+    ),
     components(schemas(
         CatalogSummary,
         CatalogDetail,
@@ -33,10 +66,43 @@ use extract::{ApiPath as Path, ApiQuery as Query};
         HopView,
         SearchHit,
         SearchResult,
+        assessments::ExportFormatWord,
         ErrorBody
-    ))
+    )),
+    modifiers(&Security),
+    tags(
+        (name = "guidelines", description = "The catalogs, their requirements and the mappings between them (no session needed)"),
+        (name = "session", description = "Signing in and out; the CSRF token for writes"),
+        (name = "assessments", description = "Organizations, systems, assessments, the dashboard and exports"),
+        (name = "answers", description = "Answers, derived suggestions, evidence and history")
+    )
 )]
 pub struct ApiDoc;
+
+/// The session cookie and the CSRF header, as OpenAPI security schemes. Reads name
+/// `session_cookie`; writes name both.
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                auth::session_cookie_name(false),
+                "The session cookie set by POST /api/session (or the login page). Over HTTPS it is named \
+                 __Host-sansho_session; sansho_session only on plain HTTP on loopback.",
+            ))),
+        );
+        components.add_security_scheme(
+            "csrf_header",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                extract::CSRF_HEADER,
+                "The session's CSRF token (csrf_token of GET /api/session), required on every POST, PUT and DELETE.",
+            ))),
+        );
+    }
+}
 
 /// The whole OpenAPI document: the guideline, assessment and admin parts.
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -51,6 +117,9 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(|| async { Json(openapi()) }))
         .merge(admin::routes())
         .merge(account::routes())
+        .merge(session::routes())
+        .merge(assessments::routes())
+        .merge(answers::routes())
         .route("/catalogs", get(catalogs))
         .route("/catalogs/{catalog}", get(catalog))
         .route("/catalogs/{catalog}/requirements/{requirement}", get(requirement))

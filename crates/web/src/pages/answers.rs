@@ -13,28 +13,26 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use sansho_auth as auth;
-use sansho_core::CatalogSet;
 use sansho_core::assess::{ResultBasis, ResultCode, derive, is_requirement};
-use sansho_core::set::NodeIx;
-use sansho_store::{AnswerInput, AnswerResult, EvidenceSource, Id, Kind, NewEvidence, Role};
+use sansho_store::AnswerResult;
 use serde::Deserialize;
 
-use crate::pages::assessments::domain_answers;
+use crate::ops::{self, today};
 use crate::pages::auth::Client;
 use crate::pages::guidelines::{ErrorPage, render_status};
-use crate::session::{Authed, check_access, now};
+use crate::session::Authed;
 use crate::view::{self, HopView};
 use crate::{AppState, Lang, WebError};
-
-/// The largest evidence file accepted.
-const MAX_UPLOAD: usize = 20 * 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/assessments/{id}/answers", get(checklist))
         .route("/assessments/{id}/r/{req}", get(requirement).post(save))
         .route("/assessments/{id}/r/{req}/accept", post(accept))
-        .route("/assessments/{id}/r/{req}/evidence", post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD + 64 * 1024)))
+        .route(
+            "/assessments/{id}/r/{req}/evidence",
+            post(upload).layer(DefaultBodyLimit::max(ops::MAX_UPLOAD + 64 * 1024)),
+        )
         .route("/evidence/{id}", get(download))
 }
 
@@ -48,20 +46,12 @@ async fn load(
     user: &Authed,
     id: &str,
 ) -> Result<(sansho_store::Assessment, Vec<sansho_store::Answer>, Vec<sansho_core::assess::Answer>), WebError> {
-    let aid: Id = id.parse().map_err(|_| WebError::NotFound("no such assessment".into()))?;
-    check_access(s, &user.user, Kind::Assessment, aid).await?;
-    let a = s.store.assessment(aid).await?;
-    let stored = s.store.answers(aid).await?;
-    let answers = domain_answers(&s.set, &a.catalog_id, &stored)?;
-    Ok((a, stored, answers))
-}
-
-fn node(set: &CatalogSet, catalog: &str, req: &str) -> Result<NodeIx, WebError> {
-    set.resolve(catalog, req).map_err(|e| WebError::NotFound(e.to_string()))
+    let l = ops::load_assessment(s, &user.user, id).await?;
+    Ok((l.assessment, l.stored, l.answers))
 }
 
 fn can_edit(user: &Authed) -> bool {
-    matches!(user.user.role, Role::Admin | Role::Assessor)
+    ops::can_edit(&user.user)
 }
 
 fn forbidden(lang: Lang, message: &str) -> Response {
@@ -227,32 +217,6 @@ struct AnswerPage {
     today: String,
 }
 
-/// Today's date (UTC).
-fn today() -> String {
-    date_of(now())
-}
-
-/// A stored moment, to the minute (UTC).
-fn when(t: sansho_store::Timestamp) -> String {
-    let rem = t.0.div_euclid(1000).rem_euclid(86_400);
-    format!("{} {:02}:{:02} UTC", date_of(t), rem / 3600, rem % 3600 / 60)
-}
-
-/// The civil date of a moment (UTC), from days since 1970-01-01 (Howard Hinnant's algorithm).
-fn date_of(t: sansho_store::Timestamp) -> String {
-    let days = t.0.div_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 async fn requirement_page(
     s: &AppState,
     lang: Lang,
@@ -263,7 +227,7 @@ async fn requirement_page(
 ) -> Result<Response, WebError> {
     let (a, stored, answers) = load(s, user, id).await?;
     let set = &s.set;
-    let ix = node(set, &a.catalog_id, req)?;
+    let ix = ops::node(set, &a.catalog_id, req)?;
     let r = set.requirement(ix);
     let derived = derive(set, &answers).map_err(|e| WebError::Internal(e.to_string()))?;
     let outcome = derived.outcome(ix);
@@ -377,7 +341,7 @@ async fn requirement_page(
                     Some(x) => x.chars().take(80).collect(),
                 };
                 HistoryRow {
-                    when: when(h.changed_at),
+                    when: crate::time::when(h.changed_at),
                     who: h.changed_by.clone(),
                     field: h.field.clone(),
                     old: word(&h.old),
@@ -402,9 +366,13 @@ async fn requirement(
     requirement_page(&s, lang, &user, &id, &req, None).await
 }
 
+/// Every field defaults to empty, so a form that lacks one is judged by the handler after the
+/// access check (another organization's id stays "not found", never "bad form").
 #[derive(Deserialize)]
 struct AnswerForm {
+    #[serde(default)]
     csrf_token: String,
+    #[serde(default)]
     result: String,
     #[serde(default)]
     how: String,
@@ -416,8 +384,22 @@ struct AnswerForm {
     due: String,
 }
 
-fn blank(s: &str) -> Option<String> {
-    Some(s.trim().to_owned()).filter(|x| !x.is_empty())
+/// A refusal the person can correct (a field's value, an answer that exists already): shown on
+/// the requirement's page with its message. Anything else stays an error.
+async fn refused(
+    s: &AppState,
+    lang: Lang,
+    user: &Authed,
+    id: &str,
+    req: &str,
+    e: WebError,
+) -> Result<Response, WebError> {
+    match e {
+        WebError::Invalid(msg) | WebError::Conflict(msg) | WebError::TooLarge(msg) => {
+            requirement_page(s, lang, user, id, req, Some(msg)).await
+        }
+        e => Err(e),
+    }
 }
 
 async fn save(
@@ -431,40 +413,26 @@ async fn save(
     if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
         return Ok(form_expired(lang));
     }
-    let (a, _, _) = load(&s, &user, &id).await?;
+    let a = ops::load_assessment(&s, &user.user, &id).await?;
     if !can_edit(&user) {
         return Ok(read_only(lang));
     }
-    let ix = node(&s.set, &a.catalog_id, &req)?;
-    if !is_requirement(&s.set, ix) {
-        return Err(WebError::BadRequest("this heading is not answered itself".into()));
-    }
-    let Ok(result) = f.result.parse::<AnswerResult>() else {
-        return Err(WebError::BadRequest(format!("unknown result {:?}", f.result)));
+    let ix = ops::node(&s.set, &a.assessment.catalog_id, &req)?;
+    let fields = ops::AnswerFields {
+        result: ops::parse_result(&f.result).map_err(|e| WebError::BadRequest(e.public_message()))?,
+        how: f.how,
+        justification: Some(f.justification),
+        owner: Some(f.owner),
+        due: Some(f.due),
     };
-    let mut input = AnswerInput::new(s.set.requirement(ix).id.as_str(), result);
-    input.how = f.how.trim().to_owned();
-    input.justification = blank(&f.justification);
-    input.owner = blank(&f.owner);
-    input.due_date = match blank(&f.due) {
-        None => None,
-        Some(d) => match d.parse() {
-            Ok(d) => Some(d),
-            Err(_) => {
-                let msg = format!(
-                    "{}: {d}",
-                    lang.t("期限の日付が正しくありません（YYYY-MM-DD）", "The due date is not a date (YYYY-MM-DD)")
-                );
-                return requirement_page(&s, lang, &user, &id, &req, Some(msg)).await;
-            }
-        },
-    };
-    if result == AnswerResult::NotApplicable && input.justification.is_none() {
-        let msg = lang.t("該当なしには理由の記入が必要です。", "該当なし (not applicable) needs a reason.").to_owned();
-        return requirement_page(&s, lang, &user, &id, &req, Some(msg)).await;
+    let actor = user.actor(&client.addr.to_string());
+    match ops::save_answer(&s, lang, &actor, &a, ix, fields).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/assessments/{}/r/{}", a.assessment.id, s.set.requirement(ix).id))
+                .into_response())
+        }
+        Err(e) => refused(&s, lang, &user, &id, &req, e).await,
     }
-    s.store.set_answer(a.id, &input, &user.actor(&client.addr.to_string()), now()).await?;
-    Ok(Redirect::to(&format!("/assessments/{}/r/{}", a.id, s.set.requirement(ix).id)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -483,29 +451,19 @@ async fn accept(
     if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
         return Ok(form_expired(lang));
     }
-    let (a, _, answers) = load(&s, &user, &id).await?;
+    let a = ops::load_assessment(&s, &user.user, &id).await?;
     if !can_edit(&user) {
         return Ok(read_only(lang));
     }
-    let set = &s.set;
-    let ix = node(set, &a.catalog_id, &req)?;
-    let derived = derive(set, &answers).map_err(|e| WebError::Internal(e.to_string()))?;
-    if derived.direct(ix).is_some_and(|x| x.result != ResultCode::Unanswered) {
-        let msg =
-            lang.t("回答済みの項目は推定で上書きしません。", "A suggestion never overwrites an answer.").to_owned();
-        return requirement_page(&s, lang, &user, &id, &req, Some(msg)).await;
-    }
-    let accepted = derived.accept(ix).map_err(|e| WebError::BadRequest(e.to_string()))?;
-    let mut input = AnswerInput::new(set.requirement(ix).id.as_str(), accepted.result.into());
-    if let Some(origin) = &accepted.origin {
-        let mut value = serde_json::to_value(origin).map_err(|e| WebError::Internal(e.to_string()))?;
-        if let Some(map) = value.as_object_mut() {
-            map.insert("kind".into(), "derived".into());
+    let ix = ops::node(&s.set, &a.assessment.catalog_id, &req)?;
+    let actor = user.actor(&client.addr.to_string());
+    match ops::accept_suggestion(&s, lang, &actor, &a, ix).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/assessments/{}/r/{}", a.assessment.id, s.set.requirement(ix).id))
+                .into_response())
         }
-        input.origin = Some(value);
+        Err(e) => refused(&s, lang, &user, &id, &req, e).await,
     }
-    s.store.set_answer(a.id, &input, &user.actor(&client.addr.to_string()), now()).await?;
-    Ok(Redirect::to(&format!("/assessments/{}/r/{}", a.id, set.requirement(ix).id)).into_response())
 }
 
 async fn upload(
@@ -516,30 +474,26 @@ async fn upload(
     Path((id, req)): Path<(String, String)>,
     mut form: Multipart,
 ) -> Result<Response, WebError> {
-    let (mut csrf, mut title, mut url, mut effective, mut expiry) =
-        (String::new(), String::new(), String::new(), String::new(), String::new());
-    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut csrf = String::new();
+    let mut fields = ops::EvidenceFields::default();
     while let Some(field) = form.next_field().await.map_err(|e| WebError::BadRequest(e.to_string()))? {
         let name = field.name().unwrap_or_default().to_owned();
         match name.as_str() {
             "file" => {
                 let file_name = field.file_name().unwrap_or_default().to_owned();
                 let bytes = field.bytes().await.map_err(|e| WebError::BadRequest(e.to_string()))?;
-                if bytes.len() > MAX_UPLOAD {
-                    return Err(WebError::BadRequest("the file is larger than 20 MB".into()));
-                }
                 if !file_name.is_empty() && !bytes.is_empty() {
-                    file = Some((file_name, bytes.to_vec()));
+                    fields.file = Some((file_name, bytes.to_vec()));
                 }
             }
             other => {
                 let text = field.text().await.map_err(|e| WebError::BadRequest(e.to_string()))?;
                 match other {
                     "csrf_token" => csrf = text,
-                    "title" => title = text,
-                    "url" => url = text,
-                    "effective" => effective = text,
-                    "expiry" => expiry = text,
+                    "title" => fields.title = Some(text),
+                    "url" => fields.url = Some(text),
+                    "effective" => fields.effective = Some(text),
+                    "expiry" => fields.expiry = Some(text),
                     _ => {}
                 }
             }
@@ -548,113 +502,34 @@ async fn upload(
     if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &csrf) {
         return Ok(form_expired(lang));
     }
-    let (a, stored, _) = load(&s, &user, &id).await?;
+    let a = ops::load_assessment(&s, &user.user, &id).await?;
     if !can_edit(&user) {
         return Ok(read_only(lang));
     }
-    let ix = node(&s.set, &a.catalog_id, &req)?;
-    let local = s.set.requirement(ix).id.as_str().to_owned();
-    let Some(answer) = stored.iter().find(|x| x.requirement_id == local) else {
-        let msg = lang.t("先に回答を保存してください。", "Save an answer first.").to_owned();
-        return requirement_page(&s, lang, &user, &id, &req, Some(msg)).await;
-    };
-    let source = match (file, blank(&url)) {
-        (Some((file_name, content)), _) => EvidenceSource::File { file_name, content },
-        (None, Some(u)) if u.starts_with("https://") || u.starts_with("http://") => EvidenceSource::Link { url: u },
-        _ => {
-            let msg = lang
-                .t("ファイルまたは http(s) の URL を指定してください。", "Give a file or an http(s) URL.")
-                .to_owned();
-            return requirement_page(&s, lang, &user, &id, &req, Some(msg)).await;
-        }
-    };
-    let effective = match blank(&effective).unwrap_or_else(today).parse() {
-        Ok(d) => d,
-        Err(_) => {
-            return requirement_page(
-                &s,
-                lang,
-                &user,
-                &id,
-                &req,
-                Some(lang.t("有効日が正しくありません。", "Bad effective date.").into()),
-            )
-            .await;
-        }
-    };
-    let expiry = match blank(&expiry).map(|d| d.parse()).transpose() {
-        Ok(d) => d,
-        Err(_) => {
-            return requirement_page(
-                &s,
-                lang,
-                &user,
-                &id,
-                &req,
-                Some(lang.t("有効期限が正しくありません。", "Bad expiry date.").into()),
-            )
-            .await;
-        }
-    };
-    let default_title = match &source {
-        EvidenceSource::File { file_name, .. } => file_name.clone(),
-        EvidenceSource::Link { url } => url.clone(),
-    };
-    let organization_id = Some(s.store.organization_of_assessment(a.id).await?);
-    let new = NewEvidence {
-        title: blank(&title).unwrap_or(default_title),
-        source,
-        effective_date: effective,
-        expiry_date: expiry,
-        organization_id,
-    };
+    let ix = ops::node(&s.set, &a.assessment.catalog_id, &req)?;
     let actor = user.actor(&client.addr.to_string());
-    let now = now();
-    let e = match s.store.add_evidence(&new, &actor, now).await {
-        Ok(e) => e,
-        Err(sansho_store::StoreError::ExpiryBeforeEffective { .. }) => {
-            let msg = lang.t("有効期限が有効日より前です。", "The expiry is before the effective date.").to_owned();
-            return requirement_page(&s, lang, &user, &id, &req, Some(msg)).await;
+    match ops::add_evidence(&s, lang, &actor, &a, ix, fields).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/assessments/{}/r/{}", a.assessment.id, s.set.requirement(ix).id))
+                .into_response())
         }
-        Err(e) => return Err(e.into()),
-    };
-    s.store.attach_evidence(answer.id, e.id, &actor, now).await?;
-    Ok(Redirect::to(&format!("/assessments/{}/r/{local}", a.id)).into_response())
+        Err(e) => refused(&s, lang, &user, &id, &req, e).await,
+    }
 }
 
 /// An evidence file, after checking its hash: a file that no longer matches is refused.
 async fn download(State(s): State<AppState>, user: Authed, Path(id): Path<String>) -> Result<Response, WebError> {
-    let eid: Id = id.parse().map_err(|_| WebError::NotFound("no such evidence".into()))?;
-    check_access(&s, &user.user, Kind::Evidence, eid).await?;
-    let e = s.store.evidence(eid).await?;
+    let e = ops::load_evidence(&s, &user.user, &id).await?;
     if let Some(url) = &e.url {
         return Ok(Redirect::to(url).into_response());
     }
-    let content = match s.store.read_evidence(eid).await {
-        Ok(c) => c,
-        Err(
-            err @ (sansho_store::StoreError::EvidenceCorrupt { .. } | sansho_store::StoreError::EvidenceMissing { .. }),
-        ) => {
-            tracing::error!(%err, "evidence refused");
-            return Err(WebError::Conflict("the evidence file does not match its hash; it is not served".into()));
-        }
-        Err(err) => return Err(err.into()),
-    };
+    let content = ops::evidence_bytes(&s, &e).await?;
     let name = e.file_name.unwrap_or_else(|| "evidence".into());
-    let ascii: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-        })
-        .collect();
     let mut r = content.into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     r.headers_mut().insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).map_err(|e| WebError::Internal(e.to_string()))?,
+        HeaderValue::from_str(&ops::attachment(&name)).map_err(|e| WebError::Internal(e.to_string()))?,
     );
     Ok(r)
 }

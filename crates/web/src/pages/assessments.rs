@@ -36,22 +36,11 @@ pub fn domain_answers(
     catalog: &str,
     stored: &[sansho_store::Answer],
 ) -> Result<Vec<Answer>, WebError> {
-    stored
-        .iter()
-        .map(|a| {
-            a.to_domain(set, catalog).ok_or_else(|| {
-                WebError::Internal(format!("answer {}: no requirement {:?} in {catalog}", a.id, a.requirement_id))
-            })
-        })
-        .collect()
+    crate::ops::domain_answers(set, catalog, stored)
 }
 
 pub fn status_word(lang: Lang, s: AssessmentStatus) -> &'static str {
-    match s {
-        AssessmentStatus::Draft => lang.t("作成中", "draft"),
-        AssessmentStatus::InReview => lang.t("レビュー中", "in review"),
-        AssessmentStatus::Final => lang.t("確定", "final"),
-    }
+    crate::ops::status_word(lang, s)
 }
 
 struct GapRow {
@@ -245,73 +234,11 @@ async fn export(
     user: Authed,
     Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let aid: Id = id.parse().map_err(|_| WebError::NotFound(format!("no assessment {id:?}")))?;
-    check_access(&s, &user.user, Kind::Assessment, aid).await?;
-    let a = match s.store.assessment(aid).await {
-        Ok(a) => a,
-        Err(sansho_store::StoreError::UnknownAssessment(_)) => {
-            return Err(WebError::NotFound(format!("no assessment {id:?}")));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let system = s.store.system(a.system_id).await?;
-    let org = s.store.organization(system.organization_id).await?;
-    let stored = s.store.answers(aid).await?;
-    let set = &s.set;
-    let answers = domain_answers(set, &a.catalog_id, &stored)?;
-    let derived = derive(set, &answers).map_err(|e| WebError::Internal(e.to_string()))?;
-    let mut extra: std::collections::HashMap<String, sansho_export::Extra> = std::collections::HashMap::new();
-    for st in &stored {
-        let e = extra.entry(st.requirement_id.clone()).or_default();
-        e.owner = st.owner.clone();
-        e.due = st.due_date.as_ref().map(|d| d.to_string());
-    }
-    for (req, ev) in s.store.evidence_of_assessment(aid).await? {
-        extra.entry(req).or_default().evidence.push(sansho_export::EvidenceRef {
-            title: ev.title,
-            file_name: ev.file_name,
-            sha256: ev.sha256,
-            url: ev.url,
-            effective: ev.effective_date.to_string(),
-            expiry: ev.expiry_date.map(|d| d.to_string()),
-        });
-    }
-    let input = sansho_export::ExportInput {
-        derived: &derived,
-        catalog: &a.catalog_id,
-        meta: sansho_export::Meta {
-            organization: org.name,
-            system: system.name,
-            assessment_id: aid.to_string(),
-            status: status_word(lang, a.status).to_owned(),
-            exported_on: String::new(),
-            baseline: a.baseline_id.map(|b| b.to_string()),
-        },
-        extra,
-        lang: match lang {
-            Lang::Ja => sansho_export::Lang::Ja,
-            Lang::En => sansho_export::Lang::En,
-        },
-        include_derived: false,
-    };
-    let (bytes, mime, ext) = match format.as_str() {
-        "xlsx" => (
-            sansho_export::xlsx(&input).map_err(|e| WebError::Internal(e.to_string()))?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
-        "csv" => (sansho_export::csv(&input).into_bytes(), "text/csv; charset=utf-8", "csv"),
-        "md" => (sansho_export::markdown(&input).into_bytes(), "text/markdown; charset=utf-8", "md"),
-        "json" => (
-            serde_json::to_vec_pretty(&sansho_export::json(&input)).map_err(|e| WebError::Internal(e.to_string()))?,
-            "application/json",
-            "json",
-        ),
-        other => return Err(WebError::NotFound(format!("no export format {other:?} (xlsx, csv, md, json)"))),
-    };
-    let mut r = bytes.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    let name = format!("attachment; filename=\"{}-{}.{ext}\"", a.catalog_id, &aid.to_string()[..8]);
+    let a = crate::ops::load_assessment(&s, &user.user, &id).await?;
+    let file = crate::ops::export(&s, lang, &a, crate::ops::ExportFormat::parse(&format)?).await?;
+    let mut r = file.bytes.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(file.content_type));
+    let name = format!("attachment; filename=\"{}\"", file.file_name);
     r.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&name).expect("ASCII name"));
     Ok(r)
 }

@@ -56,7 +56,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
 }
 
 impl Client {
-    fn actor(&self, name: &str) -> Actor {
+    pub fn actor(&self, name: &str) -> Actor {
         Actor::new(name, self.addr.to_string())
     }
 }
@@ -209,6 +209,26 @@ async fn start_session(
     mfa_passed: bool,
     now: Timestamp,
 ) -> Result<Response, WebError> {
+    let (cookie, _) = create_session(s, client, user, mfa_passed, now).await?;
+    let next = if user.totp_enabled && !mfa_passed {
+        "/login/totp"
+    } else if user.role == Role::Admin && !user.totp_enabled {
+        "/account/totp"
+    } else {
+        "/"
+    };
+    Ok(with_cookie(Redirect::to(next).into_response(), &cookie))
+}
+
+/// Creates a session for `user` (second factor passed or not); returns its `Set-Cookie` value and
+/// the token's hash (the key of the session's CSRF token).
+pub async fn create_session(
+    s: &AppState,
+    client: &Client,
+    user: &sansho_store::User,
+    mfa_passed: bool,
+    now: Timestamp,
+) -> Result<(String, String), WebError> {
     let token = auth::new_session_token(&mut auth::random_bytes);
     let new = NewSession {
         token_hash: auth::token_hash(&token),
@@ -217,15 +237,92 @@ async fn start_session(
         mfa_passed,
     };
     s.store.create_session(&new, &client.actor(&user.username), now).await?;
-    let next = if user.totp_enabled && !mfa_passed {
-        "/login/totp"
-    } else if user.role == Role::Admin && !user.totp_enabled {
-        "/account/totp"
-    } else {
-        "/"
+    Ok((auth::session_cookie(&token, (s.auth.idle_ms / 1000) as u64, s.auth.secure), new.token_hash))
+}
+
+/// Why a password login is refused.
+pub enum LoginRefusal {
+    /// Too many attempts from this address; retry after this many seconds.
+    Throttled(u64),
+    /// Unknown user, disabled account or wrong password (told apart to nobody).
+    Wrong,
+    /// Locked after repeated failures.
+    Locked,
+}
+
+/// The password step of a login, shared by the login page and `POST /api/session`: the rate
+/// limit per address, an unknown or disabled user (costing the same time as a known one, and an
+/// unknown name recorded as an event), the lockout, then the password; a wrong password counts
+/// towards the lockout.
+pub async fn check_password(
+    s: &AppState,
+    client: &Client,
+    username: &str,
+    password: &str,
+    now: Timestamp,
+) -> Result<Result<sansho_store::User, LoginRefusal>, WebError> {
+    if let Err(retry) = s.auth.limiter.check(client.addr, now.0) {
+        return Ok(Err(LoginRefusal::Throttled(retry.seconds())));
+    }
+    let (pw, params) = (password.to_owned(), s.auth.password);
+    let dummy = move || {
+        auth::verify_password_dummy(&pw, &params);
     };
-    let cookie = auth::session_cookie(&token, (s.auth.idle_ms / 1000) as u64, s.auth.secure);
-    Ok(with_cookie(Redirect::to(next).into_response(), &cookie))
+    let Some(user) = s.store.user_by_username(username).await? else {
+        s.auth.argon2(dummy).await?;
+        s.store
+            .record_event(
+                &sansho_store::AuditEvent::new("user.login_failed", "user", None),
+                &client.actor(username),
+                now,
+            )
+            .await?;
+        return Ok(Err(LoginRefusal::Wrong));
+    };
+    if user.disabled {
+        s.auth.argon2(dummy).await?;
+        return Ok(Err(LoginRefusal::Wrong));
+    }
+    if user.is_locked(now) {
+        return Ok(Err(LoginRefusal::Locked));
+    }
+    let (pw, phc) = (password.to_owned(), user.password_hash.clone());
+    let ok = s.auth.argon2(move || auth::verify_password(&pw, &phc).unwrap_or(false)).await?;
+    if !ok {
+        s.store.record_login_failure(user.id, LOCKOUT, &client.actor(&user.username), now).await?;
+        return Ok(Err(LoginRefusal::Wrong));
+    }
+    Ok(Ok(user))
+}
+
+/// The second factor, shared by the TOTP page and `POST /api/session`: a TOTP code (a step not
+/// later than the last accepted one is a replay) or else a recovery code (used up). A wrong code
+/// counts towards the lockout.
+pub async fn check_second_factor(
+    s: &AppState,
+    actor: &Actor,
+    user: &sansho_store::User,
+    code: &str,
+    now: Timestamp,
+) -> Result<bool, WebError> {
+    let passed = match user.totp_secret.as_deref().map(auth::TotpSecret::from_base32) {
+        Some(Ok(secret)) => match auth::verify_totp(&secret, code, now.0, user.totp_last_step.map(|x| x as u64)) {
+            Ok(step) => s.store.accept_totp_step(user.id, step as i64, actor, now).await?,
+            Err(_) => false,
+        },
+        _ => false,
+    };
+    // A recovery code instead of the TOTP code.
+    let passed = passed || {
+        match auth::recovery_code_hash(&s.auth.recovery_key(), code) {
+            Some(hash) => s.store.use_recovery_code(user.id, &hash, actor, now).await.is_ok(),
+            None => false,
+        }
+    };
+    if !passed {
+        s.store.record_login_failure(user.id, LOCKOUT, actor, now).await?;
+    }
+    Ok(passed)
 }
 
 // ----- login -----
@@ -295,52 +392,35 @@ async fn login(
         };
         render_status(status, &page)
     };
-    if let Err(retry) = s.auth.limiter.check(client.addr, now.0) {
-        let mut r = fail(
-            StatusCode::TOO_MANY_REQUESTS,
-            lang.t(
-                "試行回数が多すぎます。しばらく待ってからお試しください。",
-                "Too many attempts. Wait a moment and try again.",
-            ),
-        );
-        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry.seconds()));
-        return Ok(r);
-    }
-    let wrong = lang.t("ユーザー名またはパスワードが正しくありません。", "Wrong user name or password.");
-    let (password, params) = (f.password.clone(), s.auth.password);
-    let dummy = move || {
-        auth::verify_password_dummy(&password, &params);
+    let user = match check_password(&s, &client, &f.username, &f.password, now).await? {
+        Ok(user) => user,
+        Err(LoginRefusal::Throttled(retry)) => {
+            let mut r = fail(
+                StatusCode::TOO_MANY_REQUESTS,
+                lang.t(
+                    "試行回数が多すぎます。しばらく待ってからお試しください。",
+                    "Too many attempts. Wait a moment and try again.",
+                ),
+            );
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry));
+            return Ok(r);
+        }
+        Err(LoginRefusal::Wrong) => {
+            return Ok(fail(
+                StatusCode::OK,
+                lang.t("ユーザー名またはパスワードが正しくありません。", "Wrong user name or password."),
+            ));
+        }
+        Err(LoginRefusal::Locked) => {
+            return Ok(fail(
+                StatusCode::OK,
+                lang.t(
+                    "ログイン失敗が続いたため、このアカウントは一時的にロックされています。",
+                    "This account is locked for a while after repeated failures.",
+                ),
+            ));
+        }
     };
-    let Some(user) = s.store.user_by_username(&f.username).await? else {
-        s.auth.argon2(dummy).await?;
-        s.store
-            .record_event(
-                &sansho_store::AuditEvent::new("user.login_failed", "user", None),
-                &client.actor(&f.username),
-                now,
-            )
-            .await?;
-        return Ok(fail(StatusCode::OK, wrong));
-    };
-    if user.disabled {
-        s.auth.argon2(dummy).await?;
-        return Ok(fail(StatusCode::OK, wrong));
-    }
-    if user.is_locked(now) {
-        return Ok(fail(
-            StatusCode::OK,
-            lang.t(
-                "ログイン失敗が続いたため、このアカウントは一時的にロックされています。",
-                "This account is locked for a while after repeated failures.",
-            ),
-        ));
-    }
-    let (password, phc) = (f.password.clone(), user.password_hash.clone());
-    let ok = s.auth.argon2(move || auth::verify_password(&password, &phc).unwrap_or(false)).await?;
-    if !ok {
-        s.store.record_login_failure(user.id, LOCKOUT, &client.actor(&user.username), now).await?;
-        return Ok(fail(StatusCode::OK, wrong));
-    }
     let complete = !user.totp_enabled && user.role != Role::Admin;
     if complete {
         s.store.record_login_success(user.id, &client.actor(&user.username), now).await?;
@@ -403,22 +483,8 @@ async fn totp(
         r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry.seconds()));
         return Ok(r);
     }
-    let passed = match p.user.totp_secret.as_deref().map(auth::TotpSecret::from_base32) {
-        Some(Ok(secret)) => match auth::verify_totp(&secret, &f.code, now.0, p.user.totp_last_step.map(|x| x as u64)) {
-            Ok(step) => s.store.accept_totp_step(p.user.id, step as i64, &actor, now).await?,
-            Err(_) => false,
-        },
-        _ => false,
-    };
-    // A recovery code instead of the TOTP code.
-    let passed = passed || {
-        match auth::recovery_code_hash(&s.auth.recovery_key(), &f.code) {
-            Some(hash) => s.store.use_recovery_code(p.user.id, &hash, &actor, now).await.is_ok(),
-            None => false,
-        }
-    };
+    let passed = check_second_factor(&s, &actor, &p.user, &f.code, now).await?;
     if !passed {
-        s.store.record_login_failure(p.user.id, LOCKOUT, &actor, now).await?;
         return Ok(again(lang.t("確認コードが正しくありません。", "The code is wrong.")));
     }
     s.store.pass_session_mfa(p.session.id, &actor, now).await?;

@@ -12,11 +12,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use sansho_auth as auth;
-use sansho_core::assess::{derive, migrate};
-use sansho_store::{AssessmentStatus, Id, Kind, NewAssessment, NewSystem, OrgKind, Role, ServiceModel, StoreError};
+use sansho_store::{AssessmentStatus, Id, Kind, NewSystem, OrgKind, Role, ServiceModel};
 use serde::Deserialize;
 
-use crate::pages::assessments::{domain_answers, status_word};
+use crate::ops;
+use crate::pages::assessments::status_word;
 use crate::pages::auth::Client;
 use crate::pages::guidelines::{ErrorPage, render_status};
 use crate::session::{Authed, check_access, now};
@@ -378,10 +378,6 @@ async fn add_assessment(
     if let Some(refused) = check_form(&s, lang, &user, &f.csrf_token, &path) {
         return Ok(refused);
     }
-    if s.set.catalog(&f.catalog).is_none() {
-        let msg = format!("{}: {:?}", lang.t("ガイドラインがありません", "No such guideline"), f.catalog);
-        return system_page(&s, lang, &user, system, path, Some(msg)).await;
-    }
     let baseline = match f.baseline.trim() {
         "" => None,
         b => match b.parse::<Id>() {
@@ -392,22 +388,11 @@ async fn add_assessment(
             }
         },
     };
-    let new = NewAssessment { system_id: system, catalog_id: f.catalog.clone(), baseline_id: baseline };
-    match s.store.create_assessment(&new, &user.actor(&client.addr.to_string()), now()).await {
+    let actor = user.actor(&client.addr.to_string());
+    match ops::start_assessment(&s, lang, &actor, system, &f.catalog, baseline).await {
         Ok(a) => Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response()),
-        Err(StoreError::BaselineCatalog { .. }) => {
-            let msg = lang.t(
-                "ベースラインは同じガイドラインの評価を選んでください（別のガイドラインへは「移行」を使います）。",
-                "A baseline must assess the same guideline (use Migrate to move to another one).",
-            );
-            system_page(&s, lang, &user, system, path, Some(msg.into())).await
-        }
-        Err(StoreError::BaselineSystem { .. } | StoreError::UnknownAssessment(_)) => {
-            let msg =
-                lang.t("ベースラインはこのシステムの評価を選んでください。", "A baseline must be of this system.");
-            system_page(&s, lang, &user, system, path, Some(msg.into())).await
-        }
-        Err(e) => Err(e.into()),
+        Err(WebError::Invalid(msg)) => system_page(&s, lang, &user, system, path, Some(msg)).await,
+        Err(e) => Err(e),
     }
 }
 
@@ -467,18 +452,12 @@ async fn migrate_to(
     if let Some(refused) = check_form(&s, lang, &user, &f.csrf_token, &path) {
         return Ok(refused);
     }
-    if s.set.catalog(&f.to).is_none() || f.to == a.catalog_id {
-        let msg = lang.t("移行先には別のガイドラインを選んでください。", "Choose another guideline to migrate to.");
-        return system_page(&s, lang, &user, a.system_id, path, Some(msg.into())).await;
-    }
-    let stored = s.store.answers(aid).await?;
-    let answers = domain_answers(&s.set, &a.catalog_id, &stored)?;
-    let derived = derive(&s.set, &answers).map_err(|e| WebError::Internal(e.to_string()))?;
-    let m = migrate(&derived, &a.catalog_id, &f.to);
-    let evidence = s.store.evidence_of_assessment(aid).await?;
-    let inputs = sansho_store::migration_inputs(&s.set, &m, aid, &answers, &evidence)?;
-    let new = NewAssessment { system_id: a.system_id, catalog_id: f.to.clone(), baseline_id: None };
+    let loaded = ops::load_assessment(&s, &user.user, &id).await?;
     let actor = user.actor(&client.addr.to_string());
-    let (created, _) = s.store.create_assessment_with_answers(&new, inputs, &actor, now(), &mut |_| {}).await?;
+    let created = match ops::migrate_assessment(&s, lang, &actor, &loaded, &f.to).await {
+        Ok((created, _)) => created,
+        Err(WebError::Invalid(msg)) => return system_page(&s, lang, &user, a.system_id, path, Some(msg)).await,
+        Err(e) => return Err(e),
+    };
     Ok(Redirect::to(&format!("/assessments/{}", created.id)).into_response())
 }
