@@ -156,7 +156,9 @@ async fn checklist(
             evidence: evidence.iter().filter(|(req, _)| req == r.id.as_str()).count(),
         });
     }
-    let cat = set.catalog(&a.catalog_id).map_or(a.catalog_id.clone(), |c| format!("{} {}", c.title.ja, c.edition));
+    let cat = set
+        .catalog(&a.catalog_id)
+        .map_or(a.catalog_id.clone(), |c| format!("{} {}", crate::view::title(lang, &c.title), c.edition));
     let page = ChecklistPage {
         lang,
         path: format!("/assessments/{id}/answers"),
@@ -184,6 +186,8 @@ struct EvidenceRow {
     title: String,
     file: String,
     is_file: bool,
+    /// SHA-256 (hex) of the file; empty for a link.
+    sha256: String,
     url: String,
     valid: String,
     expired: bool,
@@ -325,7 +329,9 @@ async fn requirement_page(
     let can_accept = can_edit(user)
         && direct.is_none()
         && outcome.suggestion.as_ref().is_some_and(|sg| sg.result != ResultCode::Unanswered);
-    let cat = set.catalog(&a.catalog_id).map_or(a.catalog_id.clone(), |c| format!("{} {}", c.title.ja, c.edition));
+    let cat = set
+        .catalog(&a.catalog_id)
+        .map_or(a.catalog_id.clone(), |c| format!("{} {}", crate::view::title(lang, &c.title), c.edition));
     let page = AnswerPage {
         lang,
         path: format!("/assessments/{id}/r/{}", r.id),
@@ -357,6 +363,7 @@ async fn requirement_page(
                 title: e.title.clone(),
                 file: e.file_name.clone().unwrap_or_default(),
                 is_file: e.sha256.is_some(),
+                sha256: e.sha256.clone().unwrap_or_default(),
                 url: e.url.clone().unwrap_or_default(),
                 valid: format!(
                     "{}〜{}",

@@ -192,7 +192,7 @@ async fn list(State(s): State<AppState>, lang: Lang, user: Authed) -> Result<Res
                 let catalog = s
                     .set
                     .catalog(&a.catalog_id)
-                    .map_or(a.catalog_id.clone(), |c| format!("{} {}", c.title.ja, c.edition));
+                    .map_or(a.catalog_id.clone(), |c| format!("{} {}", title(lang, &c.title), c.edition));
                 rows.push(AssessmentRow {
                     id: a.id.to_string(),
                     organization: org.name.clone(),
