@@ -156,7 +156,7 @@ fn kind_key(kind: Kind) -> u8 {
 }
 
 impl SessionCache {
-    const MAX: usize = 10_000;
+    const MAX: usize = 4_096;
 
     fn lock(&self) -> std::sync::MutexGuard<'_, CacheInner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
