@@ -135,13 +135,16 @@ impl VersionGate {
             fn drop(&mut self) {
                 let mut st = self.0.lock();
                 if st.running {
+                    // The round under way failed, and so does the one asked for after it: its
+                    // waiters get an error rather than wait for a read nobody will make.
                     st.running = false;
-                    st.wanted = false;
+                    if st.wanted {
+                        st.wanted = false;
+                        st.started += 1;
+                    }
                     let round = st.started;
                     drop(st);
-                    if self.0.done.borrow().0 < round {
-                        let _previous = self.0.done.send_replace((round, Err("the version read stopped".into())));
-                    }
+                    let _previous = self.0.done.send_replace((round, Err("the version read stopped".into())));
                 }
             }
         }
