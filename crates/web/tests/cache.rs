@@ -115,6 +115,59 @@ async fn an_answer_written_elsewhere_shows_on_the_next_dashboard() {
     assert!(b.get(&format!("/assessments/{a}")).await.body.contains("回答 1 / 80"));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_request_sees_the_writes_committed_before_it_arrived_though_reads_are_shared() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sansho.db");
+    let store = Store::open(&db).await.unwrap();
+    let other = Store::open(&db).await.unwrap();
+    let gate = std::sync::Arc::new(sansho_web::VersionGate::default());
+    let ask = |n: usize| -> Vec<tokio::task::JoinHandle<i64>> {
+        (0..n)
+            .map(|_| {
+                let (gate, store) = (gate.clone(), store.clone());
+                tokio::spawn(async move { gate.current(&store).await.unwrap() })
+            })
+            .collect()
+    };
+    // Requests arrive all the time, so a read is nearly always under way.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let busy: Vec<_> = (0..4)
+        .map(|_| {
+            let (gate, store, stop) = (gate.clone(), store.clone(), stop.clone());
+            tokio::spawn(async move {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    gate.current(&store).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for i in 0..50 {
+        let earlier = ask(10);
+        let org = sansho_store::NewOrganization {
+            name: format!("病院{i}"),
+            kind: sansho_store::OrgKind::Vendor,
+            vendor_position: None,
+        };
+        other.create_organization(&org, &Actor::cli("root"), now()).await.unwrap();
+        // These arrive just after the write committed, while a read begun before it may be
+        // under way: they must not get what that read returns.
+        let later = ask(10);
+        let written = other.audit_seq().await.unwrap();
+        for h in later {
+            let seen = h.await.unwrap();
+            assert!(seen >= written, "round {i}: a request after the write saw version {seen} < {written}");
+        }
+        for h in earlier {
+            assert!(h.await.unwrap() <= written);
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for b in busy {
+        b.await.unwrap();
+    }
+}
+
 #[tokio::test]
 async fn a_cached_session_still_expires_when_idle() {
     let dir = tempfile::tempdir().unwrap();
