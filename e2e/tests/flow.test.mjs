@@ -220,7 +220,7 @@ describe('sansho in a real browser', { timeout: 240_000 }, () => {
     await submit(form.locator('button[type=submit]'));
     assert.equal(await form.locator('select[name=result]').inputValue(), 'implemented', 'saved');
     assert.equal(await form.locator('textarea[name=how]').inputValue(), 'e2e: 担当者を定め、手順書に従って毎月点検している。');
-    assert.match(await page.locator('table.history').innerText(), /実施済/, 'the history shows the change');
+    assert.match(squash(await page.locator('table.history').innerText()), /実施状況 — → 実施済/, 'the history');
   });
 
   step('an evidence file is uploaded with its dates and listed with its hash', async () => {
@@ -274,7 +274,12 @@ describe('sansho in a real browser', { timeout: 240_000 }, () => {
       const form = page.locator(`form[action="${href}"]`);
       const chosen = squash(await form.locator('select[name=result] option:checked').innerText());
       assert.equal(chosen, state.suggested, 'the answer is now the suggested result');
-      assert.match(await page.locator('h2 .badge').first().innerText(), /由来/, 'with its origin');
+      assert.match(await page.locator('h2 .badge').first().innerText(), /由来: 推定を採用/, 'with its origin');
+      const history = squash(await page.locator('table.history').innerText());
+      assert.match(history, /由来 — → 推定を採用/, history);
+      const table = await page.locator('table.history').boundingBox();
+      const aside = await page.locator('aside.related').boundingBox();
+      assert.ok(table.x + table.width <= aside.x + aside.width, 'the history stays inside its panel');
       await shot('08-suggestion-accepted');
       accepted = true;
     }

@@ -38,6 +38,38 @@ pub fn routes() -> Router<AppState> {
         .route("/evidence/{id}", get(download))
 }
 
+/// Where an answer came from, from its `origin` JSON, in words.
+fn origin_word(lang: Lang, origin: &serde_json::Value) -> String {
+    let kind = origin.get("kind").and_then(|k| k.as_str()).unwrap_or_default();
+    let word = match kind {
+        "derived" => lang.t("推定を採用", "accepted suggestion"),
+        "baseline" => lang.t("ベースラインから複写", "copied from the baseline"),
+        "import" => lang.t("取込み", "imported"),
+        "sample" => lang.t("サンプル", "sample"),
+        "migration" => lang.t("版の移行", "migrated"),
+        other => other,
+    };
+    if origin.get("needs_review").and_then(|r| r.as_bool()) == Some(true) {
+        format!("{word}{}", lang.t("（要確認）", " (to review)"))
+    } else {
+        word.to_owned()
+    }
+}
+
+/// The name of an answer's field in its history.
+fn history_field_word(lang: Lang, field: &str) -> &str {
+    match field {
+        "result" => lang.t("実施状況", "result"),
+        "how" => lang.t("実施内容", "how it is done"),
+        "justification" => lang.t("該当なし理由・備考", "reason / notes"),
+        "owner" => lang.t("担当者", "owner"),
+        "due_date" => lang.t("期限", "due"),
+        "origin" => lang.t("由来", "origin"),
+        "evidence" => lang.t("根拠", "evidence"),
+        other => other,
+    }
+}
+
 fn result_word(lang: Lang, r: ResultCode) -> &'static str {
     lang.t(r.ja(), r.as_str())
 }
@@ -348,10 +380,7 @@ async fn requirement_page(
         justification: st.and_then(|x| x.justification.clone()).unwrap_or_default(),
         owner: st.and_then(|x| x.owner.clone()).unwrap_or_default(),
         due: st.and_then(|x| x.due_date.as_ref().map(|d| d.to_string())).unwrap_or_default(),
-        origin: st
-            .and_then(|x| x.origin.as_ref())
-            .and_then(|o| o.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
-            .unwrap_or_default(),
+        origin: st.and_then(|x| x.origin.as_ref()).map(|o| origin_word(lang, o)).unwrap_or_default(),
         suggestion,
         can_accept,
         sources,
@@ -381,12 +410,15 @@ async fn requirement_page(
                     Some(x) if h.field == "result" => {
                         x.parse::<AnswerResult>().map_or(x.to_owned(), |r| result_word(lang, r.into()).to_owned())
                     }
+                    Some(x) if h.field == "origin" => {
+                        serde_json::from_str(x).map_or_else(|_| x.chars().take(80).collect(), |o| origin_word(lang, &o))
+                    }
                     Some(x) => x.chars().take(80).collect(),
                 };
                 HistoryRow {
                     when: when(h.changed_at),
                     who: h.changed_by.clone(),
-                    field: h.field.clone(),
+                    field: history_field_word(lang, &h.field).to_owned(),
                     old: word(&h.old),
                     new: word(&h.new),
                 }
