@@ -2,13 +2,17 @@
 // playwright-core, against `sansho serve --demo` on a fresh database.
 //
 // First start with the setup token → administrator with a TOTP second factor and recovery codes →
-// the demo assessment's dashboard (verdict, charts) → the Excel download → guideline pages (related
-// requirements, the English toggle) and search → log out → log in with the password and a fresh
-// code. Every page must load without a console error, a script error or a CSP violation. Full-page
+// the demo assessment's dashboard (verdict, charts, figures) → the checklist → answer an unanswered
+// check item (result, 実施内容) → upload an evidence file with its dates (listed with its SHA-256,
+// downloaded back byte for byte) → accept a derived suggestion → the dashboard's figures changed →
+// the Excel download holds the new answer and evidence → guideline pages (related requirements,
+// the English toggle) and search → log out → log in with the password and a fresh code. Every page must load without a console error, a script error or a CSP violation. Full-page
 // screenshots go to e2e/screenshots/ for a person to look at.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -23,6 +27,29 @@ const USER = 'e2e-admin';
 const DISPLAY = '情報システム課 管理者';
 const PASSWORD = 'kanri-Passw0rd-2025!';
 const DEMO_ORG = 'サンプル事業者（出典003）';
+
+/** The files of a zip archive by name (stored or deflated), read through its central directory. */
+function unzip(buf) {
+  let end = buf.length - 22;
+  while (end >= 0 && buf.readUInt32LE(end) !== 0x06054b50) end -= 1;
+  assert.ok(end >= 0, 'a zip end record');
+  const count = buf.readUInt16LE(end + 10);
+  let at = buf.readUInt32LE(end + 16);
+  const files = new Map();
+  for (let i = 0; i < count; i++) {
+    assert.equal(buf.readUInt32LE(at), 0x02014b50, 'a central directory entry');
+    const method = buf.readUInt16LE(at + 10);
+    const size = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.subarray(at + 46, at + 46 + nameLen).toString('utf8');
+    at += 46 + nameLen + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+    const data = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(data, data + size);
+    files.set(name, method === 8 ? inflateRawSync(raw) : raw);
+  }
+  return files;
+}
 
 /** Collapses runs of white space, as a reader sees the text. */
 const squash = (s) => s.replace(/\s+/g, ' ').trim();
@@ -40,6 +67,23 @@ describe('sansho in a real browser', { timeout: 240_000 }, () => {
   const pathname = () => new URL(page.url()).pathname;
   const shot = async (name) => {
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  };
+
+  /** The dashboard's figures: answered / total, the gap count, the coverage chart. */
+  const figures = async () => {
+    if (!/\/assessments\/[0-9a-f-]{36}$/.test(pathname())) await page.goto(at(state.assessment));
+    const status = squash(await page.locator('main p.muted').first().innerText());
+    const m = status.match(/回答 (\d+) \/ (\d+)/);
+    assert.ok(m, status);
+    const gaps = Number(await page.locator('h2:has-text("ギャップ") .count').innerText());
+    const chart = await page.locator('svg.chart').first().innerHTML();
+    return { answered: Number(m[1]), total: Number(m[2]), gaps, chart };
+  };
+
+  /** Submits a form that comes back to a page (POST, then 303 to a GET) and waits for it. */
+  const submit = async (button) => {
+    await Promise.all([page.waitForEvent('framenavigated', (f) => f === page.mainFrame()), button.click()]);
+    await page.waitForLoadState('load');
   };
 
   before(async () => {
@@ -148,20 +192,8 @@ describe('sansho in a real browser', { timeout: 240_000 }, () => {
       assert.ok(box && box.width > 300 && box.height > 40, `a chart is drawn at a readable size: ${JSON.stringify(box)}`);
     }
     assert.ok((await page.locator('table.list tbody tr').count()) > 0, 'the gap list');
+    state.before = await figures();
     await shot('05-dashboard');
-  });
-
-  step('the Excel download is a real workbook', async () => {
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.click('a.button:has-text("チェックリスト（Excel）")'),
-    ]);
-    assert.match(download.suggestedFilename(), /\.xlsx$/);
-    const file = await download.path();
-    const bytes = readFileSync(file);
-    assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'a zip file');
-    assert.ok(statSync(file).size > 10 * 1024, `more than 10 kB: ${statSync(file).size}`);
-    assert.ok(bytes.includes('xl/workbook.xml'), 'an Office Open XML workbook');
   });
 
   step('the checklist lists every requirement of the assessment', async () => {
@@ -171,11 +203,129 @@ describe('sansho in a real browser', { timeout: 240_000 }, () => {
     await shot('06-checklist');
   });
 
+  step('an unanswered check item is answered with its result and 実施内容', async () => {
+    // Check items without an answer of their own show a derived result, （推定）: answer the last.
+    const rows = page.locator('table.checklist tbody tr:not(.group)', { hasText: '（推定）' });
+    assert.ok((await rows.count()) > 1, 'the demo leaves some check items to answer');
+    const row = rows.last();
+    const link = row.locator('a').first();
+    state.answered = squash(await link.innerText());
+    await Promise.all([page.waitForURL(/\/r\/[^/]+$/), link.click()]);
+    state.answerPage = pathname();
+    assert.equal(squash(await page.locator('section.requirement h1').innerText()), state.answered);
+    const form = page.locator(`form[action="${state.answerPage}"]`);
+    await form.locator('select[name=result]').selectOption('implemented');
+    await form.locator('textarea[name=how]').fill('e2e: 担当者を定め、手順書に従って毎月点検している。');
+    await form.locator('input[name=owner]').fill('情報システム課');
+    await submit(form.locator('button[type=submit]'));
+    assert.equal(await form.locator('select[name=result]').inputValue(), 'implemented', 'saved');
+    assert.equal(await form.locator('textarea[name=how]').inputValue(), 'e2e: 担当者を定め、手順書に従って毎月点検している。');
+    assert.match(squash(await page.locator('table.history').innerText()), /実施状況 — → 実施済/, 'the history');
+  });
+
+  step('an evidence file is uploaded with its dates and listed with its hash', async () => {
+    const content = 'e2e 点検記録 2026年度\n第1条 毎月点検する。\n';
+    const form = page.locator(`form[action="${state.answerPage}/evidence"]`);
+    await form.locator('input[name=file]').setInputFiles({
+      name: '点検記録.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(content, 'utf8'),
+    });
+    await form.locator('input[name=title]').fill('月次点検記録');
+    await form.locator('input[name=effective]').fill('2026-04-01');
+    await form.locator('input[name=expiry]').fill('2027-03-31');
+    await submit(form.locator('button[type=submit]'));
+    const item = page.locator('ul.evidence li', { hasText: '月次点検記録' });
+    assert.equal(await item.count(), 1, 'listed');
+    const text = squash(await item.innerText());
+    const sha = createHash('sha256').update(content, 'utf8').digest('hex');
+    assert.ok(text.includes('点検記録.txt'), text);
+    assert.ok(text.includes(sha), `the SHA-256 of the file: ${text}`);
+    assert.ok(text.includes('2026-04-01〜2027-03-31'), text);
+    const box = await item.boundingBox();
+    const section = await page.locator('section.requirement').boundingBox();
+    assert.ok(box.x + box.width <= section.x + section.width + 1, 'the hash does not overflow its column');
+    await shot('07-answer-with-evidence');
+    // The file comes back byte for byte.
+    const got = await page.request.get(at(await item.locator('a').getAttribute('href')));
+    assert.equal(got.status(), 200);
+    assert.equal((await got.body()).toString('utf8'), content);
+  });
+
+  step('a derived suggestion is accepted as the answer', async () => {
+    await page.goto(at(`${state.assessment}/answers`));
+    const rows = page.locator('table.checklist tbody tr:not(.group)', { hasText: '（推定）' });
+    const n = await rows.count();
+    assert.ok(n > 0, 'the demo has check items with a derived result');
+    // The first whose suggestion can be accepted (a suggestion of 未回答 cannot).
+    let accepted = false;
+    const hrefs = [];
+    for (let i = 0; i < n; i++) hrefs.push(await rows.nth(i).locator('a').first().getAttribute('href'));
+    for (const href of hrefs) {
+      if (accepted) break;
+      assert.notEqual(href, state.answerPage, 'the item answered above has no derived result any more');
+      await page.goto(at(href));
+      const button = page.locator('form[action$="/accept"] button');
+      if ((await button.count()) === 0) continue;
+      state.suggested = squash(await page.locator('aside.related p strong').first().innerText());
+      await shot('08-suggestion');
+      await submit(button);
+      assert.equal(pathname(), href);
+      const form = page.locator(`form[action="${href}"]`);
+      const chosen = squash(await form.locator('select[name=result] option:checked').innerText());
+      assert.equal(chosen, state.suggested, 'the answer is now the suggested result');
+      assert.match(await page.locator('h2 .badge').first().innerText(), /由来: 推定を採用/, 'with its origin');
+      const history = squash(await page.locator('table.history').innerText());
+      assert.match(history, /由来 — → 推定を採用/, history);
+      const table = await page.locator('table.history').boundingBox();
+      const aside = await page.locator('aside.related').boundingBox();
+      assert.ok(table.x + table.width <= aside.x + aside.width, 'the history stays inside its panel');
+      await shot('08-suggestion-accepted');
+      accepted = true;
+    }
+    assert.ok(accepted, 'some suggestion could be accepted');
+  });
+
+  step('the dashboard figures changed', async () => {
+    await page.goto(at(state.assessment));
+    const after = await figures();
+    assert.equal(after.answered, state.before.answered + 2, `answered: ${state.before.answered} → ${after.answered}`);
+    assert.equal(after.total, state.before.total);
+    assert.ok(after.gaps < state.before.gaps, `gaps: ${state.before.gaps} → ${after.gaps}`);
+    const svg = await page.locator('svg.chart').first().innerHTML();
+    assert.notEqual(svg, state.before.chart, 'the coverage chart was redrawn');
+    await shot('09-dashboard-after');
+  });
+
+  step('the Excel download is a real workbook with the new answer and evidence', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('a.button:has-text("チェックリスト（Excel）")'),
+    ]);
+    assert.match(download.suggestedFilename(), /\.xlsx$/);
+    const file = await download.path();
+    const bytes = readFileSync(file);
+    assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'a zip file');
+    assert.ok(statSync(file).size > 10 * 1024, `more than 10 kB: ${statSync(file).size}`);
+    const parts = unzip(bytes);
+    assert.ok(parts.has('xl/workbook.xml'), 'an Office Open XML workbook');
+    const sheets = [...parts.keys()].filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n));
+    assert.ok(sheets.length >= 2, `the checklist and the 集計 sheet: ${sheets}`);
+    // Cell text is inline or in the shared strings; either way it is in these parts.
+    const text = [...parts.entries()]
+      .filter(([n]) => n === 'xl/sharedStrings.xml' || sheets.includes(n))
+      .map(([, b]) => b.toString('utf8'))
+      .join('\n');
+    assert.ok(text.includes('e2e: 担当者を定め、手順書に従って毎月点検している。'), 'the answer filled in the browser');
+    assert.ok(text.includes('月次点検記録（点検記録.txt SHA-256:'), 'the evidence uploaded in the browser');
+    assert.ok(text.includes('チェック項目'), 'the checklist header');
+  });
+
   step('the guideline list shows the bundled catalogs', async () => {
     await page.click('.bar nav a:has-text("ガイドライン")');
     await page.waitForURL('**/guidelines');
     assert.ok((await page.locator('table.list').first().locator('tbody tr').count()) >= 5, 'the catalogs');
-    await shot('07-guidelines');
+    await shot('10-guidelines');
   });
 
   step('a requirement page shows its related requirements in the other guidelines', async () => {
@@ -187,7 +337,7 @@ describe('sansho in a real browser', { timeout: 240_000 }, () => {
     assert.equal(await panel.locator('ul.rel > li').count(), 10, 'ten related requirements');
     assert.equal(squash(await page.locator('section.requirement h1').innerText()), '3.2.3 (ア) 2');
     assert.match(await page.locator('section.requirement').innerText(), /技術的/, 'its control category');
-    await shot('08-requirement-ja');
+    await shot('11-requirement-ja');
   });
 
   step('the English toggle switches the page to English and back', async () => {
@@ -199,7 +349,13 @@ describe('sansho in a real browser', { timeout: 240_000 }, () => {
       /Related requirements in other guidelines and versions/,
     );
     assert.match(await page.locator('.bar nav').innerText(), /Guidelines/);
-    await shot('09-requirement-en');
+    // Catalog titles in English where the catalog has one; relations in words, not ids.
+    assert.match(await page.locator('p.crumbs').innerText(), /Guidelines for cloud service providers/);
+    for (const h of await page.locator('aside.related h3').allInnerTexts()) assert.match(h, /^Guidelines /, h);
+    const badges = await page.locator('aside.related .relation').allInnerTexts();
+    assert.ok(badges.includes('overlaps'), badges.join(', '));
+    assert.ok(!badges.some((b) => /-(to|of|with)$/.test(b)), badges.join(', '));
+    await shot('12-requirement-en');
     await Promise.all([page.waitForURL((u) => u.pathname === path), page.click('.lang a:has-text("日本語")')]);
     await page.waitForFunction(() => document.documentElement.lang === 'ja');
     assert.match(await page.locator('aside.related h2').innerText(), /他のガイドライン・版の対応する要求事項/);
@@ -215,7 +371,7 @@ describe('sansho in a real browser', { timeout: 240_000 }, () => {
     assert.ok(marks.length > 0, 'highlighted');
     for (const m of marks) assert.equal(m, '二要素認証');
     assert.match(await page.locator('p.muted').first().innerText(), new RegExp(`^${n} 件`));
-    await shot('10-search');
+    await shot('13-search');
   });
 
   step('logging out ends the session', async () => {
@@ -228,7 +384,7 @@ describe('sansho in a real browser', { timeout: 240_000 }, () => {
   step('logging in again takes the password and then a fresh TOTP code', async () => {
     await page.fill('input[name=username]', USER);
     await page.fill('input[name=password]', PASSWORD);
-    await shot('11-login');
+    await shot('14-login');
     await Promise.all([page.waitForURL('**/login/totp'), page.click('form[action="/login"] button[type=submit]')]);
     // A wrong code is refused with the reason (one that no nearby time step gives).
     const near = new Set([-1, 0, 1].map((d) => totp(state.secret, stepAt(Date.now()) + d)));
@@ -237,7 +393,7 @@ describe('sansho in a real browser', { timeout: 240_000 }, () => {
     await page.fill('input[name=code]', String(wrong));
     await page.click('form[action="/login/totp"] button[type=submit]');
     assert.match(await page.locator('.error').innerText(), /確認コードが正しくありません/);
-    await shot('12-login-totp-refused');
+    await shot('15-login-totp-refused');
     // A code is good once: the enrolment's step is spent, so wait for the next one if needed.
     const wait = (state.enrolStep + 1) * STEP_SECONDS * 1000 - Date.now();
     if (wait > 0) await sleep(wait + 300);

@@ -21,6 +21,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Bytes;
 use sansho_core::CatalogSet;
 use sansho_core::search::SearchIndex;
 use sansho_store::Store;
@@ -37,6 +38,10 @@ pub struct AppState {
     pub auth: Arc<session::AuthConfig>,
     /// Rendered dashboards, by assessment and language, with the store's version they show.
     pub pages: Arc<PageCache>,
+    /// The store's version (the audit sequence number), read once for many concurrent requests.
+    pub version: Arc<VersionGate>,
+    /// Resolved sessions and access decisions, valid at one version of the store.
+    pub sessions: Arc<session::SessionCache>,
 }
 
 /// Pages that are expensive to compute (the dashboard derives every catalog) and the same for
@@ -44,7 +49,7 @@ pub struct AppState {
 /// write anywhere raises it, so a stale page is never served. Bounded; cleared when full.
 #[derive(Default)]
 pub struct PageCache {
-    entries: std::sync::Mutex<std::collections::HashMap<PageKey, (i64, Arc<str>)>>,
+    entries: std::sync::Mutex<std::collections::HashMap<PageKey, (i64, Bytes)>>,
 }
 
 /// A cached page: the id it shows and the language.
@@ -53,12 +58,13 @@ pub type PageKey = (String, Lang);
 impl PageCache {
     const MAX: usize = 512;
 
-    pub fn get(&self, key: &PageKey, version: i64) -> Option<Arc<str>> {
+    /// The page made at exactly this version (a cheap reference-counted copy).
+    pub fn get(&self, key: &PageKey, version: i64) -> Option<Bytes> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.get(key).filter(|(v, _)| *v == version).map(|(_, page)| page.clone())
     }
 
-    pub fn put(&self, key: PageKey, version: i64, page: Arc<str>) {
+    pub fn put(&self, key: PageKey, version: i64, page: Bytes) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= Self::MAX {
             entries.clear();
@@ -67,10 +73,114 @@ impl PageCache {
     }
 }
 
+/// The store's version for a request: the audit sequence number (every audited write raises it,
+/// in this process or any other on the same database file), read by a query that *began after
+/// the request arrived*, so a cache validated by it never serves what was true before a write
+/// that had committed by then.
+///
+/// One query per request is most of a cached page's cost, so concurrent requests share reads:
+/// reads run one after another, in rounds, in a task of their own; a request arriving while a
+/// round is under way waits for the next round (the running one may have begun before it
+/// arrived), which starts as soon as the running one ends. Under load one query serves every
+/// request that arrived during the previous round; alone, a request waits for one query.
+pub struct VersionGate {
+    state: std::sync::Mutex<GateState>,
+    /// The last finished round and what it read.
+    done: tokio::sync::watch::Sender<(u64, Result<i64, String>)>,
+}
+
+#[derive(Default)]
+struct GateState {
+    /// The number of the last round started (rounds are numbered from 1).
+    started: u64,
+    /// A round is under way.
+    running: bool,
+    /// A request is waiting for a round after the running one.
+    wanted: bool,
+}
+
+impl Default for VersionGate {
+    fn default() -> Self {
+        VersionGate { state: std::sync::Mutex::default(), done: tokio::sync::watch::Sender::new((0, Ok(0))) }
+    }
+}
+
+impl VersionGate {
+    /// The store's version, read after this call began.
+    pub async fn current(self: &Arc<Self>, store: &Store) -> Result<i64, WebError> {
+        let mut done = self.done.subscribe();
+        let need = {
+            let mut st = self.lock();
+            if st.running {
+                st.wanted = true;
+                st.started + 1
+            } else {
+                st.running = true;
+                st.started += 1;
+                // The rounds run in a task of their own, so a request that is dropped mid-read
+                // (the client went away) cannot leave the gate waiting forever.
+                tokio::spawn(self.clone().rounds(store.clone()));
+                st.started
+            }
+        };
+        let seen = done.wait_for(|(round, _)| *round >= need).await.map_err(|e| WebError::Internal(e.to_string()))?;
+        seen.1.clone().map_err(WebError::Internal)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, GateState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Reads the version, round after round, while requests wait for one.
+    async fn rounds(self: Arc<Self>, store: Store) {
+        /// Ends the rounds even if a read panics, so later requests start new ones.
+        struct Stop<'a>(&'a VersionGate);
+        impl Drop for Stop<'_> {
+            fn drop(&mut self) {
+                let mut st = self.0.lock();
+                if st.running {
+                    // The round under way failed, and so does the one asked for after it: its
+                    // waiters get an error rather than wait for a read nobody will make.
+                    st.running = false;
+                    if st.wanted {
+                        st.wanted = false;
+                        st.started += 1;
+                    }
+                    let round = st.started;
+                    drop(st);
+                    let _previous = self.0.done.send_replace((round, Err("the version read stopped".into())));
+                }
+            }
+        }
+        let _stop = Stop(&self);
+        loop {
+            let round = self.lock().started;
+            let read = store.audit_seq().await.map_err(|e| e.to_string());
+            let _previous = self.done.send_replace((round, read));
+            let mut st = self.lock();
+            if st.wanted {
+                st.wanted = false;
+                st.started += 1;
+            } else {
+                st.running = false;
+                return;
+            }
+        }
+    }
+}
+
 impl AppState {
     pub fn new(set: CatalogSet, store: Store, auth: session::AuthConfig) -> Self {
         let index = SearchIndex::build(&set);
-        AppState { set: Arc::new(set), index: Arc::new(index), store, auth: Arc::new(auth), pages: Arc::default() }
+        AppState {
+            set: Arc::new(set),
+            index: Arc::new(index),
+            store,
+            auth: Arc::new(auth),
+            pages: Arc::default(),
+            version: Arc::default(),
+            sessions: Arc::default(),
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 //! an admin (admins must enrol one). Pages ask for [`Authed`]; the TOTP steps ask for
 //! [`Pending`]. Forms before login are protected by a pre-session cookie of their own.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use axum::extract::FromRequestParts;
@@ -13,7 +14,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sansho_auth as auth;
-use sansho_store::{Actor, Id, Role, Session, Timestamp, User};
+use sansho_store::{Actor, Id, Kind, Role, Session, Timestamp, User};
 
 use crate::{AppState, WebError};
 
@@ -27,6 +28,9 @@ pub struct AuthConfig {
     pub setup_token: Mutex<Option<String>>,
     /// Sessions expire this long after their last use.
     pub idle_ms: i64,
+    /// How often a session's last-seen time (and so its expiry) is moved forward: a write per
+    /// request would serialize every request on the database's write lock.
+    pub touch_every_ms: i64,
     pub password: auth::PasswordParams,
     pub limiter: auth::RateLimiter,
     /// Password hashes run one or two at a time (each holds ~19 MiB), off the async workers.
@@ -40,6 +44,7 @@ impl AuthConfig {
             secure,
             setup_token: Mutex::new(setup_token),
             idle_ms: 30 * 60 * 1000,
+            touch_every_ms: 60_000,
             password: auth::PasswordParams::DEFAULT,
             limiter: auth::RateLimiter::new(auth::RateLimit::LOGIN),
             hashing: tokio::sync::Semaphore::new(2),
@@ -74,9 +79,6 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
 }
 
-/// How often a session's last-seen time (and so its expiry) is moved forward.
-const TOUCH_EVERY_MS: i64 = 60_000;
-
 /// The name of the cookie that carries the pre-login token of the setup and login forms.
 pub fn pre_cookie_name(secure: bool) -> &'static str {
     if secure { "__Host-sansho_pre" } else { "sansho_pre" }
@@ -88,6 +90,9 @@ pub struct Pending {
     pub session: Session,
     pub user: User,
     pub token_hash: String,
+    /// The store's version (audit sequence number) this session was checked at, read after the
+    /// request arrived; access decisions of the same request are taken at it.
+    pub version: i64,
 }
 
 impl Pending {
@@ -100,6 +105,98 @@ impl Pending {
     }
     pub fn actor(&self, source: &str) -> Actor {
         Actor::new(self.user.username.clone(), source)
+    }
+    /// [`check_access`] at the version this session was checked at (no further read of it).
+    pub async fn check_access(&self, state: &AppState, kind: Kind, id: Id) -> Result<(), WebError> {
+        access_at(state, self.user.id, kind, id, self.version).await
+    }
+}
+
+/// Sessions resolved to their user, and access decisions, as they were at one version of the
+/// store (the audit sequence number). Every audited write raises it — a logout, a revocation, a
+/// user disabled, a role or second factor changed, a membership added or removed, an assessment
+/// or system created — and a request's version is read after it arrives ([`crate::VersionGate`]),
+/// so such a change, by this process or another on the same database file, takes effect on the
+/// next request. Sessions' sliding expiry is not audited: a cached session is used only while
+/// its cached expiry is ahead (otherwise the store is asked again), and its moves forward are
+/// written to the store and then to the cache. Entries read at an older version than the
+/// cache's are not kept. Bounded: cleared when full.
+#[derive(Default)]
+pub struct SessionCache {
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    version: i64,
+    sessions: HashMap<String, (Session, User)>,
+    access: HashMap<(Id, u8, Id), bool>,
+}
+
+impl CacheInner {
+    /// Moves the cache to `version` (dropping everything older); whether entries of `version`
+    /// may be read and written.
+    fn at(&mut self, version: i64) -> bool {
+        if version > self.version {
+            self.sessions.clear();
+            self.access.clear();
+            self.version = version;
+        }
+        version == self.version
+    }
+}
+
+fn kind_key(kind: Kind) -> u8 {
+    match kind {
+        Kind::Organization => 0,
+        Kind::System => 1,
+        Kind::Assessment => 2,
+        Kind::Answer => 3,
+        Kind::Evidence => 4,
+    }
+}
+
+impl SessionCache {
+    const MAX: usize = 4_096;
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheInner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    fn session(&self, version: i64, token_hash: &str) -> Option<(Session, User)> {
+        let mut c = self.lock();
+        if c.at(version) { c.sessions.get(token_hash).cloned() } else { None }
+    }
+    fn put_session(&self, version: i64, token_hash: &str, session: &Session, user: &User) {
+        let mut c = self.lock();
+        if c.at(version) {
+            if c.sessions.len() >= Self::MAX {
+                c.sessions.clear();
+            }
+            c.sessions.insert(token_hash.to_owned(), (session.clone(), user.clone()));
+        }
+    }
+    /// The session's expiry was moved forward in the store.
+    fn touched(&self, token_hash: &str, now: Timestamp, expires_at: Timestamp) {
+        if let Some((s, _)) = self.lock().sessions.get_mut(token_hash) {
+            s.last_seen_at = now;
+            s.expires_at = expires_at;
+        }
+    }
+    fn forget(&self, token_hash: &str) {
+        self.lock().sessions.remove(token_hash);
+    }
+    fn access(&self, version: i64, key: &(Id, u8, Id)) -> Option<bool> {
+        let mut c = self.lock();
+        if c.at(version) { c.access.get(key).copied() } else { None }
+    }
+    fn put_access(&self, version: i64, key: (Id, u8, Id), allowed: bool) {
+        let mut c = self.lock();
+        if c.at(version) {
+            if c.access.len() >= Self::MAX {
+                c.access.clear();
+            }
+            c.access.insert(key, allowed);
+        }
     }
 }
 
@@ -165,19 +262,35 @@ pub(crate) async fn pending(parts: &Parts, state: &AppState) -> Result<Option<Pe
     };
     let token_hash = auth::token_hash(token);
     let now = now();
-    let Some(session) = state.store.session_by_token_hash(&token_hash, now).await? else {
-        return Ok(None);
+    let version = state.version.current(&state.store).await?;
+    let cached = state.sessions.session(version, &token_hash).filter(|(s, _)| s.is_valid(now));
+    let (mut session, user) = match cached {
+        Some(hit) => hit,
+        None => {
+            let Some(session) = state.store.session_by_token_hash(&token_hash, now).await? else {
+                return Ok(None);
+            };
+            let user = state.store.user(session.user_id).await?;
+            if user.disabled {
+                return Ok(None);
+            }
+            state.sessions.put_session(version, &token_hash, &session, &user);
+            (session, user)
+        }
     };
-    let user = state.store.user(session.user_id).await?;
-    if user.disabled {
-        return Ok(None);
+    // Sliding expiry, written at most every `touch_every_ms`.
+    if now.0 - session.last_seen_at.0 >= state.auth.touch_every_ms {
+        let expires_at = Timestamp(now.0 + state.auth.idle_ms);
+        if !state.store.touch_session(session.id, now, expires_at).await? {
+            // Revoked or expired since it was read.
+            state.sessions.forget(&token_hash);
+            return Ok(None);
+        }
+        session.last_seen_at = now;
+        session.expires_at = expires_at;
+        state.sessions.touched(&token_hash, now, expires_at);
     }
-    // Sliding expiry, written at most once a minute: a write per request would serialize every
-    // request on the database's write lock.
-    if now.0 - session.last_seen_at.0 >= TOUCH_EVERY_MS {
-        state.store.touch_session(session.id, now, Timestamp(now.0 + state.auth.idle_ms)).await?;
-    }
-    Ok(Some(Pending { session, user, token_hash }))
+    Ok(Some(Pending { session, user, token_hash, version }))
 }
 
 fn no_session(parts: &Parts) -> NoSession {
@@ -217,17 +330,32 @@ pub fn source(parts: &Parts) -> String {
 }
 
 /// May the signed-in user see this row? Unknown and foreign ids look the same: not found.
-pub async fn check_access(state: &AppState, user: &User, kind: sansho_store::Kind, id: Id) -> Result<(), WebError> {
-    match state.store.can_access(user.id, kind, id).await {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(WebError::NotFound(format!("no such {kind:?}").to_lowercase())),
-        Err(
-            sansho_store::StoreError::UnknownOrganization(_)
-            | sansho_store::StoreError::UnknownSystem(_)
-            | sansho_store::StoreError::UnknownAssessment(_)
-            | sansho_store::StoreError::UnknownAnswer(_)
-            | sansho_store::StoreError::UnknownEvidence(_),
-        ) => Err(WebError::NotFound(format!("no such {kind:?}").to_lowercase())),
-        Err(e) => Err(e.into()),
-    }
+pub async fn check_access(state: &AppState, user: &User, kind: Kind, id: Id) -> Result<(), WebError> {
+    let version = state.version.current(&state.store).await?;
+    access_at(state, user.id, kind, id, version).await
+}
+
+/// The access decision at a version of the store, from the cache when it was taken at it.
+async fn access_at(state: &AppState, user: Id, kind: Kind, id: Id, version: i64) -> Result<(), WebError> {
+    let key = (user, kind_key(kind), id);
+    let allowed = match state.sessions.access(version, &key) {
+        Some(allowed) => allowed,
+        None => {
+            let allowed = match state.store.can_access(user, kind, id).await {
+                Ok(allowed) => allowed,
+                // An unknown id is refused like a foreign one; creating it raises the version.
+                Err(
+                    sansho_store::StoreError::UnknownOrganization(_)
+                    | sansho_store::StoreError::UnknownSystem(_)
+                    | sansho_store::StoreError::UnknownAssessment(_)
+                    | sansho_store::StoreError::UnknownAnswer(_)
+                    | sansho_store::StoreError::UnknownEvidence(_),
+                ) => false,
+                Err(e) => return Err(e.into()),
+            };
+            state.sessions.put_access(version, key, allowed);
+            allowed
+        }
+    };
+    if allowed { Ok(()) } else { Err(WebError::NotFound(format!("no such {kind:?}").to_lowercase())) }
 }

@@ -25,6 +25,16 @@ pub struct CatalogSummary {
     pub requirements: usize,
 }
 
+impl CatalogSummary {
+    /// The title in the page language (the English title where the catalog has one).
+    pub fn title_in(&self, lang: Lang) -> &str {
+        match (lang, &self.title_en) {
+            (Lang::En, Some(en)) => en,
+            _ => &self.title,
+        }
+    }
+}
+
 pub fn catalog_summaries(set: &CatalogSet) -> Vec<CatalogSummary> {
     set.catalogs()
         .iter()
@@ -217,9 +227,35 @@ pub fn level_word(lang: Lang, level: Option<&str>) -> String {
     }
 }
 
+/// A relation as words (never its id): 同等 / equivalent, 部分(元⊂先) / subset (source ⊂ target) …
 pub fn relation_word(lang: Lang, relation: &str) -> String {
     match Relation::parse(relation) {
-        Some(r) => lang.t(r.ja(), r.as_str()).to_owned(),
+        Some(r) => lang.t(r.ja(), relation_en(r)).to_owned(),
         None => relation.to_owned(),
+    }
+}
+
+fn relation_en(r: Relation) -> &'static str {
+    match r {
+        Relation::Equivalent => "equivalent",
+        Relation::Subset => "subset (source ⊂ target)",
+        Relation::Superset => "superset (source ⊃ target)",
+        Relation::Intersects => "overlaps",
+        Relation::Related => "related",
+        Relation::NoCounterpart => "no explicit provision",
+        Relation::RefersToSection => "whole section",
+        Relation::MigratedTo => "migrated",
+        Relation::SplitInto => "split",
+        Relation::MergedInto => "merged",
+        Relation::New => "new",
+    }
+}
+
+/// A catalog's title in the page language: its English title where the catalog has one, the
+/// Japanese one otherwise.
+pub fn title(lang: Lang, title: &sansho_core::Localized) -> &str {
+    match (lang, &title.en) {
+        (Lang::En, Some(en)) => en,
+        _ => &title.ja,
     }
 }

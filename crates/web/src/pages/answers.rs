@@ -36,6 +36,38 @@ pub fn routes() -> Router<AppState> {
         .route("/evidence/{id}", get(download))
 }
 
+/// Where an answer came from, from its `origin` JSON, in words.
+fn origin_word(lang: Lang, origin: &serde_json::Value) -> String {
+    let kind = origin.get("kind").and_then(|k| k.as_str()).unwrap_or_default();
+    let word = match kind {
+        "derived" => lang.t("推定を採用", "accepted suggestion"),
+        "baseline" => lang.t("ベースラインから複写", "copied from the baseline"),
+        "import" => lang.t("取込み", "imported"),
+        "sample" => lang.t("サンプル", "sample"),
+        "migration" => lang.t("版の移行", "migrated"),
+        other => other,
+    };
+    if origin.get("needs_review").and_then(|r| r.as_bool()) == Some(true) {
+        format!("{word}{}", lang.t("（要確認）", " (to review)"))
+    } else {
+        word.to_owned()
+    }
+}
+
+/// The name of an answer's field in its history.
+fn history_field_word(lang: Lang, field: &str) -> &str {
+    match field {
+        "result" => lang.t("実施状況", "result"),
+        "how" => lang.t("実施内容", "how it is done"),
+        "justification" => lang.t("該当なし理由・備考", "reason / notes"),
+        "owner" => lang.t("担当者", "owner"),
+        "due_date" => lang.t("期限", "due"),
+        "origin" => lang.t("由来", "origin"),
+        "evidence" => lang.t("根拠", "evidence"),
+        other => other,
+    }
+}
+
 fn result_word(lang: Lang, r: ResultCode) -> &'static str {
     lang.t(r.ja(), r.as_str())
 }
@@ -146,7 +178,9 @@ async fn checklist(
             evidence: evidence.iter().filter(|(req, _)| req == r.id.as_str()).count(),
         });
     }
-    let cat = set.catalog(&a.catalog_id).map_or(a.catalog_id.clone(), |c| format!("{} {}", c.title.ja, c.edition));
+    let cat = set
+        .catalog(&a.catalog_id)
+        .map_or(a.catalog_id.clone(), |c| format!("{} {}", crate::view::title(lang, &c.title), c.edition));
     let page = ChecklistPage {
         lang,
         path: format!("/assessments/{id}/answers"),
@@ -174,6 +208,8 @@ struct EvidenceRow {
     title: String,
     file: String,
     is_file: bool,
+    /// SHA-256 (hex) of the file; empty for a link.
+    sha256: String,
     url: String,
     valid: String,
     expired: bool,
@@ -289,7 +325,9 @@ async fn requirement_page(
     let can_accept = can_edit(user)
         && direct.is_none()
         && outcome.suggestion.as_ref().is_some_and(|sg| sg.result != ResultCode::Unanswered);
-    let cat = set.catalog(&a.catalog_id).map_or(a.catalog_id.clone(), |c| format!("{} {}", c.title.ja, c.edition));
+    let cat = set
+        .catalog(&a.catalog_id)
+        .map_or(a.catalog_id.clone(), |c| format!("{} {}", crate::view::title(lang, &c.title), c.edition));
     let page = AnswerPage {
         lang,
         path: format!("/assessments/{id}/r/{}", r.id),
@@ -306,10 +344,7 @@ async fn requirement_page(
         justification: st.and_then(|x| x.justification.clone()).unwrap_or_default(),
         owner: st.and_then(|x| x.owner.clone()).unwrap_or_default(),
         due: st.and_then(|x| x.due_date.as_ref().map(|d| d.to_string())).unwrap_or_default(),
-        origin: st
-            .and_then(|x| x.origin.as_ref())
-            .and_then(|o| o.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
-            .unwrap_or_default(),
+        origin: st.and_then(|x| x.origin.as_ref()).map(|o| origin_word(lang, o)).unwrap_or_default(),
         suggestion,
         can_accept,
         sources,
@@ -321,6 +356,7 @@ async fn requirement_page(
                 title: e.title.clone(),
                 file: e.file_name.clone().unwrap_or_default(),
                 is_file: e.sha256.is_some(),
+                sha256: e.sha256.clone().unwrap_or_default(),
                 url: e.url.clone().unwrap_or_default(),
                 valid: format!(
                     "{}〜{}",
@@ -338,12 +374,15 @@ async fn requirement_page(
                     Some(x) if h.field == "result" => {
                         x.parse::<AnswerResult>().map_or(x.to_owned(), |r| result_word(lang, r.into()).to_owned())
                     }
+                    Some(x) if h.field == "origin" => {
+                        serde_json::from_str(x).map_or_else(|_| x.chars().take(80).collect(), |o| origin_word(lang, &o))
+                    }
                     Some(x) => x.chars().take(80).collect(),
                 };
                 HistoryRow {
                     when: crate::time::when(h.changed_at),
                     who: h.changed_by.clone(),
-                    field: h.field.clone(),
+                    field: history_field_word(lang, &h.field).to_owned(),
                     old: word(&h.old),
                     new: word(&h.new),
                 }

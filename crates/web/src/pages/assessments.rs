@@ -5,8 +5,6 @@
 //! Every route needs a signed-in user who belongs to the assessment's organization; any other id
 //! is "not found", exactly like an id that does not exist.
 
-use std::sync::Arc;
-
 use askama::Template;
 use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
@@ -20,6 +18,7 @@ use sansho_store::{AssessmentStatus, Id, Kind};
 use crate::charts::{Bar, stacked_bars};
 use crate::pages::guidelines::{ErrorPage, render_status};
 use crate::session::{Authed, check_access};
+use crate::view::title;
 use crate::{AppState, Lang, WebError};
 
 pub fn routes() -> Router<AppState> {
@@ -53,6 +52,77 @@ struct GapRow {
     text: String,
 }
 
+/// A requirement whose answer differs from the baseline's.
+struct ChangeRow {
+    local_id: String,
+    label: String,
+    before: String,
+    after: String,
+    /// The other fields that changed (実施内容, 担当者 …), in the page language.
+    fields: String,
+}
+
+/// The words of a stored result (`implemented` → 実施済); an absent answer is 未回答.
+fn result_word(lang: Lang, stored: Option<&str>) -> String {
+    let r = stored.and_then(ResultCode::parse).unwrap_or(ResultCode::Unanswered);
+    lang.t(r.ja(), r.as_str()).to_owned()
+}
+
+fn field_word(lang: Lang, field: &str) -> &str {
+    match field {
+        "how" => lang.t("実施内容", "what is done"),
+        "justification" => lang.t("該当なし理由", "justification"),
+        "owner" => lang.t("担当者", "owner"),
+        "due_date" => lang.t("期限", "due date"),
+        other => other,
+    }
+}
+
+/// The baseline changes as rows, in the catalog's order.
+fn change_rows(
+    set: &CatalogSet,
+    catalog: &str,
+    lang: Lang,
+    changes: &[sansho_store::BaselineChange],
+    current: &[sansho_store::Answer],
+) -> Vec<ChangeRow> {
+    use sansho_store::BaselineChange as C;
+    let now: std::collections::HashMap<&str, &str> =
+        current.iter().map(|a| (a.requirement_id.as_str(), a.result.as_str())).collect();
+    let mut rows: Vec<(Option<sansho_core::set::NodeIx>, ChangeRow)> = changes
+        .iter()
+        .map(|c| {
+            let local = c.requirement_id();
+            let (before, after, fields) = match c {
+                C::Added { result, .. } => (None, Some(result.as_str()), String::new()),
+                C::Missing { baseline_result, .. } => (Some(baseline_result.as_str()), None, String::new()),
+                C::Changed { fields, .. } => {
+                    let result = fields.iter().find(|(f, _, _)| *f == "result");
+                    let (before, after) = match result {
+                        Some((_, old, new)) => (old.as_deref(), new.as_deref()),
+                        None => (now.get(local).copied(), now.get(local).copied()),
+                    };
+                    let others: Vec<&str> =
+                        fields.iter().filter(|(f, _, _)| *f != "result").map(|(f, _, _)| field_word(lang, f)).collect();
+                    (before, after, others.join(lang.t("・", ", ")))
+                }
+            };
+            let ix = set.node(catalog, local);
+            let label = ix.map_or_else(|| local.to_owned(), |ix| set.requirement(ix).label.clone());
+            let row = ChangeRow {
+                local_id: local.to_owned(),
+                label,
+                before: result_word(lang, before),
+                after: result_word(lang, after),
+                fields,
+            };
+            (ix, row)
+        })
+        .collect();
+    rows.sort_by_key(|(ix, _)| *ix);
+    rows.into_iter().map(|(_, r)| r).collect()
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct Dashboard {
@@ -64,7 +134,8 @@ struct Dashboard {
     catalog_title: String,
     status: String,
     baseline: Option<String>,
-    changes: Option<usize>,
+    /// What differs from the baseline, requirement by requirement; `None` without a baseline.
+    changes: Option<Vec<ChangeRow>>,
     answered: usize,
     total: usize,
     met: bool,
@@ -112,7 +183,7 @@ async fn list(State(s): State<AppState>, lang: Lang, user: Authed) -> Result<Res
                 let catalog = s
                     .set
                     .catalog(&a.catalog_id)
-                    .map_or(a.catalog_id.clone(), |c| format!("{} {}", c.title.ja, c.edition));
+                    .map_or(a.catalog_id.clone(), |c| format!("{} {}", title(lang, &c.title), c.edition));
                 rows.push(AssessmentRow {
                     id: a.id.to_string(),
                     org_id: org.id.to_string(),
@@ -141,13 +212,15 @@ async fn dashboard(
     let Ok(aid) = id.parse::<Id>() else {
         return Ok(not_found(lang, uri.to_string(), &id));
     };
-    if check_access(&s, &user.user, Kind::Assessment, aid).await.is_err() {
+    // The session, this access decision and the page are all taken at the version read for
+    // this request: on a cached page this is one shared read of the version and no other query.
+    if user.check_access(&s, Kind::Assessment, aid).await.is_err() {
         return Ok(not_found(lang, uri.to_string(), &id));
     }
-    let version = s.store.audit_seq().await?;
+    let version = user.version;
     let key = (aid.to_string(), lang);
     if let Some(page) = s.pages.get(&key, version) {
-        return Ok(axum::response::Html(page.to_string()).into_response());
+        return Ok(axum::response::Html(page).into_response());
     }
     let a = match s.store.assessment(aid).await {
         Ok(a) => a,
@@ -164,7 +237,7 @@ async fn dashboard(
     let derived = derive(set, &answers).map_err(|e| WebError::Internal(e.to_string()))?;
     let own = gaps(&derived, &a.catalog_id, GapOptions::default()).map_err(|e| WebError::Internal(e.to_string()))?;
     let mut coverage = vec![Bar {
-        label: format!("{} {}", cat.edition, cat.title.ja),
+        label: format!("{} {}", cat.edition, title(lang, &cat.title)),
         tally: own.total.clone(),
         href: Some(format!("/guidelines/{}", a.catalog_id)),
     }];
@@ -173,7 +246,7 @@ async fn dashboard(
             .map_err(|e| WebError::Internal(e.to_string()))?;
         if r.total.count(ResultCode::Unanswered) < r.total.total {
             coverage.push(Bar {
-                label: format!("{}{} {}", lang.t("（推定）", "(derived) "), c.edition, c.title.ja),
+                label: format!("{}{} {}", lang.t("（推定）", "(derived) "), c.edition, title(lang, &c.title)),
                 tally: r.total.clone(),
                 href: Some(format!("/guidelines/{}", c.id)),
             });
@@ -182,7 +255,8 @@ async fn dashboard(
     let group_bars = |groups: &[sansho_core::assess::Group]| -> Vec<Bar> {
         groups.iter().map(|g| Bar { label: g.label.clone(), tally: g.tally.clone(), href: None }).collect()
     };
-    let changes = s.store.baseline_changes(aid).await?.map(|c| c.len());
+    let changes =
+        s.store.baseline_changes(aid).await?.map(|changes| change_rows(set, &a.catalog_id, lang, &changes, &stored));
     let gap_rows: Vec<GapRow> = own
         .gaps
         .iter()
@@ -207,7 +281,7 @@ async fn dashboard(
         id: aid.to_string(),
         organization: org.name,
         system: system.name,
-        catalog_title: format!("{} {}", cat.title.ja, cat.edition),
+        catalog_title: format!("{} {}", title(lang, &cat.title), cat.edition),
         status: status_word(lang, a.status).to_owned(),
         baseline: a.baseline_id.map(|b| b.to_string()),
         changes,
@@ -222,9 +296,9 @@ async fn dashboard(
         gap_total: own.gaps.len(),
         gaps: gap_rows,
     };
-    let html: Arc<str> = page.render()?.into();
+    let html = axum::body::Bytes::from(page.render()?);
     s.pages.put(key, version, html.clone());
-    Ok(axum::response::Html(html.to_string()).into_response())
+    Ok(axum::response::Html(html).into_response())
 }
 
 /// The exports of `sansho export`, as downloads.

@@ -60,7 +60,12 @@ async fn list(State(s): State<AppState>, lang: Lang, OriginalUri(uri): OriginalU
         .mapping_sets()
         .iter()
         .map(|m| {
-            (m.id.clone(), m.title.ja.clone(), if m.derived { "derived" } else { "" }.to_owned(), m.mappings.len())
+            (
+                m.id.clone(),
+                view::title(lang, &m.title).to_owned(),
+                if m.derived { "derived" } else { "" }.to_owned(),
+                m.mappings.len(),
+            )
         })
         .collect();
     render(&ListPage { lang, path: uri.to_string(), catalogs: view::catalog_summaries(&s.set), mapping_sets })
@@ -123,7 +128,7 @@ async fn requirement(
     // address and language.
     let key = (uri.path().to_owned(), lang);
     if let Some(page) = s.pages.get(&key, STATIC_VERSION) {
-        return Html(page.to_string()).into_response();
+        return Html(page).into_response();
     }
     let ix = match s.set.resolve(&catalog, &req) {
         Ok(ix) => ix,
@@ -144,8 +149,10 @@ async fn requirement(
         match groups.last_mut() {
             Some((c, _, rows)) if *c == r.catalog => rows.push(r),
             _ => {
-                let title =
-                    set.catalog(&r.catalog).map(|c| format!("{} {}", c.title.ja, c.edition)).unwrap_or_default();
+                let title = set
+                    .catalog(&r.catalog)
+                    .map(|c| format!("{} {}", view::title(lang, &c.title), c.edition))
+                    .unwrap_or_default();
                 groups.push((r.catalog.clone(), title, vec![r]));
             }
         }
@@ -163,9 +170,9 @@ async fn requirement(
     };
     match page.render() {
         Ok(html) => {
-            let html: std::sync::Arc<str> = html.into();
+            let html = axum::body::Bytes::from(html);
             s.pages.put(key, STATIC_VERSION, html.clone());
-            Html(html.to_string()).into_response()
+            Html(html).into_response()
         }
         Err(e) => crate::WebError::from(e).into_response(),
     }
