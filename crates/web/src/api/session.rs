@@ -181,7 +181,8 @@ async fn login(
         .session_by_token_hash(&token_hash, now)
         .await?
         .ok_or_else(|| WebError::Internal("the new session is not found".into()))?;
-    let p = Pending { session, user, token_hash };
+    let version = s.version.current(&s.store).await?;
+    let p = Pending { session, user, token_hash, version };
     let csrf = p.csrf(&s);
     let mut r = Json(session_info(&s, &p, csrf).await?).into_response();
     r.headers_mut()

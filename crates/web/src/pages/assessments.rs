@@ -17,7 +17,7 @@ use sansho_store::{AssessmentStatus, Id, Kind};
 
 use crate::charts::{Bar, stacked_bars};
 use crate::pages::guidelines::{ErrorPage, render_status};
-use crate::session::{Authed, check_access};
+use crate::session::Authed;
 use crate::view::title;
 use crate::{AppState, Lang, WebError};
 
