@@ -1,0 +1,781 @@
+//! OSCAL catalogs and profiles into sansho catalogs.
+//!
+//! A group becomes a heading node (chapter, or section when nested), a control an item and a
+//! control inside a control (an enhancement) a sub-item. The node's label is the control's
+//! `label` prop (the one without a class, as printed: `AC-1`), its title the control's title and
+//! its text the statement rendered as one text (each item's label and prose, one per line; NIST's
+//! `{{ insert: param, … }}` markers as they are). Everything else (params, parts, props, links,
+//! class) is kept in the node's `ext`, the metadata and back matter in the catalog's, so an
+//! export writes the document back as it was read.
+//!
+//! Checks, each failing with the JSON pointer of the value: the model (a catalog or a profile),
+//! unknown fields where OSCAL forbids them, UUIDs (version 4 or 5), ids (tokens, unique), links to
+//! back-matter resources that do not exist, parameter inserts naming no parameter, a profile's
+//! selections naming no control of its catalog.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use sansho_core::ext::{CatalogExt, NodeExt, Part, Prop};
+use sansho_core::{
+    Catalog, CatalogId, CatalogKind, Category, Level, LocalId, Localized, NodeKind, Provenance, Requirement, SourceDoc,
+};
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, escape};
+use crate::types::{self, BackMatterHead, Control, Group, MetadataHead};
+use crate::{NS, is_token, is_uuid};
+
+/// An imported catalog and what it held.
+#[derive(Debug)]
+pub struct Imported {
+    pub catalog: Catalog,
+    pub counts: Counts,
+}
+
+/// What an imported catalog holds, counted while converting.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub groups: usize,
+    /// Controls directly under a group or the catalog.
+    pub controls: usize,
+    /// Controls inside controls.
+    pub enhancements: usize,
+    /// Parts at any depth, of groups, controls and the catalog.
+    pub parts: usize,
+    /// Parameters of groups, controls and the catalog.
+    pub params: usize,
+}
+
+/// A sansho catalog id from a file name: lower case, runs of other characters as `-`
+/// (`NIST_SP-800-53_rev5_MODERATE…` → `nist-sp-800-53-rev5-moderate…`).
+pub fn catalog_id_from_name(name: &str) -> Option<CatalogId> {
+    let stem = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let stem = stem.strip_suffix(".json").unwrap_or(stem);
+    let mut out = String::new();
+    for c in stem.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches(|c| c == '-' || c == '.').trim_start_matches(|c: char| c.is_ascii_digit());
+    CatalogId::parse(out).ok()
+}
+
+fn parse_document(bytes: &[u8]) -> Result<types::Document, Error> {
+    match serde_json::from_slice::<types::Document>(bytes) {
+        Ok(d) => {
+            if d.catalog.is_none() && d.profile.is_none() {
+                return Err(Error::at(
+                    "",
+                    "not an OSCAL catalog or profile: the document has neither `catalog` nor `profile`",
+                ));
+            }
+            Ok(d)
+        }
+        Err(_) => {
+            // The fast parse failed: find the model, then parse again tracking the path.
+            if let Ok(top) = serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(bytes)
+                && let Some(k) = top.keys().find(|k| !matches!(k.as_str(), "catalog" | "profile" | "$schema"))
+            {
+                return Err(Error::at(
+                    format!("/{}", escape(k)),
+                    format!("wrong model: sansho imports an OSCAL catalog or profile, not `{k}`"),
+                ));
+            }
+            let de = &mut serde_json::Deserializer::from_slice(bytes);
+            match serde_path_to_error::deserialize::<_, types::Document>(de) {
+                Ok(_) => Err(Error::at("", "the document could not be read")),
+                Err(e) => Err(Error::from_path(e)),
+            }
+        }
+    }
+}
+
+/// Imports an OSCAL catalog, or a profile resolved against `profile_catalog`, as catalog `id`.
+/// `file_name` is recorded as the catalog's source, with the SHA-256 of `bytes`.
+pub fn import_document(
+    bytes: &[u8],
+    profile_catalog: Option<&[u8]>,
+    id: CatalogId,
+    file_name: &str,
+) -> Result<Imported, Error> {
+    let doc = parse_document(bytes)?;
+    let catalog = match (doc.catalog, doc.profile) {
+        (Some(c), _) => {
+            check_catalog(&c, "/catalog")?;
+            c
+        }
+        (None, Some(p)) => {
+            let Some(cb) = profile_catalog else {
+                return Err(Error::at(
+                    "/profile/imports/0/href",
+                    "a profile needs the catalog it imports: give it (--profile-catalog FILE)",
+                ));
+            };
+            let cdoc = parse_document(cb).map_err(in_profile_catalog)?;
+            let Some(c) = cdoc.catalog else {
+                return Err(in_profile_catalog(Error::at("", "the profile's catalog is a profile, not a catalog")));
+            };
+            check_catalog(&c, "/catalog").map_err(in_profile_catalog)?;
+            let resolved = resolve_profile(&p, c)?;
+            check_catalog(&resolved, "/catalog")
+                .map_err(|e| Error::at(e.pointer, format!("resolved profile: {}", e.message)))?;
+            resolved
+        }
+        (None, None) => unreachable!("parse_document checks"),
+    };
+    convert(&catalog, id, file_name, bytes)
+}
+
+fn in_profile_catalog(e: Error) -> Error {
+    Error::at(e.pointer, format!("in the profile's catalog: {}", e.message))
+}
+
+/// Imports an OSCAL catalog document (no profile).
+pub fn import_catalog(bytes: &[u8], id: CatalogId, file_name: &str) -> Result<Imported, Error> {
+    import_document(bytes, None, id, file_name)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+
+struct Checker<'a> {
+    ids: HashMap<&'a str, String>,
+    params: HashSet<&'a str>,
+    resources: HashSet<String>,
+    /// (pointer, text) of every prose and choice, for the insert check.
+    prose: Vec<(String, &'a str)>,
+    /// (pointer, href) of every link starting with `#`.
+    links: Vec<(String, &'a str)>,
+}
+
+impl<'a> Checker<'a> {
+    fn id(&mut self, id: &'a str, at: String) -> Result<(), Error> {
+        if !is_token(id) {
+            return Err(Error::at(
+                at,
+                format!("{id:?} is not an OSCAL token (a letter or _ first, then letters, digits, _ . -)"),
+            ));
+        }
+        if let Some(first) = self.ids.get(id) {
+            return Err(Error::at(at, format!("id {id:?} is used twice (first at {first})")));
+        }
+        self.ids.insert(id, at);
+        Ok(())
+    }
+
+    fn props(&mut self, props: &'a [Prop], at: &str) -> Result<(), Error> {
+        for (i, p) in props.iter().enumerate() {
+            if let Some(u) = &p.uuid
+                && !is_uuid(u)
+            {
+                return Err(Error::at(format!("{at}/props/{i}/uuid"), format!("{u:?} is not a UUID (version 4 or 5)")));
+            }
+            if p.value.trim().is_empty() || p.value.trim() != p.value {
+                return Err(Error::at(
+                    format!("{at}/props/{i}/value"),
+                    "a prop value is non-empty with no surrounding space",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn links(&mut self, links: &'a [sansho_core::ext::Link], at: &str) {
+        for (i, l) in links.iter().enumerate() {
+            if l.href.starts_with('#') {
+                self.links.push((format!("{at}/links/{i}/href"), &l.href));
+            }
+        }
+    }
+
+    fn params(&mut self, params: &'a [sansho_core::ext::Param], at: &str) -> Result<(), Error> {
+        for (i, p) in params.iter().enumerate() {
+            let pat = format!("{at}/params/{i}");
+            self.id(&p.id, format!("{pat}/id"))?;
+            self.params.insert(&p.id);
+            self.props(&p.props, &pat)?;
+            self.links(&p.links, &pat);
+            if let Some(s) = &p.select {
+                if let Some(h) = &s.how_many
+                    && h != "one"
+                    && h != "one-or-more"
+                {
+                    return Err(Error::at(
+                        format!("{pat}/select/how-many"),
+                        format!("{h:?}: expected one or one-or-more"),
+                    ));
+                }
+                for (j, c) in s.choice.iter().enumerate() {
+                    self.prose.push((format!("{pat}/select/choice/{j}"), c));
+                }
+            }
+            for (j, g) in p.guidelines.iter().enumerate() {
+                self.prose.push((format!("{pat}/guidelines/{j}/prose"), &g.prose));
+            }
+        }
+        Ok(())
+    }
+
+    fn parts(&mut self, parts: &'a [Part], at: &str) -> Result<(), Error> {
+        for (i, p) in parts.iter().enumerate() {
+            let pat = format!("{at}/parts/{i}");
+            if let Some(id) = &p.id {
+                self.id(id, format!("{pat}/id"))?;
+            }
+            if !is_token(&p.name) {
+                return Err(Error::at(format!("{pat}/name"), format!("{:?} is not an OSCAL token", p.name)));
+            }
+            self.props(&p.props, &pat)?;
+            self.links(&p.links, &pat);
+            if let Some(prose) = &p.prose {
+                self.prose.push((format!("{pat}/prose"), prose));
+            }
+            self.parts(&p.parts, &pat)?;
+        }
+        Ok(())
+    }
+
+    fn control(&mut self, c: &'a Control, at: &str) -> Result<(), Error> {
+        self.id(&c.id, format!("{at}/id"))?;
+        self.params(&c.params, at)?;
+        self.props(&c.props, at)?;
+        self.links(&c.links, at);
+        self.parts(&c.parts, at)?;
+        for (i, k) in c.controls.iter().enumerate() {
+            self.control(k, &format!("{at}/controls/{i}"))?;
+        }
+        Ok(())
+    }
+
+    fn group(&mut self, g: &'a Group, at: &str) -> Result<(), Error> {
+        if let Some(id) = &g.id {
+            self.id(id, format!("{at}/id"))?;
+        }
+        self.params(&g.params, at)?;
+        self.props(&g.props, at)?;
+        self.links(&g.links, at);
+        self.parts(&g.parts, at)?;
+        for (i, k) in g.groups.iter().enumerate() {
+            self.group(k, &format!("{at}/groups/{i}"))?;
+        }
+        for (i, k) in g.controls.iter().enumerate() {
+            self.control(k, &format!("{at}/controls/{i}"))?;
+        }
+        Ok(())
+    }
+}
+
+fn raw<'de, T: serde::Deserialize<'de>>(v: &'de RawValue, at: &str) -> Result<T, Error> {
+    let de = &mut serde_json::Deserializer::from_str(v.get());
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let inner = Error::from_path(e);
+        Error::at(format!("{at}{}", inner.pointer), inner.message)
+    })
+}
+
+/// Checks a catalog, `at` being its pointer (`/catalog`). Returns the first problem.
+pub(crate) fn check_catalog(c: &types::Catalog, at: &str) -> Result<(), Error> {
+    if !is_uuid(&c.uuid) {
+        return Err(Error::at(format!("{at}/uuid"), format!("{:?} is not a UUID (version 4 or 5)", c.uuid)));
+    }
+    let meta: MetadataHead = raw(&c.metadata, &format!("{at}/metadata"))?;
+    for (i, p) in meta.parties.iter().enumerate() {
+        if !is_uuid(&p.uuid) {
+            return Err(Error::at(
+                format!("{at}/metadata/parties/{i}/uuid"),
+                format!("{:?} is not a UUID (version 4 or 5)", p.uuid),
+            ));
+        }
+    }
+    let mut ck = Checker {
+        ids: HashMap::new(),
+        params: HashSet::new(),
+        resources: HashSet::new(),
+        prose: Vec::new(),
+        links: Vec::new(),
+    };
+    if let Some(bm) = &c.back_matter {
+        let bm: BackMatterHead = raw(bm, &format!("{at}/back-matter"))?;
+        for (i, r) in bm.resources.iter().enumerate() {
+            if !is_uuid(&r.uuid) {
+                return Err(Error::at(
+                    format!("{at}/back-matter/resources/{i}/uuid"),
+                    format!("{:?} is not a UUID (version 4 or 5)", r.uuid),
+                ));
+            }
+            ck.resources.insert(r.uuid.to_ascii_lowercase());
+        }
+    }
+    ck.params(&c.params, at)?;
+    for (i, g) in c.groups.iter().enumerate() {
+        ck.group(g, &format!("{at}/groups/{i}"))?;
+    }
+    for (i, k) in c.controls.iter().enumerate() {
+        ck.control(k, &format!("{at}/controls/{i}"))?;
+    }
+    // A link to `#<uuid>` names a back-matter resource. (Links to `#<control id>` may name a
+    // control of the source catalog that a resolved profile left out, so they are not checked.)
+    for (pat, href) in &ck.links {
+        let frag = &href[1..];
+        if is_uuid(frag) && !ck.resources.contains(&frag.to_ascii_lowercase()) {
+            return Err(Error::at(pat.clone(), format!("broken reference: no back-matter resource {frag}")));
+        }
+    }
+    for (pat, text) in &ck.prose {
+        for name in inserted_params(text) {
+            if !ck.params.contains(name) {
+                return Err(Error::at(
+                    pat.clone(),
+                    format!("broken reference: {{{{ insert: param, {name} }}}} names no parameter"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The parameter ids of `{{ insert: param, ID }}` markers in a text.
+fn inserted_params(text: &str) -> impl Iterator<Item = &str> {
+    text.split("{{").skip(1).filter_map(|chunk| {
+        let inner = chunk.split("}}").next()?;
+        let rest = inner.trim().strip_prefix("insert:")?.trim();
+        let id = rest.strip_prefix("param")?.trim_start().strip_prefix(',')?.trim();
+        Some(id)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiles
+
+/// Resolves a profile against the catalog it imports: the controls its `include-controls` (or
+/// `include-all`) select, less those of `exclude-controls`, in the catalog's structure; groups
+/// left empty are dropped. A control left out takes its descendants with it unless they are
+/// selected themselves (they then take its place). The result has the profile's metadata and the
+/// catalog's back matter. `modify` is not supported and is refused.
+pub fn resolve_profile(p: &types::Profile, catalog: types::Catalog) -> Result<types::Catalog, Error> {
+    if !is_uuid(&p.uuid) {
+        return Err(Error::at("/profile/uuid", format!("{:?} is not a UUID (version 4 or 5)", p.uuid)));
+    }
+    let _: MetadataHead = raw(&p.metadata, "/profile/metadata")?;
+    if p.modify.is_some() {
+        return Err(Error::at(
+            "/profile/modify",
+            "sansho does not apply a profile's modify (set-parameters, alters) yet",
+        ));
+    }
+    if p.imports.len() != 1 {
+        return Err(Error::at("/profile/imports", "sansho resolves a profile with exactly one import"));
+    }
+    let imp = &p.imports[0];
+    // Every control id, with its descendants.
+    let mut all: Vec<(&str, Vec<&str>)> = Vec::new();
+    fn walk<'a>(c: &'a Control, all: &mut Vec<(&'a str, Vec<&'a str>)>) -> Vec<&'a str> {
+        let mut desc = Vec::new();
+        for k in &c.controls {
+            desc.push(k.id.as_str());
+            desc.extend(walk(k, all));
+        }
+        all.push((&c.id, desc.clone()));
+        desc
+    }
+    fn walk_group<'a>(g: &'a Group, all: &mut Vec<(&'a str, Vec<&'a str>)>) {
+        for k in &g.groups {
+            walk_group(k, all);
+        }
+        for c in &g.controls {
+            walk(c, all);
+        }
+    }
+    for g in &catalog.groups {
+        walk_group(g, &mut all);
+    }
+    for c in &catalog.controls {
+        walk(c, &mut all);
+    }
+    let index: HashMap<&str, &Vec<&str>> = all.iter().map(|(id, d)| (*id, d)).collect();
+    let select = |sel: &[types::SelectControl], what: &str, out: &mut HashSet<String>| -> Result<(), Error> {
+        for (i, s) in sel.iter().enumerate() {
+            let at = format!("/profile/imports/0/{what}/{i}");
+            let children = match s.with_child_controls.as_deref() {
+                None | Some("no") => false,
+                Some("yes") => true,
+                Some(o) => {
+                    return Err(Error::at(format!("{at}/with-child-controls"), format!("{o:?}: expected yes or no")));
+                }
+            };
+            let mut add = |id: &str| {
+                out.insert(id.to_owned());
+                if children {
+                    out.extend(index[id].iter().map(|d| d.to_string()));
+                }
+            };
+            for (j, id) in s.with_ids.iter().enumerate() {
+                if !index.contains_key(id.as_str()) {
+                    return Err(Error::at(
+                        format!("{at}/with-ids/{j}"),
+                        format!("broken reference: the catalog has no control {id:?}"),
+                    ));
+                }
+                add(id);
+            }
+            for (j, m) in s.matching.iter().enumerate() {
+                let hits: Vec<&str> = all.iter().map(|(id, _)| *id).filter(|id| glob(&m.pattern, id)).collect();
+                if hits.is_empty() {
+                    return Err(Error::at(
+                        format!("{at}/matching/{j}/pattern"),
+                        format!("no control matches {:?}", m.pattern),
+                    ));
+                }
+                hits.into_iter().for_each(&mut add);
+            }
+        }
+        Ok(())
+    };
+    let mut chosen: HashSet<String> = HashSet::new();
+    if imp.include_all.is_some() {
+        chosen.extend(all.iter().map(|(id, _)| id.to_string()));
+    }
+    select(&imp.include_controls, "include-controls", &mut chosen)?;
+    if imp.include_all.is_none() && imp.include_controls.is_empty() {
+        return Err(Error::at("/profile/imports/0", "an import needs include-all or include-controls"));
+    }
+    let mut excluded = HashSet::new();
+    select(&imp.exclude_controls, "exclude-controls", &mut excluded)?;
+    chosen.retain(|id| !excluded.contains(id));
+
+    fn keep(cs: Vec<Control>, chosen: &HashSet<String>) -> Vec<Control> {
+        let mut out = Vec::new();
+        for mut c in cs {
+            let kids = keep(std::mem::take(&mut c.controls), chosen);
+            if chosen.contains(&c.id) {
+                c.controls = kids;
+                out.push(c);
+            } else {
+                out.extend(kids);
+            }
+        }
+        out
+    }
+    fn keep_groups(gs: Vec<Group>, chosen: &HashSet<String>) -> Vec<Group> {
+        gs.into_iter()
+            .filter_map(|mut g| {
+                g.groups = keep_groups(std::mem::take(&mut g.groups), chosen);
+                g.controls = keep(std::mem::take(&mut g.controls), chosen);
+                (!g.groups.is_empty() || !g.controls.is_empty()).then_some(g)
+            })
+            .collect()
+    }
+    Ok(types::Catalog {
+        uuid: crate::uuid_for(&format!("sansho:resolved-profile:{}", p.uuid)),
+        metadata: p.metadata.clone(),
+        params: catalog.params,
+        controls: keep(catalog.controls, &chosen),
+        groups: keep_groups(catalog.groups, &chosen),
+        back_matter: catalog.back_matter,
+    })
+}
+
+/// `*` any run, `?` one character.
+fn glob(pattern: &str, s: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), s.chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(sp) = star {
+            pi = sp + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversion
+
+struct Conv<'a> {
+    reqs: Vec<Requirement>,
+    counts: Counts,
+    file: &'a str,
+}
+
+/// The node's label: the `label` prop without a class (as printed), else the first `label` prop.
+fn label_of(props: &[Prop]) -> Option<&str> {
+    let labels = || props.iter().filter(|p| p.name == "label" && p.ns.is_none());
+    labels().find(|p| p.class.is_none()).or_else(|| labels().next()).map(|p| p.value.as_str())
+}
+
+/// The statement parts rendered as one text: each part's label and prose, one per line.
+pub fn statement_text(parts: &[Part]) -> Option<String> {
+    fn render(p: &Part, out: &mut String) {
+        let mut line = String::new();
+        if let Some(l) = p.label() {
+            line.push_str(l);
+        }
+        if let Some(pr) = &p.prose {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(pr);
+        }
+        if !line.is_empty() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&line);
+        }
+        for c in &p.parts {
+            render(c, out);
+        }
+    }
+    let mut out = String::new();
+    for p in parts.iter().filter(|p| p.name == "statement" && p.ns.is_none()) {
+        render(p, &mut out);
+    }
+    (!out.trim().is_empty()).then_some(out)
+}
+
+fn count_parts(parts: &[Part]) -> usize {
+    parts.iter().map(|p| 1 + count_parts(&p.parts)).sum()
+}
+
+/// The fields sansho writes as props and parts in its namespace, read back.
+#[derive(Default)]
+struct Own {
+    any: bool,
+    kind: Option<NodeKind>,
+    level: Option<Level>,
+    category: Option<Category>,
+    topics: Vec<String>,
+    page: Option<String>,
+    provenance: Vec<Provenance>,
+    local_id: Option<String>,
+    no_title: bool,
+    note: Option<String>,
+    text: Option<String>,
+}
+
+fn take_own(props: &mut Vec<Prop>, parts: &mut Vec<Part>, token: &str) -> Own {
+    let mut own = Own::default();
+    props.retain(|p| {
+        if p.ns.as_deref() != Some(NS) {
+            return true;
+        }
+        own.any = true;
+        let v = p.value.clone();
+        match p.name.as_str() {
+            "kind" => own.kind = NodeKind::parse(&v),
+            "level" => own.level = Level::parse(&v),
+            "category" => own.category = Category::parse(&v),
+            "topic" => own.topics.push(v),
+            "page" => own.page = Some(v),
+            "provenance" => own.provenance.extend(Provenance::parse(&v)),
+            "local-id" => own.local_id = Some(v),
+            "no-title" => own.no_title = v == "true",
+            _ => return true,
+        }
+        false
+    });
+    if own.any {
+        let smt = format!("{token}_smt");
+        parts.retain(|p| {
+            if p.ns.as_deref() == Some(NS) && p.name == "note" {
+                own.note = p.prose.clone();
+                return false;
+            }
+            if p.name == "statement" && p.id.as_deref() == Some(&smt) && p.props.is_empty() && p.parts.is_empty() {
+                own.text = p.prose.clone();
+                return false;
+            }
+            true
+        });
+    }
+    own
+}
+
+impl Conv<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn node(
+        &mut self,
+        id: &str,
+        at: &str,
+        parent: Option<&LocalId>,
+        kind: NodeKind,
+        title: &str,
+        mut ext: NodeExt,
+    ) -> Result<LocalId, Error> {
+        let own = take_own(&mut ext.props, &mut ext.parts, id);
+        let lid_text = own.local_id.as_deref().unwrap_or(id);
+        let lid = LocalId::parse(lid_text).map_err(|e| Error::at(format!("{at}/id"), e.to_string()))?;
+        let label = label_of(&ext.props).unwrap_or(lid_text).to_owned();
+        let text = if own.any { own.text.clone() } else { statement_text(&ext.parts) };
+        // A node of a sansho export whose extension holds nothing else needs none.
+        let plain_label = match ext.props.as_slice() {
+            [] => true,
+            [p] => p.name == "label" && p.ns.is_none() && p.class.is_none() && p.value == label,
+            _ => false,
+        };
+        let bare = own.any
+            && ext.class.is_none()
+            && ext.params.is_empty()
+            && ext.links.is_empty()
+            && ext.parts.is_empty()
+            && plain_label;
+        let mut r = Requirement::new(lid.clone(), own.kind.unwrap_or(kind), label);
+        r.parent = parent.cloned();
+        r.title = (!own.no_title).then(|| title.to_owned());
+        r.text = text;
+        r.level = own.level;
+        r.category = own.category;
+        r.topics = own.topics;
+        r.page = own.page;
+        r.provenance = own.provenance;
+        r.note = own.note;
+        r.ext = (!bare).then(|| Box::new(ext));
+        let _ = self.file;
+        self.reqs.push(r);
+        Ok(lid)
+    }
+
+    fn control(&mut self, c: &Control, at: &str, parent: Option<&LocalId>, nested: bool) -> Result<(), Error> {
+        if nested {
+            self.counts.enhancements += 1;
+        } else {
+            self.counts.controls += 1;
+        }
+        self.counts.parts += count_parts(&c.parts);
+        self.counts.params += c.params.len();
+        let ext = NodeExt {
+            group: false,
+            class: c.class.clone(),
+            params: c.params.clone(),
+            props: c.props.clone(),
+            links: c.links.clone(),
+            parts: c.parts.clone(),
+        };
+        let kind = if nested { NodeKind::SubItem } else { NodeKind::Item };
+        let lid = self.node(&c.id, at, parent, kind, &c.title, ext)?;
+        for (i, k) in c.controls.iter().enumerate() {
+            self.control(k, &format!("{at}/controls/{i}"), Some(&lid), true)?;
+        }
+        Ok(())
+    }
+
+    fn group(&mut self, g: &Group, at: &str, parent: Option<&LocalId>, path: &str) -> Result<(), Error> {
+        self.counts.groups += 1;
+        self.counts.parts += count_parts(&g.parts);
+        self.counts.params += g.params.len();
+        let ext = NodeExt {
+            group: true,
+            class: g.class.clone(),
+            params: g.params.clone(),
+            props: g.props.clone(),
+            links: g.links.clone(),
+            parts: g.parts.clone(),
+        };
+        let id = g.id.clone().unwrap_or_else(|| format!("_g{path}"));
+        let kind = if parent.is_none() { NodeKind::Chapter } else { NodeKind::Section };
+        let lid = self.node(&id, at, parent, kind, &g.title, ext)?;
+        for (i, k) in g.groups.iter().enumerate() {
+            self.group(k, &format!("{at}/groups/{i}"), Some(&lid), &format!("{path}.{}", i + 1))?;
+        }
+        for (i, k) in g.controls.iter().enumerate() {
+            self.control(k, &format!("{at}/controls/{i}"), Some(&lid), false)?;
+        }
+        Ok(())
+    }
+}
+
+/// Minified JSON text: whitespace outside strings removed.
+pub(crate) fn minify(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_str, mut esc) = (false, false);
+    for c in json.chars() {
+        if in_str {
+            out.push(c);
+            if esc {
+                esc = false;
+            } else if c == '\\' {
+                esc = true;
+            } else if c == '"' {
+                in_str = false;
+            }
+        } else if c == '"' {
+            in_str = true;
+            out.push(c);
+        } else if !c.is_whitespace() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn convert(c: &types::Catalog, id: CatalogId, file_name: &str, bytes: &[u8]) -> Result<Imported, Error> {
+    let meta: MetadataHead = raw(&c.metadata, "/catalog/metadata")?;
+    let mut conv = Conv { reqs: Vec::new(), counts: Counts::default(), file: file_name };
+    for (i, g) in c.groups.iter().enumerate() {
+        conv.group(g, &format!("/catalog/groups/{i}"), None, &(i + 1).to_string())?;
+    }
+    for (i, k) in c.controls.iter().enumerate() {
+        conv.control(k, &format!("/catalog/controls/{i}"), None, false)?;
+    }
+    conv.counts.params += c.params.len();
+    let own =
+        |name: &str| meta.props.iter().find(|p| p.ns.as_deref() == Some(NS) && p.name == name).map(|p| p.value.clone());
+    let sha = Sha256::digest(bytes);
+    let sha256: String = sha.iter().map(|b| format!("{b:02x}")).collect();
+    let catalog = Catalog {
+        id,
+        title: Localized { ja: meta.title.clone(), en: own("title-en").or(Some(meta.title.clone())) },
+        issuers: meta.parties.iter().filter_map(|p| p.name.clone()).collect(),
+        edition: meta.version.clone(),
+        date: own("date")
+            .or_else(|| meta.published.as_ref().or(Some(&meta.last_modified)).map(|d| d.chars().take(10).collect())),
+        kind: own("kind").and_then(|k| CatalogKind::parse(&k)).unwrap_or(CatalogKind::Guideline),
+        sources: vec![SourceDoc {
+            file: file_name.rsplit(['/', '\\']).next().unwrap_or(file_name).to_owned(),
+            sha256,
+            description: Some(format!("OSCAL {} catalog: {}", meta.oscal_version, meta.title)),
+        }],
+        description: meta.remarks.clone(),
+        requirements: conv.reqs,
+        ext: Some(Box::new(CatalogExt {
+            uuid: Some(c.uuid.clone()),
+            metadata: Some(minify(c.metadata.get())),
+            back_matter: c.back_matter.as_ref().map(|b| minify(b.get())),
+            root: (!c.params.is_empty()).then(|| NodeExt { params: c.params.clone(), ..NodeExt::default() }),
+        })),
+    };
+    Ok(Imported { catalog, counts: conv.counts })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_inserts_ids() {
+        assert!(glob("ac-*", "ac-2.1") && glob("a?-1", "ac-1") && !glob("ac-*", "au-1") && glob("*", ""));
+        let t = "x {{ insert: param, ac-1_prm_1 }} y {{insert: param,b}} {{ not }}";
+        assert_eq!(inserted_params(t).collect::<Vec<_>>(), ["ac-1_prm_1", "b"]);
+        assert_eq!(
+            catalog_id_from_name("x/NIST_SP-800-53_rev5_HIGH.json").unwrap().as_str(),
+            "nist-sp-800-53-rev5-high"
+        );
+        assert_eq!(minify("{ \"a b\" : [1, 2] }"), "{\"a b\":[1,2]}");
+    }
+}

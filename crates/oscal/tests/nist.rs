@@ -1,0 +1,232 @@
+//! NIST SP 800-53 rev5 and the OSCAL example catalog: complete import (counts checked against the
+//! files, walked here independently), lossless round trips, profile resolution.
+
+use std::collections::BTreeSet;
+
+use sansho_core::{Catalog, CatalogId};
+use sansho_oscal::{export_catalog, import_catalog, import_document, to_json};
+use serde_json::Value;
+
+const MODERATE: &str = "NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog.json";
+const HIGH: &str = "NIST_SP-800-53_rev5_HIGH-baseline-resolved-profile_catalog-min.json";
+const PROFILE: &str = "NIST_SP-800-53_rev5_MODERATE-baseline_profile.json";
+const BASIC: &str = "basic-catalog.json";
+
+fn data(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn id(s: &str) -> CatalogId {
+    CatalogId::parse(s).unwrap()
+}
+
+/// Counts walked over the raw JSON: groups, top controls, enhancements, parts, params.
+#[derive(Debug, Default, PartialEq)]
+struct Raw {
+    groups: usize,
+    controls: usize,
+    enhancements: usize,
+    parts: usize,
+    params: usize,
+}
+
+fn arr<'a>(v: &'a Value, k: &str) -> &'a [Value] {
+    v.get(k).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+}
+
+fn walk_parts(v: &Value, n: &mut Raw) {
+    for p in arr(v, "parts") {
+        n.parts += 1;
+        walk_parts(p, n);
+    }
+}
+
+fn walk_control(c: &Value, nested: bool, n: &mut Raw) {
+    if nested {
+        n.enhancements += 1
+    } else {
+        n.controls += 1
+    }
+    n.params += arr(c, "params").len();
+    walk_parts(c, n);
+    for k in arr(c, "controls") {
+        walk_control(k, true, n);
+    }
+}
+
+fn walk_group(g: &Value, n: &mut Raw) {
+    n.groups += 1;
+    n.params += arr(g, "params").len();
+    walk_parts(g, n);
+    for k in arr(g, "groups") {
+        walk_group(k, n);
+    }
+    for c in arr(g, "controls") {
+        walk_control(c, false, n);
+    }
+}
+
+fn raw_counts(bytes: &[u8]) -> Raw {
+    let v: Value = serde_json::from_slice(bytes).unwrap();
+    let c = &v["catalog"];
+    let mut n = Raw { params: arr(c, "params").len(), ..Raw::default() };
+    for g in arr(c, "groups") {
+        walk_group(g, &mut n);
+    }
+    for k in arr(c, "controls") {
+        walk_control(k, false, &mut n);
+    }
+    n
+}
+
+/// What the sansho catalog holds: nodes by kind of OSCAL object, parts and params kept.
+fn held(c: &Catalog) -> Raw {
+    fn parts(p: &[sansho_core::ext::Part]) -> usize {
+        p.iter().map(|x| 1 + parts(&x.parts)).sum()
+    }
+    let mut n =
+        Raw { params: c.ext.as_ref().and_then(|e| e.root.as_ref()).map_or(0, |r| r.params.len()), ..Raw::default() };
+    for r in &c.requirements {
+        let e = r.ext.as_ref().expect("every imported node keeps its OSCAL object");
+        if e.group {
+            n.groups += 1;
+        } else if r.kind == sansho_core::NodeKind::SubItem {
+            n.enhancements += 1;
+        } else {
+            n.controls += 1;
+        }
+        n.parts += parts(&e.parts);
+        n.params += e.params.len();
+    }
+    n
+}
+
+fn without_sources(mut c: Catalog) -> Catalog {
+    c.sources.clear();
+    c
+}
+
+fn check_complete_and_lossless(file: &str, expect: Option<Raw>) {
+    let bytes = data(file);
+    let raw = raw_counts(&bytes);
+    if let Some(e) = expect {
+        assert_eq!(raw, e, "{file}: the walk of the file");
+    }
+    let imported = import_catalog(&bytes, id("nist"), file).unwrap();
+    let c = &imported.catalog;
+    assert_eq!(held(c), raw, "{file}: what the sansho catalog holds");
+    let counts = imported.counts;
+    assert_eq!(
+        (counts.groups, counts.controls, counts.enhancements, counts.parts, counts.params),
+        (raw.groups, raw.controls, raw.enhancements, raw.parts, raw.params),
+        "{file}: the import's own counts"
+    );
+    assert_eq!(c.requirements.len(), raw.groups + raw.controls + raw.enhancements);
+
+    // Export, and compare with the file: the tree, the back matter and the metadata are the same.
+    let exported = serde_json::to_value(export_catalog(c)).unwrap();
+    let original: Value = serde_json::from_slice(&bytes).unwrap();
+    for k in ["uuid", "groups", "controls", "params", "back-matter", "metadata"] {
+        assert_eq!(exported["catalog"].get(k), original["catalog"].get(k), "{file}: /catalog/{k} after export");
+    }
+    // Import → export → import: the same catalog, the same bytes.
+    let bytes2 = to_json(&export_catalog(c));
+    let again = import_catalog(&bytes2, id("nist"), "again.json").unwrap();
+    let (a, b) = (without_sources(again.catalog.clone()), without_sources(c.clone()));
+    for (x, y) in a.requirements.iter().zip(&b.requirements) {
+        assert!(x == y, "{file}: node {} differs after a round trip", y.id);
+    }
+    let (ea, eb) = (a.ext.as_ref().unwrap(), b.ext.as_ref().unwrap());
+    assert_eq!(ea.uuid, eb.uuid);
+    assert!(
+        ea.metadata == eb.metadata,
+        "{file}: metadata {:?} vs {:?}",
+        &ea.metadata.as_ref().unwrap()[..300],
+        &eb.metadata.as_ref().unwrap()[..300]
+    );
+    assert!(ea.back_matter == eb.back_matter, "{file}: back matter differs");
+    assert!(a.requirements.len() == b.requirements.len() && a.ext == b.ext, "{file}: catalog ext differs");
+    assert!(a == b, "{file}: the catalog head differs after a round trip");
+    assert_eq!(to_json(&export_catalog(&again.catalog)), bytes2, "{file}: second export differs");
+
+    // Through sansho's catalog file (what `sansho oscal import` writes) and back.
+    let toml = sansho_catalog::catalog_to_toml(c, &[]);
+    match sansho_catalog::parse("nist.toml", &toml) {
+        Ok(sansho_catalog::Parsed::Catalog(read, _)) => assert_eq!(&read, c, "{file}: through TOML"),
+        other => panic!("{file}: {other:?}"),
+    }
+}
+
+#[test]
+fn nist_moderate_imports_completely_and_round_trips() {
+    // The figures of the MODERATE baseline, as a second check of the walk itself.
+    check_complete_and_lossless(
+        MODERATE,
+        Some(Raw { groups: 18, controls: 177, enhancements: 110, parts: 4701, params: 643 }),
+    );
+}
+
+#[test]
+fn nist_high_imports_completely_and_round_trips() {
+    check_complete_and_lossless(HIGH, None);
+}
+
+#[test]
+fn example_catalog_round_trips() {
+    check_complete_and_lossless(BASIC, None);
+}
+
+#[test]
+fn nist_text_and_params_are_kept_exactly() {
+    let c = import_catalog(&data(MODERATE), id("nist"), MODERATE).unwrap().catalog;
+    let ac1 = c.get("ac-1").unwrap();
+    assert_eq!(ac1.label, "AC-1");
+    assert_eq!(ac1.title.as_deref(), Some("Policy and Procedures"));
+    assert_eq!(ac1.parent.as_ref().unwrap().as_str(), "ac");
+    let text = ac1.text.as_deref().unwrap();
+    assert!(
+        text.starts_with("a. Develop, document, and disseminate to {{ insert: param, ac-1_prm_1 }}:\n1. "),
+        "{text}"
+    );
+    let ext = ac1.ext.as_ref().unwrap();
+    let p = ext.params.iter().find(|p| p.id == "ac-01_odp.03").unwrap();
+    let sel = p.select.as_ref().unwrap();
+    assert_eq!(sel.how_many.as_deref(), Some("one-or-more"));
+    assert_eq!(sel.choice, ["organization-level", "mission/business process-level", "system-level"]);
+    let enh = c.get("ac-2.1").unwrap();
+    assert_eq!(enh.parent.as_ref().unwrap().as_str(), "ac-2");
+    assert_eq!(enh.kind, sansho_core::NodeKind::SubItem);
+}
+
+fn control_ids(v: &Value) -> BTreeSet<String> {
+    fn walk(v: &Value, out: &mut BTreeSet<String>) {
+        for g in arr(v, "groups") {
+            walk(g, out);
+        }
+        for c in arr(v, "controls") {
+            out.insert(c["id"].as_str().unwrap().to_owned());
+            walk(c, out);
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(&v["catalog"], &mut out);
+    out
+}
+
+#[test]
+fn moderate_profile_resolved_against_high_selects_the_moderate_controls() {
+    let imported = import_document(&data(PROFILE), Some(&data(HIGH)), id("moderate"), PROFILE).unwrap();
+    let got: BTreeSet<String> = imported
+        .catalog
+        .requirements
+        .iter()
+        .filter(|r| !r.ext.as_ref().unwrap().group)
+        .map(|r| r.id.to_string())
+        .collect();
+    let moderate: Value = serde_json::from_slice(&data(MODERATE)).unwrap();
+    let high: Value = serde_json::from_slice(&data(HIGH)).unwrap();
+    let want = control_ids(&moderate);
+    assert!(control_ids(&high).len() > want.len());
+    assert_eq!(got, want);
+    assert_eq!(imported.catalog.title.ja, "NIST Special Publication 800-53 Revision 5.1.1 MODERATE IMPACT BASELINE");
+}
