@@ -5,9 +5,9 @@
 //! Ids are the requirements' local ids as OSCAL tokens (`6.3-c-1` → `_6.3-c-1`, see
 //! [`crate::token`]); the original id is then kept in a `local-id` prop.
 //!
-//! A catalog's tree: a node without text whose kind is volume, chapter or section and whose
-//! parent is a group (or none) is a group; any other node a control (a child of a control is a
-//! nested control). The printed label is the `label` prop; sansho's own fields (kind, level,
+//! A catalog's tree: headings (volume, chapter or section nodes without text) whose parent is a
+//! group (or none) are groups when all their siblings are; any other node is a control (a child
+//! of a control is a nested control), so document order is kept. The printed label is the `label` prop; sansho's own fields (kind, level,
 //! category, topics, page, provenance, `no-title`) are props in sansho's namespace ([`crate::NS`]),
 //! the text is the `statement` part (verbatim) and the note a `note` part in that namespace. A
 //! node imported from OSCAL writes its kept group or control back as it was read.
@@ -136,14 +136,21 @@ fn heading(k: NodeKind) -> bool {
 }
 
 impl Tree<'_> {
-    fn is_group(&self, r: &Requirement, parent_is_group: bool) -> bool {
-        if !parent_is_group {
-            return false;
-        }
-        match &r.ext {
-            Some(e) => e.group,
-            None => r.text.is_none() && heading(r.kind),
-        }
+    /// Which of a group's (or the catalog's) children are groups. OSCAL lists a group's groups
+    /// before its controls, so sansho's headings become groups only when all of their siblings do
+    /// (else document order would change); an imported node stays what it was.
+    fn as_groups(&self, kids: &[usize]) -> Vec<bool> {
+        let heading_only = |r: &Requirement| r.text.is_none() && heading(r.kind);
+        let all = kids.iter().map(|&k| &self.c.requirements[k]).filter(|r| r.ext.is_none()).all(heading_only);
+        kids.iter()
+            .map(|&k| {
+                let r = &self.c.requirements[k];
+                match &r.ext {
+                    Some(e) => e.group,
+                    None => all && heading_only(r),
+                }
+            })
+            .collect()
     }
 
     fn own_props(&self, r: &Requirement, tok: &str, props: &mut Vec<Prop>) {
@@ -233,8 +240,9 @@ impl Tree<'_> {
         let tok = token(r.id.as_str());
         let (class, params, props, links, parts) = self.parts_of(r, &tok);
         let (mut groups, mut controls) = (vec![], vec![]);
-        for &k in self.kids.get(r.id.as_str()).into_iter().flatten() {
-            if self.is_group(&self.c.requirements[k], true) {
+        let kids = self.kids.get(r.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+        for (&k, g) in kids.iter().zip(self.as_groups(kids)) {
+            if g {
                 groups.push(self.group(k));
             } else {
                 controls.push(self.control(k));
@@ -273,8 +281,8 @@ pub fn catalog(c: &Catalog) -> CatalogDocument {
     }
     let tree = Tree { c, kids, roots };
     let (mut groups, mut controls) = (vec![], vec![]);
-    for &i in &tree.roots {
-        if tree.is_group(&c.requirements[i], true) {
+    for (&i, g) in tree.roots.iter().zip(tree.as_groups(&tree.roots)) {
+        if g {
             groups.push(tree.group(i));
         } else {
             controls.push(tree.control(i));

@@ -743,8 +743,13 @@ fn convert(c: &types::Catalog, id: CatalogId, file_name: &str, bytes: &[u8]) -> 
         title: Localized { ja: meta.title.clone(), en: own("title-en").or(Some(meta.title.clone())) },
         issuers: meta.parties.iter().filter_map(|p| p.name.clone()).collect(),
         edition: meta.version.clone(),
-        date: own("date")
-            .or_else(|| meta.published.as_ref().or(Some(&meta.last_modified)).map(|d| d.chars().take(10).collect())),
+        // A sansho export says its date (or that it has none); another document's date is when
+        // it was published, else last modified.
+        date: if own("catalog-id").is_some() {
+            own("date")
+        } else {
+            Some(meta.published.as_ref().unwrap_or(&meta.last_modified).chars().take(10).collect())
+        },
         kind: own("kind").and_then(|k| CatalogKind::parse(&k)).unwrap_or(CatalogKind::Guideline),
         sources: vec![SourceDoc {
             file: file_name.rsplit(['/', '\\']).next().unwrap_or(file_name).to_owned(),
