@@ -129,7 +129,7 @@ pub fn import_document(
         }
         (None, None) => unreachable!("parse_document checks"),
     };
-    convert(&catalog, id, file_name, bytes)
+    convert(catalog, id, file_name, bytes)
 }
 
 fn in_profile_catalog(e: Error) -> Error {
@@ -144,130 +144,199 @@ pub fn import_catalog(bytes: &[u8], id: CatalogId, file_name: &str) -> Result<Im
 // ---------------------------------------------------------------------------------------------
 // Checks
 
+/// One step of a JSON pointer; pointers are rendered only for a problem.
+#[derive(Clone, Copy, Debug)]
+enum Seg {
+    Key(&'static str),
+    Idx(usize),
+}
+
+/// Walks a catalog twice: first its ids, parameters and values, then its references (which may
+/// point anywhere in the document).
 struct Checker<'a> {
-    ids: HashMap<&'a str, String>,
+    path: Vec<Seg>,
+    /// Every id, with where it was first seen.
+    ids: HashMap<&'a str, Vec<Seg>>,
     params: HashSet<&'a str>,
     resources: HashSet<String>,
-    /// (pointer, text) of every prose and choice, for the insert check.
-    prose: Vec<(String, &'a str)>,
-    /// (pointer, href) of every link starting with `#`.
-    links: Vec<(String, &'a str)>,
+    /// Second pass: check references.
+    refs: bool,
+}
+
+fn render(path: &[Seg]) -> String {
+    let mut out = String::new();
+    for s in path {
+        match s {
+            Seg::Key(k) => {
+                out.push('/');
+                out.push_str(k);
+            }
+            Seg::Idx(i) => out.push_str(&format!("/{i}")),
+        }
+    }
+    out
 }
 
 impl<'a> Checker<'a> {
-    fn id(&mut self, id: &'a str, at: String) -> Result<(), Error> {
+    fn err(&self, last: &'static str, message: String) -> Error {
+        let mut p = render(&self.path);
+        if !last.is_empty() {
+            p.push('/');
+            p.push_str(last);
+        }
+        Error::at(p, message)
+    }
+
+    fn each<T>(
+        &mut self,
+        key: &'static str,
+        items: &'a [T],
+        mut f: impl FnMut(&mut Self, &'a T) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        self.path.push(Seg::Key(key));
+        for (i, x) in items.iter().enumerate() {
+            self.path.push(Seg::Idx(i));
+            f(self, x)?;
+            self.path.pop();
+        }
+        self.path.pop();
+        Ok(())
+    }
+
+    fn id(&mut self, id: &'a str) -> Result<(), Error> {
+        if self.refs {
+            return Ok(());
+        }
         if !is_token(id) {
-            return Err(Error::at(
-                at,
+            return Err(self.err(
+                "id",
                 format!("{id:?} is not an OSCAL token (a letter or _ first, then letters, digits, _ . -)"),
             ));
         }
         if let Some(first) = self.ids.get(id) {
-            return Err(Error::at(at, format!("id {id:?} is used twice (first at {first})")));
+            let mut first = render(first);
+            first.push_str("/id");
+            return Err(self.err("id", format!("id {id:?} is used twice (first at {first})")));
         }
-        self.ids.insert(id, at);
+        self.ids.insert(id, self.path.clone());
         Ok(())
     }
 
-    fn props(&mut self, props: &'a [Prop], at: &str) -> Result<(), Error> {
-        for (i, p) in props.iter().enumerate() {
+    fn prose(&self, key: &'static str, text: &str) -> Result<(), Error> {
+        if !self.refs {
+            return Ok(());
+        }
+        for name in inserted_params(text) {
+            if !self.params.contains(name) {
+                return Err(
+                    self.err(key, format!("broken reference: {{{{ insert: param, {name} }}}} names no parameter"))
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn props(&mut self, props: &'a [Prop]) -> Result<(), Error> {
+        if self.refs {
+            return Ok(());
+        }
+        self.each("props", props, |ck, p| {
             if let Some(u) = &p.uuid
                 && !is_uuid(u)
             {
-                return Err(Error::at(format!("{at}/props/{i}/uuid"), format!("{u:?} is not a UUID (version 4 or 5)")));
+                return Err(ck.err("uuid", format!("{u:?} is not a UUID (version 4 or 5)")));
             }
             if p.value.trim().is_empty() || p.value.trim() != p.value {
-                return Err(Error::at(
-                    format!("{at}/props/{i}/value"),
-                    "a prop value is non-empty with no surrounding space",
-                ));
+                return Err(ck.err("value", "a prop value is non-empty with no surrounding space".to_owned()));
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
-    fn links(&mut self, links: &'a [sansho_core::ext::Link], at: &str) {
-        for (i, l) in links.iter().enumerate() {
-            if l.href.starts_with('#') {
-                self.links.push((format!("{at}/links/{i}/href"), &l.href));
-            }
+    fn links(&mut self, links: &'a [sansho_core::ext::Link]) -> Result<(), Error> {
+        if !self.refs {
+            return Ok(());
         }
+        // A link to `#<uuid>` names a back-matter resource. (Links to `#<control id>` may name a
+        // control of the source catalog that a resolved profile left out, so they are not checked.)
+        self.each("links", links, |ck, l| {
+            if let Some(frag) = l.href.strip_prefix('#')
+                && is_uuid(frag)
+                && !ck.resources.contains(&frag.to_ascii_lowercase())
+            {
+                return Err(ck.err("href", format!("broken reference: no back-matter resource {frag}")));
+            }
+            Ok(())
+        })
     }
 
-    fn params(&mut self, params: &'a [sansho_core::ext::Param], at: &str) -> Result<(), Error> {
-        for (i, p) in params.iter().enumerate() {
-            let pat = format!("{at}/params/{i}");
-            self.id(&p.id, format!("{pat}/id"))?;
-            self.params.insert(&p.id);
-            self.props(&p.props, &pat)?;
-            self.links(&p.links, &pat);
+    fn params(&mut self, params: &'a [sansho_core::ext::Param]) -> Result<(), Error> {
+        self.each("params", params, |ck, p| {
+            ck.id(&p.id)?;
+            ck.params.insert(&p.id);
+            ck.props(&p.props)?;
+            ck.links(&p.links)?;
             if let Some(s) = &p.select {
+                ck.path.push(Seg::Key("select"));
                 if let Some(h) = &s.how_many
                     && h != "one"
                     && h != "one-or-more"
+                    && !ck.refs
                 {
-                    return Err(Error::at(
-                        format!("{pat}/select/how-many"),
-                        format!("{h:?}: expected one or one-or-more"),
-                    ));
+                    return Err(ck.err("how-many", format!("{h:?}: expected one or one-or-more")));
                 }
-                for (j, c) in s.choice.iter().enumerate() {
-                    self.prose.push((format!("{pat}/select/choice/{j}"), c));
-                }
+                ck.each("choice", &s.choice, |ck, c| ck.prose("", c))?;
+                ck.path.pop();
             }
-            for (j, g) in p.guidelines.iter().enumerate() {
-                self.prose.push((format!("{pat}/guidelines/{j}/prose"), &g.prose));
-            }
-        }
-        Ok(())
+            ck.each("guidelines", &p.guidelines, |ck, g| ck.prose("prose", &g.prose))
+        })
     }
 
-    fn parts(&mut self, parts: &'a [Part], at: &str) -> Result<(), Error> {
-        for (i, p) in parts.iter().enumerate() {
-            let pat = format!("{at}/parts/{i}");
+    fn parts(&mut self, parts: &'a [Part]) -> Result<(), Error> {
+        self.each("parts", parts, |ck, p| {
             if let Some(id) = &p.id {
-                self.id(id, format!("{pat}/id"))?;
+                ck.id(id)?;
             }
-            if !is_token(&p.name) {
-                return Err(Error::at(format!("{pat}/name"), format!("{:?} is not an OSCAL token", p.name)));
+            if !ck.refs && !is_token(&p.name) {
+                return Err(ck.err("name", format!("{:?} is not an OSCAL token", p.name)));
             }
-            self.props(&p.props, &pat)?;
-            self.links(&p.links, &pat);
+            ck.props(&p.props)?;
+            ck.links(&p.links)?;
             if let Some(prose) = &p.prose {
-                self.prose.push((format!("{pat}/prose"), prose));
+                ck.prose("prose", prose)?;
             }
-            self.parts(&p.parts, &pat)?;
-        }
-        Ok(())
+            ck.parts(&p.parts)
+        })
     }
 
-    fn control(&mut self, c: &'a Control, at: &str) -> Result<(), Error> {
-        self.id(&c.id, format!("{at}/id"))?;
-        self.params(&c.params, at)?;
-        self.props(&c.props, at)?;
-        self.links(&c.links, at);
-        self.parts(&c.parts, at)?;
-        for (i, k) in c.controls.iter().enumerate() {
-            self.control(k, &format!("{at}/controls/{i}"))?;
-        }
-        Ok(())
+    fn control(&mut self, c: &'a Control) -> Result<(), Error> {
+        self.id(&c.id)?;
+        self.params(&c.params)?;
+        self.props(&c.props)?;
+        self.links(&c.links)?;
+        self.parts(&c.parts)?;
+        self.each("controls", &c.controls, |ck, k| ck.control(k))
     }
 
-    fn group(&mut self, g: &'a Group, at: &str) -> Result<(), Error> {
+    fn group(&mut self, g: &'a Group) -> Result<(), Error> {
         if let Some(id) = &g.id {
-            self.id(id, format!("{at}/id"))?;
+            self.id(id)?;
         }
-        self.params(&g.params, at)?;
-        self.props(&g.props, at)?;
-        self.links(&g.links, at);
-        self.parts(&g.parts, at)?;
-        for (i, k) in g.groups.iter().enumerate() {
-            self.group(k, &format!("{at}/groups/{i}"))?;
-        }
-        for (i, k) in g.controls.iter().enumerate() {
-            self.control(k, &format!("{at}/controls/{i}"))?;
-        }
-        Ok(())
+        self.params(&g.params)?;
+        self.props(&g.props)?;
+        self.links(&g.links)?;
+        self.parts(&g.parts)?;
+        self.each("groups", &g.groups, |ck, k| ck.group(k))?;
+        self.each("controls", &g.controls, |ck, k| ck.control(k))
+    }
+
+    fn catalog(&mut self, c: &'a types::Catalog) -> Result<(), Error> {
+        self.params(&c.params)?;
+        self.each("groups", &c.groups, |ck, g| ck.group(g))?;
+        self.each("controls", &c.controls, |ck, k| ck.control(k))
     }
 }
 
@@ -294,11 +363,11 @@ pub(crate) fn check_catalog(c: &types::Catalog, at: &str) -> Result<(), Error> {
         }
     }
     let mut ck = Checker {
+        path: vec![Seg::Key("catalog")],
         ids: HashMap::new(),
         params: HashSet::new(),
         resources: HashSet::new(),
-        prose: Vec::new(),
-        links: Vec::new(),
+        refs: false,
     };
     if let Some(bm) = &c.back_matter {
         let bm: BackMatterHead = raw(bm, &format!("{at}/back-matter"))?;
@@ -312,32 +381,9 @@ pub(crate) fn check_catalog(c: &types::Catalog, at: &str) -> Result<(), Error> {
             ck.resources.insert(r.uuid.to_ascii_lowercase());
         }
     }
-    ck.params(&c.params, at)?;
-    for (i, g) in c.groups.iter().enumerate() {
-        ck.group(g, &format!("{at}/groups/{i}"))?;
-    }
-    for (i, k) in c.controls.iter().enumerate() {
-        ck.control(k, &format!("{at}/controls/{i}"))?;
-    }
-    // A link to `#<uuid>` names a back-matter resource. (Links to `#<control id>` may name a
-    // control of the source catalog that a resolved profile left out, so they are not checked.)
-    for (pat, href) in &ck.links {
-        let frag = &href[1..];
-        if is_uuid(frag) && !ck.resources.contains(&frag.to_ascii_lowercase()) {
-            return Err(Error::at(pat.clone(), format!("broken reference: no back-matter resource {frag}")));
-        }
-    }
-    for (pat, text) in &ck.prose {
-        for name in inserted_params(text) {
-            if !ck.params.contains(name) {
-                return Err(Error::at(
-                    pat.clone(),
-                    format!("broken reference: {{{{ insert: param, {name} }}}} names no parameter"),
-                ));
-            }
-        }
-    }
-    Ok(())
+    ck.catalog(c)?;
+    ck.refs = true;
+    ck.catalog(c)
 }
 
 /// The parameter ids of `{{ insert: param, ID }}` markers in a text.
@@ -612,7 +658,7 @@ impl Conv<'_> {
     fn node(
         &mut self,
         id: &str,
-        at: &str,
+        at: &dyn Fn() -> String,
         parent: Option<&LocalId>,
         kind: NodeKind,
         title: &str,
@@ -620,7 +666,7 @@ impl Conv<'_> {
     ) -> Result<LocalId, Error> {
         let own = take_own(&mut ext.props, &mut ext.parts, id);
         let lid_text = own.local_id.as_deref().unwrap_or(id);
-        let lid = LocalId::parse(lid_text).map_err(|e| Error::at(format!("{at}/id"), e.to_string()))?;
+        let lid = LocalId::parse(lid_text).map_err(|e| Error::at(format!("{}/id", at()), e.to_string()))?;
         let label = label_of(&ext.props).unwrap_or(lid_text).to_owned();
         let text = if own.any { own.text.clone() } else { statement_text(&ext.parts) };
         // A node of a sansho export whose extension holds nothing else needs none.
@@ -651,7 +697,13 @@ impl Conv<'_> {
         Ok(lid)
     }
 
-    fn control(&mut self, c: &Control, at: &str, parent: Option<&LocalId>, nested: bool) -> Result<(), Error> {
+    fn control(
+        &mut self,
+        c: Control,
+        at: &dyn Fn() -> String,
+        parent: Option<&LocalId>,
+        nested: bool,
+    ) -> Result<(), Error> {
         if nested {
             self.counts.enhancements += 1;
         } else {
@@ -659,42 +711,30 @@ impl Conv<'_> {
         }
         self.counts.parts += count_parts(&c.parts);
         self.counts.params += c.params.len();
-        let ext = NodeExt {
-            group: false,
-            class: c.class.clone(),
-            params: c.params.clone(),
-            props: c.props.clone(),
-            links: c.links.clone(),
-            parts: c.parts.clone(),
-        };
+        let ext =
+            NodeExt { group: false, class: c.class, params: c.params, props: c.props, links: c.links, parts: c.parts };
         let kind = if nested { NodeKind::SubItem } else { NodeKind::Item };
         let lid = self.node(&c.id, at, parent, kind, &c.title, ext)?;
-        for (i, k) in c.controls.iter().enumerate() {
-            self.control(k, &format!("{at}/controls/{i}"), Some(&lid), true)?;
+        for (i, k) in c.controls.into_iter().enumerate() {
+            self.control(k, &|| format!("{}/controls/{i}", at()), Some(&lid), true)?;
         }
         Ok(())
     }
 
-    fn group(&mut self, g: &Group, at: &str, parent: Option<&LocalId>, path: &str) -> Result<(), Error> {
+    fn group(&mut self, g: Group, at: &dyn Fn() -> String, parent: Option<&LocalId>, path: &str) -> Result<(), Error> {
         self.counts.groups += 1;
         self.counts.parts += count_parts(&g.parts);
         self.counts.params += g.params.len();
-        let ext = NodeExt {
-            group: true,
-            class: g.class.clone(),
-            params: g.params.clone(),
-            props: g.props.clone(),
-            links: g.links.clone(),
-            parts: g.parts.clone(),
-        };
-        let id = g.id.clone().unwrap_or_else(|| format!("_g{path}"));
+        let ext =
+            NodeExt { group: true, class: g.class, params: g.params, props: g.props, links: g.links, parts: g.parts };
+        let id = g.id.unwrap_or_else(|| format!("_g{path}"));
         let kind = if parent.is_none() { NodeKind::Chapter } else { NodeKind::Section };
         let lid = self.node(&id, at, parent, kind, &g.title, ext)?;
-        for (i, k) in g.groups.iter().enumerate() {
-            self.group(k, &format!("{at}/groups/{i}"), Some(&lid), &format!("{path}.{}", i + 1))?;
+        for (i, k) in g.groups.into_iter().enumerate() {
+            self.group(k, &|| format!("{}/groups/{i}", at()), Some(&lid), &format!("{path}.{}", i + 1))?;
         }
-        for (i, k) in g.controls.iter().enumerate() {
-            self.control(k, &format!("{at}/controls/{i}"), Some(&lid), false)?;
+        for (i, k) in g.controls.into_iter().enumerate() {
+            self.control(k, &|| format!("{}/controls/{i}", at()), Some(&lid), false)?;
         }
         Ok(())
     }
@@ -724,16 +764,17 @@ pub(crate) fn minify(json: &str) -> String {
     out
 }
 
-fn convert(c: &types::Catalog, id: CatalogId, file_name: &str, bytes: &[u8]) -> Result<Imported, Error> {
+fn convert(c: types::Catalog, id: CatalogId, file_name: &str, bytes: &[u8]) -> Result<Imported, Error> {
     let meta: MetadataHead = raw(&c.metadata, "/catalog/metadata")?;
     let mut conv = Conv { reqs: Vec::new(), counts: Counts::default(), file: file_name };
-    for (i, g) in c.groups.iter().enumerate() {
-        conv.group(g, &format!("/catalog/groups/{i}"), None, &(i + 1).to_string())?;
+    let root_params = c.params;
+    for (i, g) in c.groups.into_iter().enumerate() {
+        conv.group(g, &|| format!("/catalog/groups/{i}"), None, &(i + 1).to_string())?;
     }
-    for (i, k) in c.controls.iter().enumerate() {
-        conv.control(k, &format!("/catalog/controls/{i}"), None, false)?;
+    for (i, k) in c.controls.into_iter().enumerate() {
+        conv.control(k, &|| format!("/catalog/controls/{i}"), None, false)?;
     }
-    conv.counts.params += c.params.len();
+    conv.counts.params += root_params.len();
     let own =
         |name: &str| meta.props.iter().find(|p| p.ns.as_deref() == Some(NS) && p.name == name).map(|p| p.value.clone());
     let sha = Sha256::digest(bytes);
@@ -762,7 +803,7 @@ fn convert(c: &types::Catalog, id: CatalogId, file_name: &str, bytes: &[u8]) -> 
             uuid: Some(c.uuid.clone()),
             metadata: Some(minify(c.metadata.get())),
             back_matter: c.back_matter.as_ref().map(|b| minify(b.get())),
-            root: (!c.params.is_empty()).then(|| NodeExt { params: c.params.clone(), ..NodeExt::default() }),
+            root: (!root_params.is_empty()).then(|| NodeExt { params: root_params, ..NodeExt::default() }),
         })),
     };
     Ok(Imported { catalog, counts: conv.counts })
