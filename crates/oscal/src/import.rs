@@ -104,6 +104,19 @@ pub fn import_document(
     id: CatalogId,
     file_name: &str,
 ) -> Result<Imported, Error> {
+    // The source's SHA-256 is computed on another core while the document is parsed and checked.
+    std::thread::scope(|scope| {
+        let sha = scope.spawn(|| {
+            let d = Sha256::digest(bytes);
+            d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        });
+        let catalog = parse_and_check(bytes, profile_catalog)?;
+        let sha256 = sha.join().expect("hashing does not panic");
+        convert(catalog, id, file_name, sha256)
+    })
+}
+
+fn parse_and_check(bytes: &[u8], profile_catalog: Option<&[u8]>) -> Result<types::Catalog, Error> {
     let doc = parse_document(bytes)?;
     let catalog = match (doc.catalog, doc.profile) {
         (Some(c), _) => {
@@ -129,7 +142,7 @@ pub fn import_document(
         }
         (None, None) => unreachable!("parse_document checks"),
     };
-    convert(catalog, id, file_name, bytes)
+    Ok(catalog)
 }
 
 fn in_profile_catalog(e: Error) -> Error {
@@ -155,8 +168,9 @@ enum Seg {
 /// point anywhere in the document).
 struct Checker<'a> {
     path: Vec<Seg>,
-    /// Every id, with where it was first seen.
-    ids: HashMap<&'a str, Vec<Seg>>,
+    /// Every id (where one was first seen is looked up only for a duplicate).
+    ids: HashSet<&'a str>,
+    catalog: &'a types::Catalog,
     params: HashSet<&'a str>,
     resources: HashSet<String>,
     /// Second pass: check references.
@@ -216,12 +230,10 @@ impl<'a> Checker<'a> {
                 format!("{id:?} is not an OSCAL token (a letter or _ first, then letters, digits, _ . -)"),
             ));
         }
-        if let Some(first) = self.ids.get(id) {
-            let mut first = render(first);
-            first.push_str("/id");
+        if !self.ids.insert(id) {
+            let first = first_id(self.catalog, id).unwrap_or_default();
             return Err(self.err("id", format!("id {id:?} is used twice (first at {first})")));
         }
-        self.ids.insert(id, self.path.clone());
         Ok(())
     }
 
@@ -364,7 +376,8 @@ pub(crate) fn check_catalog(c: &types::Catalog, at: &str) -> Result<(), Error> {
     }
     let mut ck = Checker {
         path: vec![Seg::Key("catalog")],
-        ids: HashMap::new(),
+        ids: HashSet::new(),
+        catalog: c,
         params: HashSet::new(),
         resources: HashSet::new(),
         refs: false,
@@ -384,6 +397,39 @@ pub(crate) fn check_catalog(c: &types::Catalog, at: &str) -> Result<(), Error> {
     ck.catalog(c)?;
     ck.refs = true;
     ck.catalog(c)
+}
+
+/// The pointer of the first `id` field with the value `id` (for a duplicate's message).
+fn first_id(c: &types::Catalog, id: &str) -> Option<String> {
+    fn parts(ps: &[Part], at: &str, id: &str) -> Option<String> {
+        ps.iter().enumerate().find_map(|(i, p)| {
+            let at = format!("{at}/parts/{i}");
+            if p.id.as_deref() == Some(id) { Some(format!("{at}/id")) } else { parts(&p.parts, &at, id) }
+        })
+    }
+    fn params(ps: &[sansho_core::ext::Param], at: &str, id: &str) -> Option<String> {
+        ps.iter().position(|p| p.id == id).map(|i| format!("{at}/params/{i}/id"))
+    }
+    fn control(c: &Control, at: &str, id: &str) -> Option<String> {
+        if c.id == id {
+            return Some(format!("{at}/id"));
+        }
+        params(&c.params, at, id)
+            .or_else(|| parts(&c.parts, at, id))
+            .or_else(|| c.controls.iter().enumerate().find_map(|(i, k)| control(k, &format!("{at}/controls/{i}"), id)))
+    }
+    fn group(g: &Group, at: &str, id: &str) -> Option<String> {
+        if g.id.as_deref() == Some(id) {
+            return Some(format!("{at}/id"));
+        }
+        params(&g.params, at, id)
+            .or_else(|| parts(&g.parts, at, id))
+            .or_else(|| g.groups.iter().enumerate().find_map(|(i, k)| group(k, &format!("{at}/groups/{i}"), id)))
+            .or_else(|| g.controls.iter().enumerate().find_map(|(i, k)| control(k, &format!("{at}/controls/{i}"), id)))
+    }
+    params(&c.params, "/catalog", id)
+        .or_else(|| c.groups.iter().enumerate().find_map(|(i, g)| group(g, &format!("/catalog/groups/{i}"), id)))
+        .or_else(|| c.controls.iter().enumerate().find_map(|(i, k)| control(k, &format!("/catalog/controls/{i}"), id)))
 }
 
 /// The parameter ids of `{{ insert: param, ID }}` markers in a text.
@@ -764,7 +810,7 @@ pub(crate) fn minify(json: &str) -> String {
     out
 }
 
-fn convert(c: types::Catalog, id: CatalogId, file_name: &str, bytes: &[u8]) -> Result<Imported, Error> {
+fn convert(c: types::Catalog, id: CatalogId, file_name: &str, sha256: String) -> Result<Imported, Error> {
     let meta: MetadataHead = raw(&c.metadata, "/catalog/metadata")?;
     let mut conv = Conv { reqs: Vec::new(), counts: Counts::default(), file: file_name };
     let root_params = c.params;
@@ -777,8 +823,6 @@ fn convert(c: types::Catalog, id: CatalogId, file_name: &str, bytes: &[u8]) -> R
     conv.counts.params += root_params.len();
     let own =
         |name: &str| meta.props.iter().find(|p| p.ns.as_deref() == Some(NS) && p.name == name).map(|p| p.value.clone());
-    let sha = Sha256::digest(bytes);
-    let sha256: String = sha.iter().map(|b| format!("{b:02x}")).collect();
     let catalog = Catalog {
         id,
         title: Localized { ja: meta.title.clone(), en: own("title-en").or(Some(meta.title.clone())) },
