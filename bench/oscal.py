@@ -3,7 +3,9 @@
 
 On the 3.9 MB NIST SP 800-53 rev5 MODERATE resolved catalog, in one run: sansho's import
 (parse, validate, convert to a sansho catalog: `sansho_oscal::import_catalog`) against
-compliance-trestle loading and validating the same file (`Catalog.oscal_read`, pydantic models),
+compliance-trestle loading the same file into its pydantic models (`Catalog.oscal_read`, which
+checks every field) and loading plus running its validators as `trestle validate` does
+(duplicates, references, links: the counterpart of sansho's id and reference checks),
 and against a bare `serde_json` parse of the same bytes into a `Value` (the practical limit).
 Each measurement is one load in a fresh process, timed inside it (reading the file included,
 process start and Python's imports not); the three are interleaved, run after run, so a busy
@@ -30,13 +32,21 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 FILE = ROOT / "crates/oscal/tests/data/NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog.json"
 BENCH = ROOT / "target/release/examples/oscal_bench"
 
+# argv: FILE LOADS MODE; MODE "load" reads the file into trestle's pydantic models (which check
+# every field), "validate" also runs all of trestle's validators as `trestle validate` does
+# (AllValidator: catalog, duplicates, refs, links, rule parameters).
 TRESTLE = """
 import pathlib, sys, time
+import trestle.core.validator_factory as vfact
+from trestle.core.all_validator import AllValidator
 from trestle.oscal.catalog import Catalog
 path = pathlib.Path(sys.argv[1])
+every = [v for v in vfact.validator_factory.get_all() if isinstance(v, AllValidator)][0]
 for _ in range(int(sys.argv[2])):
     t = time.perf_counter()
     c = Catalog.oscal_read(path)
+    if sys.argv[3] == "validate" and not every.model_is_valid(c, True, None):
+        sys.exit("trestle finds the catalog invalid")
     ms = (time.perf_counter() - t) * 1e3
     print(f"ms {ms:.3f}")
     del c
@@ -90,7 +100,8 @@ def main() -> int:
     kinds = {
         "sansho import+validate": [str(BENCH), "sansho", str(FILE), str(args.loads)],
         "serde_json bare parse": [str(BENCH), "bare", str(FILE), str(args.loads)],
-        f"trestle {version} load+validate": [args.python, "-c", TRESTLE, str(FILE), str(args.loads)],
+        f"trestle {version} load (models)": [args.python, "-c", TRESTLE, str(FILE), str(args.loads), "load"],
+        f"trestle {version} load+validate": [args.python, "-c", TRESTLE, str(FILE), str(args.loads), "validate"],
     }
     cold: dict[str, list[float]] = {k: [] for k in kinds}
     warm: dict[str, list[float]] = {k: [] for k in kinds}
@@ -101,7 +112,7 @@ def main() -> int:
             cold[k].append(ms[0])
             warm[k].extend(ms[1:])
             rss[k].append(mib)
-    _, py_base = measure([args.python, "-c", TRESTLE, str(FILE), "0"])
+    _, py_base = measure([args.python, "-c", TRESTLE, str(FILE), "0", "load"])
 
     size = FILE.stat().st_size / 1e6
     print(
@@ -109,20 +120,21 @@ def main() -> int:
         f"{args.loads} loads per process (the first cold, the others warm)"
     )
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
-    print(f"{'':34} {'cold median':>12} {'cold min':>9} {'warm median':>12} {'warm min':>9} {'peak RSS MiB':>13}")
+    print(f"{'':36} {'cold median':>12} {'cold min':>9} {'warm median':>12} {'warm min':>9} {'peak RSS MiB':>13}")
     mc, mw = {}, {}
     for k in kinds:
         mc[k], mw[k] = statistics.median(cold[k]), statistics.median(warm[k] or cold[k])
         print(
-            f"{k:34} {mc[k]:>9.1f} ms {min(cold[k]):>6.1f} ms {mw[k]:>9.1f} ms "
+            f"{k:36} {mc[k]:>9.1f} ms {min(cold[k]):>6.1f} ms {mw[k]:>9.1f} ms "
             f"{min(warm[k] or cold[k]):>6.1f} ms {max(rss[k]):>13.1f}"
         )
-    print(f"{'(python + trestle imported, no load)':34} {'':>12} {'':>9} {'':>12} {'':>9} {py_base:>13.1f}")
+    print(f"{'(python + trestle imported, no load)':36} {'':>12} {'':>9} {'':>12} {'':>9} {py_base:>13.1f}")
     ok = lambda c: "met" if c else "MISSED"  # noqa: E731
     for name, m in (("cold", mc), ("warm", mw)):
-        s, b, t = (m[k] for k in kinds)
+        s, b, tl, tv = (m[k] for k in kinds)
         print(
-            f"{name}: trestle / sansho {t / s:.1f}x (target >= 10x: {ok(t / s >= 10)}); "
+            f"{name}: trestle load+validate / sansho {tv / s:.1f}x (target >= 10x: {ok(tv / s >= 10)}); "
+            f"trestle load alone / sansho {tl / s:.1f}x; "
             f"sansho / bare parse {s / b:.2f}x (target <= 3x: {ok(s / b <= 3)})"
         )
     return 0
