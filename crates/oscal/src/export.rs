@@ -176,8 +176,12 @@ impl Tree<'_> {
         if let Some(p) = &r.page {
             props.extend(own("page", p));
         }
-        for p in &r.provenance {
-            props.extend(own("provenance", &p.to_string()));
+        // An imported node's provenance is where it was in the file it was imported from: the
+        // export is another file, so it is not written.
+        if r.ext.is_none() {
+            for p in &r.provenance {
+                props.extend(own("provenance", &p.to_string()));
+            }
         }
     }
 

@@ -106,13 +106,17 @@ pub fn import_document(
 ) -> Result<Imported, Error> {
     // The source's SHA-256 is computed on another core while the document is parsed and checked.
     std::thread::scope(|scope| {
-        let sha = scope.spawn(|| {
+        // … and so are the lines of the ids (the nodes' provenance), for a catalog: a profile's
+        // controls come from another file.
+        let of_catalog = profile_catalog.is_none();
+        let sha = scope.spawn(move || {
             let d = Sha256::digest(bytes);
-            d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            let hex = d.iter().map(|b| format!("{b:02x}")).collect::<String>();
+            (hex, if of_catalog { id_lines(bytes) } else { HashMap::new() })
         });
         let catalog = parse_and_check(bytes, profile_catalog)?;
-        let sha256 = sha.join().expect("hashing does not panic");
-        convert(catalog, id, file_name, sha256)
+        let (sha256, lines) = sha.join().expect("hashing does not panic");
+        convert(catalog, id, file_name, sha256, &lines)
     })
 }
 
@@ -602,7 +606,10 @@ fn glob(pattern: &str, s: &str) -> bool {
 struct Conv<'a> {
     reqs: Vec<Requirement>,
     counts: Counts,
+    /// The source's file name (without folders), for provenance.
     file: &'a str,
+    /// The line of each `"id": "…"` in the source.
+    lines: &'a HashMap<String, u32>,
 }
 
 /// The node's label: the `label` prop without a class (as printed), else the first `label` prop.
@@ -736,9 +743,13 @@ impl Conv<'_> {
         r.topics = own.topics;
         r.page = own.page;
         r.provenance = own.provenance;
+        if r.provenance.is_empty()
+            && let Some(&line) = self.lines.get(id)
+        {
+            r.provenance = vec![Provenance::line(self.file, line)];
+        }
         r.note = own.note;
         r.ext = (!bare).then(|| Box::new(ext));
-        let _ = self.file;
         self.reqs.push(r);
         Ok(lid)
     }
@@ -810,9 +821,34 @@ pub(crate) fn minify(json: &str) -> String {
     out
 }
 
-fn convert(c: types::Catalog, id: CatalogId, file_name: &str, sha256: String) -> Result<Imported, Error> {
+/// The 1-based line of the first `"id": "<value>"` of each value in a JSON text (the provenance
+/// of imported nodes: where their group or control starts).
+fn id_lines(bytes: &[u8]) -> HashMap<String, u32> {
+    let mut out = HashMap::new();
+    let Ok(text) = std::str::from_utf8(bytes) else { return out };
+    let (mut line, mut counted) = (1u32, 0usize);
+    for (at, _) in text.match_indices("\"id\"") {
+        let rest = text[at + 4..].trim_start();
+        let Some(rest) = rest.strip_prefix(':') else { continue };
+        let Some(rest) = rest.trim_start().strip_prefix('"') else { continue };
+        let Some(end) = rest.find('"') else { continue };
+        line += text.as_bytes()[counted..at].iter().filter(|&&b| b == b'\n').count() as u32;
+        counted = at;
+        out.entry(rest[..end].to_owned()).or_insert(line);
+    }
+    out
+}
+
+fn convert(
+    c: types::Catalog,
+    id: CatalogId,
+    file_name: &str,
+    sha256: String,
+    lines: &HashMap<String, u32>,
+) -> Result<Imported, Error> {
     let meta: MetadataHead = raw(&c.metadata, "/catalog/metadata")?;
-    let mut conv = Conv { reqs: Vec::new(), counts: Counts::default(), file: file_name };
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    let mut conv = Conv { reqs: Vec::new(), counts: Counts::default(), file: base, lines };
     let root_params = c.params;
     for (i, g) in c.groups.into_iter().enumerate() {
         conv.group(g, &|| format!("/catalog/groups/{i}"), None, &(i + 1).to_string())?;
@@ -867,5 +903,7 @@ mod tests {
             "nist-sp-800-53-rev5-high"
         );
         assert_eq!(minify("{ \"a b\" : [1, 2] }"), "{\"a b\":[1,2]}");
+        let lines = id_lines(b"{\n \"id\" : \"a\",\n\n \"x\": {\"id\":\"b\"}, \"id\": \"a\"}");
+        assert_eq!((lines["a"], lines["b"]), (2, 4));
     }
 }

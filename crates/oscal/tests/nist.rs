@@ -101,8 +101,12 @@ fn held(c: &Catalog) -> Raw {
     n
 }
 
+/// The catalog less what says where it was read from: its source file and the nodes' lines in it.
 fn without_sources(mut c: Catalog) -> Catalog {
     c.sources.clear();
+    for r in &mut c.requirements {
+        r.provenance.clear();
+    }
     c
 }
 
@@ -196,6 +200,11 @@ fn nist_text_and_params_are_kept_exactly() {
     let enh = c.get("ac-2.1").unwrap();
     assert_eq!(enh.parent.as_ref().unwrap().as_str(), "ac-2");
     assert_eq!(enh.kind, sansho_core::NodeKind::SubItem);
+    // Where each node starts in the file.
+    let bytes = data(MODERATE);
+    let text = std::str::from_utf8(&bytes).unwrap();
+    let line = text[..text.find("\"id\": \"ac-1\"").unwrap()].matches('\n').count() as u32 + 1;
+    assert_eq!(ac1.provenance, [sansho_core::Provenance::line(MODERATE, line)]);
 }
 
 fn control_ids(v: &Value) -> BTreeSet<String> {
