@@ -137,3 +137,33 @@ fn every_mapping_set_exports_as_a_mapping_collection() {
         }
     }
 }
+
+#[test]
+fn target_requirements_no_map_reaches_are_the_target_gap_summary() {
+    let set = bundled();
+    for m in set.mapping_sets() {
+        let tgt = set.catalog(m.target.as_str()).unwrap();
+        let v = mapping_collection(m, set.catalog(m.source.as_str()).unwrap(), tgt);
+        let gap: BTreeSet<String> = v["mapping-collection"]["mappings"][0]["target-gap-summary"]["unmapped-controls"]
+            [0]["with-ids"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|x| x.as_str().unwrap().to_owned())
+            .collect();
+        let reached: BTreeSet<&str> = m
+            .mappings
+            .iter()
+            .filter(|e| e.source.is_some())
+            .filter_map(|e| e.target.as_ref())
+            .map(|t| t.as_str())
+            .collect();
+        let want: BTreeSet<String> = tgt
+            .requirements
+            .iter()
+            .filter(|r| r.text.is_some() && !reached.contains(r.id.as_str()))
+            .map(|r| sansho_oscal::token(r.id.as_str()))
+            .collect();
+        assert_eq!(gap, want, "{}: target gap summary", m.id);
+    }
+}
