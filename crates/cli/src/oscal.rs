@@ -87,7 +87,7 @@ pub fn run(
                 let m = set.mapping_set(id).ok_or_else(|| anyhow!("unknown mapping set {id:?}"))?;
                 let (s, tg) = (set.catalog(m.source.as_str()), set.catalog(m.target.as_str()));
                 let (Some(s), Some(tg)) = (s, tg) else { bail!("mapping set {id}: a catalog is not loaded") };
-                sansho_oscal::to_json(&sansho_oscal::mapping_collection(m, s, tg))
+                sansho_oscal::value_to_json(&sansho_oscal::mapping_collection(m, s, tg))
             } else if let Some(id) = &a.assessment {
                 let set = set()?;
                 let db = db()?;
@@ -157,7 +157,7 @@ fn assessment(db: &Db, set: &CatalogSet, typed: &str) -> Result<Vec<u8>> {
         last_modified: rfc3339(last),
         findings,
     };
-    Ok(sansho_oscal::to_json(&sansho_oscal::assessment_results(&input)))
+    Ok(sansho_oscal::value_to_json(&sansho_oscal::assessment_results(&input)))
 }
 
 /// Writes to `out` (standard output for none or `-`), whole or not at all.

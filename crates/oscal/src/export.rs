@@ -35,6 +35,62 @@ fn prune(v: &mut Value) {
     }
 }
 
+/// A JSON value written with OSCAL's identifying keys first (`uuid`, `id`, `title`, `metadata`,
+/// …), `back-matter` last and the others in alphabetical order, as people read OSCAL.
+struct Ordered<'a>(&'a Value);
+
+fn rank(key: &str) -> u8 {
+    const FIRST: [&str; 12] = [
+        "uuid",
+        "id",
+        "type",
+        "name",
+        "ns",
+        "title",
+        "description",
+        "metadata",
+        "last-modified",
+        "version",
+        "oscal-version",
+        "provenance",
+    ];
+    match key {
+        "back-matter" => u8::MAX,
+        k => FIRST.iter().position(|f| *f == k).map_or(100, |i| i as u8),
+    }
+}
+
+impl Serialize for Ordered<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort_by_key(|k| (rank(k), k.as_str()));
+                let mut map = s.serialize_map(Some(keys.len()))?;
+                for k in keys {
+                    map.serialize_entry(k, &Ordered(&m[k]))?;
+                }
+                map.end()
+            }
+            Value::Array(a) => {
+                let mut seq = s.serialize_seq(Some(a.len()))?;
+                for x in a {
+                    seq.serialize_element(&Ordered(x))?;
+                }
+                seq.end()
+            }
+            other => other.serialize(s),
+        }
+    }
+}
+
+/// A document built as a JSON value (a mapping collection, assessment results) as pretty JSON
+/// bytes with a final newline, its keys in reading order.
+pub fn value_to_json(v: &Value) -> Vec<u8> {
+    to_json(&Ordered(v))
+}
+
 /// Pretty JSON bytes with a final newline.
 pub fn to_json<T: Serialize>(v: &T) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(v).expect("OSCAL values serialize");

@@ -18,7 +18,7 @@ pub mod types;
 pub use error::Error;
 pub use export::{
     AssessmentInput, EvidenceInput, FindingInput, assessment_results, catalog as export_catalog, mapping_collection,
-    to_json,
+    to_json, value_to_json,
 };
 pub use import::{Imported, catalog_id_from_name, import_catalog, import_document, resolve_profile};
 

@@ -239,3 +239,36 @@ fn moderate_profile_resolved_against_high_selects_the_moderate_controls() {
     assert_eq!(got, want);
     assert_eq!(imported.catalog.title.ja, "NIST Special Publication 800-53 Revision 5.1.1 MODERATE IMPACT BASELINE");
 }
+
+#[test]
+fn profile_include_all_exclude_with_children_and_matching() {
+    let profile = serde_json::json!({"profile": {
+        "uuid": "0c1e2d3f-4a5b-4c6d-8e7f-8091a2b3c4d5",
+        "metadata": {"title": "Tailored", "last-modified": "2026-01-01T00:00:00Z", "version": "1", "oscal-version": "1.1.2"},
+        "imports": [{
+            "href": "#catalog",
+            "include-all": {},
+            "exclude-controls": [
+                {"with-child-controls": "yes", "with-ids": ["ac-2"]},
+                {"matching": [{"pattern": "au-*"}]}
+            ]
+        }]
+    }});
+    let bytes = serde_json::to_vec(&profile).unwrap();
+    let c = import_document(&bytes, Some(&data(HIGH)), id("tailored"), "p.json").unwrap().catalog;
+    let has = |x: &str| c.get(x).is_some();
+    assert!(has("ac-1") && has("ac-3") && has("at-1"));
+    assert!(!has("ac-2") && !has("ac-2.1") && !has("au-1") && !has("au-2"));
+    assert!(!has("au"), "a group left empty is dropped");
+    assert_eq!(c.title.ja, "Tailored");
+    // Every control of HIGH but those: the count is the file's less the excluded.
+    let high: Value = serde_json::from_slice(&data(HIGH)).unwrap();
+    let all = control_ids(&high);
+    let left = all.iter().filter(|i| !(i.as_str() == "ac-2" || i.starts_with("ac-2.") || i.starts_with("au-"))).count();
+    assert_eq!(c.requirements.iter().filter(|r| !r.ext.as_ref().unwrap().group).count(), left);
+    // A pattern that matches nothing is an error with its pointer.
+    let mut p = profile.clone();
+    p["profile"]["imports"][0]["exclude-controls"][1]["matching"][0]["pattern"] = "zz-*".into();
+    let e = import_document(&serde_json::to_vec(&p).unwrap(), Some(&data(HIGH)), id("x"), "p.json").unwrap_err();
+    assert_eq!(e.pointer, "/profile/imports/0/exclude-controls/1/matching/0/pattern");
+}
