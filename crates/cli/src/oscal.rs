@@ -247,6 +247,13 @@ fn import(a: &ImportArgs, dirs: &[PathBuf], lang: Lang) -> Result<()> {
             n.params,
             t(lang, "パラメータ", "parameters"),
         );
+        if !dirs.iter().any(|d| d == &a.into) {
+            outln!(
+                "{} --catalogs {}",
+                t(lang, "このカタログを使うには:", "To use the catalog, load its folder:"),
+                a.into.display()
+            );
+        }
     }
     Ok(())
 }
