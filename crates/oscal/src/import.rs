@@ -453,17 +453,17 @@ fn inserted_params(text: &str) -> impl Iterator<Item = &str> {
 /// `include-all`) select, less those of `exclude-controls`, in the catalog's structure; groups
 /// left empty are dropped. A control left out takes its descendants with it unless they are
 /// selected themselves (they then take its place). The result has the profile's metadata and the
-/// catalog's back matter. `modify` is not supported and is refused.
+/// catalog's back matter. Of `modify`, `set-parameters` are applied (values, selections, labels
+/// replace the catalog's); `alters` are refused.
 pub fn resolve_profile(p: &types::Profile, catalog: types::Catalog) -> Result<types::Catalog, Error> {
     if !is_uuid(&p.uuid) {
         return Err(Error::at("/profile/uuid", format!("{:?} is not a UUID (version 4 or 5)", p.uuid)));
     }
     let _: MetadataHead = raw(&p.metadata, "/profile/metadata")?;
-    if p.modify.is_some() {
-        return Err(Error::at(
-            "/profile/modify",
-            "sansho does not apply a profile's modify (set-parameters, alters) yet",
-        ));
+    if let Some(m) = &p.modify
+        && !m.alters.is_empty()
+    {
+        return Err(Error::at("/profile/modify/alters", "sansho does not apply a profile's alters yet"));
     }
     if p.imports.len() != 1 {
         return Err(Error::at("/profile/imports", "sansho resolves a profile with exactly one import"));
@@ -567,14 +567,82 @@ pub fn resolve_profile(p: &types::Profile, catalog: types::Catalog) -> Result<ty
             })
             .collect()
     }
-    Ok(types::Catalog {
+    let mut resolved = types::Catalog {
         uuid: crate::uuid_for(&format!("sansho:resolved-profile:{}", p.uuid)),
         metadata: p.metadata.clone(),
         params: catalog.params,
         controls: keep(catalog.controls, &chosen),
         groups: keep_groups(catalog.groups, &chosen),
         back_matter: catalog.back_matter,
-    })
+    };
+    if let Some(m) = &p.modify {
+        for (i, sp) in m.set_parameters.iter().enumerate() {
+            let Some(param) = find_param(&mut resolved, &sp.param_id) else {
+                return Err(Error::at(
+                    format!("/profile/modify/set-parameters/{i}/param-id"),
+                    format!("broken reference: no parameter {:?} among the selected controls", sp.param_id),
+                ));
+            };
+            set_parameter(param, sp);
+        }
+    }
+    Ok(resolved)
+}
+
+fn find_param<'a>(c: &'a mut types::Catalog, id: &str) -> Option<&'a mut sansho_core::ext::Param> {
+    fn in_control<'a>(c: &'a mut Control, id: &str) -> Option<&'a mut sansho_core::ext::Param> {
+        if let Some(i) = c.params.iter().position(|p| p.id == id) {
+            return c.params.get_mut(i);
+        }
+        c.controls.iter_mut().find_map(|k| in_control(k, id))
+    }
+    fn in_group<'a>(g: &'a mut Group, id: &str) -> Option<&'a mut sansho_core::ext::Param> {
+        if let Some(i) = g.params.iter().position(|p| p.id == id) {
+            return g.params.get_mut(i);
+        }
+        if let Some(p) = g.groups.iter_mut().find_map(|k| in_group(k, id)) {
+            return Some(p);
+        }
+        g.controls.iter_mut().find_map(|k| in_control(k, id))
+    }
+    if let Some(i) = c.params.iter().position(|p| p.id == id) {
+        return c.params.get_mut(i);
+    }
+    if let Some(p) = c.groups.iter_mut().find_map(|g| in_group(g, id)) {
+        return Some(p);
+    }
+    c.controls.iter_mut().find_map(|k| in_control(k, id))
+}
+
+/// What a `set-parameter` gives replaces the parameter's; its props and links are added.
+fn set_parameter(p: &mut sansho_core::ext::Param, sp: &types::SetParameter) {
+    if sp.class.is_some() {
+        p.class = sp.class.clone();
+    }
+    if sp.depends_on.is_some() {
+        p.depends_on = sp.depends_on.clone();
+    }
+    p.props.extend(sp.props.iter().cloned());
+    p.links.extend(sp.links.iter().cloned());
+    if sp.label.is_some() {
+        p.label = sp.label.clone();
+    }
+    if sp.usage.is_some() {
+        p.usage = sp.usage.clone();
+    }
+    if !sp.constraints.is_empty() {
+        p.constraints = sp.constraints.clone();
+    }
+    if !sp.guidelines.is_empty() {
+        p.guidelines = sp.guidelines.clone();
+    }
+    if !sp.values.is_empty() {
+        p.values = sp.values.clone();
+        p.select = None;
+    }
+    if sp.select.is_some() {
+        p.select = sp.select.clone();
+    }
 }
 
 /// `*` any run, `?` one character.

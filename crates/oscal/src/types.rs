@@ -120,9 +120,47 @@ pub struct Profile {
     #[serde(default)]
     pub merge: Option<serde_json::Value>,
     #[serde(default)]
-    pub modify: Option<serde_json::Value>,
+    pub modify: Option<Modify>,
     #[serde(default)]
     pub back_matter: Option<Box<RawValue>>,
+}
+
+/// A profile's changes to the selected controls. sansho applies `set-parameters`; `alters` is
+/// refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Modify {
+    #[serde(default)]
+    pub set_parameters: Vec<SetParameter>,
+    #[serde(default)]
+    pub alters: Vec<serde_json::Value>,
+}
+
+/// New values for a parameter: what is given replaces the catalog's; props and links are added.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SetParameter {
+    pub param_id: String,
+    #[serde(default)]
+    pub class: Option<String>,
+    #[serde(default)]
+    pub depends_on: Option<String>,
+    #[serde(default)]
+    pub props: Vec<Prop>,
+    #[serde(default)]
+    pub links: Vec<Link>,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub usage: Option<String>,
+    #[serde(default)]
+    pub constraints: Vec<sansho_core::ext::Constraint>,
+    #[serde(default)]
+    pub guidelines: Vec<sansho_core::ext::Guideline>,
+    #[serde(default)]
+    pub values: Vec<String>,
+    #[serde(default)]
+    pub select: Option<sansho_core::ext::Select>,
 }
 
 #[derive(Debug, Deserialize)]

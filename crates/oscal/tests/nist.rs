@@ -272,3 +272,36 @@ fn profile_include_all_exclude_with_children_and_matching() {
     let e = import_document(&serde_json::to_vec(&p).unwrap(), Some(&data(HIGH)), id("x"), "p.json").unwrap_err();
     assert_eq!(e.pointer, "/profile/imports/0/exclude-controls/1/matching/0/pattern");
 }
+
+#[test]
+fn profile_set_parameters_are_applied_and_alters_refused() {
+    let mut profile = serde_json::json!({"profile": {
+        "uuid": "0c1e2d3f-4a5b-4c6d-8e7f-8091a2b3c4d6",
+        "metadata": {"title": "With values", "last-modified": "2026-01-01T00:00:00Z", "version": "1", "oscal-version": "1.1.2"},
+        "imports": [{"href": "#catalog", "include-controls": [{"with-ids": ["ac-1", "ac-2"]}]}],
+        "modify": {"set-parameters": [
+            {"param-id": "ac-01_odp.01", "values": ["情報セキュリティ委員会"]},
+            {"param-id": "ac-01_odp.03", "select": {"how-many": "one", "choice": ["organization-level"]}}
+        ]}
+    }});
+    let c = import_document(&serde_json::to_vec(&profile).unwrap(), Some(&data(MODERATE)), id("v"), "p.json")
+        .unwrap()
+        .catalog;
+    let params = &c.get("ac-1").unwrap().ext.as_ref().unwrap().params;
+    let p = |id: &str| params.iter().find(|p| p.id == id).unwrap();
+    assert_eq!(p("ac-01_odp.01").values, ["情報セキュリティ委員会"]);
+    assert_eq!(p("ac-01_odp.01").label.as_deref(), Some("personnel or roles"), "what is not set is kept");
+    assert_eq!(p("ac-01_odp.03").select.as_ref().unwrap().choice, ["organization-level"]);
+    // The values survive the export.
+    let v = serde_json::to_value(export_catalog(&c)).unwrap();
+    assert!(v.to_string().contains("情報セキュリティ委員会"));
+
+    profile["profile"]["modify"]["set-parameters"][1]["param-id"] = "au-01_odp.01".into();
+    let e =
+        import_document(&serde_json::to_vec(&profile).unwrap(), Some(&data(MODERATE)), id("v"), "p.json").unwrap_err();
+    assert_eq!(e.pointer, "/profile/modify/set-parameters/1/param-id", "au-1 is not selected: {e}");
+    profile["profile"]["modify"]["alters"] = serde_json::json!([{"control-id": "ac-1"}]);
+    let e =
+        import_document(&serde_json::to_vec(&profile).unwrap(), Some(&data(MODERATE)), id("v"), "p.json").unwrap_err();
+    assert_eq!(e.pointer, "/profile/modify/alters");
+}
