@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use sansho_core::ext::{CatalogExt, NodeExt};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -48,6 +49,9 @@ pub(crate) struct CatalogHead {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub document: Vec<Document>,
+    /// What an imported OSCAL catalog carries besides its tree (see `sansho_core::ext`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ext: Option<CatalogExt>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -74,6 +78,9 @@ pub(crate) struct RequirementRow {
     pub page: Option<String>,
     #[serde(default = "no_provenance")]
     pub provenance: Spanned<Vec<Spanned<String>>>,
+    /// What an imported OSCAL group or control carries besides the fields above.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ext: Option<NodeExt>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

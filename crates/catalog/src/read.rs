@@ -218,6 +218,7 @@ fn catalog(
                 page: r.page,
                 provenance,
                 note: r.note,
+                ext: r.ext.map(Box::new),
             });
         }
     }
@@ -231,6 +232,7 @@ fn catalog(
         sources,
         description: h.description,
         requirements,
+        ext: h.ext.map(Box::new),
     };
     Some((catalog, spans))
 }

@@ -36,6 +36,7 @@ pub fn catalog_to_toml(c: &Catalog, header: &[&str]) -> String {
         date: c.date.clone().map(sp),
         description: c.description.clone(),
         document: documents(&c.sources),
+        ext: c.ext.as_deref().cloned(),
     };
     let rows: Vec<RequirementRow> = c
         .requirements
@@ -53,6 +54,7 @@ pub fn catalog_to_toml(c: &Catalog, header: &[&str]) -> String {
             note: r.note.clone(),
             page: r.page.clone(),
             provenance: provenance(&r.provenance),
+            ext: r.ext.as_deref().cloned(),
         })
         .collect();
     with_header(header, toml::to_string(&CatalogOut { catalog: &head, requirement: &rows }))

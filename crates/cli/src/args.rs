@@ -73,6 +73,9 @@ pub enum Command {
     Evidence(EvidenceCmd),
     /// Gap analysis of an assessment, on its catalog or (derived) on any other.
     Gaps(GapsArgs),
+    /// OSCAL: export catalogs, mapping sets and assessments; import OSCAL catalogs and profiles.
+    #[command(subcommand)]
+    Oscal(crate::oscal::OscalCmd),
     /// Export an assessment: the checklist workbook (xlsx), Markdown, CSV or JSON.
     Export(ExportArgs),
     /// The web application (Japanese first): guidelines, assessments, dashboard, JSON API.

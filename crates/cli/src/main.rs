@@ -8,6 +8,7 @@ mod cmd;
 mod config;
 mod db;
 mod load;
+mod oscal;
 mod ui;
 mod users;
 
@@ -88,6 +89,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Evidence(c) => return with_db(&|db, set| cmd::evidence::run(db, set, &c, lang)),
         Command::Gaps(a) => return with_db(&|db, set| cmd::gaps::run(db, set, &a, lang).map(|()| 0)),
         Command::Export(a) => return with_db(&|db, set| cmd::export::run(db, set, &a, lang).map(|()| 0)),
+        Command::Oscal(c) => oscal::run(&c, &dirs()?, &|| Ok(load::catalogs(&dirs()?)?.0), &open_db, lang)?,
         Command::Serve(a) => {
             let (set, _) = load::catalogs(&dirs()?)?;
             let path = config::db_path(cli.global.db.as_deref(), cli.global.config.as_deref())?;

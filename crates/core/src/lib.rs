@@ -8,6 +8,7 @@
 
 pub mod assess;
 pub mod crosswalk;
+pub mod ext;
 pub mod id;
 pub mod label;
 pub mod mapping;

@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::ext::{CatalogExt, NodeExt};
 use crate::id::{CatalogId, LocalId};
 
 /// A text in Japanese (always) and English (where someone wrote one).
@@ -291,6 +292,10 @@ pub struct Requirement {
     /// An editorial note (e.g. "the seed gives only the heading").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// What an imported OSCAL group or control carries besides the fields above (parameters,
+    /// parts, props, links), kept for a lossless export; `None` for sansho's own catalogs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ext: Option<Box<NodeExt>>,
 }
 
 impl Requirement {
@@ -309,6 +314,7 @@ impl Requirement {
             page: None,
             provenance: Vec::new(),
             note: None,
+            ext: None,
         }
     }
 
@@ -336,6 +342,10 @@ pub struct Catalog {
     pub description: Option<String>,
     /// Nodes in document order; a parent always comes before its children.
     pub requirements: Vec<Requirement>,
+    /// What an imported OSCAL catalog carries besides its tree (metadata, back matter), kept for
+    /// a lossless export; `None` for sansho's own catalogs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ext: Option<Box<CatalogExt>>,
 }
 
 impl Catalog {

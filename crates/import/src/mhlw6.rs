@@ -626,6 +626,7 @@ fn build_mhlw52(seed: &Seed, t: &Table) -> Catalog {
             meta.join(" / ")
         )),
         requirements: reqs,
+        ext: None,
     }
 }
 
@@ -938,6 +939,7 @@ fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalo
                 .to_owned(),
         ),
         requirements: reqs,
+        ext: None,
     };
     Ok((cat, unplaced))
 }

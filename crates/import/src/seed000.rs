@@ -1538,6 +1538,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
                 .into(),
         ),
         requirements: mic_reqs,
+        ext: None,
     };
     let mhlw_cat = Catalog {
         id: CatalogId::parse(MHLW).expect("id"),
@@ -1557,6 +1558,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
                 .into(),
         ),
         requirements: mhlw_reqs,
+        ext: None,
     };
     let meti_cat = Catalog {
         id: CatalogId::parse(METI).expect("id"),
@@ -1575,6 +1577,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
                 .into(),
         ),
         requirements: meti_reqs,
+        ext: None,
     };
 
     let set_mhlw = build_set(

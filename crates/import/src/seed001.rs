@@ -844,6 +844,7 @@ impl Cx<'_> {
                     .to_owned(),
             ),
             requirements: reqs,
+            ext: None,
         })
     }
 
@@ -1220,6 +1221,7 @@ impl Cx<'_> {
                     .to_owned(),
             ),
             requirements: reqs,
+            ext: None,
         };
         let set = MappingSet {
             id: SET.to_owned(),

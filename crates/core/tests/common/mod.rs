@@ -18,5 +18,6 @@ pub fn catalog(id: &str, reqs: Vec<Requirement>) -> Catalog {
         sources: vec![],
         description: None,
         requirements: reqs,
+        ext: None,
     }
 }
