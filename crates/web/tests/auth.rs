@@ -234,6 +234,9 @@ async fn answering_in_the_browser_keeps_history_evidence_and_accepts_a_suggestio
     assert_eq!(evidence[0].title, "運用管理規程");
     let page = b.get(&format!("/assessments/{a}/r/org-1")).await;
     assert!(page.body.contains("運用管理規程") && page.body.contains("変更履歴"));
+    // The history names the evidence by its title, not its id.
+    let history = &page.body[page.body.find("変更履歴").unwrap()..];
+    assert!(history.contains("→ 運用管理規程") && !history.contains(&evidence[0].id.to_string()), "{history}");
     let got = b.get(&format!("/evidence/{}", evidence[0].id)).await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.body, "第1条 運用責任者を置く。");

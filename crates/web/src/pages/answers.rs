@@ -273,6 +273,8 @@ async fn requirement_page(
         None => (Vec::new(), Vec::new()),
     };
     let today = today();
+    let titles: std::collections::HashMap<String, String> =
+        evidence.iter().map(|e| (e.id.to_string(), e.title.clone())).collect();
     let sources = outcome
         .suggestion
         .as_ref()
@@ -377,6 +379,8 @@ async fn requirement_page(
                     Some(x) if h.field == "origin" => {
                         serde_json::from_str(x).map_or_else(|_| x.chars().take(80).collect(), |o| origin_word(lang, &o))
                     }
+                    // An evidence link by its title (the id only if it is no longer attached).
+                    Some(x) if h.field == "evidence" => titles.get(x).map_or_else(|| x.to_owned(), |t| t.clone()),
                     Some(x) => x.chars().take(80).collect(),
                 };
                 HistoryRow {
