@@ -13,29 +13,6 @@ use common::*;
 use sansho_store::{Actor, Timestamp};
 use serde_json::{Value, json};
 
-/// Like `common::admin`, returning the TOTP key so the test can log in again by JSON.
-async fn admin_with_key(b: &mut Browser) -> String {
-    let page = b.get("/setup").await;
-    let csrf = field(&page.body, "csrf_token");
-    b.post(
-        "/setup",
-        &[
-            ("csrf_token", &csrf),
-            ("token", SETUP),
-            ("username", "admin"),
-            ("display_name", "管理者"),
-            ("password", PASSWORD),
-        ],
-    )
-    .await;
-    let enrol = b.get("/account/totp").await;
-    let key = secret(&enrol.body);
-    let csrf = field(&enrol.body, "csrf_token");
-    let done = b.post("/account/totp", &[("csrf_token", &csrf), ("code", &code(&key, now_ms()))]).await;
-    assert!(done.body.contains("回復コード"));
-    key
-}
-
 fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| {
@@ -77,7 +54,7 @@ async fn upload(b: &mut Browser, uri: &str, csrf: &str, parts: &[(&str, Option<&
 async fn json_login_then_answers_suggestions_evidence_dashboard_and_exports() {
     let (mut b, store) = setup().await;
     let (org, a) = org_with_assessment(&store, "A病院").await;
-    let key = admin_with_key(&mut b).await;
+    let key = admin(&mut b).await;
 
     // A fresh client signs in by JSON: the password alone is not enough for a TOTP user.
     let mut c = Browser { app: b.app.clone(), jar: HashMap::new() };

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::collections::HashMap;
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::*;
@@ -272,37 +270,7 @@ async fn a_viewer_reads_but_cannot_change_answers() {
     let (org, a) = org_with_assessment(&store, "A病院").await;
     admin(&mut b).await;
     // The admin's colleague, a viewer of A, without a second factor (not required for viewers).
-    let hash = sansho_auth::hash_password(
-        "viewer password 1",
-        &sansho_auth::PasswordParams::INSECURE_FOR_TESTS,
-        &mut sansho_auth::random_bytes,
-    )
-    .unwrap();
-    let fixture = Actor::new("fixture", "test");
-    let viewer = store
-        .create_user(
-            &sansho_store::NewUser {
-                username: "auditor".into(),
-                display_name: "監査担当".into(),
-                password_hash: hash,
-                role: sansho_store::Role::Viewer,
-                is_emergency: false,
-            },
-            &fixture,
-            Timestamp(now_ms()),
-        )
-        .await
-        .unwrap();
-    store.add_membership(viewer.id, org, &fixture, Timestamp(now_ms())).await.unwrap();
-    let mut v = Browser { app: b.app.clone(), jar: HashMap::new() };
-    let csrf = field(&v.get("/login").await.body, "csrf_token");
-    let login = v
-        .post(
-            "/login",
-            &[("csrf_token", &csrf), ("username", "auditor"), ("password", "viewer password 1"), ("next", "/")],
-        )
-        .await;
-    assert_eq!(login.location.as_deref(), Some("/"));
+    let mut v = member(&b, &store, "auditor", sansho_store::Role::Viewer, org).await;
     assert_eq!(v.get(&format!("/assessments/{a}")).await.status, StatusCode::OK);
     let page = v.get(&format!("/assessments/{a}/r/org-1")).await;
     assert_eq!(page.status, StatusCode::OK);

@@ -182,8 +182,9 @@ pub async fn org_with_assessment(store: &Store, name: &str) -> (sansho_store::Id
     (org.id, a.id)
 }
 
-/// Signs in a fresh admin (setup + TOTP) who belongs to the organizations that exist at setup.
-pub async fn admin(b: &mut Browser) {
+/// Signs in a fresh admin (setup + TOTP) who belongs to the organizations that exist at setup;
+/// returns the TOTP key (to sign in again).
+pub async fn admin(b: &mut Browser) -> String {
     let page = b.get("/setup").await;
     let csrf = field(&page.body, "csrf_token");
     b.post(
@@ -202,6 +203,7 @@ pub async fn admin(b: &mut Browser) {
     let csrf = field(&enrol.body, "csrf_token");
     let done = b.post("/account/totp", &[("csrf_token", &csrf), ("code", &code(&key, now_ms()))]).await;
     assert!(done.body.contains("回復コード"));
+    key
 }
 
 /// A colleague with `role` in organization `org`, without a second factor (only admins must have
