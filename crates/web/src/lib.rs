@@ -133,10 +133,15 @@ impl VersionGate {
 
     /// Reads the version, round after round, while requests wait for one.
     async fn rounds(self: Arc<Self>, store: Store) {
-        /// Ends the rounds even if a read panics, so later requests start new ones.
-        struct Stop<'a>(&'a VersionGate);
+        /// Ends the rounds even if a read panics, so later requests start new ones. Disarmed when
+        /// the rounds end normally: by then a request may already have begun the next rounds
+        /// (`running` again), which are not this task's to fail.
+        struct Stop<'a>(&'a VersionGate, bool);
         impl Drop for Stop<'_> {
             fn drop(&mut self) {
+                if !self.1 {
+                    return;
+                }
                 let mut st = self.0.lock();
                 if st.running {
                     // The round under way failed, and so does the one asked for after it: its
@@ -152,7 +157,7 @@ impl VersionGate {
                 }
             }
         }
-        let _stop = Stop(&self);
+        let mut stop = Stop(&self, true);
         loop {
             let round = self.lock().started;
             let read = store.audit_seq().await.map_err(|e| e.to_string());
@@ -163,6 +168,7 @@ impl VersionGate {
                 st.started += 1;
             } else {
                 st.running = false;
+                stop.1 = false;
                 return;
             }
         }
@@ -211,4 +217,32 @@ pub async fn serve_on(
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Waves of concurrent requests for the version: every one gets it, none an error, however
+    /// the rounds end and begin between them (a round that ended normally once took the next
+    /// round, begun in that instant, for a failed one).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn every_request_for_the_version_gets_it_while_rounds_end_and_begin() {
+        let store = Store::open_in_memory().await.unwrap();
+        let gate = Arc::new(VersionGate::default());
+        let mut loopers = Vec::new();
+        for _ in 0..8 {
+            let (gate, store) = (gate.clone(), store.clone());
+            loopers.push(tokio::spawn(async move {
+                for _ in 0..1500 {
+                    gate.current(&store).await.map_err(|e| e.to_string())?;
+                    tokio::task::yield_now().await;
+                }
+                Ok::<(), String>(())
+            }));
+        }
+        for l in loopers {
+            l.await.unwrap().unwrap();
+        }
+    }
 }

@@ -63,6 +63,11 @@ pub fn run(set: CatalogSet, db: &Path, a: &ServeArgs, config: ServerConfig, lang
     let https = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     let secure = sansho_auth::cookie_secure(listen.ip(), https);
     let master = master_secret(db)?;
+    // What goes wrong in a request (its detail never reaches the client) goes to standard error,
+    // at `warn` unless RUST_LOG says otherwise.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async {
         let store = sansho_store::Store::open(db)

@@ -17,7 +17,7 @@ use crate::{AppState, WebError};
 #[derive(OpenApi)]
 #[openapi(
     paths(account, change_password, recovery_codes, end_session, end_other),
-    components(schemas(Account, OrganizationRef, SessionInfo, PasswordChange, RecoveryCodes, Ended, ErrorBody))
+    components(schemas(Account, OrganizationRef, AccountSession, PasswordChange, RecoveryCodes, Ended, ErrorBody))
 )]
 pub struct AccountApi;
 
@@ -37,7 +37,7 @@ pub struct OrganizationRef {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SessionInfo {
+pub struct AccountSession {
     pub id: String,
     /// Milliseconds since the Unix epoch (UTC), as everywhere in the API.
     pub created_at: i64,
@@ -60,10 +60,10 @@ pub struct Account {
     pub organizations: Vec<OrganizationRef>,
     pub totp_enabled: bool,
     pub recovery_codes_left: i64,
-    pub sessions: Vec<SessionInfo>,
+    pub sessions: Vec<AccountSession>,
 }
 
-#[utoipa::path(get, path = "/api/account",security(("session_cookie" = [])),  tag = "account",
+#[utoipa::path(get, path = "/api/account", security(("session_cookie" = [])), tag = "account",
     responses(
         (status = 200, description = "The signed-in user", body = Account),
         (status = 401, description = "Not signed in", body = ErrorBody)))]
@@ -74,7 +74,7 @@ async fn account(State(s): State<AppState>, user: ApiUser) -> Result<ApiJson<Acc
         .sessions_of(u.id, now())
         .await?
         .into_iter()
-        .map(|x| SessionInfo {
+        .map(|x| AccountSession {
             id: x.id.to_string(),
             created_at: x.created_at.0,
             last_seen_at: x.last_seen_at.0,
@@ -111,7 +111,7 @@ pub struct PasswordChange {
     pub confirm: String,
 }
 
-#[utoipa::path(put, path = "/api/account/password",security(("session_cookie" = [], "csrf_header" = [])),  tag = "account", request_body = PasswordChange,
+#[utoipa::path(put, path = "/api/account/password", security(("session_cookie" = [], "csrf_header" = [])), tag = "account", request_body = PasswordChange,
     responses(
         (status = 204, description = "Changed; the user's other sessions ended"),
         (status = 400, description = "Not JSON", body = ErrorBody),
@@ -135,7 +135,7 @@ pub struct RecoveryCodes {
     pub codes: Vec<String>,
 }
 
-#[utoipa::path(post, path = "/api/account/recovery-codes",security(("session_cookie" = [], "csrf_header" = [])),  tag = "account",
+#[utoipa::path(post, path = "/api/account/recovery-codes", security(("session_cookie" = [], "csrf_header" = [])), tag = "account",
     responses(
         (status = 200, description = "New codes; the old ones no longer work", body = RecoveryCodes),
         (status = 401, description = "Not signed in", body = ErrorBody),
@@ -146,7 +146,7 @@ async fn recovery_codes(State(s): State<AppState>, user: ApiUser) -> Result<ApiJ
     Ok(ApiJson(RecoveryCodes { codes }))
 }
 
-#[utoipa::path(delete, path = "/api/account/sessions/{id}",security(("session_cookie" = [], "csrf_header" = [])),  tag = "account",
+#[utoipa::path(delete, path = "/api/account/sessions/{id}", security(("session_cookie" = [], "csrf_header" = [])), tag = "account",
     params(("id" = String, Path, description = "One of the user's own session ids")),
     responses(
         (status = 204, description = "Ended"),
@@ -167,7 +167,7 @@ pub struct Ended {
     pub ended: usize,
 }
 
-#[utoipa::path(post, path = "/api/account/sessions/revoke-others",security(("session_cookie" = [], "csrf_header" = [])),  tag = "account",
+#[utoipa::path(post, path = "/api/account/sessions/revoke-others", security(("session_cookie" = [], "csrf_header" = [])), tag = "account",
     responses(
         (status = 200, description = "Every other session of the user ended", body = Ended),
         (status = 401, description = "Not signed in", body = ErrorBody),

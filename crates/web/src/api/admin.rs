@@ -85,7 +85,7 @@ fn admin(u: &ApiUser) -> Result<(), WebError> {
     u.require_admin()
 }
 
-#[utoipa::path(get, path = "/api/admin/users",security(("session_cookie" = [])),  tag = "admin",
+#[utoipa::path(get, path = "/api/admin/users", security(("session_cookie" = [])), tag = "admin",
     responses(
         (status = 200, description = "Every user, by username", body = [UserView]),
         (status = 401, description = "Not signed in", body = ErrorBody),
@@ -95,7 +95,7 @@ async fn list_users(State(s): State<AppState>, u: ApiUser) -> Result<Json<Vec<Us
     Ok(Json(ops::list_users(&s).await?))
 }
 
-#[utoipa::path(post, path = "/api/admin/users",security(("session_cookie" = [], "csrf_header" = [])),  tag = "admin", request_body = CreateUser,
+#[utoipa::path(post, path = "/api/admin/users", security(("session_cookie" = [], "csrf_header" = [])), tag = "admin", request_body = CreateUser,
     responses(
         (status = 201, description = "The new user (an emergency account is created disabled)", body = UserView),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
@@ -116,7 +116,7 @@ fn user_id(id: &str) -> Result<sansho_store::Id, WebError> {
     ops::parse_id("user", id)
 }
 
-#[utoipa::path(get, path = "/api/admin/users/{id}",security(("session_cookie" = [])),  tag = "admin",
+#[utoipa::path(get, path = "/api/admin/users/{id}", security(("session_cookie" = [])), tag = "admin",
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "The user", body = UserView),
@@ -132,7 +132,7 @@ async fn get_user(
     Ok(Json(ops::get_user(&s, user_id(&id)?).await?))
 }
 
-#[utoipa::path(patch, path = "/api/admin/users/{id}",security(("session_cookie" = [], "csrf_header" = [])),  tag = "admin", request_body = UpdateUser,
+#[utoipa::path(patch, path = "/api/admin/users/{id}", security(("session_cookie" = [], "csrf_header" = [])), tag = "admin", request_body = UpdateUser,
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "The user after the change", body = UserView),
@@ -152,7 +152,7 @@ async fn update_user(
     Ok(Json(ops::update_user(&s, LANG, &u.actor(), user_id(&id)?, &body).await?))
 }
 
-#[utoipa::path(post, path = "/api/admin/users/{id}/unlock",security(("session_cookie" = [], "csrf_header" = [])),  tag = "admin",
+#[utoipa::path(post, path = "/api/admin/users/{id}/unlock", security(("session_cookie" = [], "csrf_header" = [])), tag = "admin",
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "The user, unlocked", body = UserView),
@@ -168,7 +168,7 @@ async fn unlock(
     Ok(Json(ops::unlock(&s, &u.actor(), user_id(&id)?).await?))
 }
 
-#[utoipa::path(post, path = "/api/admin/users/{id}/reset-totp",security(("session_cookie" = [], "csrf_header" = [])),  tag = "admin",
+#[utoipa::path(post, path = "/api/admin/users/{id}/reset-totp", security(("session_cookie" = [], "csrf_header" = [])), tag = "admin",
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "The user, without a second factor or recovery codes (an admin enrols again at the next login)", body = UserView),
@@ -190,7 +190,7 @@ pub struct Revoked {
     pub revoked: usize,
 }
 
-#[utoipa::path(post, path = "/api/admin/users/{id}/revoke-sessions",security(("session_cookie" = [], "csrf_header" = [])),  tag = "admin",
+#[utoipa::path(post, path = "/api/admin/users/{id}/revoke-sessions", security(("session_cookie" = [], "csrf_header" = [])), tag = "admin",
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "Every live session of the user was ended", body = Revoked),
@@ -214,7 +214,7 @@ pub struct PasswordBody {
     pub password: String,
 }
 
-#[utoipa::path(post, path = "/api/admin/users/{id}/password",security(("session_cookie" = [], "csrf_header" = [])),  tag = "admin", request_body = PasswordBody,
+#[utoipa::path(post, path = "/api/admin/users/{id}/password", security(("session_cookie" = [], "csrf_header" = [])), tag = "admin", request_body = PasswordBody,
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "The password was set", body = UserView),
@@ -261,7 +261,7 @@ async fn membership(
     Ok(Json(MembershipResult { changed, user: ops::get_user(s, user).await? }))
 }
 
-#[utoipa::path(post, path = "/api/admin/users/{id}/memberships",security(("session_cookie" = [], "csrf_header" = [])),  tag = "admin", request_body = MembershipBody,
+#[utoipa::path(post, path = "/api/admin/users/{id}/memberships", security(("session_cookie" = [], "csrf_header" = [])), tag = "admin", request_body = MembershipBody,
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "The user is a member of the organization", body = MembershipResult),
@@ -279,7 +279,7 @@ async fn add_membership(
     membership(&s, &u, &id, &body, true).await
 }
 
-#[utoipa::path(delete, path = "/api/admin/users/{id}/memberships",security(("session_cookie" = [], "csrf_header" = [])),  tag = "admin", request_body = MembershipBody,
+#[utoipa::path(delete, path = "/api/admin/users/{id}/memberships", security(("session_cookie" = [], "csrf_header" = [])), tag = "admin", request_body = MembershipBody,
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "The user is no longer a member of the organization", body = MembershipResult),
@@ -297,7 +297,7 @@ async fn remove_membership(
     membership(&s, &u, &id, &body, false).await
 }
 
-#[utoipa::path(get, path = "/api/admin/organizations",security(("session_cookie" = [])),  tag = "admin",
+#[utoipa::path(get, path = "/api/admin/organizations", security(("session_cookie" = [])), tag = "admin",
     responses(
         (status = 200, description = "Every organization, by name", body = [OrgView]),
         (status = 401, description = "Not signed in", body = ErrorBody),
@@ -307,7 +307,7 @@ async fn list_organizations(State(s): State<AppState>, u: ApiUser) -> Result<Jso
     Ok(Json(ops::list_organizations(&s).await?))
 }
 
-#[utoipa::path(post, path = "/api/admin/organizations",security(("session_cookie" = [], "csrf_header" = [])),  tag = "admin", request_body = CreateOrganization,
+#[utoipa::path(post, path = "/api/admin/organizations", security(("session_cookie" = [], "csrf_header" = [])), tag = "admin", request_body = CreateOrganization,
     responses(
         (status = 201, description = "The new organization; the admin who made it is its member", body = OrgView),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
@@ -332,7 +332,7 @@ pub struct EmergencyQuery {
     unacknowledged: bool,
 }
 
-#[utoipa::path(get, path = "/api/admin/emergency-uses",security(("session_cookie" = [])),  tag = "admin", params(EmergencyQuery),
+#[utoipa::path(get, path = "/api/admin/emergency-uses", security(("session_cookie" = [])), tag = "admin", params(EmergencyQuery),
     responses(
         (status = 200, description = "Logins to emergency accounts, newest first", body = [EmergencyUseView]),
         (status = 400, description = "Bad parameters", body = ErrorBody),
@@ -347,7 +347,7 @@ async fn emergency_uses(
     Ok(Json(ops::emergency_uses(&s, q.unacknowledged).await?))
 }
 
-#[utoipa::path(post, path = "/api/admin/emergency-uses/{id}/acknowledge",security(("session_cookie" = [], "csrf_header" = [])),  tag = "admin",
+#[utoipa::path(post, path = "/api/admin/emergency-uses/{id}/acknowledge", security(("session_cookie" = [], "csrf_header" = [])), tag = "admin",
     params(("id" = String, Path, description = "Emergency use id")),
     responses(
         (status = 200, description = "The use, acknowledged (acknowledging again changes nothing)", body = EmergencyUseView),
@@ -363,7 +363,7 @@ async fn acknowledge(
     Ok(Json(ops::acknowledge(&s, &u.actor(), ops::parse_id("emergency use", &id)?).await?))
 }
 
-#[utoipa::path(get, path = "/api/admin/audit",security(("session_cookie" = [])),  tag = "admin", params(AuditQuery),
+#[utoipa::path(get, path = "/api/admin/audit", security(("session_cookie" = [])), tag = "admin", params(AuditQuery),
     responses(
         (status = 200, description = "Audit records, newest first", body = AuditPage),
         (status = 400, description = "Bad parameters", body = ErrorBody),
@@ -378,7 +378,7 @@ async fn audit(
     Ok(Json(ops::audit(&s, &q).await?))
 }
 
-#[utoipa::path(get, path = "/api/admin/audit/verify",security(("session_cookie" = [])),  tag = "admin",
+#[utoipa::path(get, path = "/api/admin/audit/verify", security(("session_cookie" = [])), tag = "admin",
     responses(
         (status = 200, description = "The chain check: intact, or the first broken record", body = AuditCheck),
         (status = 401, description = "Not signed in", body = ErrorBody),

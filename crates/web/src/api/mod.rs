@@ -235,3 +235,27 @@ async fn search(State(s): State<AppState>, Query(p): Query<SearchParams>) -> Res
         .collect();
     Ok(Json(SearchResult { query: p.q, hits }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The document is merged from parts; a schema name two parts both define must mean the same
+    /// schema, or the merged document would describe one of them wrongly.
+    #[test]
+    fn the_merged_parts_agree_on_every_schema_they_share() {
+        let parts = [ApiDoc::openapi(), admin::AdminApi::openapi(), account::AccountApi::openapi()];
+        let mut seen: std::collections::HashMap<String, serde_json::Value> = std::collections::HashMap::new();
+        let mut shared = 0;
+        for part in parts {
+            for (name, schema) in part.components.expect("components").schemas {
+                let schema = serde_json::to_value(schema).expect("JSON");
+                if let Some(before) = seen.insert(name.clone(), schema.clone()) {
+                    assert_eq!(before, schema, "two different schemas are both named {name}");
+                    shared += 1;
+                }
+            }
+        }
+        assert!(shared > 0, "ErrorBody at least is shared");
+    }
+}

@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 use super::assessments::OrganizationView;
 use super::extract::{ApiJson, ApiUser, CSRF_HEADER};
+use crate::admin_ops::RoleWord;
 use crate::error::ErrorBody;
 use crate::pages::auth::{Client, LoginRefusal, check_password, check_second_factor, create_session};
 use crate::session::{Pending, now};
@@ -22,28 +23,9 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/session", get(who).post(login).delete(logout))
 }
 
-/// A user's role: admins also manage users; assessors edit; viewers read.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum RoleWord {
-    Admin,
-    Assessor,
-    Viewer,
-}
-
-impl From<Role> for RoleWord {
-    fn from(r: Role) -> Self {
-        match r {
-            Role::Admin => RoleWord::Admin,
-            Role::Assessor => RoleWord::Assessor,
-            Role::Viewer => RoleWord::Viewer,
-        }
-    }
-}
-
 /// The signed-in user.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct UserView {
+pub struct SessionUser {
     pub id: String,
     pub username: String,
     pub display_name: String,
@@ -55,7 +37,7 @@ pub struct UserView {
 /// header of every write.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionInfo {
-    pub user: UserView,
+    pub user: SessionUser,
     pub organizations: Vec<OrganizationView>,
     /// Send this in the header named by `csrf_header` with every POST, PUT and DELETE.
     pub csrf_token: String,
@@ -68,7 +50,7 @@ pub struct SessionInfo {
 async fn session_info(s: &AppState, p: &Pending, csrf: String) -> Result<SessionInfo, WebError> {
     let orgs = s.store.organizations_of(p.user.id).await?;
     Ok(SessionInfo {
-        user: UserView {
+        user: SessionUser {
             id: p.user.id.to_string(),
             username: p.user.username.clone(),
             display_name: p.user.display_name.clone(),
