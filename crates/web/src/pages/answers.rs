@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assessments/{id}/answers", get(checklist))
         .route("/assessments/{id}/r/{req}", get(requirement).post(save))
         .route("/assessments/{id}/r/{req}/accept", post(accept))
+        .route("/assessments/{id}/r/{req}/quick", post(quick_save))
         .route(
             "/assessments/{id}/r/{req}/evidence",
             post(upload).layer(DefaultBodyLimit::max(ops::MAX_UPLOAD + 64 * 1024)),
@@ -115,6 +116,8 @@ struct Row {
     review: bool,
     how: String,
     evidence: usize,
+    /// The stored (direct) result word, for the inline form: `unanswered` when there is none.
+    direct_key: String,
 }
 
 #[derive(Template)]
@@ -126,6 +129,10 @@ struct ChecklistPage {
     title: String,
     rows: Vec<Row>,
     only_gaps: bool,
+    /// Assessors and admins answer in the table itself (result and 実施内容 per row).
+    can_edit: bool,
+    csrf: String,
+    results: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -176,6 +183,7 @@ async fn checklist(
             review,
             how: st.map(|x| x.how.clone()).unwrap_or_default(),
             evidence: evidence.iter().filter(|(req, _)| req == r.id.as_str()).count(),
+            direct_key: st.map_or("unanswered", |x| x.result.as_str()).to_owned(),
         });
     }
     let cat = set
@@ -188,6 +196,9 @@ async fn checklist(
         title: cat,
         rows,
         only_gaps,
+        can_edit: can_edit(&user),
+        csrf: user.csrf(&s),
+        results: ResultCode::ALL.iter().map(|r| (r.as_str().to_owned(), result_word(lang, *r).to_owned())).collect(),
     };
     Ok(render_status(StatusCode::OK, &page))
 }
@@ -473,6 +484,58 @@ async fn save(
         Ok(_) => {
             Ok(Redirect::to(&format!("/assessments/{}/r/{}", a.assessment.id, s.set.requirement(ix).id))
                 .into_response())
+        }
+        Err(e) => refused(&s, lang, &user, &id, &req, e).await,
+    }
+}
+
+/// The checklist's inline form: one row's result and 実施内容.
+#[derive(Deserialize)]
+struct QuickForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    result: String,
+    #[serde(default)]
+    how: String,
+    /// Sent from the gaps-only view, to return to it.
+    #[serde(default)]
+    gaps: String,
+}
+
+/// Saves a row of the checklist: its result and 実施内容, keeping the answer's other fields (reason,
+/// owner, due date). Back to the row on success; a refusal (該当なし without a reason) opens the
+/// requirement's page with the message, where the reason can be written.
+async fn quick_save(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    user: Authed,
+    Path((id, req)): Path<(String, String)>,
+    Form(f): Form<QuickForm>,
+) -> Result<Response, WebError> {
+    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
+        return Ok(form_expired(lang));
+    }
+    let a = ops::load_assessment(&s, &user.user, &id).await?;
+    if !can_edit(&user) {
+        return Ok(read_only(lang));
+    }
+    let ix = ops::node(&s.set, &a.assessment.catalog_id, &req)?;
+    let local = s.set.requirement(ix).id.as_str().to_owned();
+    let kept = a.stored.iter().find(|x| x.requirement_id == local);
+    let fields = ops::AnswerFields {
+        result: ops::parse_result(&f.result).map_err(|e| WebError::BadRequest(e.public_message()))?,
+        how: f.how,
+        justification: kept.and_then(|x| x.justification.clone()),
+        owner: kept.and_then(|x| x.owner.clone()),
+        due: kept.and_then(|x| x.due_date.as_ref().map(|d| d.to_string())),
+    };
+    let actor = user.actor(&client.addr.to_string());
+    match ops::save_answer(&s, lang, &actor, &a, ix, fields).await {
+        Ok(_) => {
+            let gaps = if f.gaps.is_empty() { "" } else { "?gaps=1" };
+            Ok(Redirect::to(&format!("/assessments/{}/answers{gaps}#r-{local}", a.assessment.id)).into_response())
         }
         Err(e) => refused(&s, lang, &user, &id, &req, e).await,
     }
