@@ -81,6 +81,21 @@ impl Viewer {
     }
 }
 
+/// The page with its two markers filled, in one pass (each marker once, the user's first).
+fn fill(page: &str, user: &str, alert: &str) -> String {
+    let mut out = String::with_capacity(page.len() + user.len() + alert.len());
+    let mut rest = page;
+    for (mark, with) in [(USER_MARK, user), (ALERT_MARK, alert)] {
+        if let Some(at) = rest.find(mark) {
+            out.push_str(&rest[..at]);
+            out.push_str(with);
+            rest = &rest[at + mark.len()..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn is_page(path: &str) -> bool {
     !(path.starts_with("/static/") || path.starts_with("/api/") || path == "/healthz" || path == "/favicon.ico")
 }
@@ -99,7 +114,14 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
             viewer.name = Some(p.user.display_name.clone());
             if p.user.role == Role::Admin {
                 viewer.admin = true;
-                viewer.unacknowledged = s.store.unacknowledged_emergency_uses().await.unwrap_or(0);
+                viewer.unacknowledged = match s.alerts.get(p.version) {
+                    Some(n) => n,
+                    None => {
+                        let n = s.store.unacknowledged_emergency_uses().await.unwrap_or(0);
+                        s.alerts.put(p.version, n);
+                        n
+                    }
+                };
             }
         }
         // The handler's extractors use this reading of the session instead of making another.
@@ -121,7 +143,7 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
     let Ok(page) = std::str::from_utf8(&bytes) else {
         return Response::from_parts(parts, axum::body::Body::from(bytes));
     };
-    let filled = page.replacen(USER_MARK, &viewer.user_html(lang), 1).replacen(ALERT_MARK, &viewer.alert_html(lang), 1);
+    let filled = fill(page, &viewer.user_html(lang), &viewer.alert_html(lang));
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Response::from_parts(parts, axum::body::Body::from(filled))
@@ -138,6 +160,13 @@ mod tests {
         assert!(html.contains("&lt;script&gt;x&lt;/script&gt; &amp; 田中"), "{html}");
         assert!(!html.contains("<script>"));
         assert_eq!(v.alert_html(Lang::Ja), "");
+    }
+
+    #[test]
+    fn the_markers_are_filled_once_each_in_order() {
+        let page = format!("<nav>{USER_MARK}</nav>{ALERT_MARK}<main>{USER_MARK}</main>");
+        assert_eq!(fill(&page, "U", "A"), format!("<nav>U</nav>A<main>{USER_MARK}</main>"));
+        assert_eq!(fill("<p>no markers</p>", "U", "A"), "<p>no markers</p>");
     }
 
     #[test]

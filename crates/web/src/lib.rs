@@ -42,6 +42,30 @@ pub struct AppState {
     pub version: Arc<VersionGate>,
     /// Resolved sessions and access decisions, valid at one version of the store.
     pub sessions: Arc<session::SessionCache>,
+    /// How many emergency-account uses are unacknowledged (the admins' header warning), as read
+    /// at one version of the store: a use and its acknowledgement are audited writes.
+    pub alerts: Arc<AtVersion<i64>>,
+}
+
+/// A value read from the store at one version (audit sequence number); stale once any write
+/// raised the version.
+#[derive(Default)]
+pub struct AtVersion<T> {
+    value: std::sync::Mutex<Option<(i64, T)>>,
+}
+
+impl<T: Clone> AtVersion<T> {
+    pub fn get(&self, version: i64) -> Option<T> {
+        let v = self.value.lock().unwrap_or_else(|p| p.into_inner());
+        v.as_ref().filter(|(at, _)| *at == version).map(|(_, t)| t.clone())
+    }
+    /// Keeps `value` as read at `version`, unless a newer reading is kept already.
+    pub fn put(&self, version: i64, value: T) {
+        let mut v = self.value.lock().unwrap_or_else(|p| p.into_inner());
+        if v.as_ref().is_none_or(|(at, _)| *at <= version) {
+            *v = Some((version, value));
+        }
+    }
 }
 
 /// Pages that are expensive to compute (the dashboard derives every catalog) and the same for
@@ -186,6 +210,7 @@ impl AppState {
             pages: Arc::default(),
             version: Arc::default(),
             sessions: Arc::default(),
+            alerts: Arc::default(),
         }
     }
 }
