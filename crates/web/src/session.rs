@@ -28,6 +28,8 @@ pub struct AuthConfig {
     pub setup_token: Mutex<Option<String>>,
     /// Sessions expire this long after their last use.
     pub idle_ms: i64,
+    /// …and this long after they began, however much they are used (sign in again each day).
+    pub max_age_ms: i64,
     /// How often a session's last-seen time (and so its expiry) is moved forward: a write per
     /// request would serialize every request on the database's write lock.
     pub touch_every_ms: i64,
@@ -44,6 +46,7 @@ impl AuthConfig {
             secure,
             setup_token: Mutex::new(setup_token),
             idle_ms: 30 * 60 * 1000,
+            max_age_ms: 12 * 60 * 60 * 1000,
             touch_every_ms: 60_000,
             password: auth::PasswordParams::DEFAULT,
             limiter: auth::RateLimiter::new(auth::RateLimit::LOGIN),
@@ -280,7 +283,8 @@ pub(crate) async fn pending(parts: &Parts, state: &AppState) -> Result<Option<Pe
     };
     // Sliding expiry, written at most every `touch_every_ms`.
     if now.0 - session.last_seen_at.0 >= state.auth.touch_every_ms {
-        let expires_at = Timestamp(now.0 + state.auth.idle_ms);
+        // Sliding, but never past the session's absolute lifetime.
+        let expires_at = Timestamp((now.0 + state.auth.idle_ms).min(session.created_at.0 + state.auth.max_age_ms));
         if !state.store.touch_session(session.id, now, expires_at).await? {
             // Revoked or expired since it was read.
             state.sessions.forget(&token_hash);

@@ -19,12 +19,20 @@ fn now() -> Timestamp {
 
 /// The real router on a database file, with these session times.
 async fn app_on_file(path: &Path, idle_ms: i64, touch_every_ms: i64) -> (Browser, Store) {
+    app_with(path, |auth| {
+        auth.idle_ms = idle_ms;
+        auth.touch_every_ms = touch_every_ms;
+    })
+    .await
+}
+
+/// The real router on a database file, its session settings changed by `configure`.
+async fn app_with(path: &Path, configure: impl FnOnce(&mut sansho_web::session::AuthConfig)) -> (Browser, Store) {
     let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.unwrap();
     let store = Store::open(path).await.unwrap();
     let mut auth = sansho_web::session::AuthConfig::new(vec![9; 32], false, Some(common::SETUP.into()));
     auth.password = sansho_auth::PasswordParams::INSECURE_FOR_TESTS;
-    auth.idle_ms = idle_ms;
-    auth.touch_every_ms = touch_every_ms;
+    configure(&mut auth);
     let app = sansho_web::router(sansho_web::AppState::new(set, store.clone(), auth));
     (Browser { app, jar: HashMap::new() }, store)
 }
@@ -202,6 +210,39 @@ async fn a_session_in_use_slides_and_expires_once_idle() {
     assert!(session.expires_at.0 > now().0 + 1_000, "the store has the moved expiry");
     tokio::time::sleep(std::time::Duration::from_millis(3_300)).await;
     assert_eq!(b.get(&format!("/assessments/{a}")).await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_session_in_constant_use_still_ends_at_its_absolute_lifetime() {
+    let dir = tempfile::tempdir().unwrap();
+    // Idle for 3 s ends a session, expiry moved at most every 0.3 s, and 4 s after it began it
+    // ends however busy it is.
+    let (mut b, store) = app_with(&dir.path().join("sansho.db"), |auth| {
+        auth.idle_ms = 3_000;
+        auth.touch_every_ms = 300;
+        auth.max_age_ms = 4_000;
+    })
+    .await;
+    let (_, a) = org_with_assessment(&store, "A病院").await;
+    admin(&mut b).await;
+    let created = store.sessions_of(the_admin(&store).await.id, now()).await.unwrap()[0].created_at.0;
+    let (mut last_ok, mut refused_at) = (0, None);
+    // Times below are milliseconds since the session began.
+    while common::now_ms() - created < 6_500 {
+        let status = b.get(&format!("/assessments/{a}")).await.status;
+        let at = common::now_ms() - created;
+        if status == StatusCode::OK {
+            assert!(refused_at.is_none(), "a refused session never comes back");
+            last_ok = at;
+        } else {
+            assert_eq!(status, StatusCode::SEE_OTHER);
+            refused_at.get_or_insert(at);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    }
+    let refused_at = refused_at.expect("the session ended although in use every 0.4 s");
+    assert!(last_ok > 3_000, "it slid past its first expiry (3 s): last used at {last_ok} ms");
+    assert!((4_000..5_500).contains(&refused_at), "it ended at its lifetime (4 s): at {refused_at} ms");
 }
 
 #[tokio::test]
