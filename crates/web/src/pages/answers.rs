@@ -456,6 +456,75 @@ async fn refused(
     }
 }
 
+/// The assessment a form writes to, once the form's CSRF token, the access and the editor role
+/// are checked; or the page that refuses it.
+async fn editable(
+    s: &AppState,
+    lang: Lang,
+    user: &Authed,
+    id: &str,
+    csrf: &str,
+) -> Result<Result<ops::Loaded, Response>, WebError> {
+    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, csrf) {
+        return Ok(Err(form_expired(lang)));
+    }
+    let a = ops::load_assessment(s, &user.user, id).await?;
+    if !can_edit(user) {
+        return Ok(Err(read_only(lang)));
+    }
+    Ok(Ok(a))
+}
+
+/// What an answer form gives besides the result and 実施内容.
+enum Rest {
+    /// The answer page: every other field.
+    Given { justification: String, owner: String, due: String },
+    /// A checklist row: the stored answer's other fields are kept.
+    Kept,
+}
+
+/// Saves an answer from a form and goes to `back(assessment, local id)`; a refusal the person
+/// can correct opens the requirement's page with the message.
+#[allow(clippy::too_many_arguments)]
+async fn write_answer(
+    s: &AppState,
+    lang: Lang,
+    client: &Client,
+    user: &Authed,
+    (id, req): (&str, &str),
+    csrf: &str,
+    (result, how): (&str, String),
+    rest: Rest,
+    back: impl FnOnce(sansho_store::Id, &str) -> String,
+) -> Result<Response, WebError> {
+    let a = match editable(s, lang, user, id, csrf).await? {
+        Ok(a) => a,
+        Err(refusal) => return Ok(refusal),
+    };
+    let ix = ops::node(&s.set, &a.assessment.catalog_id, req)?;
+    let local = s.set.requirement(ix).id.as_str();
+    let result = ops::parse_result(result).map_err(|e| WebError::BadRequest(e.public_message()))?;
+    let fields = match rest {
+        Rest::Given { justification, owner, due } => {
+            ops::AnswerFields { result, how, justification: Some(justification), owner: Some(owner), due: Some(due) }
+        }
+        Rest::Kept => {
+            let kept = a.stored.iter().find(|x| x.requirement_id == local);
+            ops::AnswerFields {
+                result,
+                how,
+                justification: kept.and_then(|x| x.justification.clone()),
+                owner: kept.and_then(|x| x.owner.clone()),
+                due: kept.and_then(|x| x.due_date.as_ref().map(|d| d.to_string())),
+            }
+        }
+    };
+    match ops::save_answer(s, lang, &user.actor(&client.addr.to_string()), &a, ix, fields).await {
+        Ok(_) => Ok(Redirect::to(&back(a.assessment.id, local)).into_response()),
+        Err(e) => refused(s, lang, user, id, req, e).await,
+    }
+}
+
 async fn save(
     State(s): State<AppState>,
     lang: Lang,
@@ -464,29 +533,11 @@ async fn save(
     Path((id, req)): Path<(String, String)>,
     Form(f): Form<AnswerForm>,
 ) -> Result<Response, WebError> {
-    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
-        return Ok(form_expired(lang));
-    }
-    let a = ops::load_assessment(&s, &user.user, &id).await?;
-    if !can_edit(&user) {
-        return Ok(read_only(lang));
-    }
-    let ix = ops::node(&s.set, &a.assessment.catalog_id, &req)?;
-    let fields = ops::AnswerFields {
-        result: ops::parse_result(&f.result).map_err(|e| WebError::BadRequest(e.public_message()))?,
-        how: f.how,
-        justification: Some(f.justification),
-        owner: Some(f.owner),
-        due: Some(f.due),
-    };
-    let actor = user.actor(&client.addr.to_string());
-    match ops::save_answer(&s, lang, &actor, &a, ix, fields).await {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/assessments/{}/r/{}", a.assessment.id, s.set.requirement(ix).id))
-                .into_response())
-        }
-        Err(e) => refused(&s, lang, &user, &id, &req, e).await,
-    }
+    let rest = Rest::Given { justification: f.justification, owner: f.owner, due: f.due };
+    write_answer(&s, lang, &client, &user, (&id, &req), &f.csrf_token, (&f.result, f.how), rest, |a, local| {
+        format!("/assessments/{a}/r/{local}")
+    })
+    .await
 }
 
 /// The checklist's inline form: one row's result and 実施内容.
@@ -514,31 +565,11 @@ async fn quick_save(
     Path((id, req)): Path<(String, String)>,
     Form(f): Form<QuickForm>,
 ) -> Result<Response, WebError> {
-    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
-        return Ok(form_expired(lang));
-    }
-    let a = ops::load_assessment(&s, &user.user, &id).await?;
-    if !can_edit(&user) {
-        return Ok(read_only(lang));
-    }
-    let ix = ops::node(&s.set, &a.assessment.catalog_id, &req)?;
-    let local = s.set.requirement(ix).id.as_str().to_owned();
-    let kept = a.stored.iter().find(|x| x.requirement_id == local);
-    let fields = ops::AnswerFields {
-        result: ops::parse_result(&f.result).map_err(|e| WebError::BadRequest(e.public_message()))?,
-        how: f.how,
-        justification: kept.and_then(|x| x.justification.clone()),
-        owner: kept.and_then(|x| x.owner.clone()),
-        due: kept.and_then(|x| x.due_date.as_ref().map(|d| d.to_string())),
-    };
-    let actor = user.actor(&client.addr.to_string());
-    match ops::save_answer(&s, lang, &actor, &a, ix, fields).await {
-        Ok(_) => {
-            let gaps = if f.gaps.is_empty() { "" } else { "?gaps=1" };
-            Ok(Redirect::to(&format!("/assessments/{}/answers{gaps}#r-{local}", a.assessment.id)).into_response())
-        }
-        Err(e) => refused(&s, lang, &user, &id, &req, e).await,
-    }
+    let gaps = if f.gaps.is_empty() { "" } else { "?gaps=1" };
+    write_answer(&s, lang, &client, &user, (&id, &req), &f.csrf_token, (&f.result, f.how), Rest::Kept, |a, local| {
+        format!("/assessments/{a}/answers{gaps}#r-{local}")
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -554,13 +585,10 @@ async fn accept(
     Path((id, req)): Path<(String, String)>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
-    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
-        return Ok(form_expired(lang));
-    }
-    let a = ops::load_assessment(&s, &user.user, &id).await?;
-    if !can_edit(&user) {
-        return Ok(read_only(lang));
-    }
+    let a = match editable(&s, lang, &user, &id, &f.csrf_token).await? {
+        Ok(a) => a,
+        Err(refusal) => return Ok(refusal),
+    };
     let ix = ops::node(&s.set, &a.assessment.catalog_id, &req)?;
     let actor = user.actor(&client.addr.to_string());
     match ops::accept_suggestion(&s, lang, &actor, &a, ix).await {
