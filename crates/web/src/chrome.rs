@@ -8,6 +8,7 @@
 //! admin link or warning to another. The layer reads the session once and hands it to the
 //! handler's extractors (`session::Resolved`).
 
+use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
@@ -81,19 +82,64 @@ impl Viewer {
     }
 }
 
-/// The page with its two markers filled, in one pass (each marker once, the user's first).
-fn fill(page: &str, user: &str, alert: &str) -> String {
-    let mut out = String::with_capacity(page.len() + user.len() + alert.len());
-    let mut rest = page;
+/// The page with its two markers filled, in one pass (each marker once, the user's first), as
+/// pieces: slices of the page itself (reference-counted, not copied) around the viewer's parts.
+/// The markers are ASCII, so cutting the bytes at them keeps UTF-8 whole; the page is not
+/// searched as text (checking a 16 KiB Japanese page's UTF-8 on every request cost more than
+/// all the rest of this layer).
+fn fill(page: Bytes, user: Bytes, alert: Bytes) -> Pieces {
+    let mut pieces = Pieces::default();
+    let mut from = 0;
     for (mark, with) in [(USER_MARK, user), (ALERT_MARK, alert)] {
-        if let Some(at) = rest.find(mark) {
-            out.push_str(&rest[..at]);
-            out.push_str(with);
-            rest = &rest[at + mark.len()..];
+        if let Some(at) = memchr::memmem::find(&page[from..], mark.as_bytes()) {
+            pieces.push(page.slice(from..from + at));
+            pieces.push(with);
+            from += at + mark.len();
         }
     }
-    out.push_str(rest);
-    out
+    pieces.push(page.slice(from..));
+    pieces
+}
+
+/// A response body sent as a few pieces, with its exact length (so it goes out with a
+/// `Content-Length`, in one vectored write).
+#[derive(Default)]
+struct Pieces {
+    parts: std::collections::VecDeque<Bytes>,
+    left: u64,
+}
+
+impl Pieces {
+    fn push(&mut self, b: Bytes) {
+        if !b.is_empty() {
+            self.left += b.len() as u64;
+            self.parts.push_back(b);
+        }
+    }
+}
+
+impl http_body::Body for Pieces {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        let next = self.parts.pop_front().map(|b| {
+            self.left -= b.len() as u64;
+            Ok(http_body::Frame::data(b))
+        });
+        std::task::Poll::Ready(next)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.left)
+    }
 }
 
 fn is_page(path: &str) -> bool {
@@ -140,13 +186,10 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
     let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE).await else {
         return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "page too large").into_response();
     };
-    let Ok(page) = std::str::from_utf8(&bytes) else {
-        return Response::from_parts(parts, axum::body::Body::from(bytes));
-    };
-    let filled = fill(page, &viewer.user_html(lang), &viewer.alert_html(lang));
+    let filled = fill(bytes, viewer.user_html(lang).into(), viewer.alert_html(lang).into());
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Response::from_parts(parts, axum::body::Body::from(filled))
+    Response::from_parts(parts, axum::body::Body::new(filled))
 }
 
 #[cfg(test)]
@@ -162,11 +205,24 @@ mod tests {
         assert_eq!(v.alert_html(Lang::Ja), "");
     }
 
+    /// The pieces joined, as a client receives them.
+    fn joined(p: Pieces) -> String {
+        assert_eq!(p.left, p.parts.iter().map(|b| b.len() as u64).sum::<u64>(), "the length sent");
+        String::from_utf8(p.parts.iter().flat_map(|b| b.iter().copied()).collect()).unwrap()
+    }
+
     #[test]
     fn the_markers_are_filled_once_each_in_order() {
+        let fill = |page: String, u: &'static str, a: &'static str| joined(fill(page.into(), u.into(), a.into()));
         let page = format!("<nav>{USER_MARK}</nav>{ALERT_MARK}<main>{USER_MARK}</main>");
-        assert_eq!(fill(&page, "U", "A"), format!("<nav>U</nav>A<main>{USER_MARK}</main>"));
-        assert_eq!(fill("<p>no markers</p>", "U", "A"), "<p>no markers</p>");
+        assert_eq!(fill(page, "U", "A"), format!("<nav>U</nav>A<main>{USER_MARK}</main>"));
+        assert_eq!(fill("<p>no markers</p>".into(), "U", "A"), "<p>no markers</p>");
+        // Multi-byte text on either side of a marker is kept whole; an empty part is no piece.
+        let page = format!("<b>管理者</b>{USER_MARK}<i>非常時</i>{ALERT_MARK}");
+        assert_eq!(fill(page.clone(), "田中", ""), "<b>管理者</b>田中<i>非常時</i>");
+        assert_eq!(fill(page.clone(), "田中", "").len(), page.len() - USER_MARK.len() - ALERT_MARK.len() + "田中".len());
+        // The alert marker before the user's is not filled (the user's comes first in base.html).
+        assert_eq!(fill(format!("{ALERT_MARK}{USER_MARK}"), "U", "A"), format!("{ALERT_MARK}U"));
     }
 
     #[test]
