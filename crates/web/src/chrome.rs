@@ -220,7 +220,10 @@ mod tests {
         // Multi-byte text on either side of a marker is kept whole; an empty part is no piece.
         let page = format!("<b>管理者</b>{USER_MARK}<i>非常時</i>{ALERT_MARK}");
         assert_eq!(fill(page.clone(), "田中", ""), "<b>管理者</b>田中<i>非常時</i>");
-        assert_eq!(fill(page.clone(), "田中", "").len(), page.len() - USER_MARK.len() - ALERT_MARK.len() + "田中".len());
+        assert_eq!(
+            fill(page.clone(), "田中", "").len(),
+            page.len() - USER_MARK.len() - ALERT_MARK.len() + "田中".len()
+        );
         // The alert marker before the user's is not filled (the user's comes first in base.html).
         assert_eq!(fill(format!("{ALERT_MARK}{USER_MARK}"), "U", "A"), format!("{ALERT_MARK}U"));
     }

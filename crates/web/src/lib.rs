@@ -71,13 +71,30 @@ impl<T: Clone> AtVersion<T> {
 /// Pages that are expensive to compute (the dashboard derives every catalog) and the same for
 /// everyone allowed to see them, kept with the audit sequence number they were made at: any
 /// write anywhere raises it, so a stale page is never served. Bounded; cleared when full.
+///
+/// A page is made once however many requests want it at the same time: the first to miss makes
+/// it while the others wait for it ([`PageCache::lookup`]). Otherwise every write would be
+/// followed, under load, by as many renders of the dashboard as there are requests in flight.
 #[derive(Default)]
 pub struct PageCache {
     entries: std::sync::Mutex<std::collections::HashMap<PageKey, (i64, Bytes)>>,
+    /// One lock per page being made (or made before; pruned of unused ones when many).
+    making: std::sync::Mutex<std::collections::HashMap<PageKey, Arc<tokio::sync::Mutex<()>>>>,
+    /// How many pages were made and kept.
+    made: std::sync::atomic::AtomicU64,
 }
 
 /// A cached page: the id it shows and the language.
 pub type PageKey = (String, Lang);
+
+/// What [`PageCache::lookup`] found.
+pub enum Cached {
+    /// The page, made at the version asked for.
+    Page(Bytes),
+    /// Not cached: make it, [`PageCache::put`] it, and drop this guard (the requests waiting for
+    /// the same page then take it from the cache).
+    Make(tokio::sync::OwnedMutexGuard<()>),
+}
 
 impl PageCache {
     const MAX: usize = 512;
@@ -88,12 +105,38 @@ impl PageCache {
         entries.get(key).filter(|(v, _)| *v == version).map(|(_, page)| page.clone())
     }
 
+    /// The page made at this version; if there is none, waits while another request makes it and
+    /// looks again, and otherwise hands over the making of it.
+    pub async fn lookup(&self, key: &PageKey, version: i64) -> Cached {
+        if let Some(page) = self.get(key, version) {
+            return Cached::Page(page);
+        }
+        let lock = {
+            let mut making = self.making.lock().unwrap_or_else(|p| p.into_inner());
+            if making.len() >= Self::MAX {
+                making.retain(|_, lock| Arc::strong_count(lock) > 1);
+            }
+            making.entry(key.clone()).or_default().clone()
+        };
+        let guard = lock.lock_owned().await;
+        match self.get(key, version) {
+            Some(page) => Cached::Page(page),
+            None => Cached::Make(guard),
+        }
+    }
+
     pub fn put(&self, key: PageKey, version: i64, page: Bytes) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= Self::MAX {
             entries.clear();
         }
         entries.insert(key, (version, page));
+        self.made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many pages were made and kept since the server started.
+    pub fn made(&self) -> u64 {
+        self.made.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

@@ -175,7 +175,24 @@ impl SessionCache {
             if c.sessions.len() >= Self::MAX {
                 c.sessions.clear();
             }
-            c.sessions.insert(token_hash.to_owned(), (session.clone(), user.clone()));
+            // A request that read it at the same version first may have claimed its sliding
+            // write already (`claim_touch`): its entry is kept, not replaced by an older reading.
+            c.sessions.entry(token_hash.to_owned()).or_insert_with(|| (session.clone(), user.clone()));
+        }
+    }
+    /// Claims the sliding-expiry write of a session found due for it (`every` ms since it was
+    /// last seen): true for the request that is to write it, false for those arriving while
+    /// another one writes it. So a session used by many requests at once (a browser's parallel
+    /// requests, a script) is written once, not once per request in flight: each such write
+    /// waits for the database's write lock and its sync to disk.
+    fn claim_touch(&self, token_hash: &str, now: Timestamp, every: i64) -> bool {
+        match self.lock().sessions.get_mut(token_hash) {
+            Some((s, _)) if now.0 - s.last_seen_at.0 < every => false,
+            Some((s, _)) => {
+                s.last_seen_at = now;
+                true
+            }
+            None => true,
         }
     }
     /// The session's expiry was moved forward in the store.
@@ -282,7 +299,9 @@ pub(crate) async fn pending(parts: &Parts, state: &AppState) -> Result<Option<Pe
         }
     };
     // Sliding expiry, written at most every `touch_every_ms`.
-    if now.0 - session.last_seen_at.0 >= state.auth.touch_every_ms {
+    if now.0 - session.last_seen_at.0 >= state.auth.touch_every_ms
+        && state.sessions.claim_touch(&token_hash, now, state.auth.touch_every_ms)
+    {
         // Sliding, but never past the session's absolute lifetime.
         let expires_at = Timestamp((now.0 + state.auth.idle_ms).min(session.created_at.0 + state.auth.max_age_ms));
         if !state.store.touch_session(session.id, now, expires_at).await? {

@@ -351,3 +351,51 @@ async fn english_pages_show_the_catalogs_english_titles_and_relations_in_words()
     );
     assert!(!dash.body.contains("<h1>医療情報システム"));
 }
+
+/// Many requests at once on one session and one page, as a script or a load test sends them:
+/// the dashboard is made once, not once per request in flight, and the session's sliding expiry
+/// is written once when it falls due, not once per request (each such write waits for the
+/// database's write lock and its sync to disk).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn requests_in_flight_together_make_a_page_once_and_slide_the_session_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sansho.db");
+    let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.unwrap();
+    let store = Store::open(&db).await.unwrap();
+    let mut auth = sansho_web::session::AuthConfig::new(vec![9; 32], false, Some(common::SETUP.into()));
+    auth.password = sansho_auth::PasswordParams::INSECURE_FOR_TESTS;
+    auth.touch_every_ms = 500;
+    let state = sansho_web::AppState::new(set, store.clone(), auth);
+    let mut b = Browser { app: sansho_web::router(state.clone()), jar: HashMap::new() };
+    let (_, a) = org_with_assessment(&store, "A病院").await;
+    admin(&mut b).await;
+    // The database counts the writes of a session's last-seen time itself, whoever makes them.
+    let raw = sqlx::SqlitePool::connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(&db)).await.unwrap();
+    for sql in [
+        "CREATE TABLE touch_log (id INTEGER PRIMARY KEY)",
+        "CREATE TRIGGER touch_count AFTER UPDATE OF last_seen_at ON sessions
+         BEGIN INSERT INTO touch_log (id) VALUES (NULL); END",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&raw).await.unwrap();
+    }
+    let touches = || async { sqlx::query_scalar::<_, i64>("SELECT count(*) FROM touch_log").fetch_one(&raw).await };
+
+    for round in 0..2 {
+        // The session falls due for its sliding expiry; after the first round a write has also
+        // made the cached dashboard stale.
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        let (made, touched) = (state.pages.made(), touches().await.unwrap());
+        let mut flight = tokio::task::JoinSet::new();
+        for _ in 0..24 {
+            let mut b = Browser { app: b.app.clone(), jar: b.jar.clone() };
+            flight.spawn(async move { b.get(&format!("/assessments/{a}")).await });
+        }
+        let pages = flight.join_all().await;
+        assert!(pages.iter().all(|p| p.status == StatusCode::OK), "round {round}: every request is served");
+        assert!(pages.windows(2).all(|w| w[0].body == w[1].body), "round {round}: one page for all");
+        assert_eq!(state.pages.made() - made, 1, "round {round}: the dashboard was made once");
+        assert_eq!(touches().await.unwrap() - touched, 1, "round {round}: the session was written once");
+        let actor = Actor::new("fixture", "test");
+        store.set_answer(a, &AnswerInput::new("org-1", AnswerResult::Implemented), &actor, now()).await.unwrap();
+    }
+}

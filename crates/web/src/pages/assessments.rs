@@ -19,7 +19,7 @@ use crate::charts::{Bar, stacked_bars};
 use crate::pages::guidelines::{ErrorPage, render_status};
 use crate::session::Authed;
 use crate::view::title;
-use crate::{AppState, Lang, WebError};
+use crate::{AppState, Cached, Lang, WebError};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -221,9 +221,10 @@ async fn dashboard(
     }
     let version = user.version;
     let key = (aid.to_string(), lang);
-    if let Some(page) = s.pages.get(&key, version) {
-        return Ok(axum::response::Html(page).into_response());
-    }
+    let _making = match s.pages.lookup(&key, version).await {
+        Cached::Page(page) => return Ok(axum::response::Html(page).into_response()),
+        Cached::Make(guard) => guard,
+    };
     let a = match s.store.assessment(aid).await {
         Ok(a) => a,
         Err(sansho_store::StoreError::UnknownAssessment(_)) => return Ok(not_found(lang, uri.to_string(), &id)),

@@ -10,7 +10,7 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use crate::view::{self, CatalogSummary, RelatedView, RequirementView, TreeNode};
-use crate::{AppState, Lang};
+use crate::{AppState, Cached, Lang};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -127,9 +127,10 @@ async fn requirement(
     // The catalogs do not change while the server runs: a requirement page is made once per
     // address and language.
     let key = (uri.path().to_owned(), lang);
-    if let Some(page) = s.pages.get(&key, STATIC_VERSION) {
-        return Html(page).into_response();
-    }
+    let _making = match s.pages.lookup(&key, STATIC_VERSION).await {
+        Cached::Page(page) => return Html(page).into_response(),
+        Cached::Make(guard) => guard,
+    };
     let ix = match s.set.resolve(&catalog, &req) {
         Ok(ix) => ix,
         Err(e) => return not_found(lang, uri.to_string(), e.to_string()),
