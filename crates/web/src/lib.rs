@@ -29,9 +29,20 @@ use sansho_store::Store;
 pub use error::WebError;
 pub use i18n::Lang;
 
-/// Everything a request handler needs, cheap to clone.
+/// Everything a request handler needs; a clone is one reference count (every extractor of every
+/// request clones it).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<App>);
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+/// What [`AppState`] shares.
+pub struct App {
     pub set: Arc<CatalogSet>,
     pub index: Arc<SearchIndex>,
     pub store: Store,
@@ -245,7 +256,7 @@ impl VersionGate {
 impl AppState {
     pub fn new(set: CatalogSet, store: Store, auth: session::AuthConfig) -> Self {
         let index = SearchIndex::build(&set);
-        AppState {
+        AppState(Arc::new(App {
             set: Arc::new(set),
             index: Arc::new(index),
             store,
@@ -254,7 +265,7 @@ impl AppState {
             version: Arc::default(),
             sessions: Arc::default(),
             alerts: Arc::default(),
-        }
+        }))
     }
 }
 
