@@ -358,9 +358,15 @@ impl Store {
     /// to any row but a session's last-seen time) raises it, so it versions everything a page
     /// shows. One indexed read.
     pub async fn audit_seq(&self) -> Result<i64> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT last_seq FROM audit_head WHERE id = 1").fetch_optional(&self.pool).await?;
-        Ok(row.map_or(0, |(s,)| s))
+        let mut conn = self.pool.acquire().await?;
+        read_audit_seq(&mut conn).await
+    }
+
+    /// A connection of the pool kept for reading [`Store::audit_seq`] again and again (the web
+    /// server's version reads, back to back under load): each read is then one query, without
+    /// taking a connection from the pool and giving it back. Drop it to give the connection back.
+    pub async fn version_reader(&self) -> Result<VersionReader> {
+        Ok(VersionReader { conn: self.pool.acquire().await? })
     }
 
     pub async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
@@ -464,4 +470,22 @@ async fn check_chain(conn: &mut SqliteConnection, head: Option<&AuditHead>) -> R
     } else {
         None
     })
+}
+
+/// See [`Store::version_reader`].
+pub struct VersionReader {
+    conn: sqlx::pool::PoolConnection<sqlx::Sqlite>,
+}
+
+impl VersionReader {
+    /// [`Store::audit_seq`], read now.
+    pub async fn audit_seq(&mut self) -> Result<i64> {
+        read_audit_seq(&mut self.conn).await
+    }
+}
+
+async fn read_audit_seq(conn: &mut SqliteConnection) -> Result<i64> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT last_seq FROM audit_head WHERE id = 1").fetch_optional(conn).await?;
+    Ok(row.map_or(0, |(s,)| s))
 }

@@ -22,7 +22,9 @@ mod access;
 mod answers;
 mod audit;
 mod carry;
-pub use audit::{AuditEvent, AuditFilter, AuditHead, AuditProblem, AuditRecord, AuditReport, GENESIS_HASH};
+pub use audit::{
+    AuditEvent, AuditFilter, AuditHead, AuditProblem, AuditRecord, AuditReport, GENESIS_HASH, VersionReader,
+};
 pub use carry::migration_inputs;
 mod diff;
 mod dump;

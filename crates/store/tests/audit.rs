@@ -589,3 +589,20 @@ async fn a_rewritten_tail_with_its_head_is_caught_only_by_an_anchored_head() {
     assert_eq!(head.seq, anchor.seq);
     assert_ne!(head.hash, anchor.hash, "but the head no longer matches the recorded anchor");
 }
+
+/// A kept version reader reads what `audit_seq` reads, and sees every write committed since it
+/// was taken, whether by this store or by another connection to the file (another process).
+#[tokio::test]
+async fn a_kept_version_reader_sees_every_later_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let mut reader = store.version_reader().await.unwrap();
+    let first = reader.audit_seq().await.unwrap();
+    assert_eq!(first, store.audit_seq().await.unwrap());
+    store.record_event(&AuditEvent::new("test.one", "test", None), &alice(), T0).await.unwrap();
+    assert_eq!(reader.audit_seq().await.unwrap(), first + 1, "a write of this store");
+    let other = open(&dir).await;
+    other.record_event(&AuditEvent::new("test.two", "test", None), &bob(), T1).await.unwrap();
+    assert_eq!(reader.audit_seq().await.unwrap(), first + 2, "a write of another connection");
+    assert_eq!(store.audit_seq().await.unwrap(), first + 2);
+}

@@ -236,9 +236,35 @@ impl VersionGate {
             }
         }
         let mut stop = Stop(&self, true);
+        // Rounds back to back read on one connection kept from the pool (a read that takes a
+        // connection and gives it back costs twice the CPU); given back every few rounds, so a
+        // small pool is not held from the requests' own queries for long.
+        const ROUNDS_PER_CONNECTION: u32 = 32;
+        let mut reader: Option<(sansho_store::VersionReader, u32)> = None;
         loop {
             let round = self.lock().started;
-            let read = store.audit_seq().await.map_err(|e| e.to_string());
+            if reader.as_ref().is_some_and(|(_, n)| *n >= ROUNDS_PER_CONNECTION) {
+                reader = None;
+            }
+            let read = match &mut reader {
+                Some((r, n)) => {
+                    *n += 1;
+                    r.audit_seq().await
+                }
+                None => match store.version_reader().await {
+                    Ok(mut r) => {
+                        let read = r.audit_seq().await;
+                        reader = Some((r, 1));
+                        read
+                    }
+                    Err(e) => Err(e),
+                },
+            };
+            if read.is_err() {
+                // The connection may be what failed: the next round takes another.
+                reader = None;
+            }
+            let read = read.map_err(|e| e.to_string());
             let _previous = self.done.send_replace((round, read));
             let mut st = self.lock();
             if st.wanted {

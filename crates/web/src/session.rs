@@ -7,7 +7,7 @@
 //! [`Pending`]. Forms before login are protected by a pre-session cookie of their own.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -90,8 +90,9 @@ pub fn pre_cookie_name(secure: bool) -> &'static str {
 /// A session and its user, whether or not the second factor is passed yet.
 #[derive(Clone)]
 pub struct Pending {
-    pub session: Session,
-    pub user: User,
+    /// Shared with the session cache and the other extractors of the request (not copied).
+    pub session: Arc<Session>,
+    pub user: Arc<User>,
     pub token_hash: String,
     /// The store's version (audit sequence number) this session was checked at, read after the
     /// request arrived; access decisions of the same request are taken at it.
@@ -132,7 +133,7 @@ pub struct SessionCache {
 #[derive(Default)]
 struct CacheInner {
     version: i64,
-    sessions: HashMap<String, (Session, User)>,
+    sessions: HashMap<String, (Arc<Session>, Arc<User>)>,
     access: HashMap<(Id, u8, Id), bool>,
 }
 
@@ -165,11 +166,11 @@ impl SessionCache {
     fn lock(&self) -> std::sync::MutexGuard<'_, CacheInner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
-    fn session(&self, version: i64, token_hash: &str) -> Option<(Session, User)> {
+    fn session(&self, version: i64, token_hash: &str) -> Option<(Arc<Session>, Arc<User>)> {
         let mut c = self.lock();
         if c.at(version) { c.sessions.get(token_hash).cloned() } else { None }
     }
-    fn put_session(&self, version: i64, token_hash: &str, session: &Session, user: &User) {
+    fn put_session(&self, version: i64, token_hash: &str, session: &Arc<Session>, user: &Arc<User>) {
         let mut c = self.lock();
         if c.at(version) {
             if c.sessions.len() >= Self::MAX {
@@ -189,7 +190,7 @@ impl SessionCache {
         match self.lock().sessions.get_mut(token_hash) {
             Some((s, _)) if now.0 - s.last_seen_at.0 < every => false,
             Some((s, _)) => {
-                s.last_seen_at = now;
+                Arc::make_mut(s).last_seen_at = now;
                 true
             }
             None => true,
@@ -198,6 +199,7 @@ impl SessionCache {
     /// The session's expiry was moved forward in the store.
     fn touched(&self, token_hash: &str, now: Timestamp, expires_at: Timestamp) {
         if let Some((s, _)) = self.lock().sessions.get_mut(token_hash) {
+            let s = Arc::make_mut(s);
             s.last_seen_at = now;
             s.expires_at = expires_at;
         }
@@ -294,6 +296,7 @@ pub(crate) async fn pending(parts: &Parts, state: &AppState) -> Result<Option<Pe
             if user.disabled {
                 return Ok(None);
             }
+            let (session, user) = (Arc::new(session), Arc::new(user));
             state.sessions.put_session(version, &token_hash, &session, &user);
             (session, user)
         }
@@ -309,8 +312,9 @@ pub(crate) async fn pending(parts: &Parts, state: &AppState) -> Result<Option<Pe
             state.sessions.forget(&token_hash);
             return Ok(None);
         }
-        session.last_seen_at = now;
-        session.expires_at = expires_at;
+        let s = Arc::make_mut(&mut session);
+        s.last_seen_at = now;
+        s.expires_at = expires_at;
         state.sessions.touched(&token_hash, now, expires_at);
     }
     Ok(Some(Pending { session, user, token_hash, version }))

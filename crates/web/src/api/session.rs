@@ -164,7 +164,7 @@ async fn login(
         .await?
         .ok_or_else(|| WebError::Internal("the new session is not found".into()))?;
     let version = s.version.current(&s.store).await?;
-    let p = Pending { session, user, token_hash, version };
+    let p = Pending { session: session.into(), user: user.into(), token_hash, version };
     let csrf = p.csrf(&s);
     let mut r = Json(session_info(&s, &p, csrf).await?).into_response();
     r.headers_mut()
