@@ -187,3 +187,69 @@ pub struct CatalogExt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root: Option<NodeExt>,
 }
+
+/// A piece of a text that may hold OSCAL parameter inserts: plain text, or the parameter id of a
+/// `{{ insert: param, ID }}` marker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Text(&'a str),
+    Param(&'a str),
+}
+
+/// Cuts a text at its `{{ insert: param, ID }}` markers; any other `{{ … }}` stays text.
+pub fn pieces(text: &str) -> Vec<Piece<'_>> {
+    fn param_id(inner: &str) -> Option<&str> {
+        let rest = inner.trim().strip_prefix("insert:")?.trim();
+        let id = rest.strip_prefix("param")?.trim_start().strip_prefix(',')?.trim();
+        (!id.is_empty()).then_some(id)
+    }
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("}}") else { break };
+        match param_id(&after[..close]) {
+            Some(id) => {
+                if open > 0 {
+                    out.push(Piece::Text(&rest[..open]));
+                }
+                out.push(Piece::Param(id));
+                rest = &after[close + 2..];
+            }
+            None => {
+                out.push(Piece::Text(&rest[..open + 2]));
+                rest = after;
+            }
+        }
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_is_cut_at_its_parameter_inserts_only() {
+        let t = "x {{ insert: param, ac-1_prm_1 }} y {{insert: param,b}} {{ not }} {{ insert: param, }} z";
+        let ps = pieces(t);
+        assert_eq!(
+            ps.iter().filter_map(|p| if let Piece::Param(id) = p { Some(*id) } else { None }).collect::<Vec<_>>(),
+            ["ac-1_prm_1", "b"]
+        );
+        // Put back together, the pieces are the text: nothing is lost or added.
+        let joined: String = ps
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => (*t).to_owned(),
+                Piece::Param(id) => format!("<{id}>"),
+            })
+            .collect();
+        assert_eq!(joined, "x <ac-1_prm_1> y <b> {{ not }} {{ insert: param, }} z");
+        assert_eq!(pieces("{{ unclosed"), [Piece::Text("{{ unclosed")]);
+        assert_eq!(pieces(""), []);
+    }
+}

@@ -356,4 +356,12 @@ impl Catalog {
     pub fn requirement_count(&self) -> usize {
         self.requirements.iter().filter(|r| r.text.is_some()).count()
     }
+    /// The OSCAL parameter with this id (an imported catalog's; ids are unique in the document),
+    /// wherever it is defined: on the catalog, a group or a control.
+    pub fn param(&self, id: &str) -> Option<&crate::ext::Param> {
+        let root = self.ext.as_ref().and_then(|e| e.root.as_ref()).into_iter();
+        root.chain(self.requirements.iter().filter_map(|r| r.ext.as_deref()))
+            .flat_map(|e| e.params.iter())
+            .find(|p| p.id == id)
+    }
 }

@@ -438,11 +438,9 @@ fn first_id(c: &types::Catalog, id: &str) -> Option<String> {
 
 /// The parameter ids of `{{ insert: param, ID }}` markers in a text.
 fn inserted_params(text: &str) -> impl Iterator<Item = &str> {
-    text.split("{{").skip(1).filter_map(|chunk| {
-        let inner = chunk.split("}}").next()?;
-        let rest = inner.trim().strip_prefix("insert:")?.trim();
-        let id = rest.strip_prefix("param")?.trim_start().strip_prefix(',')?.trim();
-        Some(id)
+    sansho_core::ext::pieces(text).into_iter().filter_map(|p| match p {
+        sansho_core::ext::Piece::Param(id) => Some(id),
+        sansho_core::ext::Piece::Text(_) => None,
     })
 }
 

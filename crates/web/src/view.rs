@@ -259,3 +259,60 @@ pub fn title(lang: Lang, title: &sansho_core::Localized) -> &str {
         _ => &title.ja,
     }
 }
+
+/// A requirement's text as a page shows it. An imported OSCAL catalog's text holds parameter
+/// inserts (`{{ insert: param, ac-1_prm_1 }}`); they are written the way NIST's own publications
+/// print them: the value a profile set, else `[割当て: <label>]` or `[選択: a; b]` (the choices
+/// rendered the same way). An insert naming no parameter stays as written. The stored text, the
+/// exports and the API keep the markers verbatim; sansho's own catalogs have none, and their
+/// text is returned unchanged.
+pub fn shown_text(set: &CatalogSet, catalog: &str, text: &str, lang: Lang) -> String {
+    use sansho_core::ext::{Param, Piece, pieces};
+    fn render(cat: &sansho_core::Catalog, text: &str, lang: Lang, depth: u8, out: &mut String) {
+        for piece in pieces(text) {
+            match piece {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Param(id) => match cat.param(id).filter(|_| depth < 4) {
+                    Some(p) => param(cat, p, lang, depth, out),
+                    None => out.push_str(&format!("{{{{ insert: param, {id} }}}}")),
+                },
+            }
+        }
+    }
+    fn param(cat: &sansho_core::Catalog, p: &Param, lang: Lang, depth: u8, out: &mut String) {
+        if !p.values.is_empty() {
+            for (i, v) in p.values.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                render(cat, v, lang, depth + 1, out);
+            }
+        } else if let Some(select) = &p.select {
+            out.push_str(if select.how_many.as_deref() == Some("one-or-more") {
+                lang.t("[選択（1つ以上）: ", "[Selection (one or more): ")
+            } else {
+                lang.t("[選択: ", "[Selection: ")
+            });
+            for (i, choice) in select.choice.iter().enumerate() {
+                if i > 0 {
+                    out.push_str("; ");
+                }
+                render(cat, choice, lang, depth + 1, out);
+            }
+            out.push(']');
+        } else {
+            out.push_str(lang.t("[割当て: ", "[Assignment: "));
+            match &p.label {
+                Some(label) => render(cat, label, lang, depth + 1, out),
+                None => out.push_str(&p.id),
+            }
+            out.push(']');
+        }
+    }
+    let Some(cat) = set.catalog(catalog).filter(|_| text.contains("{{")) else {
+        return text.to_owned();
+    };
+    let mut out = String::with_capacity(text.len());
+    render(cat, text, lang, 0, &mut out);
+    out
+}

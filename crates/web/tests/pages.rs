@@ -138,3 +138,38 @@ async fn the_api_serves_json_described_by_its_openapi_document() {
         assert!(paths.contains(&p), "{paths:?}");
     }
 }
+
+/// A catalog imported from OSCAL (NIST SP 800-53 rev5 MODERATE): its pages write the parameter
+/// inserts the way NIST prints them — `[Assignment: label]`, `[Selection (one or more): a; b]` —
+/// in either language, while the API keeps the source's markers verbatim.
+#[tokio::test]
+async fn an_imported_oscal_catalog_shows_its_parameters_as_nist_prints_them() {
+    let file = "NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog.json";
+    let bytes = std::fs::read(format!("{}/../oscal/tests/data/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let id = sansho_core::CatalogId::parse("nist-moderate").unwrap();
+    let nist = sansho_oscal::import_catalog(&bytes, id, file).unwrap().catalog;
+    let set = sansho_core::CatalogSet::new(vec![nist], Vec::new());
+    let store = sansho_store::Store::open_in_memory().await.unwrap();
+    let auth = sansho_web::session::AuthConfig::new(vec![7; 32], false, None);
+    let app = sansho_web::router(sansho_web::AppState::new(set, store, auth));
+
+    let en = get(&app, "/guidelines/nist-moderate/ac-1", Some("lang=en")).await;
+    assert_eq!(en.status, StatusCode::OK, "{}", en.body);
+    for shown in [
+        "Develop, document, and disseminate to [Assignment: organization-defined personnel or roles]:",
+        "[Selection (one or more): organization-level; mission/business process-level; system-level] access control",
+    ] {
+        assert!(en.body.contains(shown), "{shown} in {}", en.body);
+    }
+    assert!(!en.body.contains("insert: param"), "no raw marker is left on the page");
+    let ja = get(&app, "/guidelines/nist-moderate/ac-1", None).await;
+    assert!(ja.body.contains("disseminate to [割当て: organization-defined personnel or roles]:"), "{}", ja.body);
+    assert!(ja.body.contains("[選択（1つ以上）: organization-level; mission/business process-level; system-level]"));
+    // The catalog's tree shows the same.
+    let tree = get(&app, "/guidelines/nist-moderate", Some("lang=en")).await;
+    assert!(tree.body.contains("disseminate to [Assignment: organization-defined personnel or roles]:"));
+
+    let api = get(&app, "/api/catalogs/nist-moderate/requirements/ac-1", None).await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    assert!(api.body.contains("disseminate to {{ insert: param, ac-1_prm_1 }}:"), "{}", api.body);
+}

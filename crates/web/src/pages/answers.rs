@@ -176,7 +176,12 @@ async fn checklist(
             depth,
             heading: !answerable,
             // A heading whose title is its label says it once.
-            text: r.text.clone().or_else(|| r.title.clone().filter(|t| t != &r.label)).unwrap_or_default(),
+            text: r
+                .text
+                .as_deref()
+                .map(|t| view::shown_text(set, &a.catalog_id, t, lang))
+                .or_else(|| r.title.clone().filter(|t| t != &r.label))
+                .unwrap_or_default(),
             result: result_word(lang, result).to_owned(),
             result_key: result.as_str().to_owned(),
             derived: basis == ResultBasis::Derived,
@@ -347,7 +352,11 @@ async fn requirement_page(
         id: a.id.to_string(),
         catalog: a.catalog_id.clone(),
         catalog_title: cat,
-        req: view::requirement(set, ix),
+        req: {
+            let mut req = view::requirement(set, ix);
+            req.text = req.text.map(|t| view::shown_text(set, &a.catalog_id, &t, lang));
+            req
+        },
         answerable: is_requirement(set, ix),
         can_edit: can_edit(user),
         csrf: user.csrf(s),

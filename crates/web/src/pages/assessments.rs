@@ -274,7 +274,12 @@ async fn dashboard(
                 result: lang.t(g.result.ja(), g.result.as_str()).to_owned(),
                 derived: g.basis == ResultBasis::Derived,
                 review: g.needs_review,
-                text: r.text.clone().or_else(|| r.title.clone()).unwrap_or_default(),
+                text: r
+                    .text
+                    .as_deref()
+                    .map(|t| crate::view::shown_text(set, &a.catalog_id, t, lang))
+                    .or_else(|| r.title.clone())
+                    .unwrap_or_default(),
             }
         })
         .collect();

@@ -100,7 +100,13 @@ async fn catalog(
         path: uri.to_string(),
         catalog: summary,
         description: c.description.clone(),
-        nodes: view::tree(&s.set, &id),
+        nodes: view::tree(&s.set, &id)
+            .into_iter()
+            .map(|mut n| {
+                n.text = n.text.map(|t| view::shown_text(&s.set, &id, &t, lang));
+                n
+            })
+            .collect(),
     })
 }
 
@@ -136,7 +142,8 @@ async fn requirement(
         Err(e) => return not_found(lang, uri.to_string(), e.to_string()),
     };
     let set = &s.set;
-    let view = view::requirement(set, ix);
+    let mut view = view::requirement(set, ix);
+    view.text = view.text.map(|t| view::shown_text(set, &view.catalog, &t, lang));
     let label_of = |local: &str| {
         let node = set.node(&catalog, local).expect("tree nodes exist");
         (local.to_owned(), set.requirement(node).label.clone())
@@ -146,7 +153,8 @@ async fn requirement(
     let related = view::related(set, ix);
     let related_count = related.len();
     let mut groups: Vec<(String, String, Vec<RelatedView>)> = Vec::new();
-    for r in related {
+    for mut r in related {
+        r.text = r.text.map(|t| view::shown_text(set, &r.catalog, &t, lang));
         match groups.last_mut() {
             Some((c, _, rows)) if *c == r.catalog => rows.push(r),
             _ => {
