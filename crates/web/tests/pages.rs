@@ -165,6 +165,11 @@ async fn an_imported_oscal_catalog_shows_its_parameters_as_nist_prints_them() {
     let ja = get(&app, "/guidelines/nist-moderate/ac-1", None).await;
     assert!(ja.body.contains("disseminate to [割当て: organization-defined personnel or roles]:"), "{}", ja.body);
     assert!(ja.body.contains("[選択（1つ以上）: organization-level; mission/business process-level; system-level]"));
+    // The page says that it wrote the parameters out; a page of a text without them does not.
+    assert!(ja.body.contains("出典の OSCAL パラメータ挿入をパラメータの定義で書き出したもの"), "{}", ja.body);
+    let plain = get(&app, "/guidelines/nist-moderate/ac", None).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert!(!plain.body.contains("パラメータ挿入"), "{}", plain.body);
     // The catalog's tree shows the same.
     let tree = get(&app, "/guidelines/nist-moderate", Some("lang=en")).await;
     assert!(tree.body.contains("disseminate to [Assignment: organization-defined personnel or roles]:"));

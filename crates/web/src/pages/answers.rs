@@ -248,6 +248,8 @@ struct AnswerPage {
     catalog: String,
     catalog_title: String,
     req: view::RequirementView,
+    /// The text's OSCAL parameter inserts are written out (the page says so).
+    params_written: bool,
     answerable: bool,
     can_edit: bool,
     csrf: String,
@@ -352,6 +354,7 @@ async fn requirement_page(
         id: a.id.to_string(),
         catalog: a.catalog_id.clone(),
         catalog_title: cat,
+        params_written: set.requirement(ix).text.as_deref().is_some_and(view::has_params),
         req: {
             let mut req = view::requirement(set, ix);
             req.text = req.text.map(|t| view::shown_text(set, &a.catalog_id, &t, lang));

@@ -117,6 +117,8 @@ struct RequirementPage {
     path: String,
     catalog: CatalogSummary,
     req: RequirementView,
+    /// The text's OSCAL parameter inserts are written out (the page says so).
+    params_written: bool,
     parent: Option<(String, String)>,
     children: Vec<(String, String)>,
     /// Related requirements grouped by catalog: (catalog id, title, rows).
@@ -143,6 +145,7 @@ async fn requirement(
     };
     let set = &s.set;
     let mut view = view::requirement(set, ix);
+    let params_written = view.text.as_deref().is_some_and(view::has_params);
     view.text = view.text.map(|t| view::shown_text(set, &view.catalog, &t, lang));
     let label_of = |local: &str| {
         let node = set.node(&catalog, local).expect("tree nodes exist");
@@ -172,6 +175,7 @@ async fn requirement(
         path: uri.to_string(),
         catalog: summary,
         req: view,
+        params_written,
         parent,
         children,
         groups,
