@@ -107,6 +107,10 @@ impl Pending {
     pub fn csrf(&self, state: &AppState) -> String {
         auth::csrf_token(&state.auth.csrf_key(), &self.token_hash)
     }
+    /// Whether a form's or request's CSRF token is this session's.
+    pub fn csrf_ok(&self, state: &AppState, presented: &str) -> bool {
+        auth::verify_csrf(&state.auth.csrf_key(), &self.token_hash, presented)
+    }
     pub fn actor(&self, source: &str) -> Actor {
         Actor::new(self.user.username.clone(), source)
     }

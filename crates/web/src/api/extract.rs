@@ -8,7 +8,6 @@
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::Method;
 use axum::http::request::Parts;
-use sansho_auth as auth;
 use sansho_store::{Actor, Role};
 
 use crate::session::{Pending, pending, source};
@@ -67,7 +66,7 @@ impl FromRequestParts<AppState> for ApiUser {
         }
         if !is_safe(&parts.method) {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-            if !auth::verify_csrf(&state.auth.csrf_key(), &p.token_hash, sent) {
+            if !p.csrf_ok(state, sent) {
                 return Err(WebError::Forbidden(format!("missing or wrong {CSRF_HEADER} header")));
             }
         }

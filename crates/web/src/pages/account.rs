@@ -16,7 +16,7 @@ use sansho_store::{Actor, Id, Role};
 use serde::Deserialize;
 
 use crate::pages::auth::Client;
-use crate::pages::guidelines::{ErrorPage, render_status};
+use crate::pages::guidelines::{form_expired, render_status};
 use crate::session::{Authed, Pending, now};
 use crate::{AppState, Lang, WebError};
 
@@ -112,15 +112,6 @@ async fn show(State(s): State<AppState>, lang: Lang, user: Authed) -> Result<Res
     page(&s, lang, &user, None, Vec::new()).await
 }
 
-fn expired(lang: Lang) -> Response {
-    let message =
-        lang.t("フォームの有効期限が切れました。もう一度お試しください。", "The form expired. Please try again.");
-    render_status(
-        StatusCode::FORBIDDEN,
-        &ErrorPage { lang, path: "/account".into(), status: 403, message: message.into() },
-    )
-}
-
 #[derive(Deserialize)]
 struct PasswordForm {
     #[serde(default)]
@@ -140,8 +131,8 @@ async fn change_password(
     user: Authed,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
-    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
-        return Ok(expired(lang));
+    if !user.csrf_ok(&s, &f.csrf_token) {
+        return Ok(form_expired(lang, "/account"));
     }
     let actor = user.actor(&client.addr.to_string());
     match set_own_password(&s, &user, &actor, &f.current, &f.password, &f.confirm).await {
@@ -170,8 +161,8 @@ async fn new_recovery_codes(
     user: Authed,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
-    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
-        return Ok(expired(lang));
+    if !user.csrf_ok(&s, &f.csrf_token) {
+        return Ok(form_expired(lang, "/account"));
     }
     match renew_recovery_codes(&s, &user, &user.actor(&client.addr.to_string())).await {
         Ok(codes) => {
@@ -194,10 +185,10 @@ async fn revoke(
     Path(id): Path<String>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
-    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
+    if !user.csrf_ok(&s, &f.csrf_token) {
         // Another user's session id stays "not found" whatever the form says.
         own_session(&s, &user, &id).await?;
-        return Ok(expired(lang));
+        return Ok(form_expired(lang, "/account"));
     }
     if end_own_session(&s, &user, &user.actor(&client.addr.to_string()), &id).await? {
         return Ok(Redirect::to("/login").into_response());
@@ -212,8 +203,8 @@ async fn revoke_others(
     user: Authed,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
-    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &f.csrf_token) {
-        return Ok(expired(lang));
+    if !user.csrf_ok(&s, &f.csrf_token) {
+        return Ok(form_expired(lang, "/account"));
     }
     end_other_sessions(&s, &user, &user.actor(&client.addr.to_string())).await?;
     Ok(Redirect::to("/account").into_response())

@@ -12,7 +12,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use sansho_auth as auth;
 use sansho_store::{Actor, Id, Role};
 use serde::Deserialize;
 
@@ -21,7 +20,7 @@ use crate::admin_ops::{
     OrgView, RoleWord, UpdateUser, UserView, jst,
 };
 use crate::pages::auth::Client;
-use crate::pages::guidelines::{ErrorPage, render_status};
+use crate::pages::guidelines::{ErrorPage, form_expired, render_status};
 use crate::session::Authed;
 use crate::{AppState, Lang, WebError};
 
@@ -46,17 +45,6 @@ fn require_admin(lang: Lang, path: &str, a: &Authed) -> Result<(), Response> {
     }
     let message = lang.t("この操作は管理者のみが行えます。", "Only an admin may do this.").to_owned();
     Err(render_status(StatusCode::FORBIDDEN, &ErrorPage { lang, path: path.to_owned(), status: 403, message }))
-}
-
-fn form_expired(lang: Lang) -> Response {
-    let message = lang
-        .t("フォームの有効期限が切れました。もう一度お試しください。", "The form expired. Please try again.")
-        .to_owned();
-    render_status(StatusCode::FORBIDDEN, &ErrorPage { lang, path: "/admin".into(), status: 403, message })
-}
-
-fn csrf_ok(s: &AppState, a: &Authed, presented: &str) -> bool {
-    auth::verify_csrf(&s.auth.csrf_key(), &a.token_hash, presented)
 }
 
 fn actor(a: &Authed, client: &Client) -> Actor {
@@ -303,8 +291,8 @@ async fn create_user(
         return Ok(r);
     }
     let f = parse_user_form(&body)?;
-    if !csrf_ok(&s, &a, &f.csrf_token) {
-        return Ok(form_expired(lang));
+    if !a.csrf_ok(&s, &f.csrf_token) {
+        return Ok(form_expired(lang, "/admin"));
     }
     let emergency = f.emergency == "1";
     let role = match ops::parse_word::<Role>(lang.t("役割", "role"), &f.role) {
@@ -353,8 +341,8 @@ async fn create_organization(
     if let Err(r) = require_admin(lang, "/admin", &a) {
         return Ok(r);
     }
-    if !csrf_ok(&s, &a, &f.csrf_token) {
-        return Ok(form_expired(lang));
+    if !a.csrf_ok(&s, &f.csrf_token) {
+        return Ok(form_expired(lang, "/admin"));
     }
     let kind = match f.kind.as_str() {
         "medical-institution" => OrgKindWord::MedicalInstitution,
@@ -393,8 +381,8 @@ async fn acknowledge(
     if let Err(r) = require_admin(lang, "/admin", &a) {
         return Ok(r);
     }
-    if !csrf_ok(&s, &a, &f.csrf_token) {
-        return Ok(form_expired(lang));
+    if !a.csrf_ok(&s, &f.csrf_token) {
+        return Ok(form_expired(lang, "/admin"));
     }
     ops::acknowledge(&s, &actor(&a, &client), ops::parse_id("emergency use", &id)?).await?;
     let back = crate::pages::local_path(Some(f.back.as_str()).filter(|b| !b.is_empty()).or(Some("/admin")));
@@ -513,8 +501,8 @@ async fn user_action(
     if let Err(r) = require_admin(lang, "/admin", &a) {
         return Ok(r);
     }
-    if !csrf_ok(&s, &a, &f.csrf_token) {
-        return Ok(form_expired(lang));
+    if !a.csrf_ok(&s, &f.csrf_token) {
+        return Ok(form_expired(lang, "/admin"));
     }
     let uid = ops::parse_id("user", &id)?;
     let actor = actor(&a, &client);

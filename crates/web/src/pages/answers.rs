@@ -12,14 +12,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use sansho_auth as auth;
 use sansho_core::assess::{ResultBasis, ResultCode, derive, is_requirement};
 use sansho_store::AnswerResult;
 use serde::Deserialize;
 
 use crate::ops::{self, today};
 use crate::pages::auth::Client;
-use crate::pages::guidelines::{ErrorPage, render_status};
+use crate::pages::guidelines::{ErrorPage, form_expired, render_status};
 use crate::session::Authed;
 use crate::view::{self, HopView};
 use crate::{AppState, Lang, WebError};
@@ -90,11 +89,6 @@ fn can_edit(user: &Authed) -> bool {
 fn forbidden(lang: Lang, message: &str) -> Response {
     let status = StatusCode::FORBIDDEN;
     render_status(status, &ErrorPage { lang, path: "/".into(), status: status.as_u16(), message: message.into() })
-}
-
-/// A form whose CSRF token does not belong to the session.
-fn form_expired(lang: Lang) -> Response {
-    forbidden(lang, lang.t("フォームの有効期限が切れました。", "The form expired."))
 }
 
 /// A write by a viewer.
@@ -477,8 +471,8 @@ async fn editable(
     id: &str,
     csrf: &str,
 ) -> Result<Result<ops::Loaded, Response>, WebError> {
-    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, csrf) {
-        return Ok(Err(form_expired(lang)));
+    if !user.csrf_ok(s, csrf) {
+        return Ok(Err(form_expired(lang, "/")));
     }
     let a = ops::load_assessment(s, &user.user, id).await?;
     if !can_edit(user) {
@@ -645,8 +639,8 @@ async fn upload(
             }
         }
     }
-    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, &csrf) {
-        return Ok(form_expired(lang));
+    if !user.csrf_ok(&s, &csrf) {
+        return Ok(form_expired(lang, "/"));
     }
     let a = ops::load_assessment(&s, &user.user, &id).await?;
     if !can_edit(&user) {

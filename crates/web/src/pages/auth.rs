@@ -16,7 +16,7 @@ use sansho_auth as auth;
 use sansho_store::{Actor, NewSession, NewUser, Role, Timestamp};
 use serde::Deserialize;
 
-use crate::pages::guidelines::render_status;
+use crate::pages::guidelines::{form_expired, render_status};
 use crate::pages::local_path;
 use crate::session::{Authed, Pending, cookie, now, pre_cookie_name};
 use crate::{AppState, Lang, WebError};
@@ -90,18 +90,6 @@ fn pre_login_ok(state: &AppState, headers: &HeaderMap, presented: &str) -> bool 
         .is_some_and(|t| auth::verify_csrf(&state.auth.csrf_key(), &auth::token_hash(t), presented))
 }
 
-fn forbidden(lang: Lang) -> Response {
-    let page = crate::pages::guidelines::ErrorPage {
-        lang,
-        path: "/".into(),
-        status: 403,
-        message: lang
-            .t("フォームの有効期限が切れました。もう一度お試しください。", "The form expired. Please try again.")
-            .into(),
-    };
-    render_status(StatusCode::FORBIDDEN, &page)
-}
-
 // ----- setup -----
 
 #[derive(Template)]
@@ -149,7 +137,7 @@ async fn setup(
         return Ok(Redirect::to("/login").into_response());
     }
     if !pre_login_ok(&s, &client.headers, &f.csrf_token) {
-        return Ok(forbidden(lang));
+        return Ok(form_expired(lang, "/"));
     }
     let (_, csrf, _) = pre_login(&s, &client.headers);
     let again = |error: String| {
@@ -376,7 +364,7 @@ async fn login(
     Form(f): Form<LoginForm>,
 ) -> Result<Response, WebError> {
     if !pre_login_ok(&s, &client.headers, &f.csrf_token) {
-        return Ok(forbidden(lang));
+        return Ok(form_expired(lang, "/"));
     }
     let now = now();
     let (_, csrf, _) = pre_login(&s, &client.headers);
@@ -467,8 +455,8 @@ async fn totp(
     p: Pending,
     Form(f): Form<CodeForm>,
 ) -> Result<Response, WebError> {
-    if !auth::verify_csrf(&s.auth.csrf_key(), &p.token_hash, &f.csrf_token) {
-        return Ok(forbidden(lang));
+    if !p.csrf_ok(&s, &f.csrf_token) {
+        return Ok(form_expired(lang, "/"));
     }
     if p.complete() {
         return Ok(Redirect::to("/").into_response());
@@ -538,8 +526,8 @@ async fn enrol(
     p: Pending,
     Form(f): Form<CodeForm>,
 ) -> Result<Response, WebError> {
-    if !auth::verify_csrf(&s.auth.csrf_key(), &p.token_hash, &f.csrf_token) {
-        return Ok(forbidden(lang));
+    if !p.csrf_ok(&s, &f.csrf_token) {
+        return Ok(form_expired(lang, "/"));
     }
     if p.user.totp_enabled && !p.session.mfa_passed {
         return Ok(Redirect::to("/login/totp").into_response());
@@ -598,8 +586,8 @@ async fn logout(
     a: Authed,
     Form(f): Form<LogoutForm>,
 ) -> Result<Response, WebError> {
-    if !auth::verify_csrf(&s.auth.csrf_key(), &a.token_hash, &f.csrf_token) {
-        return Ok(forbidden(lang));
+    if !a.csrf_ok(&s, &f.csrf_token) {
+        return Ok(form_expired(lang, "/"));
     }
     s.store.revoke_session(a.session.id, &client.actor(&a.user.username), now()).await?;
     Ok(with_cookie(Redirect::to("/login").into_response(), &auth::clear_session_cookie(s.auth.secure)))

@@ -41,6 +41,13 @@ pub struct ErrorPage {
     pub message: String,
 }
 
+/// A form whose CSRF token does not belong to the session (an old tab, a forged post).
+pub fn form_expired(lang: Lang, path: &str) -> Response {
+    let message =
+        lang.t("フォームの有効期限が切れました。もう一度お試しください。", "The form expired. Please try again.");
+    render_status(StatusCode::FORBIDDEN, &ErrorPage { lang, path: path.into(), status: 403, message: message.into() })
+}
+
 fn not_found(lang: Lang, path: String, message: String) -> Response {
     render_status(StatusCode::NOT_FOUND, &ErrorPage { lang, path, status: 404, message })
 }

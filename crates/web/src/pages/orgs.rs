@@ -11,14 +11,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use sansho_auth as auth;
 use sansho_store::{AssessmentStatus, Id, Kind, NewSystem, OrgKind, Role, ServiceModel};
 use serde::Deserialize;
 
 use crate::ops;
 use crate::pages::assessments::status_word;
 use crate::pages::auth::Client;
-use crate::pages::guidelines::{ErrorPage, render_status};
+use crate::pages::guidelines::{ErrorPage, form_expired, render_status};
 use crate::session::{Authed, check_access, now};
 use crate::{AppState, Lang, WebError};
 
@@ -59,13 +58,8 @@ fn refuse(lang: Lang, status: StatusCode, path: &str, message: &str) -> Response
 
 /// The checks every form here makes: the CSRF token of the session, then the editor role.
 fn check_form(s: &AppState, lang: Lang, user: &Authed, csrf: &str, path: &str) -> Option<Response> {
-    if !auth::verify_csrf(&s.auth.csrf_key(), &user.token_hash, csrf) {
-        return Some(refuse(
-            lang,
-            StatusCode::FORBIDDEN,
-            path,
-            lang.t("フォームの有効期限が切れました。", "The form expired."),
-        ));
+    if !user.csrf_ok(s, csrf) {
+        return Some(form_expired(lang, path));
     }
     if !can_edit(user) {
         let msg = lang.t("変更する権限がありません（閲覧のみ）。", "You may only read (viewer).");
