@@ -246,20 +246,15 @@ impl VersionGate {
             if reader.as_ref().is_some_and(|(_, n)| *n >= ROUNDS_PER_CONNECTION) {
                 reader = None;
             }
-            let read = match &mut reader {
-                Some((r, n)) => {
-                    *n += 1;
-                    r.audit_seq().await
-                }
-                None => match store.version_reader().await {
-                    Ok(mut r) => {
-                        let read = r.audit_seq().await;
-                        reader = Some((r, 1));
-                        read
-                    }
-                    Err(e) => Err(e),
-                },
-            };
+            let read = async {
+                let (r, n) = match &mut reader {
+                    Some(kept) => kept,
+                    None => reader.insert((store.version_reader().await?, 0)),
+                };
+                *n += 1;
+                r.audit_seq().await
+            }
+            .await;
             if read.is_err() {
                 // The connection may be what failed: the next round takes another.
                 reader = None;

@@ -267,15 +267,6 @@ pub fn title(lang: Lang, title: &sansho_core::Localized) -> &str {
 /// exports and the API keep the markers verbatim; sansho's own catalogs have none, and their
 /// text is returned unchanged.
 pub fn shown_text(set: &CatalogSet, catalog: &str, text: &str, lang: Lang) -> String {
-    shown_text_at(set, catalog, text, lang)
-}
-
-/// Whether a text holds OSCAL parameter inserts (a page then says it wrote them out).
-pub fn has_params(text: &str) -> bool {
-    sansho_core::ext::pieces(text).iter().any(|p| matches!(p, sansho_core::ext::Piece::Param(_)))
-}
-
-fn shown_text_at(set: &CatalogSet, catalog: &str, text: &str, lang: Lang) -> String {
     use sansho_core::ext::{Param, Piece, pieces};
     fn render(cat: &sansho_core::Catalog, text: &str, lang: Lang, depth: u8, out: &mut String) {
         for piece in pieces(text) {
@@ -324,4 +315,9 @@ fn shown_text_at(set: &CatalogSet, catalog: &str, text: &str, lang: Lang) -> Str
     let mut out = String::with_capacity(text.len());
     render(cat, text, lang, 0, &mut out);
     out
+}
+
+/// Whether a text holds OSCAL parameter inserts (a page then says it wrote them out).
+pub fn has_params(text: &str) -> bool {
+    sansho_core::ext::pieces(text).iter().any(|p| matches!(p, sansho_core::ext::Piece::Param(_)))
 }
