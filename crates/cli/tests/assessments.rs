@@ -478,3 +478,39 @@ fn a_broken_or_wrong_checklist_is_refused_with_its_place_and_nothing_is_written(
     let org2 = env.json(&["answer", "show", a, "org-2", "--json"]);
     assert_eq!(org2["answer"]["result"], "not-implemented");
 }
+
+#[test]
+fn formula_text_is_neutralised_in_the_csv_and_imports_back_unchanged() {
+    let env = Env::new();
+    let id = env.sample();
+    let a = &id[..8];
+    let payloads = [
+        ("org-1", "=HYPERLINK(\"http://evil.example/\",\"x\")"),
+        ("org-2", "+1+1"),
+        ("org-3", "-2+3"),
+        ("org-4", "@SUM(1,1)"),
+        ("phys-1", "'=already quoted"),
+        ("phys-2", "'plain apostrophe"),
+    ];
+    for (req, how) in payloads {
+        env.ok(&["answer", "set", a, req, "実施済", &format!("--how={how}")]);
+    }
+    env.ok(&["answer", "set", a, "phys-3", "実施済", "--how=ok", "--owner=@情報システム課"]);
+    env.ok(&["export", a, "--format", "csv", "--out", "out.csv"]);
+    let csv = std::fs::read_to_string(env.dir.path().join("out.csv")).unwrap();
+    assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"x\"\")\""), "{csv}");
+    assert!(csv.contains(",'+1+1,"), "{csv}");
+    assert!(csv.contains(",'+1+1,") && csv.contains(",\"'@SUM(1,1)\",") && csv.contains(",''=already quoted,"));
+    assert!(csv.contains(",'plain apostrophe,") && csv.contains(",'@情報システム課,"));
+
+    let system = env.json(&["assessment", "show", a, "--json"])["system"]["id"].as_str().unwrap().to_owned();
+    let original = answered(&env, a);
+    for file in ["out.csv"] {
+        let fresh = env.json(&["assessment", "new", "--system", &system, "--catalog", "mhlw-3-checklist", "--json"]);
+        let b = fresh["id"].as_str().unwrap();
+        env.ok(&["assessment", "import", b, file]);
+        assert_eq!(answered(&env, b), original, "{file}");
+        let owner = env.json(&["answer", "show", b, "phys-3", "--json"])["answer"]["owner"].clone();
+        assert_eq!(owner, "@情報システム課");
+    }
+}

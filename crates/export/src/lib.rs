@@ -27,6 +27,7 @@ use serde::Serialize;
 use sansho_core::assess::Derived;
 
 pub use rows::{Row, RowKind, SourceRef, rows};
+pub use table::{FORMULA_START, neutralise_formula};
 
 /// The language of the fixed words (headers, result words, labels). Guideline text is always
 /// the catalog's own.

@@ -8,7 +8,10 @@ use crate::rows::{Row, level_word, result_word, rows};
 use crate::summary::{self, category_word};
 use crate::{ExportInput, headers};
 
-/// A table cell: `|` escaped, line breaks as `<br>`, surrounding white space dropped.
+/// A table cell: `|` escaped, line breaks as `<br>`, surrounding white space dropped. User text
+/// stays text in any Markdown viewer: `<`, `>` and `&` become entities (no raw HTML, no
+/// `<javascript:…>` autolink), and `[`, `]` and `\\` are backslash-escaped (no link or image,
+/// so no `javascript:` link); the only HTML in the output is the `<br>` written here.
 pub(crate) fn cell(s: &str) -> String {
     let s = s.trim();
     let mut out = String::with_capacity(s.len());
@@ -16,6 +19,12 @@ pub(crate) fn cell(s: &str) -> String {
     while let Some(c) = chars.next() {
         match c {
             '|' => out.push_str("\\|"),
+            '\\' => out.push_str("\\\\"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
             '\r' if chars.peek() == Some(&'\n') => {}
             '\r' | '\n' => out.push_str("<br>"),
             c => out.push(c),
@@ -178,5 +187,6 @@ mod tests {
         assert_eq!(cell("①パスワード\n②アクセスログ管理"), "①パスワード<br>②アクセスログ管理");
         assert_eq!(cell("x\r\ny\rz"), "x<br>y<br>z");
         assert_eq!(cell("  t  "), "t");
+        assert_eq!(cell("<b>&[x](y)\\"), "&lt;b&gt;&amp;\\[x\\](y)\\\\");
     }
 }

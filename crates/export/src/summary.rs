@@ -57,6 +57,18 @@ pub(crate) fn scope_line(input: &ExportInput) -> &'static str {
     }
 }
 
+/// The summary's note that `n` workbook cells were cut to what a cell holds.
+pub(crate) fn cut_note(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "注: Excel のセルの上限（32,767 文字）を超えたセル {n} 件は末尾を省略しました（「…［以下省略：全 N 文字］」の印）。全文は CSV・JSON・Markdown の出力にあります。"
+        ),
+        Lang::En => format!(
+            "Note: {n} cell(s) longer than Excel's limit of 32,767 characters were cut (marked \"… [cut: N characters in all]\"); the CSV, JSON and Markdown exports hold the whole text."
+        ),
+    }
+}
+
 pub(crate) fn sheet_title(lang: Lang) -> &'static str {
     lang.t("集計", "Summary")
 }

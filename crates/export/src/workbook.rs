@@ -2,6 +2,8 @@
 //! the table with 区分 heading rows, ■/□ in 実施済; printed A4 landscape, one page wide, the
 //! header row on every page. A second sheet (集計) holds the gap analysis.
 
+use std::borrow::Cow;
+
 use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use sansho_core::Catalog;
 use sansho_core::assess::{GapReport, Group, ResultCode};
@@ -80,10 +82,44 @@ fn line_count(s: &str, width: f64) -> usize {
     s.split('\n').map(|p| (text_width(p) / usable).ceil().max(1.0) as usize).sum()
 }
 
+/// The tallest row Excel allows, in points.
+const MAX_ROW_HEIGHT: f64 = 409.0;
+
 /// The height of a row of cells (text, column width) in points.
 fn row_height(cells: impl IntoIterator<Item = (impl AsRef<str>, f64)>) -> f64 {
     let lines = cells.into_iter().map(|(t, w)| line_count(t.as_ref(), w)).max().unwrap_or(1).max(1);
-    lines as f64 * LINE_HEIGHT + ROW_PADDING
+    (lines as f64 * LINE_HEIGHT + ROW_PADDING).min(MAX_ROW_HEIGHT)
+}
+
+/// The most a workbook cell holds, in UTF-16 code units (Excel's limit, which rust_xlsxwriter
+/// enforces with an error).
+pub(crate) const MAX_CELL: usize = 32_767;
+
+/// The text of a cell cut to what a cell holds, with a visible marker saying how long the whole
+/// text is; `cut` counts the cells cut. The text exports (CSV, JSON, Markdown) keep the whole
+/// text.
+pub(crate) fn fit<'s>(s: &'s str, lang: Lang, cut: &mut usize) -> Cow<'s, str> {
+    if s.encode_utf16().count() <= MAX_CELL {
+        return Cow::Borrowed(s);
+    }
+    *cut += 1;
+    let total = s.chars().count();
+    let marker = match lang {
+        Lang::Ja => format!("…［以下省略：全 {total} 文字］"),
+        Lang::En => format!("… [cut: {total} characters in all]"),
+    };
+    let budget = MAX_CELL - marker.encode_utf16().count();
+    let mut used = 0;
+    let mut out = String::with_capacity(budget * 3);
+    for c in s.chars() {
+        used += c.len_utf16();
+        if used > budget {
+            break;
+        }
+        out.push(c);
+    }
+    out.push_str(&marker);
+    Cow::Owned(out)
 }
 
 /// Header/footer text with `&` escaped (it starts a code there).
@@ -202,10 +238,11 @@ pub(crate) fn xlsx(input: &ExportInput) -> Result<Vec<u8>, ExportError> {
     );
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name(catalog.id.as_str()))?;
-    checklist_sheet(ws, input, catalog, &rows, &f)?;
+    let mut cut = 0;
+    checklist_sheet(ws, input, catalog, &rows, &f, &mut cut)?;
     let ws = wb.add_worksheet();
     ws.set_name(summary::sheet_title(input.lang))?;
-    summary_sheet(ws, input, catalog, &report, &rows, &f)?;
+    summary_sheet(ws, input, catalog, &report, &rows, &f, &mut cut)?;
     Ok(wb.save_to_buffer()?)
 }
 
@@ -215,6 +252,7 @@ fn checklist_sheet(
     catalog: &Catalog,
     rows: &[Row],
     f: &Formats,
+    cut: &mut usize,
 ) -> Result<(), XlsxError> {
     let lang = input.lang;
     for (c, w) in WIDTHS.iter().enumerate() {
@@ -224,15 +262,15 @@ fn checklist_sheet(
 
     // Title block: title, edition, then the assessment's meta in two columns of pairs.
     ws.set_row_height(0, 24)?;
-    ws.merge_range(0, 0, 0, LAST_COL, summary::catalog_title(catalog, lang), &f.title)?;
-    ws.merge_range(1, 0, 1, LAST_COL, &summary::edition_line(catalog), &f.subtitle)?;
+    ws.merge_range(0, 0, 0, LAST_COL, &fit(summary::catalog_title(catalog, lang), lang, cut), &f.title)?;
+    ws.merge_range(1, 0, 1, LAST_COL, &fit(&summary::edition_line(catalog), lang, cut), &f.subtitle)?;
     let meta = summary::meta_pairs(input);
     for (i, (label, value)) in meta.iter().enumerate() {
         let row = 2 + (i % 3) as u32;
         // Labels over No.+区分 and レベル+実施済+実施状況, values in チェック項目 and 実施内容.
         let (first, last, value_col) = if i < 3 { (0, 1, 2) } else { (3, 5, 6) };
         ws.merge_range(row, first, row, last, label, &f.meta_label)?;
-        ws.write_string_with_format(row, value_col, value, &f.meta_value)?;
+        ws.write_string_with_format(row, value_col, fit(value, lang, cut), &f.meta_value)?;
     }
 
     // The table.
@@ -251,7 +289,7 @@ fn checklist_sheet(
             };
             let fmt = if row.depth == 0 { &f.group } else { &f.subgroup };
             ws.set_row_height(r, row_height([(&text, WIDTHS[..=LAST_COL as usize].iter().sum::<f64>())]))?;
-            ws.merge_range(r, 0, r, LAST_COL, &text, fmt)?;
+            ws.merge_range(r, 0, r, LAST_COL, &fit(&text, lang, cut), fmt)?;
             ws.write_string_with_format(r, ID_COL, &row.id, &f.hidden_id)?;
             continue;
         }
@@ -273,7 +311,7 @@ fn checklist_sheet(
             if value.is_empty() {
                 ws.write_blank(r, c as u16, fmt)?;
             } else {
-                ws.write_string_with_format(r, c as u16, *value, fmt)?;
+                ws.write_string_with_format(r, c as u16, fit(value, lang, cut), fmt)?;
             }
         }
         ws.write_string_with_format(r, ID_COL, &row.id, &f.hidden_id)?;
@@ -317,6 +355,7 @@ fn summary_sheet(
     report: &GapReport,
     rows: &[Row],
     f: &Formats,
+    cut: &mut usize,
 ) -> Result<(), XlsxError> {
     let lang = input.lang;
     let h = summary::headings(lang);
@@ -326,12 +365,17 @@ fn summary_sheet(
     let last_col = (SUMMARY_WIDTHS.len() - 1) as u16;
     ws.set_row_height(0, 24)?;
     let title = format!("{} — {}", summary::sheet_title(lang), summary::catalog_title(catalog, lang));
-    ws.merge_range(0, 0, 0, last_col, &title, &f.title)?;
-    ws.merge_range(1, 0, 1, last_col, &summary::edition_line(catalog), &f.subtitle)?;
+    // The gap list below cuts the same texts again: count the checklist sheet's cuts only.
+    let mut again = 0;
+    ws.merge_range(0, 0, 0, last_col, &fit(&title, lang, &mut again), &f.title)?;
+    ws.merge_range(1, 0, 1, last_col, &fit(&summary::edition_line(catalog), lang, &mut again), &f.subtitle)?;
     let meta = summary::meta_pairs(input);
     let line = meta.iter().map(|(l, v)| format!("{l}: {v}")).collect::<Vec<_>>().join("   ");
-    ws.merge_range(2, 0, 2, last_col, &line, &f.subtitle)?;
+    ws.merge_range(2, 0, 2, last_col, &fit(&line, lang, cut), &f.subtitle)?;
     ws.merge_range(3, 0, 3, last_col, summary::scope_line(input), &f.subtitle)?;
+    if *cut > 0 {
+        ws.merge_range(4, 0, 4, last_col, &summary::cut_note(*cut, lang), &f.verdict_not_met)?;
+    }
 
     // Per result.
     let mut r = 5;
@@ -417,7 +461,7 @@ fn summary_sheet(
             if value.is_empty() {
                 ws.write_blank(r, c as u16, fmt)?;
             } else {
-                ws.write_string_with_format(r, c as u16, *value, fmt)?;
+                ws.write_string_with_format(r, c as u16, fit(value, lang, &mut again), fmt)?;
             }
         }
     }

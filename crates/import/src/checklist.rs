@@ -413,7 +413,7 @@ fn read_text(file: &str, bytes: &[u8], ext: &str) -> Result<Table, ImportError> 
         let cells: Vec<Option<Value>> = record
             .iter()
             .map(|f| {
-                let t = cell_text(f);
+                let t = cell_text(without_formula_quote(f));
                 (!t.is_empty()).then_some(Value::Text(t))
             })
             .collect();
@@ -422,6 +422,17 @@ fn read_text(file: &str, bytes: &[u8], ext: &str) -> Result<Table, ImportError> 
         }
     }
     Ok(Table { place: file.to_owned(), sheet: false, rows })
+}
+
+/// A CSV cell without the apostrophe that sansho's CSV export (`sansho_export::neutralise_formula`,
+/// OWASP's advice against CSV injection) puts in front of a cell starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return — also in front of one that already starts with apostrophes
+/// followed by one of those, so that taking one off gives back exactly what was exported.
+fn without_formula_quote(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.trim_start_matches('\'').starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
 }
 
 /// UTF-8 (BOM or not), UTF-16 with a BOM, else Shift_JIS (CP932).
@@ -1148,6 +1159,15 @@ fn group_candidates(g: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_csv_exports_formula_apostrophe_comes_off() {
+        assert_eq!(without_formula_quote("'=1+1"), "=1+1");
+        assert_eq!(without_formula_quote("''=x"), "'=x");
+        assert_eq!(without_formula_quote("'-"), "-");
+        assert_eq!(without_formula_quote("'plain"), "'plain");
+        assert_eq!(without_formula_quote("=1"), "=1");
+    }
 
     #[test]
     fn numbers_lose_their_list_marker_dot() {
