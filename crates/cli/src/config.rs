@@ -7,6 +7,7 @@
 //! db = "assessments/sansho.db"                           # relative to the config file
 //! listen = "127.0.0.1:8080"                              # sansho serve
 //! public_url = "https://sansho.example.jp"               # behind a TLS proxy: Secure cookies
+//! time_zone = "Asia/Tokyo"                               # dates written for people (出力日)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -24,6 +25,26 @@ struct ConfigFile {
     listen: Option<std::net::SocketAddr>,
     /// `sansho serve`: the address users reach it at (https:// behind a TLS proxy).
     public_url: Option<String>,
+    /// The IANA time zone of dates written for people (an export's 出力日); `SANSHO_TZ` wins.
+    time_zone: Option<String>,
+}
+
+/// The time zone dates are written in (an export's 出力日, today's date, times in lists):
+/// `SANSHO_TZ`, else the config file's `time_zone`, else Asia/Tokyo — the guidelines' users are
+/// in Japan, and a server's own zone is often UTC.
+pub fn time_zone(explicit_config: Option<&Path>) -> Result<chrono_tz::Tz> {
+    let (name, source) = match std::env::var("SANSHO_TZ") {
+        Ok(name) if !name.trim().is_empty() => (name, "SANSHO_TZ".to_owned()),
+        _ => match read(explicit_config)?.and_then(|c| c.time_zone) {
+            Some(name) => (name, "time_zone in the config file".to_owned()),
+            None => return Ok(chrono_tz::Asia::Tokyo),
+        },
+    };
+    name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+        anyhow::anyhow!(
+            "{source}: unknown time zone {name:?} (an IANA name such as Asia/Tokyo or UTC) / {source}: 不明なタイムゾーン {name:?}（Asia/Tokyo や UTC などの IANA 名）"
+        )
+    })
 }
 
 /// The server settings of the config file (command-line options and environment variables win).

@@ -60,15 +60,27 @@ pub fn now() -> Timestamp {
     Timestamp(chrono::Utc::now().timestamp_millis())
 }
 
-/// Today's date where the user is, `YYYY-MM-DD`.
-pub fn today() -> String {
-    chrono::Local::now().format("%Y-%m-%d").to_string()
+/// The time zone of the dates and times written for people, set once at start
+/// (`config::time_zone`: `SANSHO_TZ`, the config file, else Asia/Tokyo).
+static TIME_ZONE: std::sync::OnceLock<chrono_tz::Tz> = std::sync::OnceLock::new();
+
+pub fn set_time_zone(tz: chrono_tz::Tz) {
+    let _ = TIME_ZONE.set(tz);
 }
 
-/// A stored moment as local time, to the minute.
+fn zone() -> chrono_tz::Tz {
+    TIME_ZONE.get().copied().unwrap_or(chrono_tz::Asia::Tokyo)
+}
+
+/// Today's date in the configured time zone, `YYYY-MM-DD`.
+pub fn today() -> String {
+    chrono::Utc::now().with_timezone(&zone()).format("%Y-%m-%d").to_string()
+}
+
+/// A stored moment in the configured time zone, to the minute.
 pub fn when(t: Timestamp) -> String {
     chrono::DateTime::from_timestamp_millis(t.0)
-        .map(|d| d.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
+        .map(|d| d.with_timezone(&zone()).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|| t.0.to_string())
 }
 

@@ -33,6 +33,9 @@ fn main() -> ExitCode {
 /// data (e.g. `catalog check`), 3 a `check` gate not met.
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let lang = cli.global.lang;
+    let time_zone = config::time_zone(cli.global.config.as_deref())?;
+    db::set_time_zone(time_zone);
+    sansho_web::set_time_zone(time_zone);
     let dirs = || config::catalog_dirs(&cli.global.catalogs, cli.global.config.as_deref());
     let open_db = || -> anyhow::Result<db::Db> {
         let path = config::db_path(cli.global.db.as_deref(), cli.global.config.as_deref())?;

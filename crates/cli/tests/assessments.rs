@@ -505,12 +505,53 @@ fn formula_text_is_neutralised_in_the_csv_and_imports_back_unchanged() {
 
     let system = env.json(&["assessment", "show", a, "--json"])["system"]["id"].as_str().unwrap().to_owned();
     let original = answered(&env, a);
-    for file in ["out.csv"] {
-        let fresh = env.json(&["assessment", "new", "--system", &system, "--catalog", "mhlw-3-checklist", "--json"]);
-        let b = fresh["id"].as_str().unwrap();
-        env.ok(&["assessment", "import", b, file]);
-        assert_eq!(answered(&env, b), original, "{file}");
-        let owner = env.json(&["answer", "show", b, "phys-3", "--json"])["answer"]["owner"].clone();
-        assert_eq!(owner, "@情報システム課");
+    let fresh = env.json(&["assessment", "new", "--system", &system, "--catalog", "mhlw-3-checklist", "--json"]);
+    let b = fresh["id"].as_str().unwrap();
+    env.ok(&["assessment", "import", b, "out.csv"]);
+    assert_eq!(answered(&env, b), original);
+    let owner = env.json(&["answer", "show", b, "phys-3", "--json"])["answer"]["owner"].clone();
+    assert_eq!(owner, "@情報システム課");
+}
+
+/// The 出力日 line of a Markdown export.
+fn export_date(env: &Env, a: &str, tz: Option<&str>) -> Result<String, String> {
+    let mut cmd = env.cmd(&["export", a, "--format", "md", "--out", "-"]);
+    cmd.env_remove("SANSHO_TZ");
+    if let Some(tz) = tz {
+        cmd.env("SANSHO_TZ", tz);
     }
+    let o = cmd.output().unwrap();
+    if !o.status.success() {
+        return Err(stderr(&o));
+    }
+    let md = stdout(&o);
+    let line = md.lines().find(|l| l.starts_with("| 出力日 |")).unwrap_or_else(|| panic!("{md}"));
+    Ok(line.trim_start_matches("| 出力日 |").trim_end_matches('|').trim().to_owned())
+}
+
+#[test]
+fn the_export_date_is_the_day_in_the_configured_time_zone_japan_by_default() {
+    let env = Env::new();
+    let id = env.sample();
+    let a = &id[..8];
+    let day = |offset_hours: i32| {
+        let tz = chrono::FixedOffset::east_opt(offset_hours * 3600).unwrap();
+        chrono::Utc::now().with_timezone(&tz).format("%Y-%m-%d").to_string()
+    };
+    // Japan by default, whatever the machine's zone (TZ=UTC here).
+    let (before, got, after) = (day(9), export_date(&env, a, None).unwrap(), day(9));
+    assert!(got == before || got == after, "{got} is not today in Japan ({before})");
+    // UTC+14 and UTC-11 are 25 hours apart: never the same day.
+    let kiritimati = export_date(&env, a, Some("Pacific/Kiritimati")).unwrap();
+    let pago_pago = export_date(&env, a, Some("Pacific/Pago_Pago")).unwrap();
+    assert!(kiritimati > pago_pago, "{kiritimati} / {pago_pago}");
+    assert!(kiritimati == day(14) || pago_pago == day(-11));
+    // The config file's time_zone, when SANSHO_TZ is not set.
+    std::fs::write(env.dir.path().join("sansho.toml"), "time_zone = \"Pacific/Pago_Pago\"\n").unwrap();
+    let from_config = export_date(&env, a, None).unwrap();
+    assert!(from_config == day(-11) || from_config == pago_pago, "{from_config}");
+    std::fs::remove_file(env.dir.path().join("sansho.toml")).unwrap();
+    // A zone that does not exist is an error that names it.
+    let err = export_date(&env, a, Some("Asia/Atlantis")).unwrap_err();
+    assert!(err.contains("Asia/Atlantis") && err.contains("SANSHO_TZ"), "{err}");
 }

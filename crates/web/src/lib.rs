@@ -11,6 +11,7 @@ mod chrome;
 mod error;
 mod i18n;
 mod ops;
+pub use ops::set_time_zone;
 mod pages;
 mod security;
 pub mod session;

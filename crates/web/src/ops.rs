@@ -93,9 +93,20 @@ pub fn blank(s: &str) -> Option<String> {
     Some(s.trim().to_owned()).filter(|x| !x.is_empty())
 }
 
-/// Today's date in Japan.
+/// The time zone of dates written for people (an export's 出力日, today's date): set once by
+/// `sansho serve` from its configuration, Asia/Tokyo when not set.
+static TIME_ZONE: std::sync::OnceLock<chrono_tz::Tz> = std::sync::OnceLock::new();
+
+/// Sets the time zone of [`today`] (the first call wins; the server sets it before it starts).
+pub fn set_time_zone(tz: chrono_tz::Tz) {
+    let _ = TIME_ZONE.set(tz);
+}
+
+/// Today's date in the configured time zone (Asia/Tokyo by default), `YYYY-MM-DD`.
 pub fn today() -> String {
-    crate::time::date(now())
+    let tz = TIME_ZONE.get().copied().unwrap_or(chrono_tz::Asia::Tokyo);
+    chrono::DateTime::from_timestamp_millis(now().0)
+        .map_or_else(|| now().0.to_string(), |d| d.with_timezone(&tz).format("%Y-%m-%d").to_string())
 }
 
 /// A result word as stored (`implemented`, `partial`, `not-implemented`, `not-applicable`,
@@ -403,7 +414,7 @@ pub async fn export(s: &AppState, lang: Lang, a: &Loaded, format: ExportFormat) 
             system: system.name,
             assessment_id: aid.to_string(),
             status: status_word(lang, a.assessment.status).to_owned(),
-            exported_on: String::new(),
+            exported_on: today(),
             baseline: a.assessment.baseline_id.map(|b| b.to_string()),
         },
         extra,
