@@ -555,3 +555,31 @@ fn the_export_date_is_the_day_in_the_configured_time_zone_japan_by_default() {
     let err = export_date(&env, a, Some("Asia/Atlantis")).unwrap_err();
     assert!(err.contains("Asia/Atlantis") && err.contains("SANSHO_TZ"), "{err}");
 }
+
+#[test]
+fn a_dry_run_counts_content_changes_not_a_different_origin() {
+    let env = Env::new();
+    let id = env.sample();
+    let a = &id[..8];
+    env.ok(&["export", a, "--format", "csv", "--out", "same.csv"]);
+    let before = env.dump();
+    // The sample's answers say they came from the sample; the file says the same things.
+    let v = env.json(&["assessment", "import", a, "same.csv", "--dry-run", "--json"]);
+    assert_eq!(
+        (v["new"].as_u64(), v["changed"].as_u64(), v["unchanged"].as_u64()),
+        (Some(0), Some(0), Some(75)),
+        "{v}"
+    );
+    // The import agrees with its dry run and writes nothing: an answer keeps where it came from.
+    let v = env.json(&["assessment", "import", a, "same.csv", "--json"]);
+    assert_eq!(
+        (v["created"].as_u64(), v["updated"].as_u64(), v["unchanged"].as_u64()),
+        (Some(0), Some(0), Some(75)),
+        "{v}"
+    );
+    assert_eq!(env.dump(), before);
+    // One real change is one change.
+    env.ok(&["answer", "set", a, "org-1", "未実施"]);
+    let v = env.json(&["assessment", "import", a, "same.csv", "--dry-run", "--json"]);
+    assert_eq!((v["changed"].as_u64(), v["unchanged"].as_u64()), (Some(1), Some(74)), "{v}");
+}

@@ -343,6 +343,8 @@ fn import(
             i.justification = i.justification.take().or_else(|| a.justification.clone());
         }
     }
+    // An answer whose content the file repeats is unchanged, whatever its origin says: it keeps
+    // the origin of where its content came from, and the import does not touch it.
     let same = |i: &AnswerInput| {
         existing.get(i.requirement_id.as_str()).is_some_and(|a| {
             a.result == i.result
@@ -350,7 +352,6 @@ fn import(
                 && a.justification == i.justification
                 && a.owner == i.owner
                 && a.due_date == i.due_date
-                && a.origin == i.origin
         })
     };
     let (new, changed) = inputs.iter().fold((0, 0), |(n, c), i| match existing.get(i.requirement_id.as_str()) {
@@ -382,8 +383,10 @@ fn import(
         );
         return Ok(());
     }
-    let bar = progress(inputs.len(), t(lang, "取り込み", "Importing"));
     let total = inputs.len();
+    inputs.retain(|i| !same(i));
+    let repeated = total - inputs.len();
+    let bar = progress(inputs.len(), t(lang, "取り込み", "Importing"));
     let pause = import_pause();
     let summary = db.run(db.store.import_answers_with_progress(l.assessment.id, inputs, &db.actor, now(), &mut |n| {
         bar.set_position(n as u64);
@@ -393,7 +396,8 @@ fn import(
         }
     }));
     bar.finish_and_clear();
-    let summary = summary.map_err(|e| anyhow!("{}: {e} (nothing was written)", file.display()))?;
+    let mut summary = summary.map_err(|e| anyhow!("{}: {e} (nothing was written)", file.display()))?;
+    summary.unchanged += repeated;
     if json {
         return print_json(&serde_json::json!({
             "assessment": l.assessment.id, "answers": total, "created": summary.created,
