@@ -13,6 +13,25 @@ use sansho_store::{Actor, AssessmentStatus, Id, Kind, Store, Timestamp};
 
 use crate::args::Lang;
 
+/// Who runs the command when neither `--actor` nor `SANSHO_ACTOR` says: `$USER` (`%USERNAME%`),
+/// else the operating system's name of the account the process runs as (a service or a container
+/// often has no `$USER`), else `sansho` — said on standard error, since it names no one.
+fn login_name(lang: Lang) -> String {
+    let env = ["USER", "USERNAME"].iter().find_map(|v| std::env::var(v).ok().filter(|n| !n.trim().is_empty()));
+    if let Some(name) = env.or_else(|| whoami::username().ok().filter(|n| !n.trim().is_empty())) {
+        return name.trim().to_owned();
+    }
+    eprintln!(
+        "sansho: {}",
+        crate::ui::t(
+            lang,
+            "実行したユーザーがわからないため、変更者は「sansho」と記録します（--actor で指定できます）。",
+            "who runs this is unknown: changes are recorded as made by \"sansho\" (name someone with --actor)."
+        )
+    );
+    "sansho".to_owned()
+}
+
 /// An open store with the runtime its calls run on.
 pub struct Db {
     pub store: Store,
@@ -24,7 +43,7 @@ pub struct Db {
 
 impl Db {
     /// Opens (creating if needed) the database at `path`; its schema is brought up to date.
-    pub fn open(path: &Path, actor: Option<&str>) -> Result<Db> {
+    pub fn open(path: &Path, actor: Option<&str>, lang: Lang) -> Result<Db> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create the folder", dir.display()))?;
         }
@@ -33,7 +52,7 @@ impl Db {
             rt.block_on(Store::open(path)).map_err(|e| anyhow!("{}: cannot open the database: {e}", path.display()))?;
         let actor = match actor {
             Some(a) if !a.trim().is_empty() => a.trim().to_owned(),
-            _ => std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into()),
+            _ => login_name(lang),
         };
         Ok(Db { store, actor: Actor::cli(actor), rt })
     }

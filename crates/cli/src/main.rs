@@ -39,7 +39,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let dirs = || config::catalog_dirs(&cli.global.catalogs, cli.global.config.as_deref());
     let open_db = || -> anyhow::Result<db::Db> {
         let path = config::db_path(cli.global.db.as_deref(), cli.global.config.as_deref())?;
-        db::Db::open(&path, cli.global.actor.as_deref())
+        db::Db::open(&path, cli.global.actor.as_deref(), lang)
     };
     // Commands on the assessments database: the catalogs and the database, closed at the end.
     let with_db = |f: &dyn Fn(&db::Db, &sansho_core::CatalogSet) -> anyhow::Result<i32>| -> anyhow::Result<ExitCode> {

@@ -583,3 +583,22 @@ fn a_dry_run_counts_content_changes_not_a_different_origin() {
     let v = env.json(&["assessment", "import", a, "same.csv", "--dry-run", "--json"]);
     assert_eq!((v["changed"].as_u64(), v["unchanged"].as_u64()), (Some(1), Some(74)), "{v}");
 }
+
+#[test]
+fn without_user_or_actor_the_history_names_the_os_account() {
+    let env = Env::new();
+    let account = Command::new("id").arg("-un").output().unwrap();
+    let account = String::from_utf8(account.stdout).unwrap().trim().to_owned();
+    assert!(!account.is_empty());
+    let o = env
+        .cmd(&["org", "add", "病院", "--kind", "medical-institution", "--json"])
+        .env_remove("SANSHO_ACTOR")
+        .env_remove("USER")
+        .env_remove("USERNAME")
+        .env_remove("LOGNAME")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let org: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(org["created_by"], account.as_str(), "{org}");
+}
