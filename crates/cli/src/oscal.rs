@@ -16,7 +16,7 @@ use sansho_store::Timestamp;
 
 use crate::args::Lang;
 use crate::db::Db;
-use crate::ui::{outln, print_json, t};
+use crate::ui::{outln, print_json, t, tr};
 
 #[derive(Debug, Subcommand)]
 pub enum OscalCmd {
@@ -189,6 +189,47 @@ fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))
 }
 
+/// A problem the loader found in the catalog made from an OSCAL document, named in that document:
+/// `<file>#<JSON pointer of the control or group>` (the catalog itself for its header), not in the
+/// TOML text that was never written.
+fn in_source(
+    source: &str,
+    toml: &str,
+    imported: &sansho_oscal::Imported,
+    d: &sansho_catalog::Diagnostic,
+    profile_catalog: Option<&Path>,
+    lang: Lang,
+) -> String {
+    // The generated file lists the requirements in order, each under a `[[requirement]]` header.
+    let node = toml.lines().take(d.line).filter(|l| l.trim_end() == "[[requirement]]").count();
+    let (pointer, what) = match node.checked_sub(1) {
+        Some(i) => (
+            imported.pointers.get(i).cloned().unwrap_or_else(|| "/catalog".to_owned()),
+            imported.catalog.requirements.get(i).map(|r| format!(" ({})", r.id)).unwrap_or_default(),
+        ),
+        None => ("/catalog".to_owned(), String::new()),
+    };
+    let field = d.field.as_deref().map(|f| format!(" [{f}]")).unwrap_or_default();
+    let message = &d.message;
+    let mut out = format!("{source}#{pointer}{what}{field}: {message}");
+    if node == 0 && d.field.as_deref() == Some("id") {
+        out.push_str(&tr!(
+            lang,
+            "（カタログ ID は --id かファイル名から決まります。別の ID を --id で指定してください）",
+            " (the catalog id comes from --id or the file name: choose another with --id)"
+        ));
+    }
+    if let Some(c) = profile_catalog {
+        let c = c.display();
+        out.push_str(&tr!(
+            lang,
+            "（{c} で解決したプロファイル内の位置）",
+            " (a place in the profile resolved with {c})"
+        ));
+    }
+    out
+}
+
 fn import(a: &ImportArgs, dirs: &[PathBuf], lang: Lang) -> Result<()> {
     let bytes = read(&a.file)?;
     let name = a.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -210,16 +251,51 @@ fn import(a: &ImportArgs, dirs: &[PathBuf], lang: Lang) -> Result<()> {
     if target.exists() && !a.force {
         bail!("{} exists: pass --force to replace it", target.display());
     }
-    // The new file must load with the bundled catalogs and the user's (ids unique, tree sound).
+    // The new file must load with the bundled catalogs, the user's and the other files of the
+    // folder it goes into (ids unique, tree sound); a folder that does not load as it is gets
+    // nothing new.
+    let mut folders = dirs.to_vec();
+    if a.into.is_dir() {
+        folders.push(a.into.clone());
+    }
+    let mut user = crate::load::read_sources(&folders)?;
+    let same_file = |x: &str, y: &Path| {
+        let x = Path::new(x);
+        x == y || x.canonicalize().ok().is_some_and(|c| y.canonicalize().ok().is_some_and(|d| c == d))
+    };
+    let mut seen: Vec<PathBuf> = Vec::new();
+    user.retain(|s| {
+        let key = Path::new(&s.name).canonicalize().unwrap_or_else(|_| PathBuf::from(&s.name));
+        let first = !seen.contains(&key);
+        seen.push(key);
+        first && !same_file(&s.name, &target)
+    });
     let mut sources = bundled_sources();
-    let mut user = crate::load::read_sources(dirs)?;
-    user.retain(|s| Path::new(&s.name) != target);
     sources.extend(user);
-    sources.push(SourceText::new(target.display().to_string(), toml.clone()));
+    let new_name = target.display().to_string();
+    sources.push(SourceText::new(new_name.clone(), toml.clone()));
     let loaded = load(&sources);
     if loaded.has_errors() {
-        let errors: Vec<String> = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
-        bail!("the imported catalog does not load, nothing written:\n{}", errors.join("\n"));
+        let errors: Vec<&sansho_catalog::Diagnostic> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+        let (new, other): (Vec<_>, Vec<_>) = errors.into_iter().partition(|d| d.file == new_name);
+        if !other.is_empty() {
+            let list: Vec<String> = other.iter().map(|d| d.to_string()).collect();
+            let list = list.join("\n");
+            bail!(tr!(
+                lang,
+                "取り込み先のカタログが今のままでは読み込めないため、何も書き込んでいません（直すか、別のフォルダーに移してください）:\n{list}",
+                "the catalogs it would join do not load as they are, so nothing was written (fix them or move them away):\n{list}"
+            ));
+        }
+        let source = a.file.display().to_string();
+        let list: Vec<String> =
+            new.iter().map(|d| in_source(&source, &toml, &imported, d, a.profile_catalog.as_deref(), lang)).collect();
+        let list = list.join("\n");
+        bail!(tr!(
+            lang,
+            "取り込んだカタログが他のカタログと一緒に読み込めないため、何も書き込んでいません:\n{list}",
+            "the imported catalog does not load with the others, nothing written:\n{list}"
+        ));
     }
     std::fs::create_dir_all(&a.into).with_context(|| format!("{}: cannot create", a.into.display()))?;
     write_out(Some(&target), toml.as_bytes(), a.force)?;

@@ -12,6 +12,18 @@ pub fn t<'a>(lang: Lang, ja: &'a str, en: &'a str) -> &'a str {
     }
 }
 
+/// A message in the chosen language, each wording a `format!` string:
+/// `tr!(lang, "{file}: 読めません", "{file}: cannot read")`.
+macro_rules! tr {
+    ($lang:expr, $ja:literal, $en:literal $(,)?) => {
+        match $lang {
+            $crate::args::Lang::Ja => format!($ja),
+            $crate::args::Lang::En => format!($en),
+        }
+    };
+}
+pub(crate) use tr;
+
 /// A table that wraps to the terminal width (or 120 columns when not on a terminal).
 pub fn table(header: Vec<&str>) -> Table {
     let mut table = Table::new();

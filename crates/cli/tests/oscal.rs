@@ -208,7 +208,7 @@ fn a_refused_import_writes_nothing() {
     // An id taken by a bundled catalog: the new file would not load with the others.
     let basic = data("basic-catalog.json");
     let err = env.fails(&["oscal", "import", basic.to_str().unwrap(), "--into", "cats", "--id", "mhlw-5"]);
-    assert!(err.contains("nothing written"), "{err}");
+    assert!(err.contains("何も書き込んでいません"), "{err}");
     assert!(!env.path("cats").exists(), "nothing was written");
     // A good import, then the same again without --force.
     env.ok(&["oscal", "import", basic.to_str().unwrap(), "--into", "cats", "--id", "iso-sample"]);
@@ -219,4 +219,44 @@ fn a_refused_import_writes_nothing() {
     assert_eq!(std::fs::read_dir(env.path("cats")).unwrap().count(), 1, "no temporary file left behind");
     let show = env.ok(&["--catalogs", "cats", "--lang", "en", "show", "iso-sample", "s1.1.1"]);
     assert!(show.contains("All information security responsibilities should be defined and allocated."), "{show}");
+}
+
+#[test]
+fn an_import_that_would_not_load_names_the_json_pointer_in_the_source_not_an_unwritten_file() {
+    let env = Env::new();
+    let mut v: Value = serde_json::from_slice(&std::fs::read(data("basic-catalog.json")).unwrap()).unwrap();
+    // Two controls that say (in sansho's own namespace) they are the same requirement.
+    for i in [0, 1] {
+        let c = &mut v["catalog"]["groups"][0]["groups"][0]["controls"][i];
+        c["props"].as_array_mut().unwrap().push(serde_json::json!({
+            "name": "local-id", "ns": "https://sansho.dev/ns/oscal", "value": "dup"
+        }));
+    }
+    std::fs::write(env.path("dup.json"), serde_json::to_vec(&v).unwrap()).unwrap();
+    let err = env.fails(&["oscal", "import", "dup.json", "--into", "cats", "--id", "basic"]);
+    assert!(err.contains("dup.json#/catalog/groups/0/groups/0/controls/1"), "{err}");
+    assert!(err.contains("(dup)") && err.contains("何も書き込んでいません"), "{err}");
+    let en = env.run(&["--lang", "en", "oscal", "import", "dup.json", "--into", "cats", "--id", "basic"]);
+    assert!(String::from_utf8_lossy(&en.stderr).contains("nothing written"));
+    assert!(!err.contains("basic.toml"), "names a file that was never written: {err}");
+    assert!(!env.path("cats").exists());
+    // An id another catalog has: the document is fine, the id is not.
+    let err = env.fails(&["oscal", "import", "dup.json", "--into", "cats", "--id", "mhlw-5"]);
+    assert!(err.contains("dup.json#/catalog") && err.contains("--id") && err.contains("mhlw-5"), "{err}");
+    assert!(!err.contains("mhlw-5.toml"), "{err}");
+}
+
+#[test]
+fn an_import_into_a_folder_whose_other_catalogs_do_not_load_is_refused_naming_the_broken_file() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.path("cats")).unwrap();
+    std::fs::write(env.path("cats/ours.toml"), "[catalog]\nid = \"ours\"\ntitle = \n").unwrap();
+    let src = data("basic-catalog.json");
+    let err = env.fails(&["oscal", "import", src.to_str().unwrap(), "--into", "cats", "--id", "basic"]);
+    assert!(err.contains("ours.toml:3"), "{err}");
+    assert!(!env.path("cats/basic.toml").exists());
+    // Once the folder loads, the import is written.
+    std::fs::remove_file(env.path("cats/ours.toml")).unwrap();
+    env.ok(&["oscal", "import", src.to_str().unwrap(), "--into", "cats", "--id", "basic"]);
+    assert!(env.path("cats/basic.toml").exists());
 }

@@ -123,6 +123,32 @@ fn position(text: &str, offset: usize) -> Pos {
     Pos { line, column }
 }
 
+/// The text of an answers file (UTF-8, a byte order mark allowed); invalid UTF-8 is an error
+/// at the line and column of the first bad byte, with its byte offset.
+pub fn decode<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, ImportError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(body).map_err(|e| {
+        let good = e.valid_up_to();
+        let valid = std::str::from_utf8(&body[..good]).expect("valid up to here");
+        let p = position(valid, good);
+        let offset = good + (bytes.len() - body.len());
+        ImportError::at(
+            file,
+            p.line,
+            p.column,
+            format!(
+                "not UTF-8: byte 0x{:02X} at byte offset {offset} does not start a UTF-8 character (save the file as UTF-8)",
+                body[good]
+            ),
+        )
+    })
+}
+
+/// Parses an answers file from its bytes (see [`decode`] and [`parse_answers`]).
+pub fn parse_answers_bytes(file: &str, bytes: &[u8]) -> Result<AnswersFile, ImportError> {
+    parse_answers(file, decode(file, bytes)?)
+}
+
 /// Parses an answers file; `file` names it in errors.
 pub fn parse_answers(file: &str, text: &str) -> Result<AnswersFile, ImportError> {
     let err = |offset: usize, msg: String| {
@@ -169,6 +195,17 @@ pub fn parse_answers(file: &str, text: &str) -> Result<AnswersFile, ImportError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invalid_utf8_is_refused_at_its_line_column_and_byte() {
+        let e = parse_answers_bytes("a.toml", b"catalog = \"x\"\nhow = \"\xe5\xae\x9f\xff\"\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 9));
+        assert!(e.message.contains("0xFF") && e.message.contains("byte offset 24"), "{e}");
+        let e = parse_answers_bytes("a.toml", b"\xEF\xBB\xBF\x80").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 1));
+        assert!(e.message.contains("byte offset 3"), "{e}");
+        assert!(parse_answers_bytes("a.toml", b"\xEF\xBB\xBFcatalog = \"x\"\n").is_ok());
+    }
 
     #[test]
     fn parses_words_and_positions() {

@@ -32,6 +32,11 @@ use crate::{NS, is_token, is_uuid};
 pub struct Imported {
     pub catalog: Catalog,
     pub counts: Counts,
+    /// The JSON pointer of the object each requirement was made from, in the order of
+    /// `catalog.requirements` (`/catalog/groups/0/controls/3`; for a profile, in the resolved
+    /// catalog), so that a problem found later (when the catalog loads with the others) can be
+    /// named in the source document.
+    pub pointers: Vec<String>,
 }
 
 /// What an imported catalog holds, counted while converting.
@@ -671,6 +676,8 @@ fn glob(pattern: &str, s: &str) -> bool {
 
 struct Conv<'a> {
     reqs: Vec<Requirement>,
+    /// The JSON pointer of each of `reqs`.
+    pointers: Vec<String>,
     counts: Counts,
     /// The source's file name (without folders), for provenance.
     file: &'a str,
@@ -817,6 +824,7 @@ impl Conv<'_> {
         r.note = own.note;
         r.ext = (!bare).then(|| Box::new(ext));
         self.reqs.push(r);
+        self.pointers.push(at());
         Ok(lid)
     }
 
@@ -914,7 +922,7 @@ fn convert(
 ) -> Result<Imported, Error> {
     let meta: MetadataHead = raw(&c.metadata, "/catalog/metadata")?;
     let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
-    let mut conv = Conv { reqs: Vec::new(), counts: Counts::default(), file: base, lines };
+    let mut conv = Conv { reqs: Vec::new(), pointers: Vec::new(), counts: Counts::default(), file: base, lines };
     let root_params = c.params;
     for (i, g) in c.groups.into_iter().enumerate() {
         conv.group(g, &|| format!("/catalog/groups/{i}"), None, &(i + 1).to_string())?;
@@ -952,7 +960,7 @@ fn convert(
             root: (!root_params.is_empty()).then(|| NodeExt { params: root_params, ..NodeExt::default() }),
         })),
     };
-    Ok(Imported { catalog, counts: conv.counts })
+    Ok(Imported { catalog, counts: conv.counts, pointers: conv.pointers })
 }
 
 #[cfg(test)]

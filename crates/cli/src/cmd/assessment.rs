@@ -300,7 +300,7 @@ fn import(
     let mut inputs: Vec<AnswerInput> = Vec::new();
     let mut skipped = 0usize;
     if ext == "toml" {
-        let (_, answers) = read_answers_file(set, file, Some(&catalog))?;
+        let (_, answers) = read_answers_file(set, file, Some(&catalog), lang)?;
         for a in &answers {
             let ix = set.node(a.requirement.catalog.as_str(), a.requirement.local.as_str()).expect("resolved");
             let mut input = AnswerInput::from_domain(set, ix, a, "import")?;

@@ -7,13 +7,16 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use std::collections::HashMap;
+
+use anyhow::{Context, Result, anyhow, bail};
 use sansho_core::CatalogSet;
 use sansho_core::assess::{Answer, GapOptions, ResultCode, derive, gaps};
-use sansho_import::answers::parse_answers;
+use sansho_core::set::NodeIx;
+use sansho_import::answers::parse_answers_bytes;
 
 use crate::args::{CheckArgs, Lang, Require};
-use crate::ui::{outln, print_json, t};
+use crate::ui::{outln, print_json, t, tr};
 
 /// What the gate decided.
 pub enum Gate {
@@ -22,33 +25,70 @@ pub enum Gate {
 }
 
 /// Reads an answers file and resolves every answer to a requirement of its catalog (`catalog`
-/// when given, else the file's own). Errors name the file, line and column.
-pub fn read_answers_file(set: &CatalogSet, path: &Path, catalog: Option<&str>) -> Result<(String, Vec<Answer>)> {
+/// when given — a file that names another catalog is refused —, else the file's own). Errors name
+/// the file, line and column; an answer given twice names both lines.
+pub fn read_answers_file(
+    set: &CatalogSet,
+    path: &Path,
+    catalog: Option<&str>,
+    lang: Lang,
+) -> Result<(String, Vec<Answer>)> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).with_context(|| format!("{name}: cannot read"))?;
-    let file = parse_answers(&name, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bytes = std::fs::read(path).with_context(|| tr!(lang, "{name}: 読めません", "{name}: cannot read"))?;
+    let file = parse_answers_bytes(&name, &bytes).map_err(|e| anyhow!("{e}"))?;
     let catalog = match (catalog, &file.catalog) {
+        (Some(c), Some((declared, at))) if c != declared => {
+            let (line, column) = (at.line, at.column);
+            bail!(tr!(
+                lang,
+                "{name}:{line}:{column}: このファイルは {declared:?} の回答です。{c:?} には取り込めません（カタログが違います）",
+                "{name}:{line}:{column}: the file answers {declared:?}, not {c:?}: it cannot be used for another catalog"
+            ))
+        }
         (Some(c), _) => c.to_owned(),
         (None, Some((c, _))) => c.clone(),
-        (None, None) => bail!("{name}: say which catalog the answers are for: `catalog = \"…\"` or --catalog"),
+        (None, None) => bail!(tr!(
+            lang,
+            "{name}: どのカタログの回答かを `catalog = \"…\"` か --catalog で指定してください",
+            "{name}: say which catalog the answers are for: `catalog = \"…\"` or --catalog"
+        )),
     };
     if set.catalog(&catalog).is_none() {
         match &file.catalog {
-            Some((c, at)) if *c == catalog => bail!("{name}:{}:{}: unknown catalog {catalog:?}", at.line, at.column),
-            _ => bail!("unknown catalog {catalog:?} (see `sansho catalog list`)"),
+            Some((c, at)) if *c == catalog => {
+                let (line, column) = (at.line, at.column);
+                bail!(tr!(
+                    lang,
+                    "{name}:{line}:{column}: 不明なカタログ {catalog:?}（sansho catalog list で一覧）",
+                    "{name}:{line}:{column}: unknown catalog {catalog:?} (see `sansho catalog list`)"
+                ))
+            }
+            _ => bail!(tr!(
+                lang,
+                "不明なカタログ {catalog:?}（sansho catalog list で一覧）",
+                "unknown catalog {catalog:?} (see `sansho catalog list`)"
+            )),
         }
     }
     let mut answers = Vec::with_capacity(file.answers.len());
+    let mut seen: HashMap<NodeIx, usize> = HashMap::new();
     for e in &file.answers {
-        let ix = set
-            .resolve(&catalog, &e.requirement)
-            .map_err(|err| anyhow::anyhow!("{}:{}:{}: {err}", name, e.requirement_at.line, e.requirement_at.column))?;
+        let (line, column) = (e.requirement_at.line, e.requirement_at.column);
+        let ix = set.resolve(&catalog, &e.requirement).map_err(|err| anyhow!("{name}:{line}:{column}: {err}"))?;
+        if let Some(first) = seen.insert(ix, line) {
+            let id = set.requirement(ix).id.as_str();
+            bail!(tr!(
+                lang,
+                "{name}:{line}:{column}: {catalog}:{id} への回答が {first} 行目と {line} 行目の 2 つあります（1 つにしてください）",
+                "{name}:{line}:{column}: {catalog}:{id} is answered twice, on lines {first} and {line} (keep one)"
+            ));
+        }
         let reference = set.reference(ix);
         let mut answer = match e.result {
             ResultCode::NotApplicable => Answer::not_applicable(reference, e.justification.clone().unwrap_or_default()),
             r => Answer::new(reference, r),
         }
-        .map_err(|err| anyhow::anyhow!("{}:{}:{}: {err}", name, e.at.line, e.at.column))?;
+        .map_err(|err| anyhow!("{name}:{}:{}: {err}", e.at.line, e.at.column))?;
         answer.how = e.how.clone();
         if e.result != ResultCode::NotApplicable {
             answer.justification = e.justification.clone();
@@ -91,7 +131,7 @@ pub fn run(set: &CatalogSet, a: &CheckArgs, lang: Lang) -> Result<Gate> {
     let name = a.file.display().to_string();
     let is_toml = a.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
     let (catalog, answers) = if is_toml {
-        read_answers_file(set, &a.file, a.catalog.as_deref())?
+        read_answers_file(set, &a.file, a.catalog.as_deref(), lang)?
     } else {
         read_checklist_file(set, &a.file, a.catalog.as_deref())?
     };

@@ -1,0 +1,120 @@
+//! Answers files and gates through the real binary: where a bad file is wrong (invalid UTF-8,
+//! an answer given twice, another catalog), `check --require`, and messages in both languages.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env { dir: tempfile::tempdir().unwrap() }
+    }
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("data/sansho.db")
+    }
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) {
+        std::fs::write(self.dir.path().join(name), bytes).unwrap();
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_sansho"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_remove("SANSHO_CATALOGS")
+            .env_remove("SANSHO_CONFIG")
+            .env_remove("SANSHO_LANG")
+            .env_remove("SANSHO_TZ")
+            .env("SANSHO_DB", self.db())
+            .env("SANSHO_ACTOR", "tester")
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join(".config"))
+            .env("XDG_DATA_HOME", self.dir.path().join(".local/share"))
+            .output()
+            .expect("sansho runs")
+    }
+    fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(o.status.success(), "sansho {args:?} failed: {}{}", stderr(&o), stdout(&o));
+        stdout(&o)
+    }
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let out = self.ok(args);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+    }
+    /// Runs and expects exit status `code`; returns standard error.
+    fn fails_with(&self, code: i32, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert_eq!(o.status.code(), Some(code), "sansho {args:?}: {}{}", stdout(&o), stderr(&o));
+        stderr(&o)
+    }
+    fn fails(&self, args: &[&str]) -> String {
+        self.fails_with(1, args)
+    }
+    fn sample(&self) -> String {
+        let v = self.json(&["sample", "load", "--json"]);
+        v["assessment"]["id"].as_str().unwrap()[..8].to_owned()
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn an_answers_file_with_invalid_utf8_is_refused_at_its_line_and_column() {
+    let env = Env::new();
+    let mut bytes =
+        b"catalog = \"mhlw-3-checklist\"\n\n[[answer]]\nrequirement = \"org-1\"\nhow = \"\xe5\xae\x9f".to_vec();
+    bytes.extend(b"\xff\"\nresult = \"yes\"\n");
+    env.write("bad.toml", &bytes);
+    let a = env.sample();
+    for args in [vec!["check", "bad.toml"], vec!["assessment", "import", &a, "bad.toml"]] {
+        let err = env.fails(&args);
+        // Line 5, after `how = "実`: column 9 (characters), byte offset 73 of the file.
+        assert!(err.contains("bad.toml:5:9"), "{err}");
+        assert!(err.contains("UTF-8") && err.contains("73") && err.contains("0xFF"), "{err}");
+    }
+}
+
+#[test]
+fn an_answer_given_twice_is_named_with_both_lines() {
+    let env = Env::new();
+    env.write(
+        "twice.toml",
+        "catalog = \"mhlw-3-checklist\"\n\n[[answer]]\nrequirement = \"org-1\"\nresult = \"yes\"\n\n[[answer]]\nrequirement = \"組織的安全管理対策 1\"\nresult = \"no\"\n",
+    );
+    let a = env.sample();
+    for args in [
+        vec!["check", "twice.toml"],
+        vec!["assessment", "import", &a, "twice.toml"],
+        vec!["assessment", "import", &a, "twice.toml", "--dry-run"],
+    ] {
+        let err = env.fails(&args);
+        assert!(err.contains("twice.toml:8:15") && err.contains("4") && err.contains("org-1"), "{args:?}: {err}");
+        assert!(err.contains("4 行目") && err.contains("8 行目"), "{args:?}: {err}");
+    }
+    let o = env.run(&["--lang", "en", "check", "twice.toml"]);
+    assert!(stderr(&o).contains("lines 4 and 8"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_answers_file_for_another_catalog_is_refused_naming_both() {
+    let env = Env::new();
+    let a = env.sample();
+    env.write("other.toml", "catalog = \"mhlw-5\"\n\n[[answer]]\nrequirement = \"6.5 C 11 (1)\"\nresult = \"yes\"\n");
+    let before = env.ok(&["answer", "list", &a, "--json"]);
+    for args in [
+        vec!["assessment", "import", &a, "other.toml"],
+        vec!["assessment", "import", &a, "other.toml", "--dry-run"],
+        vec!["check", "other.toml", "--catalog", "mhlw-3-checklist"],
+    ] {
+        let err = env.fails(&args);
+        assert!(err.contains("other.toml:1:11") && err.contains("mhlw-5") && err.contains("mhlw-3-checklist"), "{err}");
+    }
+    assert_eq!(env.ok(&["answer", "list", &a, "--json"]), before);
+}
