@@ -602,3 +602,38 @@ fn without_user_or_actor_the_history_names_the_os_account() {
     let org: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(org["created_by"], account.as_str(), "{org}");
 }
+
+#[test]
+fn a_sample_load_that_dies_midway_leaves_nothing_and_a_second_load_makes_one_sample() {
+    let env = Env::new();
+    env.ok(&["org", "list", "--json"]);
+    let before = env.dump();
+    let mut child = env
+        .cmd(&["sample", "load"])
+        .env("SANSHO_IMPORT_PAUSE_MS", "200")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = std::io::BufRead::read_line(&mut err, &mut line).unwrap();
+        assert!(n > 0, "the sample load ended before writing: {:?}", child.wait());
+        if line.contains("answer 3 written") {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // As a full disk would: the process ends in the middle. No organization or system is left.
+    assert_eq!(env.dump(), before, "nothing of the killed sample load is left");
+    assert_eq!(env.json(&["org", "list", "--json"]).as_array().unwrap().len(), 0);
+    // Loading it again makes one sample, not a second organization beside a leftover one.
+    env.sample();
+    let orgs = env.json(&["org", "list", "--json"]);
+    assert_eq!(orgs.as_array().unwrap().len(), 1, "{orgs}");
+    // Its audit records chain as every write's do.
+    env.ok(&["audit", "verify"]);
+}

@@ -118,3 +118,39 @@ fn an_answers_file_for_another_catalog_is_refused_naming_both() {
     }
     assert_eq!(env.ok(&["answer", "list", &a, "--json"]), before);
 }
+
+fn small_checklist() -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["No.", "区分", "チェック項目"].iter().enumerate() {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    ws.write(1, 0, "1").unwrap();
+    ws.write(1, 1, "組織的安全管理対策").unwrap();
+    ws.write(1, 2, "情報システム運用責任者を設置している。").unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+/// Files in the folder whose name ends with `.tmp`.
+fn leftovers(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp") || n.starts_with(".tmp"))
+        .collect()
+}
+
+#[test]
+fn import_xlsx_that_cannot_write_its_file_leaves_no_temporary_file() {
+    let env = Env::new();
+    env.write("list.xlsx", small_checklist());
+    // The output cannot be put in place (a folder has its name), as a full disk would fail it.
+    std::fs::create_dir(env.dir.path().join("ours.toml")).unwrap();
+    let err = env.fails(&["catalog", "import-xlsx", "list.xlsx", "--id", "ours", "--out", "ours.toml", "--force"]);
+    assert!(err.contains("ours.toml"), "{err}");
+    assert_eq!(leftovers(env.dir.path()), Vec::<String>::new());
+    // The same import to a file that can be written works.
+    env.ok(&["catalog", "import-xlsx", "list.xlsx", "--id", "ours", "--out", "ours2.toml"]);
+    assert!(env.dir.path().join("ours2.toml").is_file());
+    assert_eq!(leftovers(env.dir.path()), Vec::<String>::new());
+}

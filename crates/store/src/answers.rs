@@ -416,7 +416,7 @@ impl Store {
 }
 
 /// Refuses a bad batch before anything touches the database.
-fn check_batch(inputs: &[AnswerInput]) -> Result<()> {
+pub(crate) fn check_batch(inputs: &[AnswerInput]) -> Result<()> {
     let mut seen = HashSet::new();
     for (index, input) in inputs.iter().enumerate() {
         let row_error = |source| StoreError::ImportRow {
@@ -433,7 +433,7 @@ fn check_batch(inputs: &[AnswerInput]) -> Result<()> {
 }
 
 /// Writes a checked batch inside the caller's transaction.
-async fn write_batch(
+pub(crate) async fn write_batch(
     conn: &mut SqliteConnection,
     ids: &dyn IdSource,
     assessment: Id,

@@ -8,7 +8,11 @@ use sansho_core::CatalogSet;
 use sansho_core::assess::{Answer, Flag, Migration};
 use sansho_core::set::NodeIx;
 
-use crate::{AnswerInput, AnswerResult, Evidence, Id, Result};
+use crate::audit::{append, change};
+use crate::{
+    Actor, AnswerInput, AnswerResult, Assessment, Evidence, Id, ImportSummary, NewAssessment, NewOrganization,
+    NewSystem, OrgKind, Organization, Result, Store, StoreError, System, Timestamp,
+};
 
 impl AnswerInput {
     /// A domain answer (an accepted suggestion, an imported or migrated answer) as the store's
@@ -70,4 +74,72 @@ pub fn migration_inputs(
         inputs.push(input);
     }
     Ok(inputs)
+}
+
+impl Store {
+    /// Creates an organization, a system of it (`system.organization_id` is ignored) and an
+    /// assessment of that system with its answers, in one transaction with their audit records:
+    /// either all of it exists or nothing does (`sansho sample load` on a full disk leaves no
+    /// organization behind to be duplicated by the next try). The inserts are the ones of
+    /// `create_organization`, `create_system` and `create_assessment_with_answers`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_organization_with_assessment(
+        &self,
+        org: &NewOrganization,
+        system: &NewSystem,
+        catalog_id: &str,
+        inputs: Vec<AnswerInput>,
+        actor: &Actor,
+        now: Timestamp,
+        written: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<(Organization, System, Assessment, ImportSummary)> {
+        for (field, value) in [("organization name", &org.name), ("system name", &system.name)] {
+            if value.trim().is_empty() {
+                return Err(StoreError::Empty { field });
+            }
+        }
+        if org.kind != OrgKind::Vendor && org.vendor_position.is_some() {
+            return Err(StoreError::PositionWithoutVendor);
+        }
+        crate::answers::check_batch(&inputs)?;
+        let mut tx = self.write().await?;
+        let org_id = self.ids.next_id();
+        sqlx::query(
+            "INSERT INTO organizations (id, name, kind, vendor_position, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(org_id.to_string())
+        .bind(&org.name)
+        .bind(org.kind.as_str())
+        .bind(org.vendor_position.map(|p| p.as_str()))
+        .bind(now.0)
+        .bind(&actor.name)
+        .execute(&mut *tx)
+        .await?;
+        let organization = crate::orgs::fetch_organization(&mut tx, org_id).await?;
+        append(&mut tx, actor, now, change("organization.create", "organization", org_id).after(&organization)?)
+            .await?;
+        let system_id = self.ids.next_id();
+        sqlx::query(
+            "INSERT INTO systems (id, organization_id, name, service_model, description, created_at, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(system_id.to_string())
+        .bind(org_id.to_string())
+        .bind(&system.name)
+        .bind(system.service_model.as_str())
+        .bind(&system.description)
+        .bind(now.0)
+        .bind(&actor.name)
+        .execute(&mut *tx)
+        .await?;
+        let stored_system = crate::orgs::fetch_system(&mut tx, system_id).await?;
+        append(&mut tx, actor, now, change("system.create", "system", system_id).after(&stored_system)?).await?;
+        let new = NewAssessment { system_id, catalog_id: catalog_id.to_owned(), baseline_id: None };
+        let id = crate::orgs::insert_assessment(&mut tx, self.ids.as_ref(), &new, actor, now).await?;
+        let summary = crate::answers::write_batch(&mut tx, self.ids.as_ref(), id, &inputs, actor, now, written).await?;
+        let assessment = crate::orgs::fetch_assessment(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok((organization, stored_system, assessment, summary))
+    }
 }

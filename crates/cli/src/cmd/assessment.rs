@@ -269,7 +269,7 @@ fn show(db: &Db, set: &CatalogSet, typed: &str, json: bool, lang: Lang) -> Resul
 /// Fault injection for the crash test: with `SANSHO_IMPORT_PAUSE_MS` set, an import says on
 /// standard error when each answer is written inside its (still open) transaction and waits that
 /// long, so a test can kill the process mid-import. Unset in normal use.
-fn import_pause() -> Option<std::time::Duration> {
+pub fn import_pause() -> Option<std::time::Duration> {
     let ms = std::env::var("SANSHO_IMPORT_PAUSE_MS").ok()?.parse().ok()?;
     Some(std::time::Duration::from_millis(ms))
 }

@@ -4,6 +4,7 @@
 //! (through a temporary file renamed into place), so a broken workbook writes nothing.
 
 use crate::ui::outln;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -58,12 +59,20 @@ pub fn run(a: &ImportXlsxArgs) -> Result<()> {
         &catalog,
         &["Imported by `sansho catalog import-xlsx`; review, then keep it next to your other catalogs."],
     );
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    // A temporary file in the same folder, renamed into place; on any failure (a full disk) it
+    // is removed when dropped, so nothing is left behind.
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("{}: cannot write", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("{}: cannot write", out.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    let tmp = out.with_extension("toml.tmp");
-    std::fs::write(&tmp, text).with_context(|| format!("{}: cannot write", tmp.display()))?;
-    std::fs::rename(&tmp, &out).with_context(|| format!("{}: cannot write", out.display()))?;
+    tmp.persist(&out).map_err(|e| anyhow::anyhow!("{}: cannot write: {}", out.display(), e.error))?;
     eprintln!("{report}");
     outln!(
         "{}: {} nodes ({} with text) → {}",

@@ -4,7 +4,7 @@
 use anyhow::{Result, anyhow};
 use sansho_core::CatalogSet;
 use sansho_import::answers::parse_answers;
-use sansho_store::{AnswerInput, NewAssessment, NewOrganization, NewSystem, OrgKind, ServiceModel, VendorPosition};
+use sansho_store::{AnswerInput, NewOrganization, NewSystem, OrgKind, ServiceModel, VendorPosition};
 
 use crate::args::Lang;
 use crate::cmd::assessment::progress;
@@ -35,33 +35,38 @@ pub fn load(db: &Db, set: &CatalogSet, json: bool, lang: Lang) -> Result<()> {
         inputs.push(input);
     }
     let now = now();
-    let org = db.run(db.store.create_organization(
-        &NewOrganization {
-            name: ORG_NAME.into(),
-            kind: OrgKind::Vendor,
-            // The seed does not say; a vendor filling in the MHLW checklist for its customers.
-            vendor_position: Some(VendorPosition::DirectContract),
-        },
-        &db.actor,
-        now,
-    ))?;
-    let system = db.run(db.store.create_system(
-        &NewSystem {
-            organization_id: org.id,
-            name: SYSTEM_NAME.into(),
-            service_model: ServiceModel::OnPremises,
-            description: SYSTEM_DESCRIPTION.into(),
-        },
-        &db.actor,
-        now,
-    ))?;
+    let org = NewOrganization {
+        name: ORG_NAME.into(),
+        kind: OrgKind::Vendor,
+        // The seed does not say; a vendor filling in the MHLW checklist for its customers.
+        vendor_position: Some(VendorPosition::DirectContract),
+    };
+    let system = NewSystem {
+        organization_id: sansho_store::Id::from_u128(0), // the new organization's: set by the store
+        name: SYSTEM_NAME.into(),
+        service_model: ServiceModel::OnPremises,
+        description: SYSTEM_DESCRIPTION.into(),
+    };
     let bar = progress(inputs.len(), t(lang, "サンプル読込", "Loading the sample"));
-    let new = NewAssessment { system_id: system.id, catalog_id: catalog.clone(), baseline_id: None };
-    let created = db.run(
-        db.store.create_assessment_with_answers(&new, inputs, &db.actor, now, &mut |n| bar.set_position(n as u64)),
-    );
+    let pause = crate::cmd::assessment::import_pause();
+    // One transaction: a failure (a full disk) leaves no organization or system behind.
+    let created = db.run(db.store.create_organization_with_assessment(
+        &org,
+        &system,
+        &catalog,
+        inputs,
+        &db.actor,
+        now,
+        &mut |n| {
+            bar.set_position(n as u64);
+            if let Some(p) = pause {
+                eprintln!("sansho: answer {n} written, transaction open");
+                std::thread::sleep(p);
+            }
+        },
+    ));
     bar.finish_and_clear();
-    let (assessment, summary) = created?;
+    let (org, system, assessment, summary) = created?;
     if json {
         return print_json(&serde_json::json!({
             "organization": org, "system": system, "assessment": assessment, "answers": summary.created,
