@@ -434,6 +434,8 @@ pub enum AuditCmd {
 pub enum Require {
     /// Every mandatory requirement (遵守事項) implemented, or not applicable with a justification.
     Minimum,
+    /// Every requirement implemented, or not applicable with a justification.
+    All,
     /// Report only; never fail on gaps.
     None,
 }

@@ -154,3 +154,34 @@ fn import_xlsx_that_cannot_write_its_file_leaves_no_temporary_file() {
     assert!(env.dir.path().join("ours2.toml").is_file());
     assert_eq!(leftovers(env.dir.path()), Vec::<String>::new());
 }
+
+#[test]
+fn require_minimum_on_a_catalog_without_mandatory_items_does_not_pass_and_require_all_checks_everything() {
+    let env = Env::new();
+    env.write("list.xlsx", small_checklist());
+    std::fs::create_dir(env.dir.path().join("cats")).unwrap();
+    env.ok(&["catalog", "import-xlsx", "list.xlsx", "--id", "ours", "--out", "cats/ours.toml"]);
+    let answer = |result: &str| {
+        format!("catalog = \"ours\"\n\n[[answer]]\nrequirement = \"組織的安全管理対策 1\"\nresult = \"{result}\"\n")
+    };
+    env.write("done.toml", answer("実施済"));
+    env.write("open.toml", answer("未実施"));
+    // Nothing is marked 遵守事項: the minimum package has nothing to check, and says so.
+    let err = env.fails(&["--catalogs", "cats", "check", "open.toml", "--require", "minimum"]);
+    assert!(err.contains("遵守事項") && err.contains("--require all"), "{err}");
+    let o = env.run(&["--lang", "en", "--catalogs", "cats", "check", "open.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("marks no requirement as mandatory"), "{}", stderr(&o));
+    // --require all: every requirement met or justified not applicable.
+    let o = env.run(&["--catalogs", "cats", "check", "open.toml", "--require", "all"]);
+    assert_eq!(o.status.code(), Some(3), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("組織的安全管理対策 1") && stdout(&o).contains("未実施"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("全項目"), "{}", stdout(&o));
+    let out = env.ok(&["--catalogs", "cats", "check", "done.toml", "--require", "all"]);
+    assert!(out.contains("充足"), "{out}");
+    // On a bundled catalog, all is stricter than minimum: the sample meets neither, and a
+    // recommended item left open fails all alone.
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/vendor-003.answers.toml");
+    env.fails_with(3, &["check", sample, "--require", "all"]);
+    env.ok(&["check", sample, "--require", "none"]);
+}

@@ -3,7 +3,9 @@
 //! Reads a vendor's answers file (format: `sansho_import::answers`), resolves every answer to a
 //! requirement (by id or printed label), runs the gap analysis and prints what is not met.
 //! Exit status: 0 when the requirement is met (or none is asked), 3 when a mandatory
-//! requirement is not met, 1 when the file or the catalogs are wrong.
+//! requirement (`--require minimum`) or any requirement (`--require all`) is not met, 1 when the
+//! file or the catalogs are wrong — or when the gate has nothing to check (`minimum` on a catalog
+//! that marks no 遵守事項 never passes silently).
 
 use std::path::Path;
 
@@ -137,9 +139,48 @@ pub fn run(set: &CatalogSet, a: &CheckArgs, lang: Lang) -> Result<Gate> {
     };
     let derived = derive(set, &answers).map_err(|err| anyhow::anyhow!("{name}: {err}"))?;
     let report = gaps(&derived, &catalog, GapOptions { include_derived: a.with_derived })?;
-    let gate = if a.require == Require::Minimum && !report.minimum.met { Gate::NotMet } else { Gate::Met };
+    // A gate with nothing to check is not passed: an imported checklist marks no 遵守事項.
+    if a.require == Require::Minimum && report.minimum.mandatory == 0 {
+        bail!(tr!(
+            lang,
+            "{catalog}: このカタログは遵守事項を 1 件も定めていないため、最低限のガイドライン（--require minimum）は判定できません。全項目の充足を求めるなら --require all、判定しないなら --require none を指定してください",
+            "{catalog}: the catalog marks no requirement as mandatory (遵守事項), so the minimum package (--require minimum) has nothing to check: use --require all to require every requirement, or --require none to only report"
+        ));
+    }
+    if a.require == Require::All && report.total.total == 0 {
+        bail!(tr!(
+            lang,
+            "{catalog}: このカタログには回答する項目がないため、--require all は判定できません",
+            "{catalog}: the catalog has no requirement to answer, so --require all has nothing to check"
+        ));
+    }
+    let gate = match a.require {
+        Require::Minimum if !report.minimum.met => Gate::NotMet,
+        Require::All if !report.gaps.is_empty() => Gate::NotMet,
+        _ => Gate::Met,
+    };
     if a.json {
         print_json(&report)?;
+        return Ok(gate);
+    }
+    if a.require == Require::All {
+        for g in &report.gaps {
+            let result = if lang == Lang::Ja { g.result.ja() } else { g.result.as_str() };
+            outln!("{}  [{}]  {}", g.label, result, g.requirement);
+        }
+        let total = report.total.total;
+        let met = total - report.gaps.len();
+        let na = report.total.count(ResultCode::NotApplicable);
+        let open = report.gaps.len();
+        let word = if open == 0 { t(lang, "充足", "met") } else { t(lang, "未達", "NOT met") };
+        outln!(
+            "{}",
+            tr!(
+                lang,
+                "{catalog}: 全項目 {word} — {total} 件中 {met} 件を充足（うち該当なし {na} 件）、未充足 {open} 件",
+                "{catalog}: every requirement {word} — {met} of {total} met ({na} of them not applicable), {open} not met"
+            )
+        );
         return Ok(gate);
     }
     let v = &report.minimum;
