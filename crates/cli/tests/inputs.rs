@@ -185,3 +185,25 @@ fn require_minimum_on_a_catalog_without_mandatory_items_does_not_pass_and_requir
     env.fails_with(3, &["check", sample, "--require", "all"]);
     env.ok(&["check", sample, "--require", "none"]);
 }
+
+#[test]
+fn show_lists_a_no_counterpart_entry_as_related_with_its_provenance() {
+    let env = Env::new();
+    let out = env.ok(&["show", "cyber-infra", "S1-2"]);
+    assert!(out.contains("meti-mic-2"), "{out}");
+    assert!(out.contains("明文規定なし") && out.contains("001_485acbf5d70072c0.txt:2238"), "{out}");
+    let v = env.json(&["show", "cyber-infra", "S1-2", "--json"]);
+    let entry = v["no_counterpart"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["catalog"] == "meti-mic-2")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(entry["relation"], "no-relationship");
+    assert_eq!(entry["mapping_set"], "cyber-infra--meti-mic-2");
+    assert_eq!(entry["provenance"][0], "001_485acbf5d70072c0.txt:2238", "{entry}");
+    assert!(entry["note"].as_str().unwrap().contains("記載なし"));
+    // A requirement with counterparts has no such entry.
+    let v = env.json(&["show", "mhlw-3-checklist", "org-1", "--json"]);
+    assert_eq!(v["no_counterpart"], serde_json::json!([]), "{}", v["no_counterpart"]);
+}

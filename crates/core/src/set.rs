@@ -113,6 +113,22 @@ pub struct Related<'a> {
     pub via: Vec<Step<'a>>,
 }
 
+/// A mapping set's 明文規定なし entry for a requirement: the set says the requirement has no
+/// counterpart in its target catalog. The traversal reaches nothing through such an entry (it has
+/// no target), so it is listed beside the related requirements, not among them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoCounterpartEntry<'a> {
+    /// The catalog that has no counterpart.
+    pub catalog: &'a CatalogId,
+    /// Always [`Relation::NoCounterpart`] (`no-relationship`).
+    pub relation: Relation,
+    pub mapping_set: &'a str,
+    /// Where the mapping set says so.
+    pub provenance: &'a [Provenance],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'a str>,
+}
+
 /// Catalogs and mapping sets, with the indexes every read needs.
 ///
 /// Building never fails: dangling references are left out of the indexes, and
@@ -440,6 +456,27 @@ impl CatalogSet {
             for (i, m) in set.mappings.iter().enumerate() {
                 if m.relation == Relation::New && m.target.as_ref() == Some(&r.local) {
                     out.push((set, i));
+                }
+            }
+        }
+        out
+    }
+
+    /// Every explicit 明文規定なし entry recorded for a node, towards any catalog, in the order the
+    /// mapping sets are loaded (derived mapping sets, which are not walked, are left out).
+    pub fn no_counterparts(&self, ix: NodeIx) -> Vec<NoCounterpartEntry<'_>> {
+        let r = self.reference(ix);
+        let mut out = Vec::new();
+        for set in self.mapping_sets.iter().filter(|s| s.source == r.catalog && !s.derived) {
+            for m in &set.mappings {
+                if m.relation == Relation::NoCounterpart && m.source.as_ref() == Some(&r.local) {
+                    out.push(NoCounterpartEntry {
+                        catalog: &set.target,
+                        relation: m.relation,
+                        mapping_set: &set.id,
+                        provenance: &m.provenance,
+                        note: m.note.as_deref(),
+                    });
                 }
             }
         }

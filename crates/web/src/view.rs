@@ -161,7 +161,9 @@ pub struct HopView {
     pub provenance: String,
 }
 
-/// A requirement of another catalog related to the one shown.
+/// A requirement of another catalog related to the one shown, or a mapping set's 明文規定なし
+/// entry for it (relation `no-relationship`: the catalog has no counterpart; `id`, `local_id` and
+/// `label` are then empty, `text` is the entry's note and `via` its one mapping hop).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RelatedView {
     pub id: String,
@@ -195,28 +197,69 @@ pub fn hop(s: &Step<'_>) -> HopView {
     }
 }
 
-/// Every related requirement, catalog by catalog as loaded, node by node as printed.
+/// Every related requirement, catalog by catalog as loaded, node by node as printed; a mapping
+/// set's 明文規定なし entry (no counterpart in its target catalog) first in its catalog, as an
+/// entry with relation `no-relationship`, no `local_id`, and the mapping set's provenance.
 pub fn related(set: &CatalogSet, ix: NodeIx) -> Vec<RelatedView> {
     let mut related = set.related(ix);
     related.sort_by_key(|r| set.node(r.catalog.as_str(), r.id.local.as_str()));
-    related
-        .iter()
-        .map(|r| {
-            let node = set.node(r.catalog.as_str(), r.id.local.as_str()).expect("related nodes exist");
-            let req = set.requirement(node);
-            RelatedView {
-                id: r.id.to_string(),
-                catalog: r.catalog.as_str().to_owned(),
-                local_id: r.id.local.as_str().to_owned(),
-                label: r.label.to_owned(),
-                relation: r.relation.as_str().to_owned(),
-                relation_ja: r.relation.ja().to_owned(),
-                text: req.text.clone().or_else(|| req.title.clone()),
-                provenance: Provenance::list(&req.provenance),
-                via: r.via.iter().map(hop).collect(),
-            }
+    let position = |c: &str| set.catalogs().iter().position(|x| x.id.as_str() == c);
+    let from = set.reference(ix).to_string();
+    let mut none: Vec<(Option<usize>, RelatedView)> = set
+        .no_counterparts(ix)
+        .into_iter()
+        .map(|e| {
+            let provenance = Provenance::list(e.provenance);
+            let view = RelatedView {
+                id: String::new(),
+                catalog: e.catalog.as_str().to_owned(),
+                local_id: String::new(),
+                label: String::new(),
+                relation: e.relation.as_str().to_owned(),
+                relation_ja: e.relation.ja().to_owned(),
+                text: e.note.map(str::to_owned),
+                provenance: provenance.clone(),
+                via: vec![HopView {
+                    from: from.clone(),
+                    to: e.catalog.as_str().to_owned(),
+                    relation: e.relation.as_str().to_owned(),
+                    kind: "mapping".to_owned(),
+                    mapping_set: Some(e.mapping_set.to_owned()),
+                    forward: true,
+                    provenance,
+                }],
+            };
+            (position(e.catalog.as_str()), view)
         })
-        .collect()
+        .collect();
+    none.sort_by_key(|(p, _)| *p);
+    let mut none = none.into_iter().peekable();
+    let mut out = Vec::with_capacity(related.len() + none.len());
+    for r in &related {
+        let here = position(r.catalog.as_str());
+        while let Some((_, v)) = none.next_if(|(p, _)| *p <= here) {
+            out.push(v);
+        }
+        out.push(related_view(set, r));
+    }
+    out.extend(none.map(|(_, v)| v));
+    out
+}
+
+fn related_view(set: &CatalogSet, r: &sansho_core::Related<'_>) -> RelatedView {
+    let node = set.node(r.catalog.as_str(), r.id.local.as_str()).expect("related nodes exist");
+    let req = set.requirement(node);
+    RelatedView {
+        id: r.id.to_string(),
+        catalog: r.catalog.as_str().to_owned(),
+        local_id: r.id.local.as_str().to_owned(),
+        label: r.label.to_owned(),
+        relation: r.relation.as_str().to_owned(),
+        relation_ja: r.relation.ja().to_owned(),
+        text: req.text.clone().or_else(|| req.title.clone()),
+        provenance: Provenance::list(&req.provenance),
+        via: r.via.iter().map(hop).collect(),
+    }
 }
 
 /// The words of a level, category or relation in the page language.

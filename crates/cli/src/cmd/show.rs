@@ -52,6 +52,8 @@ struct RelatedView<'a> {
 struct ShowView<'a> {
     requirement: ReqView<'a>,
     related: Vec<RelatedView<'a>>,
+    /// 明文規定なし: the catalogs a mapping set says have no counterpart, with its provenance.
+    no_counterpart: Vec<sansho_core::NoCounterpartEntry<'a>>,
 }
 
 pub fn view(set: &CatalogSet, ix: NodeIx) -> ReqView<'_> {
@@ -89,6 +91,7 @@ pub(crate) fn provenance_list(p: &[Provenance]) -> String {
 pub fn run(set: &CatalogSet, catalog: &str, query: &str, json: bool, lang: Lang) -> Result<()> {
     let ix = set.resolve(catalog, query)?;
     let related = set.related(ix);
+    let none = set.no_counterparts(ix);
     if json {
         let rel = related
             .iter()
@@ -103,7 +106,7 @@ pub fn run(set: &CatalogSet, catalog: &str, query: &str, json: bool, lang: Lang)
                 }
             })
             .collect();
-        return print_json(&ShowView { requirement: view(set, ix), related: rel });
+        return print_json(&ShowView { requirement: view(set, ix), related: rel, no_counterpart: none });
     }
     let r = set.requirement(ix);
     let c = set.catalog_of(ix);
@@ -132,23 +135,48 @@ pub fn run(set: &CatalogSet, catalog: &str, query: &str, json: bool, lang: Lang)
     }
     outln!("  {}: {}", t(lang, "出典", "Source"), provenance_list(&r.provenance));
     outln!();
-    if related.is_empty() {
+    if related.is_empty() && none.is_empty() {
         outln!(
             "{}",
             t(lang, "他のガイドラインに対応する要求事項はありません。", "No related requirement in other catalogs.")
         );
         return Ok(());
     }
-    outln!("{} ({}):", t(lang, "関連する要求事項", "Related requirements"), related.len());
-    // In document order: catalog by catalog as loaded, node by node as printed.
+    outln!("{} ({}):", t(lang, "関連する要求事項", "Related requirements"), related.len() + none.len());
+    // In document order: catalog by catalog as loaded, node by node as printed; a catalog's
+    // 明文規定なし entries first in it.
     let mut related = related;
     related.sort_by_key(|r| set.node(r.catalog.as_str(), r.id.local.as_str()));
+    let position = |c: &str| set.catalogs().iter().position(|x| x.id.as_str() == c);
+    let mut none = none;
+    none.sort_by_key(|e| position(e.catalog.as_str()));
+    let mut pending = none.iter().peekable();
     let mut last_catalog = "";
+    let heading = |id: &str| {
+        let cat = set.catalog(id).expect("loaded");
+        outln!("\n■ {} — {} {}", id, cat.title.ja, cat.edition);
+    };
+    let no_counterpart = |e: &sansho_core::NoCounterpartEntry<'_>| {
+        outln!("  {}  [{}]", t(lang, "（対応する要求事項なし）", "(no counterpart)"), relation_word(lang, e.relation));
+        if let Some(note) = e.note {
+            outln!("      {note}");
+        }
+        outln!("      {}: {} {}", t(lang, "出典", "source"), e.mapping_set, provenance_list(e.provenance));
+    };
     for rel in &related {
         if rel.catalog.as_str() != last_catalog {
+            // The 明文規定なし entries of catalogs that come before this one.
+            while let Some(e) = pending.next_if(|e| position(e.catalog.as_str()) <= position(rel.catalog.as_str())) {
+                if e.catalog.as_str() != last_catalog {
+                    last_catalog = e.catalog.as_str();
+                    heading(last_catalog);
+                }
+                no_counterpart(e);
+            }
+        }
+        if rel.catalog.as_str() != last_catalog {
             last_catalog = rel.catalog.as_str();
-            let cat = set.catalog(last_catalog).expect("loaded");
-            outln!("\n■ {} — {} {}", last_catalog, cat.title.ja, cat.edition);
+            heading(last_catalog);
         }
         let node = set.node(rel.catalog.as_str(), rel.id.local.as_str()).expect("related nodes exist");
         let req = set.requirement(node);
@@ -159,6 +187,13 @@ pub fn run(set: &CatalogSet, catalog: &str, query: &str, json: bool, lang: Lang)
         }
         outln!("      {}: {}", t(lang, "出典", "source"), provenance_list(&req.provenance));
         outln!("      {}: {}", t(lang, "経路", "via"), chain_text(lang, &rel.via));
+    }
+    for e in pending {
+        if e.catalog.as_str() != last_catalog {
+            last_catalog = e.catalog.as_str();
+            heading(last_catalog);
+        }
+        no_counterpart(e);
     }
     Ok(())
 }
