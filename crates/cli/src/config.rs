@@ -36,14 +36,15 @@ pub fn time_zone(explicit_config: Option<&Path>) -> Result<chrono_tz::Tz> {
     let (name, source) = match std::env::var("SANSHO_TZ") {
         Ok(name) if !name.trim().is_empty() => (name, "SANSHO_TZ".to_owned()),
         _ => match read(explicit_config)?.and_then(|c| c.time_zone) {
-            Some(name) => (name, "time_zone in the config file".to_owned()),
+            Some(name) => (name, crate::ui::msg!("設定ファイルの time_zone", "time_zone in the config file")),
             None => return Ok(chrono_tz::Asia::Tokyo),
         },
     };
     name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
-        anyhow::anyhow!(
-            "{source}: unknown time zone {name:?} (an IANA name such as Asia/Tokyo or UTC) / {source}: 不明なタイムゾーン {name:?}（Asia/Tokyo や UTC などの IANA 名）"
-        )
+        anyhow::anyhow!(crate::ui::msg!(
+            "{source}: 不明なタイムゾーン {name:?}（Asia/Tokyo や UTC などの IANA 名で指定してください）",
+            "{source}: unknown time zone {name:?} (an IANA name such as Asia/Tokyo or UTC)"
+        ))
     })
 }
 
@@ -68,10 +69,14 @@ fn read(explicit_config: Option<&Path>) -> Result<Option<ConfigFile>> {
             None => return Ok(None),
         },
     };
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading config file {}", path.display()))?;
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        let p = path.display();
+        crate::ui::msg!("設定ファイル {p} を読めません", "reading config file {p}")
+    })?;
     let mut cfg: ConfigFile = toml::from_str(&text).map_err(|e| {
         let line = e.span().map_or(0, |s| text[..s.start].matches('\n').count() + 1);
-        anyhow::anyhow!("{}:{line}: {}", path.display(), e.message())
+        let (p, m) = (path.display(), e.message());
+        anyhow::anyhow!(crate::ui::msg!("{p}:{line}: 設定ファイルの誤り: {m}", "{p}:{line}: {m}"))
     })?;
     let base = path.parent().unwrap_or(Path::new("."));
     let anchor = |d: PathBuf| if d.is_absolute() { d } else { base.join(d) };
@@ -98,8 +103,12 @@ pub fn db_path(cli_db: Option<&Path>, explicit_config: Option<&Path>) -> Result<
     if let Some(db) = read(explicit_config)?.and_then(|c| c.db) {
         return Ok(db);
     }
-    let dirs = directories::ProjectDirs::from("", "", "sansho")
-        .context("cannot tell where the user's data folder is: pass --db FILE or set SANSHO_DB")?;
+    let dirs = directories::ProjectDirs::from("", "", "sansho").with_context(|| {
+        crate::ui::msg!(
+            "ユーザーのデータフォルダーがわかりません: --db FILE か SANSHO_DB で指定してください",
+            "cannot tell where the user's data folder is: pass --db FILE or set SANSHO_DB"
+        )
+    })?;
     Ok(dirs.data_dir().join("sansho.db"))
 }
 

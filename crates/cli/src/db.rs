@@ -45,11 +45,16 @@ impl Db {
     /// Opens (creating if needed) the database at `path`; its schema is brought up to date.
     pub fn open(path: &Path, actor: Option<&str>, lang: Lang) -> Result<Db> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+            std::fs::create_dir_all(dir).with_context(|| {
+                let d = dir.display();
+                crate::ui::msg!("{d}: フォルダーを作成できません", "{d}: cannot create the folder")
+            })?;
         }
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        let store =
-            rt.block_on(Store::open(path)).map_err(|e| anyhow!("{}: cannot open the database: {e}", path.display()))?;
+        let store = rt.block_on(Store::open(path)).map_err(|e| {
+            let (p, e) = (path.display(), crate::errors::store(&e, lang));
+            anyhow!(crate::ui::msg!("{p}: データベースを開けません: {e}", "{p}: cannot open the database: {e}"))
+        })?;
         let actor = match actor {
             Some(a) if !a.trim().is_empty() => a.trim().to_owned(),
             _ => login_name(lang),
@@ -123,19 +128,20 @@ pub fn result_word(lang: Lang, r: ResultCode) -> &'static str {
 /// loaded catalogs: an answer to a requirement the catalog no longer has is an error naming it.
 pub fn domain_answers(set: &CatalogSet, catalog: &str, stored: &[sansho_store::Answer]) -> Result<Vec<Answer>> {
     if set.catalog(catalog).is_none() {
-        return Err(anyhow!(
+        return Err(anyhow!(crate::ui::msg!(
+            "評価のカタログ {catalog:?} が読み込まれていません（sansho catalog list で一覧）",
             "the assessment is of catalog {catalog:?}, which is not loaded (see `sansho catalog list`)"
-        ));
+        )));
     }
     stored
         .iter()
         .map(|a| {
             a.to_domain(set, catalog).ok_or_else(|| {
-                anyhow!(
-                    "answer {}: requirement {:?} is not in catalog {catalog} (was the catalog changed?)",
-                    a.id,
-                    a.requirement_id
-                )
+                let (id, req) = (a.id, &a.requirement_id);
+                anyhow!(crate::ui::msg!(
+                    "回答 {id}: 要求事項 {req:?} がカタログ {catalog} にありません（カタログが変わりましたか）",
+                    "answer {id}: requirement {req:?} is not in catalog {catalog} (was the catalog changed?)"
+                ))
             })
         })
         .collect()

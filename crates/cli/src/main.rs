@@ -7,6 +7,7 @@ mod args;
 mod cmd;
 mod config;
 mod db;
+mod errors;
 mod load;
 mod oscal;
 mod ui;
@@ -20,10 +21,12 @@ use args::{CatalogCmd, Cli, Command, DbCmd, SampleCmd};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let lang = cli.global.lang;
+    ui::set_lang(lang);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("sansho: {e:#}");
+            eprintln!("sansho: {}", errors::text(&e, lang));
             ExitCode::from(1)
         }
     }
@@ -112,7 +115,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // An auditor names an existing file: a mistyped path must not verify an empty log.
             let path = config::db_path(cli.global.db.as_deref(), cli.global.config.as_deref())?;
             if !path.exists() {
-                anyhow::bail!("{}: no database there", path.display());
+                let p = path.display();
+                anyhow::bail!(ui::tr!(lang, "{p}: データベースがありません", "{p}: no database there"));
             }
             let db = open_db()?;
             let code = cmd::audit::run(&db, &c, lang);

@@ -80,13 +80,21 @@ pub fn run(
         OscalCmd::Export(a) => {
             let bytes = if let Some(id) = &a.catalog {
                 let set = set()?;
-                let c = set.catalog(id).ok_or_else(|| anyhow!("unknown catalog {id:?} (see `sansho catalog list`)"))?;
+                let c = set.catalog(id).ok_or_else(|| crate::errors::unknown_catalog(lang, id))?;
                 sansho_oscal::to_json(&sansho_oscal::export_catalog(c))
             } else if let Some(id) = &a.mapping {
                 let set = set()?;
-                let m = set.mapping_set(id).ok_or_else(|| anyhow!("unknown mapping set {id:?}"))?;
+                let m = set.mapping_set(id).ok_or_else(|| {
+                    anyhow!(tr!(lang, "不明な対応表（マッピングセット） {id:?}", "unknown mapping set {id:?}"))
+                })?;
                 let (s, tg) = (set.catalog(m.source.as_str()), set.catalog(m.target.as_str()));
-                let (Some(s), Some(tg)) = (s, tg) else { bail!("mapping set {id}: a catalog is not loaded") };
+                let (Some(s), Some(tg)) = (s, tg) else {
+                    bail!(tr!(
+                        lang,
+                        "対応表 {id}: カタログが読み込まれていません",
+                        "mapping set {id}: a catalog is not loaded"
+                    ))
+                };
                 sansho_oscal::value_to_json(&sansho_oscal::mapping_collection(m, s, tg))
             } else if let Some(id) = &a.assessment {
                 let set = set()?;
@@ -95,7 +103,11 @@ pub fn run(
                 db.close();
                 out?
             } else {
-                bail!("give --catalog, --mapping or --assessment");
+                bail!(tr!(
+                    lang,
+                    "--catalog、--mapping、--assessment のどれかを指定してください",
+                    "give --catalog, --mapping or --assessment"
+                ));
             };
             write_out(a.out.as_deref(), &bytes, a.force)
         }
@@ -113,9 +125,13 @@ fn rfc3339(t: Timestamp) -> String {
 /// organization, its stored answers and the evidence attached to them.
 fn assessment(db: &Db, set: &CatalogSet, typed: &str) -> Result<Vec<u8>> {
     let l = crate::cmd::assessment::load(db, set, typed)?;
-    let catalog = set
-        .catalog(&l.assessment.catalog_id)
-        .ok_or_else(|| anyhow!("catalog {} of the assessment is not loaded", l.assessment.catalog_id))?;
+    let catalog = set.catalog(&l.assessment.catalog_id).ok_or_else(|| {
+        let c = &l.assessment.catalog_id;
+        anyhow!(crate::ui::msg!(
+            "評価のカタログ {c} が読み込まれていません",
+            "catalog {c} of the assessment is not loaded"
+        ))
+    })?;
     let system = db.run(db.store.system(l.assessment.system_id))?;
     let org = db.run(db.store.organization(system.organization_id))?;
     let evidence = db.run(db.store.evidence_of_assessment(l.assessment.id))?;
@@ -170,23 +186,26 @@ fn write_out(out: Option<&Path>, bytes: &[u8], force: bool) -> Result<()> {
         };
     };
     if out.exists() && !force {
-        bail!("{} exists: pass --force to replace it", out.display());
+        return Err(crate::errors::exists(crate::ui::lang(), out));
     }
     let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("{}: cannot write", dir.display()))?;
-    tmp.write_all(bytes).with_context(|| format!("{}: cannot write", out.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Write, dir))?;
+    tmp.write_all(bytes).with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Write, out))?;
     // A catalog or an export is a document to share, not a secret (the temporary file is 0600).
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    tmp.persist(out).map_err(|e| anyhow!("{}: cannot write: {}", out.display(), e.error))?;
+    tmp.persist(out).map_err(|e| {
+        anyhow::Error::new(e.error).context(crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Write, out))
+    })?;
     Ok(())
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))
+    std::fs::read(path).with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Read, path))
 }
 
 /// A problem the loader found in the catalog made from an OSCAL document, named in that document:
@@ -234,9 +253,16 @@ fn import(a: &ImportArgs, dirs: &[PathBuf], lang: Lang) -> Result<()> {
     let bytes = read(&a.file)?;
     let name = a.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let id = match &a.id {
-        Some(id) => CatalogId::parse(id).map_err(|e| anyhow!("--id: {e}"))?,
-        None => sansho_oscal::catalog_id_from_name(&name)
-            .ok_or_else(|| anyhow!("{name}: no catalog id can be made from the file name: give --id"))?,
+        Some(id) => {
+            CatalogId::parse(id).map_err(|e| anyhow!(tr!(lang, "--id: 使えない ID です（{e}）", "--id: {e}")))?
+        }
+        None => sansho_oscal::catalog_id_from_name(&name).ok_or_else(|| {
+            anyhow!(tr!(
+                lang,
+                "{name}: ファイル名からカタログ ID を作れません: --id で指定してください",
+                "{name}: no catalog id can be made from the file name: give --id"
+            ))
+        })?,
     };
     let profile_catalog = a.profile_catalog.as_deref().map(read).transpose()?;
     let imported = sansho_oscal::import_document(&bytes, profile_catalog.as_deref(), id.clone(), &name)
@@ -249,7 +275,7 @@ fn import(a: &ImportArgs, dirs: &[PathBuf], lang: Lang) -> Result<()> {
     let toml = catalog_to_toml(&imported.catalog, &header);
     let target = a.into.join(format!("{id}.toml"));
     if target.exists() && !a.force {
-        bail!("{} exists: pass --force to replace it", target.display());
+        return Err(crate::errors::exists(lang, &target));
     }
     // The new file must load with the bundled catalogs, the user's and the other files of the
     // folder it goes into (ids unique, tree sound); a folder that does not load as it is gets
@@ -297,7 +323,8 @@ fn import(a: &ImportArgs, dirs: &[PathBuf], lang: Lang) -> Result<()> {
             "the imported catalog does not load with the others, nothing written:\n{list}"
         ));
     }
-    std::fs::create_dir_all(&a.into).with_context(|| format!("{}: cannot create", a.into.display()))?;
+    std::fs::create_dir_all(&a.into)
+        .with_context(|| crate::errors::cannot(lang, crate::errors::Io::Create, &a.into))?;
     write_out(Some(&target), toml.as_bytes(), a.force)?;
     let n = imported.counts;
     if a.json {

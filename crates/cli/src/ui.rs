@@ -4,6 +4,18 @@ use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use crate::args::Lang;
 
+/// The output language of this run (`--lang` / `SANSHO_LANG`), set once at start, for the few
+/// places that are not handed it (reading files, writing them).
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+pub fn set_lang(lang: Lang) {
+    let _ = LANG.set(lang);
+}
+
+pub fn lang() -> Lang {
+    LANG.get().copied().unwrap_or(Lang::Ja)
+}
+
 /// Picks the Japanese or English wording.
 pub fn t<'a>(lang: Lang, ja: &'a str, en: &'a str) -> &'a str {
     match lang {
@@ -23,6 +35,14 @@ macro_rules! tr {
     };
 }
 pub(crate) use tr;
+
+/// [`tr!`] in this run's language ([`lang`]).
+macro_rules! msg {
+    ($ja:literal, $en:literal $(,)?) => {
+        $crate::ui::tr!($crate::ui::lang(), $ja, $en)
+    };
+}
+pub(crate) use msg;
 
 /// A table that wraps to the terminal width (or 120 columns when not on a terminal).
 pub fn table(header: Vec<&str>) -> Table {
@@ -59,7 +79,7 @@ pub fn write_line(args: std::fmt::Arguments<'_>) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        eprintln!("sansho: cannot write to standard output: {e}");
+        eprintln!("sansho: {}", msg!("標準出力に書き込めません: {e}", "cannot write to standard output: {e}"));
         std::process::exit(1);
     }
 }

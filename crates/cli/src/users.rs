@@ -92,7 +92,8 @@ pub enum EmergencyCmd {
 }
 
 fn user(db: &Db, username: &str) -> Result<User> {
-    db.run(db.store.user_by_username(username))?.ok_or_else(|| anyhow!("no user named {username:?}"))
+    db.run(db.store.user_by_username(username))?
+        .ok_or_else(|| anyhow!(crate::ui::msg!("ユーザー {username:?} はいません", "no user named {username:?}")))
 }
 
 fn role_word(lang: Lang, r: Role) -> &'static str {
@@ -109,10 +110,15 @@ fn read_password(from_stdin: bool, lang: Lang) -> Result<String> {
     let stdin = std::io::stdin();
     if from_stdin || !stdin.is_terminal() {
         if !from_stdin {
-            bail!("standard input is not a terminal: pass --password-stdin to read the password from it");
+            bail!(crate::ui::msg!(
+                "標準入力が端末ではありません: パスワードを標準入力から読むには --password-stdin を指定してください",
+                "standard input is not a terminal: pass --password-stdin to read the password from it"
+            ));
         }
         let mut line = String::new();
-        stdin.lock().read_line(&mut line).context("reading the password from standard input")?;
+        stdin.lock().read_line(&mut line).with_context(|| {
+            crate::ui::msg!("標準入力からパスワードを読めません", "reading the password from standard input")
+        })?;
         return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
     }
     let ask = |prompt: &str| -> Result<String> {
@@ -126,7 +132,7 @@ fn read_password(from_stdin: bool, lang: Lang) -> Result<String> {
             let _ = std::process::Command::new("stty").arg("echo").status();
             eprintln!();
         }
-        read.context("reading the password")?;
+        read.with_context(|| crate::ui::msg!("パスワードを読めません", "reading the password"))?;
         Ok(line.trim_end_matches(['\r', '\n']).to_owned())
     };
     let first = ask(t(lang, "パスワード: ", "Password: "))?;
@@ -265,10 +271,10 @@ fn list(db: &Db, json: bool, lang: Lang) -> Result<()> {
 fn create(db: &Db, a: &CreateArgs, lang: Lang) -> Result<()> {
     let username = a.username.trim();
     if username.is_empty() {
-        bail!("username must not be empty");
+        bail!(crate::ui::msg!("ユーザー名を空にはできません", "username must not be empty"));
     }
     if db.run(db.store.user_by_username(username))?.is_some() {
-        bail!("the username {username:?} is taken");
+        bail!(crate::ui::msg!("ユーザー名 {username:?} は使われています", "the username {username:?} is taken"));
     }
     let orgs: Vec<Id> = a.orgs.iter().map(|o| db.id(Kind::Organization, o)).collect::<Result<_>>()?;
     let password = read_password(a.password_stdin, lang)?;
@@ -276,7 +282,7 @@ fn create(db: &Db, a: &CreateArgs, lang: Lang) -> Result<()> {
         anyhow!("{}: {}", t(lang, "パスワード", "password"), if lang == Lang::Ja { v.ja() } else { v.en() })
     })?;
     let hash = auth::hash_password(&password, &auth::PasswordParams::DEFAULT, &mut auth::random_bytes)
-        .map_err(|e| anyhow!("hashing the password: {e}"))?;
+        .map_err(|e| anyhow!(crate::ui::msg!("パスワードをハッシュできません: {e}", "hashing the password: {e}")))?;
     let new = NewUser {
         username: username.to_owned(),
         display_name: a.display_name.as_deref().map(str::trim).filter(|d| !d.is_empty()).unwrap_or(username).to_owned(),
@@ -342,11 +348,17 @@ pub fn emergency(db: &Db, cmd: &EmergencyCmd, lang: Lang) -> Result<i32> {
                 uses.iter().filter(|u| typed.len() >= 4 && u.id.to_string().starts_with(&typed)).collect();
             let one = match matching.as_slice() {
                 [one] => one,
-                [] => bail!("no emergency use id starts with {typed:?} (see `sansho emergency list`)"),
-                many => bail!(
-                    "{typed:?} is the start of several emergency use ids: {}",
-                    many.iter().map(|u| u.id.to_string()).collect::<Vec<_>>().join(", ")
-                ),
+                [] => bail!(crate::ui::msg!(
+                    "{typed:?} で始まる非常時用アカウントの使用記録の ID はありません（sansho emergency list で一覧）",
+                    "no emergency use id starts with {typed:?} (see `sansho emergency list`)"
+                )),
+                many => {
+                    let ids = many.iter().map(|u| u.id.to_string()).collect::<Vec<_>>().join(", ");
+                    bail!(crate::ui::msg!(
+                        "{typed:?} で始まる非常時用アカウントの使用記録の ID が複数あります: {ids}",
+                        "{typed:?} is the start of several emergency use ids: {ids}"
+                    ))
+                }
             };
             let done = db.run(db.store.acknowledge_emergency_use(one.id, &db.actor, now()))?;
             outln!(

@@ -176,7 +176,7 @@ fn a_derived_suggestion_is_accepted_with_its_origin_and_never_overwrites_an_answ
     assert_eq!(shown["answer"]["origin"]["kind"], "derived");
     assert!(shown["answer"]["origin"]["rollup"].is_object(), "{}", shown["answer"]);
     let err = env.fails(&["answer", "accept", a, "org-1"]);
-    assert!(err.contains("never overwrites"), "{err}");
+    assert!(err.contains("上書きすることはありません"), "{err}");
     // --all takes the remaining suggestions; a second run finds nothing more to take.
     let all = env.json(&["answer", "accept", a, "--all", "--json"]);
     assert_eq!(all["created"], 4);
@@ -251,7 +251,7 @@ fn a_new_assessment_from_its_baseline_shows_what_changed() {
     let text = env.ok(&["assessment", "diff", b]);
     assert!(text.contains("未実施 → 実施済") && text.contains("技術的安全対策 8 (1)"), "{text}");
     let err = env.fails(&["assessment", "diff", &id]);
-    assert!(err.contains("no baseline"), "{err}");
+    assert!(err.contains("ベースラインがありません"), "{err}");
 }
 
 #[test]
@@ -291,10 +291,10 @@ fn evidence_is_verified_and_a_tampered_file_is_never_served() {
     std::fs::write(&blob, "date,user\n2026-04-01,mallory\n").unwrap();
     let o = env.run(&["evidence", "verify"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    assert!(stdout(&o).contains("does not match its hash"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("ハッシュと一致しません"), "{}", stdout(&o));
     let out2 = env.dir.path().join("copy2.csv");
     let err = env.fails(&["evidence", "get", e["id"].as_str().unwrap(), "--out", out2.to_str().unwrap()]);
-    assert!(err.contains("does not match its hash"), "{err}");
+    assert!(err.contains("ハッシュと一致しません"), "{err}");
     assert!(!out2.exists());
 }
 

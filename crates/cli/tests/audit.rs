@@ -61,7 +61,7 @@ fn the_sample_leaves_an_intact_log_and_tampering_is_named() {
     // No database there: nothing to verify, and nothing is created.
     let o = env.run(&["audit", "verify"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("no database"), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("データベースがありません"), "{o:?}");
     assert!(!env.db().exists());
 
     env.exits(0, &["sample", "load"]);

@@ -95,12 +95,14 @@ fn show_matches_labels_across_width_and_spacing_and_gives_the_chain() {
 
 #[test]
 fn show_unknown_requirement_or_catalog_fails_clearly() {
-    let o = sansho(&["--catalogs", &user_dir(), "show", "vendor-sheet", "Q9"]);
+    let o = sansho(&["--lang", "en", "--catalogs", &user_dir(), "show", "vendor-sheet", "Q9"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no requirement \"Q9\" in catalog vendor-sheet"), "{}", stderr(&o));
+    let o = sansho(&["--catalogs", &user_dir(), "show", "vendor-sheet", "Q9"]);
+    assert!(stderr(&o).contains("カタログ vendor-sheet に要求事項 \"Q9\" はありません"), "{}", stderr(&o));
     let o = sansho(&["show", "no-such-catalog", "1"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("unknown catalog \"no-such-catalog\""), "{}", stderr(&o));
+    assert!(stderr(&o).contains("不明なカタログ \"no-such-catalog\""), "{}", stderr(&o));
 }
 
 #[test]
@@ -176,7 +178,7 @@ fn check_reports_file_line_and_field_and_fails() {
     // Loading for any other command refuses the broken folder.
     let o = sansho_in(tmp.path(), &["--catalogs", ".", "catalog", "list"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("error(s)"));
+    assert!(stderr(&o).contains("件のエラーがあります"), "{}", stderr(&o));
 }
 
 #[test]
@@ -449,7 +451,12 @@ fn check_gates_on_the_minimum_package() {
     let o = sansho_in(tmp.path(), &["check", "answers.toml"]);
     assert_eq!(o.status.code(), Some(1));
     let line = bad.lines().position(|l| l.contains("org-99")).unwrap() + 1;
-    assert!(stderr(&o).contains(&format!("answers.toml:{line}:15: no requirement \"org-99\"")), "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains(&format!("answers.toml:{line}:15: カタログ mhlw-3-checklist に要求事項 \"org-99\" はありません")),
+        "{}",
+        stderr(&o)
+    );
     std::fs::write(tmp.path().join("answers.toml"), checklist_answers("■")).unwrap();
     let v = json(&sansho_in(tmp.path(), &["check", "answers.toml", "--json"]));
     assert_eq!(v["minimum"]["met"], true);

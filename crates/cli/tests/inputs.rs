@@ -207,3 +207,98 @@ fn show_lists_a_no_counterpart_entry_as_related_with_its_provenance() {
     let v = env.json(&["show", "mhlw-3-checklist", "org-1", "--json"]);
     assert_eq!(v["no_counterpart"], serde_json::json!([]), "{}", v["no_counterpart"]);
 }
+
+/// Whether a text has a Japanese character (kana or kanji).
+fn has_japanese(s: &str) -> bool {
+    s.chars().any(|c| matches!(c as u32, 0x3040..=0x30FF | 0x4E00..=0x9FFF | 0xFF01..=0xFF5E))
+}
+
+#[test]
+fn every_error_in_japanese_mode_is_in_japanese() {
+    let env = Env::new();
+    let a = env.sample();
+    let system = env.json(&["assessment", "show", &a, "--json"])["system"]["id"].as_str().unwrap().to_owned();
+    env.ok(&["export", &a, "--format", "csv", "--out", "out.csv"]);
+    env.write("empty.toml", "catalog = \"mhlw-3-checklist\"\n");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["assessment", "show", "zzzz"],
+        vec!["assessment", "show", "0000ffff"],
+        vec!["assessment", "show", ""],
+        vec!["assessment", "new", "--system", "zzzz", "--catalog", "mhlw-5"],
+        vec!["assessment", "new", "--system", &system, "--catalog", "no-such-catalog"],
+        vec!["assessment", "migrate", &a, "--to", "no-such-catalog"],
+        vec!["assessment", "import", &a, "missing.toml"],
+        vec!["answer", "set", &a, "org-1", "maybe"],
+        vec!["answer", "set", &a, "org-1", "該当なし"],
+        vec!["answer", "set", &a, "org-1", "実施済", "--due", "2026-13-45"],
+        vec!["answer", "set", &a, "9.9.9", "実施済"],
+        vec!["answer", "show", &a, "9.9.9"],
+        vec!["answer", "accept", &a, "org-1"],
+        vec!["export", &a, "--format", "csv", "--out", "out.csv"],
+        vec!["export", &a, "--catalog", "no-such-catalog"],
+        vec!["export", &a, "--format", "xlsx", "--out", "-"],
+        vec!["gaps", &a, "--catalog", "no-such-catalog"],
+        vec!["evidence", "add", &a, "org-1", "--file", "missing.pdf"],
+        vec![
+            "evidence",
+            "add",
+            &a,
+            "org-1",
+            "--file",
+            "out.csv",
+            "--expires",
+            "2000-01-01",
+            "--effective",
+            "2020-01-01",
+        ],
+        vec!["system", "add", "S", "--org", "zzzz", "--model", "saas"],
+        vec!["org", "add", " ", "--kind", "vendor"],
+        vec!["org", "add", "病院", "--kind", "medical-institution", "--position", "direct-contract"],
+        vec!["check", "missing.toml"],
+        vec!["check", "out.csv"],
+        vec!["check", "empty.toml", "--catalog", "no-such-catalog"],
+        vec!["show", "mhlw-5", "9.9.9"],
+        vec!["show", "no-such-catalog", "x"],
+        vec!["crosswalk", "no-such-catalog", "mhlw-5"],
+        vec!["oscal", "export", "--catalog", "no-such-catalog"],
+        vec!["oscal", "export", "--mapping", "no-such-mapping"],
+        vec!["oscal", "import", "missing.json", "--into", "cats"],
+        vec!["catalog", "import-xlsx", "missing.xlsx"],
+        vec!["catalog", "check", "missing-folder"],
+    ];
+    let mut english = Vec::new();
+    for args in &cases {
+        let o = env.run(args);
+        assert!(!o.status.success(), "{args:?} succeeded: {}", stdout(&o));
+        let err = stderr(&o);
+        for line in err.lines().filter(|l| l.starts_with("sansho:")) {
+            if !has_japanese(line) {
+                english.push(format!("{args:?}: {line}"));
+            }
+        }
+        assert!(err.lines().any(|l| l.starts_with("sansho:")), "{args:?}: {err}");
+    }
+    assert!(english.is_empty(), "messages without Japanese in Japanese mode:\n{}", english.join("\n"));
+    // And English when asked.
+    let o = env.run(&["--lang", "en", "assessment", "show", "0000ffff"]);
+    assert!(stderr(&o).contains("no assessment id starts with"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_due_date_in_the_past_is_accepted_with_a_warning() {
+    let env = Env::new();
+    let a = env.sample();
+    let o = env.run(&["answer", "set", &a, "org-1", "実施済", "--due", "2020-01-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("期限") && stderr(&o).contains("2020-01-01") && stderr(&o).contains("過ぎ"),
+        "{}",
+        stderr(&o)
+    );
+    let o = env.run(&["--lang", "en", "answer", "set", &a, "org-2", "実施済", "--due", "2020-01-01"]);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("2020-01-01 is in the past"), "{}", stderr(&o));
+    // A date to come says nothing.
+    let o = env.run(&["answer", "set", &a, "org-3", "実施済", "--due", "2999-12-31"]);
+    assert!(o.status.success() && stderr(&o).is_empty(), "{}", stderr(&o));
+}

@@ -115,7 +115,7 @@ fn users_are_created_with_a_password_from_standard_input_and_never_from_an_argum
     );
     let (_, err) =
         env.exits(1, &["user", "create", "ALICE", "--role", "viewer", "--password-stdin"], "alice password 1\n");
-    assert!(err.contains("taken"), "{err}");
+    assert!(err.contains("使われています"), "{err}");
     let alice = env.user("alice");
     assert_eq!(alice["organizations"], serde_json::json!(["A病院"]));
     assert_eq!((alice["role"].as_str(), alice["display_name"].as_str()), (Some("assessor"), Some("アリス")));

@@ -12,7 +12,24 @@ use crate::args::{AnswerCmd, Lang};
 use crate::cmd::assessment::load;
 use crate::cmd::show::{chain_text, relation_word};
 use crate::db::{Db, now, requirement, result_word, when};
-use crate::ui::{ellipsize, outln, print_json, t, table};
+use crate::ui::{ellipsize, outln, print_json, t, table, tr};
+
+/// Says on standard error that a due date (期限) given is already past: it is kept (a late item
+/// is a fact to record), but it is rarely what was meant.
+pub fn warn_past_due(lang: Lang, due: &str) {
+    let today = crate::db::today();
+    if due.trim() < today.as_str() {
+        let due = due.trim();
+        eprintln!(
+            "sansho: {}",
+            tr!(
+                lang,
+                "注意: 期限 {due} はすでに過ぎています（今日は {today}）。このまま記録しました",
+                "warning: the due date {due} is in the past (today is {today}); recorded as given"
+            )
+        );
+    }
+}
 
 pub fn run(db: &Db, set: &CatalogSet, cmd: &AnswerCmd, lang: Lang) -> Result<()> {
     match cmd {
@@ -21,14 +38,19 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &AnswerCmd, lang: Lang) -> Result<()>
             let catalog = &l.assessment.catalog_id;
             let ix = requirement(set, catalog, req)?;
             if !is_requirement(set, ix) {
-                bail!(
-                    "{} {} groups other requirements and is not answered itself (its result is rolled up from them)",
-                    catalog,
-                    set.requirement(ix).label
-                );
+                let label = &set.requirement(ix).label;
+                bail!(tr!(
+                    lang,
+                    "{catalog} {label} は他の要求事項をまとめる見出しで、それ自体には回答しません（結果は下位項目から集計されます）",
+                    "{catalog} {label} groups other requirements and is not answered itself (its result is rolled up from them)"
+                ));
             }
             let result = parse_result(result).ok_or_else(|| {
-                anyhow!("unknown result {result:?}: use 実施済 / 一部実施 / 未実施 / 該当なし / 未回答 (or implemented / partial / not-implemented / not-applicable / unanswered, ■/□, ○/×, 済/未, yes/no)")
+                anyhow!(tr!(
+                    lang,
+                    "不明な実施状況 {result:?}: 実施済 / 一部実施 / 未実施 / 該当なし / 未回答（または implemented / partial / not-implemented / not-applicable / unanswered、■/□、○/×、済/未、yes/no）で指定してください",
+                    "unknown result {result:?}: use 実施済 / 一部実施 / 未実施 / 該当なし / 未回答 (or implemented / partial / not-implemented / not-applicable / unanswered, ■/□, ○/×, 済/未, yes/no)"
+                ))
             })?;
             let local = set.requirement(ix).id.as_str();
             // Fields not given keep their current value.
@@ -42,6 +64,9 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &AnswerCmd, lang: Lang) -> Result<()>
                 None => current.and_then(|a| a.due_date.clone()),
             };
             let saved = db.run(db.store.set_answer(l.assessment.id, &input, &db.actor, now()))?;
+            if let Some(d) = due {
+                warn_past_due(lang, d);
+            }
             if *json {
                 return print_json(&saved);
             }
@@ -79,7 +104,7 @@ fn show(
         Some(a) => (db.run(db.store.evidence_for(a.id))?, db.run(db.store.history(a.id))?),
         None => (Vec::new(), Vec::new()),
     };
-    let derived = derive(set, &l.answers).map_err(|e| anyhow!("assessment {}: {e}", l.assessment.id))?;
+    let derived = derive(set, &l.answers).map_err(|e| crate::errors::in_assessment(lang, l.assessment.id, e))?;
     let outcome = derived.outcome(ix);
     if json {
         #[derive(Serialize)]
@@ -197,9 +222,9 @@ fn list(
     let own = other.is_none_or(|c| c == l.assessment.catalog_id);
     let catalog = other.unwrap_or(&l.assessment.catalog_id).to_owned();
     if set.catalog(&catalog).is_none() {
-        bail!("unknown catalog {catalog:?} (see `sansho catalog list`)");
+        return Err(crate::errors::unknown_catalog(lang, &catalog));
     }
-    let derived = derive(set, &l.answers).map_err(|e| anyhow!("assessment {}: {e}", l.assessment.id))?;
+    let derived = derive(set, &l.answers).map_err(|e| crate::errors::in_assessment(lang, l.assessment.id, e))?;
     let outcomes: Vec<_> = derived
         .catalog(&catalog)
         .into_iter()
@@ -256,9 +281,13 @@ fn accept(
     let l = load(db, set, assessment)?;
     let catalog = l.assessment.catalog_id.clone();
     if !all && requirements.is_empty() {
-        bail!("name the requirements to accept, or pass --all");
+        bail!(tr!(
+            lang,
+            "採用する要求事項を指定するか、--all を指定してください",
+            "name the requirements to accept, or pass --all"
+        ));
     }
-    let derived = derive(set, &l.answers).map_err(|e| anyhow!("assessment {}: {e}", l.assessment.id))?;
+    let derived = derive(set, &l.answers).map_err(|e| crate::errors::in_assessment(lang, l.assessment.id, e))?;
     let targets: Vec<_> = if all {
         set.catalog_nodes(&catalog)
             .into_iter()
@@ -274,13 +303,14 @@ fn accept(
     let mut inputs = Vec::new();
     for &ix in &targets {
         if let Some(a) = derived.direct(ix).filter(|a| a.result != ResultCode::Unanswered) {
-            bail!(
-                "{} is already answered ({}): a suggestion never overwrites an answer; change it with `answer set`",
-                set.requirement(ix).label,
-                result_word(lang, a.result)
-            );
+            let (label, word) = (&set.requirement(ix).label, result_word(lang, a.result));
+            bail!(tr!(
+                lang,
+                "{label} は回答済みです（{word}）: 推定が回答を上書きすることはありません。変えるには sansho answer set",
+                "{label} is already answered ({word}): a suggestion never overwrites an answer; change it with `answer set`"
+            ));
         }
-        let accepted = derived.accept(ix).map_err(|e| anyhow!("{e}"))?;
+        let accepted = derived.accept(ix)?;
         inputs.push(AnswerInput::from_domain(set, ix, &accepted, "derived")?);
     }
     let n = inputs.len();

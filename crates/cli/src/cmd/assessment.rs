@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::args::{AssessmentCmd, Lang, StatusArg};
 use crate::cmd::check_answers::read_answers_file;
 use crate::db::{Db, domain_answers, now, result_word, short, status_word, when};
-use crate::ui::{outln, print_json, t, table};
+use crate::ui::{outln, print_json, t, table, tr};
 
 /// An assessment with its stored answers, read and checked against the catalogs.
 pub struct Loaded {
@@ -29,8 +29,10 @@ pub fn load(db: &Db, set: &CatalogSet, typed: &str) -> Result<Loaded> {
     let id = db.id(Kind::Assessment, typed)?;
     let assessment = db.run(db.store.assessment(id))?;
     let stored = db.run(db.store.answers(id))?;
-    let answers = domain_answers(set, &assessment.catalog_id, &stored)
-        .with_context(|| format!("assessment {}", assessment.id))?;
+    let answers = domain_answers(set, &assessment.catalog_id, &stored).with_context(|| {
+        let id = assessment.id;
+        crate::ui::msg!("評価 {id}", "assessment {id}")
+    })?;
     Ok(Loaded { assessment, stored, answers })
 }
 
@@ -48,7 +50,7 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &AssessmentCmd, lang: Lang) -> Result
     match cmd {
         AssessmentCmd::New { system, catalog, baseline, json } => {
             if set.catalog(catalog).is_none() {
-                bail!("unknown catalog {catalog:?} (see `sansho catalog list`)");
+                return Err(crate::errors::unknown_catalog(lang, catalog));
             }
             let system_id = db.id(Kind::System, system)?;
             let baseline_id = baseline.as_deref().map(|b| db.id(Kind::Assessment, b)).transpose()?;
@@ -136,7 +138,7 @@ fn show(db: &Db, set: &CatalogSet, typed: &str, json: bool, lang: Lang) -> Resul
     let a = &l.assessment;
     let system = db.run(db.store.system(a.system_id))?;
     let org = db.run(db.store.organization(system.organization_id))?;
-    let derived = derive(set, &l.answers).map_err(|e| anyhow!("assessment {}: {e}", a.id))?;
+    let derived = derive(set, &l.answers).map_err(|e| crate::errors::in_assessment(lang, a.id, e))?;
     let own = gaps(&derived, &a.catalog_id, GapOptions::default())?;
     let mut coverage = Vec::new();
     for c in set.catalogs() {
@@ -308,11 +310,12 @@ fn import(
             inputs.push(input);
         }
     } else {
-        let bytes = std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+        let bytes = std::fs::read(file).with_context(|| crate::errors::cannot(lang, crate::errors::Io::Read, file))?;
         let name = file.display().to_string();
         let read = sansho_import::checklist::read_checklist(&name, &bytes, set, &catalog, sheet)
             .map_err(|e| anyhow!("{e}"))?;
         skipped = read.skipped.len();
+        let mut past_due: Vec<String> = Vec::new();
         for c in &read.answers {
             let mut input = AnswerInput::new(set.requirement(c.requirement).id.as_str(), c.result.into());
             input.how = c.how.clone().unwrap_or_default();
@@ -323,13 +326,27 @@ fn import(
                 .as_deref()
                 .map(str::parse)
                 .transpose()
-                .map_err(|e| anyhow!("{name}:{}:{}: {e}", c.at.row, c.at.column))?;
+                .map_err(|e| anyhow!("{name}:{}:{}: {}", c.at.row, c.at.column, crate::errors::store(&e, lang)))?;
+            if let Some(d) = c.due.as_deref().filter(|d| *d < crate::db::today().as_str()) {
+                past_due.push(format!("{}:{} {d}", c.at.row, c.at.column));
+            }
             let at = match &read.sheet {
                 Some(s) => format!("{s}!{}{}", c.at.column, c.at.row),
                 None => format!("{}:{}", c.at.row, c.at.column),
             };
             input.origin = Some(import_origin(file, Some(at)));
             inputs.push(input);
+        }
+        if !past_due.is_empty() {
+            let (n, list) = (past_due.len(), past_due.join(", "));
+            eprintln!(
+                "sansho: {}",
+                tr!(
+                    lang,
+                    "注意: {name} の {n} 行の期限はすでに過ぎています（行:列 期限: {list}）。このまま取り込みます",
+                    "warning: {n} rows of {name} have a due date in the past (row:column date: {list}); imported as given"
+                )
+            );
         }
     }
     let existing: HashMap<&str, &sansho_store::Answer> =
@@ -396,7 +413,10 @@ fn import(
         }
     }));
     bar.finish_and_clear();
-    let mut summary = summary.map_err(|e| anyhow!("{}: {e} (nothing was written)", file.display()))?;
+    let mut summary = summary.map_err(|e| {
+        let (f, e) = (file.display(), crate::errors::store(&e, lang));
+        anyhow!(tr!(lang, "{f}: {e}（何も書き込んでいません）", "{f}: {e} (nothing was written)"))
+    })?;
     summary.unchanged += repeated;
     if json {
         return print_json(&serde_json::json!({
@@ -431,12 +451,17 @@ fn migrate_cmd(db: &Db, set: &CatalogSet, typed: &str, to: &str, json: bool, lan
     let l = load(db, set, typed)?;
     let from = l.assessment.catalog_id.clone();
     if set.catalog(to).is_none() {
-        bail!("unknown catalog {to:?} (see `sansho catalog list`)");
+        return Err(crate::errors::unknown_catalog(lang, to));
     }
     if to == from {
-        bail!("assessment {} is already of {to}: start a new one with --baseline to carry it over", l.assessment.id);
+        let id = l.assessment.id;
+        bail!(tr!(
+            lang,
+            "評価 {id} はすでに {to} の評価です: 引き継ぐには --baseline で新しい評価を作成してください",
+            "assessment {id} is already of {to}: start a new one with --baseline to carry it over"
+        ));
     }
-    let derived = derive(set, &l.answers).map_err(|e| anyhow!("assessment {}: {e}", l.assessment.id))?;
+    let derived = derive(set, &l.answers).map_err(|e| crate::errors::in_assessment(lang, l.assessment.id, e))?;
     let m = migrate(&derived, &from, to);
     let summary = m.summary(l.answers.len());
     // Evidence travels with the answers it proves.
@@ -531,7 +556,12 @@ fn migrate_cmd(db: &Db, set: &CatalogSet, typed: &str, to: &str, json: bool, lan
 fn diff(db: &Db, set: &CatalogSet, typed: &str, json: bool, lang: Lang) -> Result<()> {
     let l = load(db, set, typed)?;
     let Some(changes) = db.run(db.store.baseline_changes(l.assessment.id))? else {
-        bail!("assessment {} has no baseline (create one with `assessment new --baseline`)", l.assessment.id);
+        let id = l.assessment.id;
+        bail!(tr!(
+            lang,
+            "評価 {id} にはベースラインがありません（sansho assessment new --baseline で作成します）",
+            "assessment {id} has no baseline (create one with `assessment new --baseline`)"
+        ));
     };
     if json {
         return print_json(&changes);

@@ -23,7 +23,7 @@ pub const REPORT_FILE: &str = "import-report.md";
 
 fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("{}: cannot list", dir.display()))?
+        .with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::List, dir))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .collect();
@@ -35,13 +35,17 @@ fn inputs(seeds: &Path, overrides: &Path) -> Result<Inputs> {
     let mut inputs = Inputs { overrides_dir: overrides.display().to_string(), ..Inputs::default() };
     for f in read_dir_sorted(seeds)? {
         let name = f.file_name().expect("file").to_string_lossy().into_owned();
-        inputs.seeds.push((name, std::fs::read(&f).with_context(|| format!("{}: cannot read", f.display()))?));
+        inputs.seeds.push((
+            name,
+            std::fs::read(&f).with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Read, &f))?,
+        ));
     }
     if overrides.is_dir() {
         for f in read_dir_sorted(overrides)? {
             if f.extension().is_some_and(|x| x == "toml") {
                 let name = f.file_name().expect("file").to_string_lossy().into_owned();
-                let text = std::fs::read_to_string(&f).with_context(|| format!("{}: cannot read", f.display()))?;
+                let text = std::fs::read_to_string(&f)
+                    .with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Read, &f))?;
                 inputs.overrides.push((name, text));
             }
         }
@@ -98,7 +102,11 @@ pub fn run(seeds: &Path, overrides: &Path, out_dir: &Path, samples_dir: &Path, c
     let loaded = sansho_catalog::load(&sources);
     if loaded.has_errors() {
         let errs: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
-        bail!("the built catalogs do not validate; nothing written:\n{}", errs.join("\n"));
+        let list = errs.join("\n");
+        bail!(crate::ui::msg!(
+            "生成したカタログが検証を通らないため、何も書き込んでいません:\n{list}",
+            "the built catalogs do not validate; nothing written:\n{list}"
+        ));
     }
     for r in &out.reports {
         eprintln!(
@@ -135,24 +143,36 @@ pub fn run(seeds: &Path, overrides: &Path, out_dir: &Path, samples_dir: &Path, c
             problems.push(format!("{}: no longer produced by the seeds", s.display()));
         }
         if !problems.is_empty() {
-            bail!("the bundled catalogs are out of date (run `sansho catalog build`):\n{}", problems.join("\n"));
+            let list = problems.join("\n");
+            bail!(crate::ui::msg!(
+                "同梱のカタログが最新ではありません（sansho catalog build を実行してください）:\n{list}",
+                "the bundled catalogs are out of date (run `sansho catalog build`):\n{list}"
+            ));
         }
         outln!("{} files up to date in {} and {}", files.len(), out_dir.display(), samples_dir.display());
         return Ok(());
     }
     for (path, content) in &files {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+            std::fs::create_dir_all(dir)
+                .with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Create, dir))?;
         }
         if std::fs::read_to_string(path).is_ok_and(|old| old == *content) {
             continue;
         }
         let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, content).with_context(|| format!("{}: cannot write", tmp.display()))?;
-        std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot replace", path.display()))?;
+        std::fs::write(&tmp, content)
+            .with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Write, &tmp))?;
+        std::fs::rename(&tmp, path).with_context(|| {
+            let p = path.display();
+            crate::ui::msg!("{p}: 置き換えられません", "{p}: cannot replace")
+        })?;
     }
     for s in &stale {
-        std::fs::remove_file(s).with_context(|| format!("{}: cannot remove", s.display()))?;
+        std::fs::remove_file(s).with_context(|| {
+            let p = s.display();
+            crate::ui::msg!("{p}: 削除できません", "{p}: cannot remove")
+        })?;
     }
     outln!("{} files written to {} and {}", files.len(), out_dir.display(), samples_dir.display());
     Ok(())

@@ -76,7 +76,9 @@ pub fn read_answers_file(
     let mut seen: HashMap<NodeIx, usize> = HashMap::new();
     for e in &file.answers {
         let (line, column) = (e.requirement_at.line, e.requirement_at.column);
-        let ix = set.resolve(&catalog, &e.requirement).map_err(|err| anyhow!("{name}:{line}:{column}: {err}"))?;
+        let ix = set
+            .resolve(&catalog, &e.requirement)
+            .map_err(|err| anyhow!("{name}:{line}:{column}: {}", crate::errors::resolve(&err, lang)))?;
         if let Some(first) = seen.insert(ix, line) {
             let id = set.requirement(ix).id.as_str();
             bail!(tr!(
@@ -90,7 +92,7 @@ pub fn read_answers_file(
             ResultCode::NotApplicable => Answer::not_applicable(reference, e.justification.clone().unwrap_or_default()),
             r => Answer::new(reference, r),
         }
-        .map_err(|err| anyhow!("{name}:{}:{}: {err}", e.at.line, e.at.column))?;
+        .map_err(|err| anyhow!("{name}:{}:{}: {}", e.at.line, e.at.column, crate::errors::answer(&err, lang)))?;
         answer.how = e.how.clone();
         if e.result != ResultCode::NotApplicable {
             answer.justification = e.justification.clone();
@@ -104,9 +106,13 @@ pub fn read_answers_file(
 fn read_checklist_file(set: &CatalogSet, path: &Path, catalog: Option<&str>) -> Result<(String, Vec<Answer>)> {
     let name = path.display().to_string();
     let Some(catalog) = catalog else {
-        bail!("{name}: say which catalog the checklist is for: --catalog <id>");
+        bail!(crate::ui::msg!(
+            "{name}: どのカタログのチェックリストかを --catalog <ID> で指定してください",
+            "{name}: say which catalog the checklist is for: --catalog <id>"
+        ));
     };
-    let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read"))?;
+    let bytes =
+        std::fs::read(path).with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Read, path))?;
     let read = sansho_import::checklist::read_checklist(&name, &bytes, set, catalog, None)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let answers = read
@@ -120,7 +126,7 @@ fn read_checklist_file(set: &CatalogSet, path: &Path, catalog: Option<&str>) -> 
                 }
                 r => Answer::new(reference, r),
             }
-            .map_err(|err| anyhow::anyhow!("{name}: {}: {err}", c.at))?;
+            .map_err(|err| anyhow::anyhow!("{name}: {}: {}", c.at, crate::errors::answer(&err, crate::ui::lang())))?;
             answer.how = c.how.clone();
             answer.justification = c.justification.clone();
             Ok(answer)
@@ -137,7 +143,7 @@ pub fn run(set: &CatalogSet, a: &CheckArgs, lang: Lang) -> Result<Gate> {
     } else {
         read_checklist_file(set, &a.file, a.catalog.as_deref())?
     };
-    let derived = derive(set, &answers).map_err(|err| anyhow::anyhow!("{name}: {err}"))?;
+    let derived = derive(set, &answers).map_err(|err| anyhow::Error::new(err).context(name.clone()))?;
     let report = gaps(&derived, &catalog, GapOptions { include_derived: a.with_derived })?;
     // A gate with nothing to check is not passed: an imported checklist marks no 遵守事項.
     if a.require == Require::Minimum && report.minimum.mandatory == 0 {

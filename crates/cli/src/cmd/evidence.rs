@@ -8,7 +8,7 @@ use sansho_store::{EvidenceSource, Kind, NewEvidence, StoreError};
 use crate::args::{EvidenceCmd, Lang};
 use crate::cmd::assessment::load;
 use crate::db::{Db, now, requirement, today};
-use crate::ui::{outln, print_json, t, table};
+use crate::ui::{outln, print_json, t, table, tr};
 
 /// The stored answer to a requirement, which evidence is attached to.
 fn answer_id(db: &Db, set: &CatalogSet, assessment: &str, req: &str) -> Result<sansho_store::Id> {
@@ -16,10 +16,11 @@ fn answer_id(db: &Db, set: &CatalogSet, assessment: &str, req: &str) -> Result<s
     let ix = requirement(set, &l.assessment.catalog_id, req)?;
     let local = set.requirement(ix).id.as_str();
     l.stored.iter().find(|a| a.requirement_id == local).map(|a| a.id).ok_or_else(|| {
-        anyhow!(
-            "{} is not answered yet in this assessment: answer it first (`sansho answer set`)",
-            set.requirement(ix).label
-        )
+        let label = &set.requirement(ix).label;
+        anyhow!(crate::ui::msg!(
+            "{label} はこの評価でまだ回答されていません: 先に回答してください（sansho answer set）",
+            "{label} is not answered yet in this assessment: answer it first (`sansho answer set`)"
+        ))
     })
 }
 
@@ -29,12 +30,13 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &EvidenceCmd, lang: Lang) -> Result<i
             let answer = answer_id(db, set, assessment, req)?;
             let (source, default_title) = match (file, url) {
                 (Some(path), _) => {
-                    let content = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+                    let content = std::fs::read(path)
+                        .with_context(|| crate::errors::cannot(lang, crate::errors::Io::Read, path))?;
                     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                     (EvidenceSource::File { file_name: name.clone(), content }, name)
                 }
                 (None, Some(u)) => (EvidenceSource::Link { url: u.clone() }, u.clone()),
-                (None, None) => bail!("give --file or --url"),
+                (None, None) => bail!(tr!(lang, "--file か --url を指定してください", "give --file or --url")),
             };
             let new = NewEvidence {
                 title: title.clone().unwrap_or(default_title),
@@ -98,7 +100,8 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &EvidenceCmd, lang: Lang) -> Result<i
         EvidenceCmd::Get { evidence, out } => {
             let id = db.id(Kind::Evidence, evidence)?;
             let content = db.run(db.store.read_evidence(id))?;
-            std::fs::write(out, &content).with_context(|| format!("{}: cannot write", out.display()))?;
+            std::fs::write(out, &content)
+                .with_context(|| crate::errors::cannot(lang, crate::errors::Io::Write, out))?;
             outln!("{} ({} bytes, sha256 verified)", out.display(), content.len());
         }
         EvidenceCmd::Verify { json } => {
@@ -110,17 +113,18 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &EvidenceCmd, lang: Lang) -> Result<i
                 match db.run(db.store.read_evidence(e.id)) {
                     Ok(_) => {}
                     Err(err @ (StoreError::EvidenceCorrupt { .. } | StoreError::EvidenceMissing { .. })) => {
-                        problems.push((e.id, err.to_string()))
+                        // JSON keeps the English words (a machine reads them); people read theirs.
+                        problems.push((e.id, err.to_string(), crate::errors::store(&err, lang)))
                     }
                     Err(err) => return Err(err.into()),
                 }
             }
             if *json {
                 let v: Vec<_> =
-                    problems.iter().map(|(id, m)| serde_json::json!({ "evidence": id, "problem": m })).collect();
+                    problems.iter().map(|(id, m, _)| serde_json::json!({ "evidence": id, "problem": m })).collect();
                 print_json(&serde_json::json!({ "files": files, "problems": v }))?;
             } else {
-                for (_, m) in &problems {
+                for (_, _, m) in &problems {
                     outln!("{m}");
                 }
                 match lang {

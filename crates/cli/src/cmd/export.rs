@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use sansho_core::CatalogSet;
 use sansho_core::assess::derive;
 use sansho_export::{EvidenceRef, ExportInput, Extra, Meta};
@@ -13,13 +13,13 @@ use sansho_export::{EvidenceRef, ExportInput, Extra, Meta};
 use crate::args::{ExportArgs, ExportFormat, Lang};
 use crate::cmd::assessment::load;
 use crate::db::{Db, status_word, today};
-use crate::ui::outln;
+use crate::ui::{outln, tr};
 
 pub fn run(db: &Db, set: &CatalogSet, a: &ExportArgs, lang: Lang) -> Result<()> {
     let l = load(db, set, &a.assessment)?;
     let catalog = a.catalog.clone().unwrap_or_else(|| l.assessment.catalog_id.clone());
     if set.catalog(&catalog).is_none() {
-        bail!("unknown catalog {catalog:?} (see `sansho catalog list`)");
+        return Err(crate::errors::unknown_catalog(lang, &catalog));
     }
     let system = db.run(db.store.system(l.assessment.system_id))?;
     let org = db.run(db.store.organization(system.organization_id))?;
@@ -41,7 +41,7 @@ pub fn run(db: &Db, set: &CatalogSet, a: &ExportArgs, lang: Lang) -> Result<()> 
             });
         }
     }
-    let derived = derive(set, &l.answers).map_err(|e| anyhow!("assessment {}: {e}", l.assessment.id))?;
+    let derived = derive(set, &l.answers).map_err(|e| crate::errors::in_assessment(lang, l.assessment.id, e))?;
     let date = today();
     let input = ExportInput {
         derived: &derived,
@@ -70,7 +70,11 @@ pub fn run(db: &Db, set: &CatalogSet, a: &ExportArgs, lang: Lang) -> Result<()> 
     let out = a.out.clone().unwrap_or_else(|| PathBuf::from(format!("{catalog}-{date}.{ext}")));
     if out.as_os_str() == "-" {
         if a.format == ExportFormat::Xlsx {
-            bail!("an xlsx workbook is not written to standard output: give --out FILE");
+            bail!(tr!(
+                lang,
+                "xlsx のブックは標準出力には書き出しません: --out FILE を指定してください",
+                "an xlsx workbook is not written to standard output: give --out FILE"
+            ));
         }
         let mut stdout = std::io::stdout().lock();
         return match stdout.write_all(&bytes).and_then(|()| stdout.flush()) {
@@ -79,12 +83,15 @@ pub fn run(db: &Db, set: &CatalogSet, a: &ExportArgs, lang: Lang) -> Result<()> 
         };
     }
     if out.exists() && !a.force {
-        bail!("{} exists: pass --force to replace it", out.display());
+        return Err(crate::errors::exists(lang, &out));
     }
     let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("{}: cannot write", dir.display()))?;
-    tmp.write_all(&bytes).with_context(|| format!("{}: cannot write", out.display()))?;
-    tmp.persist(&out).map_err(|e| anyhow!("{}: cannot write: {}", out.display(), e.error))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| crate::errors::cannot(lang, crate::errors::Io::Write, dir))?;
+    tmp.write_all(&bytes).with_context(|| crate::errors::cannot(lang, crate::errors::Io::Write, &out))?;
+    tmp.persist(&out).map_err(|e| {
+        anyhow::Error::new(e.error).context(crate::errors::cannot(lang, crate::errors::Io::Write, &out))
+    })?;
     outln!("{}", out.display());
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `sansho gaps`: the gap analysis of an assessment on its own catalog, or derived on another.
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::Result;
 use sansho_core::CatalogSet;
 use sansho_core::assess::{GapOptions, GapReport, Group, ResultBasis, ResultCode, derive, gaps};
 
@@ -88,9 +88,9 @@ pub fn run(db: &Db, set: &CatalogSet, a: &GapsArgs, lang: Lang) -> Result<()> {
     let l = load(db, set, &a.assessment)?;
     let catalog = a.catalog.clone().unwrap_or_else(|| l.assessment.catalog_id.clone());
     if set.catalog(&catalog).is_none() {
-        bail!("unknown catalog {catalog:?} (see `sansho catalog list`)");
+        return Err(crate::errors::unknown_catalog(lang, &catalog));
     }
-    let derived = derive(set, &l.answers).map_err(|e| anyhow!("assessment {}: {e}", l.assessment.id))?;
+    let derived = derive(set, &l.answers).map_err(|e| crate::errors::in_assessment(lang, l.assessment.id, e))?;
     let include_derived = a.with_derived || catalog != l.assessment.catalog_id;
     let report = gaps(&derived, &catalog, GapOptions { include_derived })?;
     if a.json {

@@ -7,7 +7,7 @@ use crate::ui::outln;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use sansho_catalog::catalog_to_toml;
 use sansho_core::{CatalogId, CatalogKind};
 use sansho_import::xlsx::{XlsxOptions, import_workbooks};
@@ -31,13 +31,19 @@ fn id_from_file(path: &Path) -> Option<CatalogId> {
 
 pub fn run(a: &ImportXlsxArgs) -> Result<()> {
     let id = match &a.id {
-        Some(id) => CatalogId::parse(id).map_err(|e| anyhow::anyhow!("--id: {e}"))?,
-        None => id_from_file(&a.files[0])
-            .with_context(|| format!("cannot make a catalog id from {:?}; give one with --id", a.files[0].display()))?,
+        Some(id) => CatalogId::parse(id)
+            .map_err(|e| anyhow::anyhow!(crate::ui::msg!("--id: 使えない ID です（{e}）", "--id: {e}")))?,
+        None => id_from_file(&a.files[0]).with_context(|| {
+            let f = a.files[0].display();
+            crate::ui::msg!(
+                "{f} からカタログ ID を作れません: --id で指定してください",
+                "cannot make a catalog id from {f:?}; give one with --id"
+            )
+        })?,
     };
     let out: PathBuf = a.out.clone().unwrap_or_else(|| PathBuf::from(format!("{id}.toml")));
     if out.exists() && !a.force {
-        bail!("{} exists; use --force to replace it", out.display());
+        return Err(crate::errors::exists(crate::ui::lang(), &out));
     }
     let mut opts = XlsxOptions::new(id);
     opts.title = a.title.clone();
@@ -49,7 +55,8 @@ pub fn run(a: &ImportXlsxArgs) -> Result<()> {
     }
     let mut files = Vec::new();
     for f in &a.files {
-        let bytes = std::fs::read(f).with_context(|| format!("{}: cannot read", f.display()))?;
+        let bytes =
+            std::fs::read(f).with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Read, f))?;
         let name = f.file_name().map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into_owned());
         files.push((name, bytes));
     }
@@ -60,26 +67,32 @@ pub fn run(a: &ImportXlsxArgs) -> Result<()> {
         &["Imported by `sansho catalog import-xlsx`; review, then keep it next to your other catalogs."],
     );
     let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Create, dir))?;
     // A temporary file in the same folder, renamed into place; on any failure (a full disk) it
     // is removed when dropped, so nothing is left behind.
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("{}: cannot write", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Write, dir))?;
     tmp.write_all(text.as_bytes())
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("{}: cannot write", out.display()))?;
+        .with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Write, &out))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    tmp.persist(&out).map_err(|e| anyhow::anyhow!("{}: cannot write: {}", out.display(), e.error))?;
+    tmp.persist(&out).map_err(|e| {
+        anyhow::Error::new(e.error).context(crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Write, &out))
+    })?;
     eprintln!("{report}");
+    let (id, nodes, with_text, file) =
+        (&catalog.id, catalog.requirements.len(), catalog.requirement_count(), out.display());
     outln!(
-        "{}: {} nodes ({} with text) → {}",
-        catalog.id,
-        catalog.requirements.len(),
-        catalog.requirement_count(),
-        out.display()
+        "{}",
+        crate::ui::msg!(
+            "{id}: {nodes} 項目（本文あり {with_text}）→ {file}",
+            "{id}: {nodes} nodes ({with_text} with text) → {file}"
+        )
     );
     Ok(())
 }

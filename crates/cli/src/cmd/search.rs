@@ -1,7 +1,7 @@
 //! `sansho search <query>`
 
 use crate::ui::outln;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use sansho_core::CatalogSet;
 use sansho_core::search::SearchIndex;
 use serde::Serialize;
@@ -25,7 +25,7 @@ pub fn run(set: &CatalogSet, query: &str, catalog: Option<&str>, limit: usize, j
     if let Some(c) = catalog
         && set.catalog(c).is_none()
     {
-        bail!("unknown catalog {c:?} (see `sansho catalog list`)");
+        return Err(crate::errors::unknown_catalog(crate::ui::lang(), c));
     }
     let index = SearchIndex::build(set);
     let hits = index.search(query, catalog, limit);

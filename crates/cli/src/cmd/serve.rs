@@ -33,14 +33,20 @@ fn master_secret(db: &Path) -> Result<Vec<u8>> {
     let path = dir.join("secret.key");
     match std::fs::read(&path) {
         Ok(bytes) if bytes.len() >= 32 => return Ok(bytes),
-        Ok(_) => anyhow::bail!(
-            "{}: too short to be the server's secret (delete it to make a new one; sessions end)",
-            path.display()
-        ),
+        Ok(_) => {
+            let p = path.display();
+            anyhow::bail!(crate::ui::msg!(
+                "{p}: サーバーの秘密鍵としては短すぎます（削除すると新しく作ります。セッションは終わります）",
+                "{p}: too short to be the server's secret (delete it to make a new one; sessions end)"
+            ))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e).with_context(|| format!("{}: cannot read", path.display())),
+        Err(e) => {
+            return Err(e).with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Read, &path));
+        }
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Create, dir))?;
     let mut secret = vec![0u8; 32];
     sansho_auth::random_bytes(&mut secret);
     let mut options = std::fs::OpenOptions::new();
@@ -50,10 +56,12 @@ fn master_secret(db: &Path) -> Result<Vec<u8>> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(&path).with_context(|| format!("{}: cannot create", path.display()))?;
+    let mut file = options
+        .open(&path)
+        .with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Create, &path))?;
     file.write_all(&secret)
         .and_then(|()| file.sync_all())
-        .with_context(|| format!("{}: cannot write", path.display()))?;
+        .with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Write, &path))?;
     Ok(secret)
 }
 
@@ -72,13 +80,16 @@ pub fn run(set: CatalogSet, db: &Path, a: &ServeArgs, config: ServerConfig, lang
     rt.block_on(async {
         let store = sansho_store::Store::open(db)
             .await
-            .map_err(|e| anyhow::anyhow!("{}: cannot open the database: {e}", db.display()))?;
+            .map_err(|e| {
+                let (p, e) = (db.display(), crate::errors::store(&e, lang));
+                anyhow::anyhow!(crate::ui::tr!(lang, "{p}: データベースを開けません: {e}", "{p}: cannot open the database: {e}"))
+            })?;
         let setup = if store.users().await?.is_empty() {
             Some(sansho_auth::new_setup_token(&mut sansho_auth::random_bytes))
         } else {
             None
         };
-        let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+        let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| crate::ui::tr!(lang, "{listen} で待ち受けできません", "cannot listen on {listen}"))?;
         let local = listener.local_addr()?;
         let url = public_url.clone().unwrap_or_else(|| format!("http://{local}"));
         eprintln!("sansho: {} {url}/", t(lang, "起動しました:", "listening at"));
