@@ -301,4 +301,12 @@ fn a_due_date_in_the_past_is_accepted_with_a_warning() {
     // A date to come says nothing.
     let o = env.run(&["answer", "set", &a, "org-3", "実施済", "--due", "2999-12-31"]);
     assert!(o.status.success() && stderr(&o).is_empty(), "{}", stderr(&o));
+    // A checklist with past due dates is imported, with one warning naming the rows.
+    env.ok(&["export", &a, "--format", "csv", "--out", "due.csv"]);
+    let system = env.json(&["assessment", "show", &a, "--json"])["system"]["id"].as_str().unwrap().to_owned();
+    let fresh = env.json(&["assessment", "new", "--system", &system, "--catalog", "mhlw-3-checklist", "--json"]);
+    let o = env.run(&["assessment", "import", fresh["id"].as_str().unwrap(), "due.csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let warning = stderr(&o);
+    assert!(warning.contains("2 行の期限はすでに過ぎています") && warning.contains("2020-01-01"), "{warning}");
 }
