@@ -117,6 +117,10 @@ fn an_answers_file_for_another_catalog_is_refused_naming_both() {
         assert!(err.contains("other.toml:1:11") && err.contains("mhlw-5") && err.contains("mhlw-3-checklist"), "{err}");
     }
     assert_eq!(env.ok(&["answer", "list", &a, "--json"]), before);
+    // Without answers it used to be imported silently: refused as well.
+    env.write("other-empty.toml", "catalog = \"mhlw-5\"\n");
+    let err = env.fails(&["assessment", "import", &a, "other-empty.toml"]);
+    assert!(err.contains("other-empty.toml:1:11") && err.contains("mhlw-5"), "{err}");
 }
 
 fn small_checklist() -> Vec<u8> {
