@@ -10,7 +10,8 @@
 //!
 //! The file name's extension decides: `.xlsx` `.xlsm` `.xlsb` `.xls` `.ods` are read with
 //! calamine (the sheet named by the caller, else the first sheet that has a header); `.csv` is
-//! comma-separated, `.tsv` tab-separated, `.txt` tab-separated when its first line has a tab.
+//! comma-separated, `.tsv` tab-separated, `.txt` tab-separated when its first line has a tab;
+//! lines may end in CRLF, LF or a lone CR (rows are numbered the same for all three).
 //! Text is UTF-8 (with or without a BOM), UTF-16 with a BOM (Excel's "Unicode text"), or, when it
 //! is not valid UTF-8, Shift_JIS / CP932 (what Japanese Excel writes as "CSV"); a file that is
 //! none of them is refused with the line of the first bad byte.
@@ -53,7 +54,8 @@
 //! the message the way the user sees it (`cell F12 (実施状況)`, `row 12, column 6 (実施状況)`):
 //! a row that pairs with no requirement (saying what was tried), an unknown result word (with
 //! the accepted words), 該当なし without a justification, a requirement answered twice (both
-//! rows), a box contradicting the word, an Excel error value in a column that is read. All row
+//! rows), a box contradicting the word, a due date (`期限`, `目標日`) that is not a calendar date, an
+//! Excel error value in a column that is read. All row
 //! errors are reported at once, one per line. Problems with the whole file (unknown extension,
 //! empty or damaged file, undecodable text, no header, missing sheet, unknown catalog) use row
 //! and column 0.
@@ -110,7 +112,7 @@ pub struct ChecklistAnswer {
     pub justification: Option<String>,
     /// 担当者
     pub owner: Option<String>,
-    /// 期限, as written (a date cell as `YYYY-MM-DD`).
+    /// 期限, as `YYYY-MM-DD` (a date cell, or a date as users write it: `2025/4/1`, `2025年4月1日`).
     pub due: Option<String>,
     /// The cell the result was read from (the word column, else the box column).
     pub at: Cell,
@@ -383,7 +385,10 @@ const LOOKED_FOR: &str = "looked for a row with a requirement column (id / 要�
 
 /// Decodes a text file and splits it into rows.
 fn read_text(file: &str, bytes: &[u8], ext: &str) -> Result<Table, ImportError> {
-    let text = decode(file, bytes)?;
+    // Every line ending (CRLF, a lone CR as classic Mac OS writes, LF) becomes LF, so rows are
+    // counted the same whatever wrote the file (quoted cells' own breaks become LF too, as
+    // `cell_text` would make them anyway).
+    let text = decode(file, bytes)?.replace("\r\n", "\n").replace('\r', "\n");
     let delimiter = match ext {
         "tsv" => b'\t',
         "txt" if text.lines().next().is_some_and(|l| l.contains('\t')) => b'\t',
@@ -424,9 +429,16 @@ fn read_text(file: &str, bytes: &[u8], ext: &str) -> Result<Table, ImportError> 
     Ok(Table { place: file.to_owned(), sheet: false, rows })
 }
 
+/// The 1-based line at the end of `before`: CRLF, a lone CR and LF each end a line.
+fn line_of(before: &[u8]) -> usize {
+    let lf = before.iter().filter(|b| **b == b'\n').count();
+    let lone_cr = before.iter().enumerate().filter(|&(i, b)| *b == b'\r' && before.get(i + 1) != Some(&b'\n')).count();
+    lf + lone_cr + 1
+}
+
 /// UTF-8 (BOM or not), UTF-16 with a BOM, else Shift_JIS (CP932).
 fn decode(file: &str, bytes: &[u8]) -> Result<String, ImportError> {
-    let line_at = |offset: usize| bytes[..offset.min(bytes.len())].iter().filter(|b| **b == b'\n').count() + 1;
+    let line_at = |offset: usize| line_of(&bytes[..offset.min(bytes.len())]);
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return String::from_utf8(rest.to_vec()).map_err(|e| {
             let line = line_at(3 + e.utf8_error().valid_up_to());
@@ -500,7 +512,7 @@ pub const HEADER_WORDS: &[(&str, &[&str])] = &[
         &["該当なし理由・備考", "該当なし理由", "理由", "備考", "Justification / notes", "Justification", "Notes"],
     ),
     ("owner", &["担当者", "Owner"]),
-    ("due", &["期限", "Due"]),
+    ("due", &["期限", "目標日", "Due"]),
 ];
 
 const ROLES: [Role; 10] = [
@@ -744,6 +756,26 @@ impl RowReader<'_> {
             if errors.len() > before {
                 continue;
             }
+            // A due date the store cannot take is a row error like the others (reported with
+            // them, all at once), not a surprise after the file was read.
+            let due = match (due, h.due.as_ref()) {
+                (Some(d), Some(col)) => match due_date(&d) {
+                    Some(date) => Some(date),
+                    None => {
+                        errors.push(RowError {
+                            row: row.row,
+                            col: col.ix,
+                            message: format!(
+                                "{}: {d:?} is not a date; write it as 2025-04-01 (or 2025/4/1, 2025年4月1日) or \
+                                 leave it blank",
+                                self.describe(row.row, col)
+                            ),
+                        });
+                        None
+                    }
+                },
+                (d, _) => d,
+            };
             if let Some(g) = &group
                 && carry.group.as_ref() != Some(g)
             {
@@ -1088,6 +1120,32 @@ impl RowReader<'_> {
         }
         ImportError::at(place, first.row as usize, first.col + 1, message)
     }
+}
+
+/// A due date as users write it (`2025-04-01`, `2025/4/1`, `2025.4.1`, `2025年4月1日`, full- or
+/// half-width; a date cell arrives as `2025-04-01`) as `YYYY-MM-DD`, if it is a real calendar
+/// date.
+fn due_date(s: &str) -> Option<String> {
+    let folded: String = s.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let folded = folded.strip_suffix('日').unwrap_or(&folded);
+    let parts: Vec<&str> = folded.split(['-', '/', '.', '年', '月']).collect();
+    let [y, m, d] = parts[..] else { return None };
+    let num = |p: &str, max_len: usize| -> Option<u32> {
+        (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok())?
+    };
+    let (y, m, d) = (num(y, 4)?, num(m, 2)?, num(d, 2)?);
+    if y < 1000 {
+        return None;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&d).then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
 /// A printed number as a label part: NFKC, a list-marker dot or `、` dropped (`1.` → `1`,
