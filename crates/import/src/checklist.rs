@@ -62,9 +62,8 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Cursor;
 
-use calamine::{Data, Ods, Range, Reader, SheetType, Sheets, Xls, Xlsb, Xlsx, open_workbook_from_rs};
+use calamine::{Data, Range};
 use unicode_normalization::UnicodeNormalization;
 
 use sansho_core::CatalogSet;
@@ -74,6 +73,7 @@ use sansho_core::set::NodeIx;
 
 use crate::ImportError;
 use crate::answers::result_word;
+use crate::workbook::{BookReader, Format};
 use crate::xlsx::{cell_text, column_name, sheet_ref};
 
 /// How many rows from the top are searched for the header row.
@@ -154,6 +154,20 @@ pub fn read_checklist(
     catalog: &str,
     sheet: Option<&str>,
 ) -> Result<ChecklistImport, ImportError> {
+    read_checklist_with(&BookReader::InProcess, file_name, bytes, set, catalog, sheet)
+}
+
+/// [`read_checklist`], reading a workbook with `reader` (for files from outside, a
+/// [`BookReader::Sandbox`]: a child process with memory and time limits). Text files are read
+/// here.
+pub fn read_checklist_with(
+    reader: &BookReader,
+    file_name: &str,
+    bytes: &[u8],
+    set: &CatalogSet,
+    catalog: &str,
+    sheet: Option<&str>,
+) -> Result<ChecklistImport, ImportError> {
     if set.catalog(catalog).is_none() {
         return Err(ImportError::at(file_name, 0, 0, format!("unknown catalog {catalog:?}")));
     }
@@ -176,7 +190,7 @@ pub fn read_checklist(
             (table, header, None)
         }
         "xlsx" | "xlsm" | "xlsb" | "xls" | "xla" | "ods" => {
-            let (table, header, name) = read_workbook(file_name, bytes, &ext, sheet)?;
+            let (table, header, name) = read_workbook(reader, file_name, bytes, &ext, sheet)?;
             (table, header, Some(name))
         }
         _ => {
@@ -292,52 +306,26 @@ fn sheet_table(place: String, range: &Range<Data>) -> Table {
     Table { place, sheet: true, rows }
 }
 
-type Workbook<'a> = Sheets<Cursor<&'a [u8]>>;
-
-fn open_workbook<'a>(file: &str, bytes: &'a [u8], ext: &str) -> Result<Workbook<'a>, ImportError> {
-    let zip = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06");
-    let ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    let fail = |msg: String| ImportError::at(file, 0, 0, msg);
-    let what = format!(".{ext} workbook");
-    match ext {
-        "xls" | "xla" if !ole => {
-            return Err(fail(format!(
-                "not a legacy {what}{}",
-                if zip { " (it is a zip archive: an .xlsx file? name it .xlsx)" } else { "" }
-            )));
-        }
-        "xlsx" | "xlsm" | "xlsb" | "ods" if ole => {
-            return Err(fail(format!(
-                "this is an OLE2 compound file, not an {what}: a legacy .xls workbook (name it .xls) or a \
-                 password-protected workbook (save it without a password)"
-            )));
-        }
-        "xlsx" | "xlsm" | "xlsb" | "ods" if !zip => {
-            let text = std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok();
-            let hint = if text { " (it looks like text: a CSV file? name it .csv)" } else { "" };
-            return Err(fail(format!("not an {what}: not a zip archive, as every {what} is{hint}")));
-        }
-        _ => {}
-    }
-    let cursor = Cursor::new(bytes);
-    let damaged = |e: &dyn fmt::Display| fail(format!("cannot read the {what}: {e}"));
-    Ok(match ext {
-        "xls" | "xla" => Sheets::Xls(open_workbook_from_rs::<Xls<_>, _>(cursor).map_err(|e| damaged(&e))?),
-        "xlsb" => Sheets::Xlsb(open_workbook_from_rs::<Xlsb<_>, _>(cursor).map_err(|e| damaged(&e))?),
-        "ods" => Sheets::Ods(open_workbook_from_rs::<Ods<_>, _>(cursor).map_err(|e| damaged(&e))?),
-        _ => Sheets::Xlsx(open_workbook_from_rs::<Xlsx<_>, _>(cursor).map_err(|e| damaged(&e))?),
-    })
-}
-
 /// The chosen sheet (or the first with a header), its header and its name.
 fn read_workbook(
+    reader: &BookReader,
     file: &str,
     bytes: &[u8],
     ext: &str,
     sheet: Option<&str>,
 ) -> Result<(Table, Header, String), ImportError> {
-    let mut wb = open_workbook(file, bytes, ext)?;
-    let sheets = wb.sheets_metadata().to_vec();
+    let zip = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06");
+    let format = Format::from_name(file).unwrap_or(Format::Xlsx);
+    if format == Format::Xls && zip {
+        return Err(ImportError::at(
+            file,
+            0,
+            0,
+            format!("not a legacy .{ext} workbook (it is a zip archive: an .xlsx file? name it .xlsx)"),
+        ));
+    }
+    let book = reader.read(file, bytes, format)?;
+    let sheets = &book.sheets;
     if let Some(name) = sheet {
         let Some(meta) = sheets.iter().find(|s| s.name == name) else {
             let have: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
@@ -349,23 +337,17 @@ fn read_workbook(
             ));
         };
         let place = sheet_ref(file, &meta.name);
-        if meta.typ != SheetType::WorkSheet {
-            return Err(ImportError::at(&place, 0, 0, format!("not a worksheet but a {:?}", meta.typ)));
+        if !meta.worksheet {
+            return Err(ImportError::at(&place, 0, 0, format!("not a worksheet but a {}", meta.kind)));
         }
-        let range = wb
-            .worksheet_range(&meta.name)
-            .map_err(|e| ImportError::at(&place, 0, 0, format!("cannot read the sheet: {e}")))?;
-        let table = sheet_table(place, &range);
+        let table = sheet_table(place, &meta.range());
         let header = find_header(&table).ok_or_else(|| no_header(&table.place))?;
         return Ok((table, header, meta.name.clone()));
     }
     let mut looked = Vec::new();
-    for meta in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+    for meta in sheets.iter().filter(|s| s.worksheet) {
         let place = sheet_ref(file, &meta.name);
-        let range = wb
-            .worksheet_range(&meta.name)
-            .map_err(|e| ImportError::at(&place, 0, 0, format!("cannot read the sheet: {e}")))?;
-        let table = sheet_table(place, &range);
+        let table = sheet_table(place, &meta.range());
         if let Some(header) = find_header(&table) {
             return Ok((table, header, meta.name.clone()));
         }

@@ -98,10 +98,9 @@
 //! items) use row and column 0, meaning "not one cell".
 
 use std::collections::HashMap;
-use std::io::Cursor;
 use std::sync::LazyLock;
 
-use calamine::{Data, Dimensions, Range, Reader, SheetType, SheetVisible, Xlsx};
+use calamine::{Data, Dimensions, Range};
 use regex::Regex;
 use sansho_core::{
     Catalog, CatalogId, CatalogKind, Category, Level, LocalId, Localized, NodeKind, Provenance, Requirement, SourceDoc,
@@ -112,6 +111,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::ImportError;
 use crate::report::ImportReport;
 use crate::seed::hex;
+use crate::workbook::{BookReader, Format};
 
 /// How many rows from the top of a sheet are searched for the header row.
 pub const HEADER_SCAN_ROWS: u32 = 50;
@@ -167,6 +167,16 @@ pub fn import_workbook(
 /// top-level node, in the order given (ids `f1-s1`, `f2-s1`…; with one file just `s1`).
 /// With [`XlsxOptions::sheets`], each named sheet must be found in at least one workbook.
 pub fn import_workbooks(files: &[(&str, &[u8])], opts: &XlsxOptions) -> Result<(Catalog, ImportReport), ImportError> {
+    import_workbooks_with(&BookReader::InProcess, files, opts)
+}
+
+/// [`import_workbooks`], reading each workbook with `reader` (for files from outside, a
+/// [`BookReader::Sandbox`]: a child process with memory and time limits).
+pub fn import_workbooks_with(
+    reader: &BookReader,
+    files: &[(&str, &[u8])],
+    opts: &XlsxOptions,
+) -> Result<(Catalog, ImportReport), ImportError> {
     let report_name = files.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
     let mut report = ImportReport::new(report_name);
     let mut b = Builder::default();
@@ -178,7 +188,7 @@ pub fn import_workbooks(files: &[(&str, &[u8])], opts: &XlsxOptions) -> Result<(
     }
     for (fi, (name, bytes)) in files.iter().enumerate() {
         let prefix = if files.len() > 1 { format!("f{}-", fi + 1) } else { String::new() };
-        let t = import_file(name, bytes, opts, &prefix, &mut b, &mut report, &mut found_named)?;
+        let t = import_file(reader, name, bytes, opts, &prefix, &mut b, &mut report, &mut found_named)?;
         if title_row.is_none() {
             title_row = t;
         }
@@ -281,10 +291,7 @@ fn sniff(file: &str, bytes: &[u8]) -> Result<(), ImportError> {
         return fail("the file is empty; expected an xlsx workbook");
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return fail(
-            "this is an OLE2 compound file: a legacy .xls workbook (Excel 97-2003) or a password-protected \
-             workbook; open it in Excel, save it as .xlsx (Excel Workbook) without a password, and import that",
-        );
+        return Err(crate::workbook::xls_refused(file));
     }
     if !bytes.starts_with(b"PK\x03\x04") && !bytes.starts_with(b"PK\x05\x06") {
         let head = &bytes[..bytes.len().min(4096)];
@@ -312,7 +319,9 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Imports the checklist sheets of one file into `b`; returns a title row, if one was seen.
+#[allow(clippy::too_many_arguments)]
 fn import_file(
+    reader: &BookReader,
     file: &str,
     bytes: &[u8],
     opts: &XlsxOptions,
@@ -322,9 +331,8 @@ fn import_file(
     found_named: &mut [bool],
 ) -> Result<Option<String>, ImportError> {
     sniff(file, bytes)?;
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| ImportError::at(file, 0, 0, format!("cannot read the workbook (not a valid xlsx): {e}")))?;
-    let sheets = wb.sheets_metadata().to_vec();
+    let book = reader.read(file, bytes, Format::Xlsx)?;
+    let sheets = &book.sheets;
     let mut skipped = Vec::new();
     let mut imported = 0;
     let mut title = None;
@@ -340,7 +348,7 @@ fn import_file(
             None => false,
         };
         let sref = sheet_ref(file, &sheet.name);
-        let hidden = if sheet.visible == SheetVisible::Visible { "" } else { ", hidden" };
+        let hidden = if sheet.hidden { ", hidden" } else { "" };
         let skip = |why: String, skipped: &mut Vec<String>| -> Result<(), ImportError> {
             if named {
                 Err(ImportError::at(&sref, 0, 0, why))
@@ -349,20 +357,16 @@ fn import_file(
                 Ok(())
             }
         };
-        if sheet.typ != SheetType::WorkSheet {
-            skip(format!("not a worksheet but a {:?}", sheet.typ), &mut skipped)?;
+        if !sheet.worksheet {
+            skip(format!("not a worksheet but a {}", sheet.kind), &mut skipped)?;
             continue;
         }
-        let range = wb
-            .worksheet_range(&sheet.name)
-            .map_err(|e| ImportError::at(&sref, 0, 0, format!("cannot read the sheet: {e}")))?;
+        let range = sheet.range();
         if range.is_empty() || range.used_cells().all(|(_, _, d)| blank(d)) {
             skip("the sheet is empty".to_owned(), &mut skipped)?;
             continue;
         }
-        let merges = wb
-            .merge_cells_by_sheet_name(&sheet.name)
-            .map_err(|e| ImportError::at(&sref, 0, 0, format!("cannot read the sheet's merged cells: {e}")))?;
+        let merges = sheet.merges();
         let grid = Grid { range: &range, merges: &merges };
         let Some(header) = find_header(&grid) else {
             skip(format!("no checklist header in rows 1-{HEADER_SCAN_ROWS}: {LOOKED_FOR}"), &mut skipped)?;

@@ -601,7 +601,7 @@ fn not_a_workbook() {
     // A damaged xlsx.
     let good = mhlw_style().save_to_buffer().unwrap();
     let cut = &good[..good.len() / 2];
-    assert_err(&import_err("cut.xlsx", cut, &o), "cut.xlsx", 0, 0, "cannot read the workbook");
+    assert_err(&import_err("cut.xlsx", cut, &o), "cut.xlsx", 0, 0, "cannot read the .xlsx workbook");
 }
 
 #[test]

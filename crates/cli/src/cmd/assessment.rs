@@ -310,8 +310,15 @@ fn import(
     } else {
         let bytes = std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
         let name = file.display().to_string();
-        let read = sansho_import::checklist::read_checklist(&name, &bytes, set, &catalog, sheet)
-            .map_err(|e| anyhow!("{e}"))?;
+        let read = sansho_import::checklist::read_checklist_with(
+            &crate::cmd::sandbox::reader()?,
+            &name,
+            &bytes,
+            set,
+            &catalog,
+            sheet,
+        )
+        .map_err(|e| anyhow!("{e}"))?;
         skipped = read.skipped.len();
         for c in &read.answers {
             let mut input = AnswerInput::new(set.requirement(c.requirement).id.as_str(), c.result.into());

@@ -65,8 +65,15 @@ fn read_checklist_file(set: &CatalogSet, path: &Path, catalog: Option<&str>) -> 
         bail!("{name}: say which catalog the checklist is for: --catalog <id>");
     };
     let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read"))?;
-    let read = sansho_import::checklist::read_checklist(&name, &bytes, set, catalog, None)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let read = sansho_import::checklist::read_checklist_with(
+        &crate::cmd::sandbox::reader()?,
+        &name,
+        &bytes,
+        set,
+        catalog,
+        None,
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let answers = read
         .answers
         .iter()
