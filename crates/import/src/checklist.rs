@@ -8,8 +8,11 @@
 //!
 //! # Formats
 //!
-//! The file name's extension decides: `.xlsx` `.xlsm` `.xlsb` `.xls` `.ods` are read with
-//! calamine (the sheet named by the caller, else the first sheet that has a header); `.csv` is
+//! The file name's extension decides: `.xlsx` `.xlsm` `.xlsb` `.ods` are read through
+//! [`crate::workbook`] (bounded and panic-safe; with [`read_checklist_with`] and a
+//! [`BookReader::Sandbox`], in a child process with memory and time limits) — the sheet named by
+//! the caller, else the first sheet that has a header; a legacy `.xls` is refused, in Japanese and
+//! English, with the advice to save it as .xlsx; `.csv` is
 //! comma-separated, `.tsv` tab-separated, `.txt` tab-separated when its first line has a tab;
 //! lines may end in CRLF, LF or a lone CR (rows are numbered the same for all three).
 //! Text is UTF-8 (with or without a BOM), UTF-16 with a BOM (Excel's "Unicode text"), or, when it
@@ -198,7 +201,7 @@ pub fn read_checklist_with(
                 file_name,
                 0,
                 0,
-                "unknown file type: name the file .xlsx, .xlsm, .xls, .ods (a workbook) or .csv, .tsv, .txt (text)",
+                "unknown file type: name the file .xlsx, .xlsm, .xlsb, .ods (a workbook) or .csv, .tsv, .txt (text)",
             ));
         }
     };

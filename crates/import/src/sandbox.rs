@@ -55,7 +55,9 @@ pub enum BookReader {
 }
 
 impl BookReader {
-    /// A sandbox running this very program (the `sansho` binary) with the default limits.
+    /// A sandbox running this very program (the `sansho` binary) with the default limits. In a
+    /// test binary `current_exe` is the test, which has no `__read-workbook`: tests pass the
+    /// `sansho` binary (`env!("CARGO_BIN_EXE_sansho")`) as the program, or read in process.
     pub fn sandbox_self() -> Result<BookReader, ImportError> {
         let program = std::env::current_exe()
             .map_err(|e| ImportError::at("", 0, 0, format!("cannot find the sansho program to read workbooks: {e}")))?;

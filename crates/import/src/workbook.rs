@@ -61,6 +61,8 @@ pub const MAX_CELLS: u64 = 1_000_000;
 pub const MAX_STRINGS: u64 = 1_000_000;
 /// The most merged regions one sheet may have.
 pub const MAX_MERGES: usize = 5_000;
+/// The most merged regions times used cells of a sheet (what looking merges up costs).
+pub const MAX_MERGE_WORK: u64 = 200_000_000;
 /// The most sheets a workbook may have.
 pub const MAX_SHEETS: usize = 1_000;
 /// Excel's last row and column (1-based): `XFD1048576`.
@@ -224,6 +226,20 @@ impl Book {
             if s.merges.len() > MAX_MERGES {
                 return Err(too_many_merges(file, &s.name, s.merges.len()));
             }
+            // The importers look a cell's merge up among the sheet's merges: bound the work.
+            let cells = area.cells();
+            if (s.merges.len() as u64).saturating_mul(cells) > MAX_MERGE_WORK {
+                return Err(ImportError::at(
+                    &crate::xlsx::sheet_ref(file, &s.name),
+                    0,
+                    0,
+                    format!(
+                        "the sheet has {} merged regions over {cells} cells, too many for its size (merged regions \
+                         × cells at most {MAX_MERGE_WORK}) / 結合セルが多すぎます",
+                        s.merges.len()
+                    ),
+                ));
+            }
             for [r0, c0, r1, c1] in &s.merges {
                 if r0 > r1 || c0 > c1 || *r1 >= LAST_ROW || *c1 >= LAST_COLUMN {
                     return Err(ImportError::at(
@@ -265,6 +281,9 @@ struct Area {
 }
 
 impl Area {
+    fn cells(&self) -> u64 {
+        self.span.map_or(0, |(r0, c0, r1, c1)| u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1))
+    }
     fn add(&mut self, file: &str, sheet: &str, r: u32, c: u32) -> Result<(), ImportError> {
         let place = || crate::xlsx::sheet_ref(file, sheet);
         if r >= LAST_ROW || c >= LAST_COLUMN {

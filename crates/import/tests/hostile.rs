@@ -253,3 +253,16 @@ fn legacy_xls_is_refused_in_both_languages_whatever_its_bytes() {
         }
     }
 }
+
+#[test]
+fn many_merged_regions_over_a_large_sheet_are_refused() {
+    // 5,000 merges (each a pair of cells in column Z) over 38,000 rows × 26 columns: looking
+    // merges up would cost 5,000 for each of the 988,000 cells.
+    let mut data = String::from(HEADER);
+    data.push_str(r#"<row r="38000"><c r="Z38000" t="inlineStr"><is><t>x</t></is></c></row>"#);
+    let merges: String = (0..5000).map(|i| format!(r#"<mergeCell ref="AA{}:AB{}"/>"#, i * 2 + 3, i * 2 + 3)).collect();
+    let book = xlsx(&data, "", &format!(r#"<mergeCells count="5000">{merges}</mergeCells>"#), None);
+    let (e, _) = both_fail("merges.xlsx", &book, QUICK);
+    assert_eq!(e.file, "merges.xlsx#Sheet1", "{e}");
+    assert!(e.message.contains("5000 merged regions over 988000 cells"), "{e}");
+}
