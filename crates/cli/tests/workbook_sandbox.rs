@@ -3,6 +3,8 @@
 //! within bounded time and memory, and writes nothing; a child that runs out of memory, hangs,
 //! crashes or answers garbage is contained and reported.
 
+#![cfg(unix)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};

@@ -423,7 +423,7 @@ fn precheck_zip(file: &str, bytes: &[u8], format: Format) -> Result<(), ImportEr
         let lower = name.to_ascii_lowercase();
         let result = match format {
             Format::Xlsx if lower.ends_with(".xml") => check_xlsx_xml(&at, &mut limited),
-            Format::Ods if lower == "content.xml" => check_ods_content(&at, &mut limited),
+            Format::Ods if lower == "content.xml" => check_ods_content(file, &at, &mut limited),
             _ => std::io::copy(&mut limited, &mut std::io::sink()).map(|_| ()).map_err(|e| damaged(&e)),
         };
         // Drain what the XML check left unread, so the count is the whole entry's.
@@ -571,7 +571,7 @@ fn check_xlsx_xml(at: &str, input: &mut impl Read) -> Result<(), ImportError> {
 }
 
 /// The used area of each table of an ods `content.xml`, repeats applied.
-fn check_ods_content(at: &str, input: &mut impl Read) -> Result<(), ImportError> {
+fn check_ods_content(file: &str, at: &str, input: &mut impl Read) -> Result<(), ImportError> {
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(input));
     let mut buf = Vec::new();
     let xml_err = |e: &dyn fmt::Display| ImportError::at(at, 0, 0, format!("the XML is damaged: {e}"));
@@ -602,7 +602,7 @@ fn check_ods_content(at: &str, input: &mut impl Read) -> Result<(), ImportError>
     let mut depth_in_cell = 0u32;
     let too_big = |t: &Table, what: String| {
         ImportError::at(
-            &crate::xlsx::sheet_ref(at, &t.name),
+            &crate::xlsx::sheet_ref(file, &t.name),
             0,
             0,
             format!(
