@@ -8,9 +8,8 @@ use libfuzzer_sys::fuzz_target;
 use sansho_core::CatalogSet;
 use sansho_import::checklist::read_checklist;
 
-static SET: LazyLock<CatalogSet> = LazyLock::new(|| {
-    sansho_catalog::load(&sansho_catalog::bundled_sources()).set.expect("the bundled catalogs load")
-});
+static SET: LazyLock<CatalogSet> =
+    LazyLock::new(|| sansho_catalog::load(&sansho_catalog::bundled_sources()).set.expect("the bundled catalogs load"));
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, bytes)) = data.split_first() else { return };
