@@ -95,6 +95,9 @@ pub enum Command {
     /// Uses of the emergency account (非常時用アカウント): list, acknowledge.
     #[command(subcommand)]
     Emergency(crate::users::EmergencyCmd),
+    /// (internal) Reads a workbook in a sandboxed child process; sansho runs it itself.
+    #[command(name = "__read-workbook", hide = true)]
+    ReadWorkbook(crate::cmd::sandbox::ReadWorkbookArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

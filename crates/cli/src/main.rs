@@ -53,6 +53,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Ok(ExitCode::from(code? as u8))
     };
     match cli.command {
+        Command::ReadWorkbook(a) => return Ok(ExitCode::from(cmd::sandbox::run(&a))),
         Command::Catalog(CatalogCmd::Build { seeds, overrides, out, samples, check }) => {
             cmd::build::run(&seeds, &overrides, &out, &samples, check)?;
         }

@@ -8,9 +8,13 @@
 //!
 //! # Formats
 //!
-//! The file name's extension decides: `.xlsx` `.xlsm` `.xlsb` `.xls` `.ods` are read with
-//! calamine (the sheet named by the caller, else the first sheet that has a header); `.csv` is
-//! comma-separated, `.tsv` tab-separated, `.txt` tab-separated when its first line has a tab.
+//! The file name's extension decides: `.xlsx` `.xlsm` `.xlsb` `.ods` are read through
+//! [`crate::workbook`] (bounded and panic-safe; with [`read_checklist_with`] and a
+//! [`BookReader::Sandbox`], in a child process with memory and time limits) — the sheet named by
+//! the caller, else the first sheet that has a header; a legacy `.xls` is refused, in Japanese and
+//! English, with the advice to save it as .xlsx; `.csv` is
+//! comma-separated, `.tsv` tab-separated, `.txt` tab-separated when its first line has a tab;
+//! lines may end in CRLF, LF or a lone CR (rows are numbered the same for all three).
 //! Text is UTF-8 (with or without a BOM), UTF-16 with a BOM (Excel's "Unicode text"), or, when it
 //! is not valid UTF-8, Shift_JIS / CP932 (what Japanese Excel writes as "CSV"); a file that is
 //! none of them is refused with the line of the first bad byte.
@@ -53,16 +57,16 @@
 //! the message the way the user sees it (`cell F12 (実施状況)`, `row 12, column 6 (実施状況)`):
 //! a row that pairs with no requirement (saying what was tried), an unknown result word (with
 //! the accepted words), 該当なし without a justification, a requirement answered twice (both
-//! rows), a box contradicting the word, an Excel error value in a column that is read. All row
+//! rows), a box contradicting the word, a due date (`期限`, `目標日`) that is not a calendar date, an
+//! Excel error value in a column that is read. All row
 //! errors are reported at once, one per line. Problems with the whole file (unknown extension,
 //! empty or damaged file, undecodable text, no header, missing sheet, unknown catalog) use row
 //! and column 0.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Cursor;
 
-use calamine::{Data, Ods, Range, Reader, SheetType, Sheets, Xls, Xlsb, Xlsx, open_workbook_from_rs};
+use calamine::{Data, Range};
 use unicode_normalization::UnicodeNormalization;
 
 use sansho_core::CatalogSet;
@@ -72,6 +76,7 @@ use sansho_core::set::NodeIx;
 
 use crate::ImportError;
 use crate::answers::result_word;
+use crate::workbook::{BookReader, Format};
 use crate::xlsx::{cell_text, column_name, sheet_ref};
 
 /// How many rows from the top are searched for the header row.
@@ -110,7 +115,7 @@ pub struct ChecklistAnswer {
     pub justification: Option<String>,
     /// 担当者
     pub owner: Option<String>,
-    /// 期限, as written (a date cell as `YYYY-MM-DD`).
+    /// 期限, as `YYYY-MM-DD` (a date cell, or a date as users write it: `2025/4/1`, `2025年4月1日`).
     pub due: Option<String>,
     /// The cell the result was read from (the word column, else the box column).
     pub at: Cell,
@@ -152,6 +157,20 @@ pub fn read_checklist(
     catalog: &str,
     sheet: Option<&str>,
 ) -> Result<ChecklistImport, ImportError> {
+    read_checklist_with(&BookReader::InProcess, file_name, bytes, set, catalog, sheet)
+}
+
+/// [`read_checklist`], reading a workbook with `reader` (for files from outside, a
+/// [`BookReader::Sandbox`]: a child process with memory and time limits). Text files are read
+/// here.
+pub fn read_checklist_with(
+    reader: &BookReader,
+    file_name: &str,
+    bytes: &[u8],
+    set: &CatalogSet,
+    catalog: &str,
+    sheet: Option<&str>,
+) -> Result<ChecklistImport, ImportError> {
     if set.catalog(catalog).is_none() {
         return Err(ImportError::at(file_name, 0, 0, format!("unknown catalog {catalog:?}")));
     }
@@ -174,7 +193,7 @@ pub fn read_checklist(
             (table, header, None)
         }
         "xlsx" | "xlsm" | "xlsb" | "xls" | "xla" | "ods" => {
-            let (table, header, name) = read_workbook(file_name, bytes, &ext, sheet)?;
+            let (table, header, name) = read_workbook(reader, file_name, bytes, &ext, sheet)?;
             (table, header, Some(name))
         }
         _ => {
@@ -182,7 +201,7 @@ pub fn read_checklist(
                 file_name,
                 0,
                 0,
-                "unknown file type: name the file .xlsx, .xlsm, .xls, .ods (a workbook) or .csv, .tsv, .txt (text)",
+                "unknown file type: name the file .xlsx, .xlsm, .xlsb, .ods (a workbook) or .csv, .tsv, .txt (text)",
             ));
         }
     };
@@ -290,52 +309,26 @@ fn sheet_table(place: String, range: &Range<Data>) -> Table {
     Table { place, sheet: true, rows }
 }
 
-type Workbook<'a> = Sheets<Cursor<&'a [u8]>>;
-
-fn open_workbook<'a>(file: &str, bytes: &'a [u8], ext: &str) -> Result<Workbook<'a>, ImportError> {
-    let zip = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06");
-    let ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    let fail = |msg: String| ImportError::at(file, 0, 0, msg);
-    let what = format!(".{ext} workbook");
-    match ext {
-        "xls" | "xla" if !ole => {
-            return Err(fail(format!(
-                "not a legacy {what}{}",
-                if zip { " (it is a zip archive: an .xlsx file? name it .xlsx)" } else { "" }
-            )));
-        }
-        "xlsx" | "xlsm" | "xlsb" | "ods" if ole => {
-            return Err(fail(format!(
-                "this is an OLE2 compound file, not an {what}: a legacy .xls workbook (name it .xls) or a \
-                 password-protected workbook (save it without a password)"
-            )));
-        }
-        "xlsx" | "xlsm" | "xlsb" | "ods" if !zip => {
-            let text = std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok();
-            let hint = if text { " (it looks like text: a CSV file? name it .csv)" } else { "" };
-            return Err(fail(format!("not an {what}: not a zip archive, as every {what} is{hint}")));
-        }
-        _ => {}
-    }
-    let cursor = Cursor::new(bytes);
-    let damaged = |e: &dyn fmt::Display| fail(format!("cannot read the {what}: {e}"));
-    Ok(match ext {
-        "xls" | "xla" => Sheets::Xls(open_workbook_from_rs::<Xls<_>, _>(cursor).map_err(|e| damaged(&e))?),
-        "xlsb" => Sheets::Xlsb(open_workbook_from_rs::<Xlsb<_>, _>(cursor).map_err(|e| damaged(&e))?),
-        "ods" => Sheets::Ods(open_workbook_from_rs::<Ods<_>, _>(cursor).map_err(|e| damaged(&e))?),
-        _ => Sheets::Xlsx(open_workbook_from_rs::<Xlsx<_>, _>(cursor).map_err(|e| damaged(&e))?),
-    })
-}
-
 /// The chosen sheet (or the first with a header), its header and its name.
 fn read_workbook(
+    reader: &BookReader,
     file: &str,
     bytes: &[u8],
     ext: &str,
     sheet: Option<&str>,
 ) -> Result<(Table, Header, String), ImportError> {
-    let mut wb = open_workbook(file, bytes, ext)?;
-    let sheets = wb.sheets_metadata().to_vec();
+    let zip = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06");
+    let format = Format::from_name(file).unwrap_or(Format::Xlsx);
+    if format == Format::Xls && zip {
+        return Err(ImportError::at(
+            file,
+            0,
+            0,
+            format!("not a legacy .{ext} workbook (it is a zip archive: an .xlsx file? name it .xlsx)"),
+        ));
+    }
+    let book = reader.read(file, bytes, format)?;
+    let sheets = &book.sheets;
     if let Some(name) = sheet {
         let Some(meta) = sheets.iter().find(|s| s.name == name) else {
             let have: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
@@ -347,23 +340,17 @@ fn read_workbook(
             ));
         };
         let place = sheet_ref(file, &meta.name);
-        if meta.typ != SheetType::WorkSheet {
-            return Err(ImportError::at(&place, 0, 0, format!("not a worksheet but a {:?}", meta.typ)));
+        if !meta.worksheet {
+            return Err(ImportError::at(&place, 0, 0, format!("not a worksheet but a {}", meta.kind)));
         }
-        let range = wb
-            .worksheet_range(&meta.name)
-            .map_err(|e| ImportError::at(&place, 0, 0, format!("cannot read the sheet: {e}")))?;
-        let table = sheet_table(place, &range);
+        let table = sheet_table(place, &meta.range());
         let header = find_header(&table).ok_or_else(|| no_header(&table.place))?;
         return Ok((table, header, meta.name.clone()));
     }
     let mut looked = Vec::new();
-    for meta in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+    for meta in sheets.iter().filter(|s| s.worksheet) {
         let place = sheet_ref(file, &meta.name);
-        let range = wb
-            .worksheet_range(&meta.name)
-            .map_err(|e| ImportError::at(&place, 0, 0, format!("cannot read the sheet: {e}")))?;
-        let table = sheet_table(place, &range);
+        let table = sheet_table(place, &meta.range());
         if let Some(header) = find_header(&table) {
             return Ok((table, header, meta.name.clone()));
         }
@@ -383,7 +370,10 @@ const LOOKED_FOR: &str = "looked for a row with a requirement column (id / 要�
 
 /// Decodes a text file and splits it into rows.
 fn read_text(file: &str, bytes: &[u8], ext: &str) -> Result<Table, ImportError> {
-    let text = decode(file, bytes)?;
+    // Every line ending (CRLF, a lone CR as classic Mac OS writes, LF) becomes LF, so rows are
+    // counted the same whatever wrote the file (quoted cells' own breaks become LF too, as
+    // `cell_text` would make them anyway).
+    let text = decode(file, bytes)?.replace("\r\n", "\n").replace('\r', "\n");
     let delimiter = match ext {
         "tsv" => b'\t',
         "txt" if text.lines().next().is_some_and(|l| l.contains('\t')) => b'\t',
@@ -435,9 +425,16 @@ fn without_formula_quote(cell: &str) -> &str {
     }
 }
 
+/// The 1-based line at the end of `before`: CRLF, a lone CR and LF each end a line.
+fn line_of(before: &[u8]) -> usize {
+    let lf = before.iter().filter(|b| **b == b'\n').count();
+    let lone_cr = before.iter().enumerate().filter(|&(i, b)| *b == b'\r' && before.get(i + 1) != Some(&b'\n')).count();
+    lf + lone_cr + 1
+}
+
 /// UTF-8 (BOM or not), UTF-16 with a BOM, else Shift_JIS (CP932).
 fn decode(file: &str, bytes: &[u8]) -> Result<String, ImportError> {
-    let line_at = |offset: usize| bytes[..offset.min(bytes.len())].iter().filter(|b| **b == b'\n').count() + 1;
+    let line_at = |offset: usize| line_of(&bytes[..offset.min(bytes.len())]);
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return String::from_utf8(rest.to_vec()).map_err(|e| {
             let line = line_at(3 + e.utf8_error().valid_up_to());
@@ -511,7 +508,7 @@ pub const HEADER_WORDS: &[(&str, &[&str])] = &[
         &["該当なし理由・備考", "該当なし理由", "理由", "備考", "Justification / notes", "Justification", "Notes"],
     ),
     ("owner", &["担当者", "Owner"]),
-    ("due", &["期限", "Due"]),
+    ("due", &["期限", "目標日", "Due"]),
 ];
 
 const ROLES: [Role; 10] = [
@@ -755,6 +752,26 @@ impl RowReader<'_> {
             if errors.len() > before {
                 continue;
             }
+            // A due date the store cannot take is a row error like the others (reported with
+            // them, all at once), not a surprise after the file was read.
+            let due = match (due, h.due.as_ref()) {
+                (Some(d), Some(col)) => match due_date(&d) {
+                    Some(date) => Some(date),
+                    None => {
+                        errors.push(RowError {
+                            row: row.row,
+                            col: col.ix,
+                            message: format!(
+                                "{}: {d:?} is not a date; write it as 2025-04-01 (or 2025/4/1, 2025年4月1日) or \
+                                 leave it blank",
+                                self.describe(row.row, col)
+                            ),
+                        });
+                        None
+                    }
+                },
+                (d, _) => d,
+            };
             if let Some(g) = &group
                 && carry.group.as_ref() != Some(g)
             {
@@ -1099,6 +1116,32 @@ impl RowReader<'_> {
         }
         ImportError::at(place, first.row as usize, first.col + 1, message)
     }
+}
+
+/// A due date as users write it (`2025-04-01`, `2025/4/1`, `2025.4.1`, `2025年4月1日`, full- or
+/// half-width; a date cell arrives as `2025-04-01`) as `YYYY-MM-DD`, if it is a real calendar
+/// date.
+fn due_date(s: &str) -> Option<String> {
+    let folded: String = s.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let folded = folded.strip_suffix('日').unwrap_or(&folded);
+    let parts: Vec<&str> = folded.split(['-', '/', '.', '年', '月']).collect();
+    let [y, m, d] = parts[..] else { return None };
+    let num = |p: &str, max_len: usize| -> Option<u32> {
+        (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok())?
+    };
+    let (y, m, d) = (num(y, 4)?, num(m, 2)?, num(d, 2)?);
+    if y < 1000 {
+        return None;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&d).then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
 /// A printed number as a label part: NFKC, a list-marker dot or `、` dropped (`1.` → `1`,

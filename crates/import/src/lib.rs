@@ -13,11 +13,13 @@ pub mod derive;
 pub mod mhlw6;
 pub mod overrides;
 pub mod report;
+pub mod sandbox;
 pub mod seed;
 pub mod seed000;
 pub mod seed001;
 pub mod seed003;
 pub mod text;
+pub mod workbook;
 pub mod xlsx;
 
 use std::fmt;

@@ -45,11 +45,19 @@
 //!   category is carried down over blank cells. Each run of rows with one category becomes a
 //!   section node (title = the cell text, label = its first line) holding the items; so do
 //!   heading rows (a single cell merged across the columns of several kinds, e.g.
-//!   `【組織的安全管理対策】` spanning the table). `組織的…` `物理的…` `技術的…` `人的…` become the
+//!   `【組織的安全管理対策】` spanning the table; a value in a reference, result or unrecognised
+//!   column beside it, such as the id sansho's export writes in a hidden last column, does not
+//!   matter). `組織的…` `物理的…` `技術的…` `人的…` become the
 //!   four categories, anything else is kept as printed. A category with no item under it
 //!   (a footnote that sits in the category column) is not imported; the report lists it.
-//! - **Numbering.** Accepted numbers: `1` `1.` `1-1` `1.1` `1.1.2` `A-1` `Q1` (numeric family),
-//!   `(1)` `1)` `①` `ア` `(ア)` `㋐` `a` `(a)` `Ⅰ` (styled), full- or half-width. Nesting: a
+//! - **Numbering.** Accepted numbers: `1` `1.` `1-1` `1.1` `1.1.2` `A-1` `Q1`, and paths whose
+//!   later parts are bracketed or circled as the MHLW cyber-security checklists print them,
+//!   `1-(1)` `2-(3)-①` `8.(1)` (read as `1-1`, `2-3-1`, `8-1`) (numeric family),
+//!   `(1)` `1)` `①` `ア` `(ア)` `㋐` `a` `(a)` `Ⅰ` (styled), full- or half-width. A number
+//!   printed after its parent's, as sansho's export prints labels (`7 (1)`, `1 ①`, `7 利用者`,
+//!   `7 利用者 (1)`: a path number, then a styled number or a short word), nests under the open
+//!   item printed as its parent; a number printed after its category (`技術的安全対策 7` under
+//!   `技術的`) is read without it. Nesting: a
 //!   numeric number nests under the nearest open numeric item whose path is a prefix of its own
 //!   (`1-1` under `1`); numeric numbers are the outline's backbone, so a numeric number closes
 //!   any styled sub-items. A styled number is a sibling of the nearest open item of the same
@@ -98,10 +106,9 @@
 //! items) use row and column 0, meaning "not one cell".
 
 use std::collections::HashMap;
-use std::io::Cursor;
 use std::sync::LazyLock;
 
-use calamine::{Data, Dimensions, Range, Reader, SheetType, SheetVisible, Xlsx};
+use calamine::{Data, Dimensions, Range};
 use regex::Regex;
 use sansho_core::{
     Catalog, CatalogId, CatalogKind, Category, Level, LocalId, Localized, NodeKind, Provenance, Requirement, SourceDoc,
@@ -112,6 +119,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::ImportError;
 use crate::report::ImportReport;
 use crate::seed::hex;
+use crate::workbook::{BookReader, Format};
 
 /// How many rows from the top of a sheet are searched for the header row.
 pub const HEADER_SCAN_ROWS: u32 = 50;
@@ -167,6 +175,16 @@ pub fn import_workbook(
 /// top-level node, in the order given (ids `f1-s1`, `f2-s1`…; with one file just `s1`).
 /// With [`XlsxOptions::sheets`], each named sheet must be found in at least one workbook.
 pub fn import_workbooks(files: &[(&str, &[u8])], opts: &XlsxOptions) -> Result<(Catalog, ImportReport), ImportError> {
+    import_workbooks_with(&BookReader::InProcess, files, opts)
+}
+
+/// [`import_workbooks`], reading each workbook with `reader` (for files from outside, a
+/// [`BookReader::Sandbox`]: a child process with memory and time limits).
+pub fn import_workbooks_with(
+    reader: &BookReader,
+    files: &[(&str, &[u8])],
+    opts: &XlsxOptions,
+) -> Result<(Catalog, ImportReport), ImportError> {
     let report_name = files.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
     let mut report = ImportReport::new(report_name);
     let mut b = Builder::default();
@@ -178,7 +196,7 @@ pub fn import_workbooks(files: &[(&str, &[u8])], opts: &XlsxOptions) -> Result<(
     }
     for (fi, (name, bytes)) in files.iter().enumerate() {
         let prefix = if files.len() > 1 { format!("f{}-", fi + 1) } else { String::new() };
-        let t = import_file(name, bytes, opts, &prefix, &mut b, &mut report, &mut found_named)?;
+        let t = import_file(reader, name, bytes, opts, &prefix, &mut b, &mut report, &mut found_named)?;
         if title_row.is_none() {
             title_row = t;
         }
@@ -281,10 +299,7 @@ fn sniff(file: &str, bytes: &[u8]) -> Result<(), ImportError> {
         return fail("the file is empty; expected an xlsx workbook");
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return fail(
-            "this is an OLE2 compound file: a legacy .xls workbook (Excel 97-2003) or a password-protected \
-             workbook; open it in Excel, save it as .xlsx (Excel Workbook) without a password, and import that",
-        );
+        return Err(crate::workbook::xls_refused(file));
     }
     if !bytes.starts_with(b"PK\x03\x04") && !bytes.starts_with(b"PK\x05\x06") {
         let head = &bytes[..bytes.len().min(4096)];
@@ -312,7 +327,9 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Imports the checklist sheets of one file into `b`; returns a title row, if one was seen.
+#[allow(clippy::too_many_arguments)]
 fn import_file(
+    reader: &BookReader,
     file: &str,
     bytes: &[u8],
     opts: &XlsxOptions,
@@ -322,9 +339,8 @@ fn import_file(
     found_named: &mut [bool],
 ) -> Result<Option<String>, ImportError> {
     sniff(file, bytes)?;
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| ImportError::at(file, 0, 0, format!("cannot read the workbook (not a valid xlsx): {e}")))?;
-    let sheets = wb.sheets_metadata().to_vec();
+    let book = reader.read(file, bytes, Format::Xlsx)?;
+    let sheets = &book.sheets;
     let mut skipped = Vec::new();
     let mut imported = 0;
     let mut title = None;
@@ -340,7 +356,7 @@ fn import_file(
             None => false,
         };
         let sref = sheet_ref(file, &sheet.name);
-        let hidden = if sheet.visible == SheetVisible::Visible { "" } else { ", hidden" };
+        let hidden = if sheet.hidden { ", hidden" } else { "" };
         let skip = |why: String, skipped: &mut Vec<String>| -> Result<(), ImportError> {
             if named {
                 Err(ImportError::at(&sref, 0, 0, why))
@@ -349,20 +365,16 @@ fn import_file(
                 Ok(())
             }
         };
-        if sheet.typ != SheetType::WorkSheet {
-            skip(format!("not a worksheet but a {:?}", sheet.typ), &mut skipped)?;
+        if !sheet.worksheet {
+            skip(format!("not a worksheet but a {}", sheet.kind), &mut skipped)?;
             continue;
         }
-        let range = wb
-            .worksheet_range(&sheet.name)
-            .map_err(|e| ImportError::at(&sref, 0, 0, format!("cannot read the sheet: {e}")))?;
+        let range = sheet.range();
         if range.is_empty() || range.used_cells().all(|(_, _, d)| blank(d)) {
             skip("the sheet is empty".to_owned(), &mut skipped)?;
             continue;
         }
-        let merges = wb
-            .merge_cells_by_sheet_name(&sheet.name)
-            .map_err(|e| ImportError::at(&sref, 0, 0, format!("cannot read the sheet's merged cells: {e}")))?;
+        let merges = sheet.merges();
         let grid = Grid { range: &range, merges: &merges };
         let Some(header) = find_header(&grid) else {
             skip(format!("no checklist header in rows 1-{HEADER_SCAN_ROWS}: {LOOKED_FOR}"), &mut skipped)?;
@@ -554,6 +566,9 @@ const TERMS: &[(Role, &[&str])] = &[
             "担当",
             "担当者",
             "期限",
+            "目標日",
+            "完了日",
+            "初回確認",
             "対応予定",
             "実施日",
             "確認日",
@@ -804,6 +819,19 @@ impl Header {
         self.of(role).next()
     }
     /// The role of the column `c`, if any.
+    /// Whether column `c` holds nothing a heading row could be told apart by: no recognised
+    /// kind, a reference or result column, or a number column after the first.
+    fn is_secondary(&self, c: u32) -> bool {
+        let first_number = self.first(Role::Number).map(|col| col.first);
+        match self.columns.iter().find(|col| col.first <= c && c <= col.last) {
+            None => true,
+            Some(col) => match col.role {
+                Role::Reference | Role::Result => true,
+                Role::Number => Some(col.first) != first_number,
+                _ => false,
+            },
+        }
+    }
     fn role_at(&self, c: u32) -> Option<Role> {
         self.columns.iter().find(|col| col.first <= c && c <= col.last).map(|col| col.role)
     }
@@ -1010,6 +1038,8 @@ enum NumKey {
         style: Style,
         n: u32,
     },
+    /// A word after a number, as sansho's export prints a sub-heading item (`7 利用者`).
+    Word(String),
 }
 
 #[derive(Debug, Clone)]
@@ -1017,6 +1047,38 @@ struct Num {
     key: NumKey,
     /// As printed (one line).
     printed: String,
+    /// For a number printed with its parent's (`7 (1)`, `7 利用者 (1)`, `1 ①`, as sansho's
+    /// export prints them): the parent's number, [`number_key`]-folded.
+    parent: Option<String>,
+}
+
+/// How printed numbers are compared: NFKC, dashes folded, no white space.
+fn number_key(s: &str) -> String {
+    crate_fold(s).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A number printed after its parent's, separated by white space: the first word a path
+/// number, the last a styled number or a short word (no digits, no sentence punctuation).
+fn parse_with_parent(printed: &str) -> Option<Num> {
+    let tokens: Vec<&str> = printed.split_whitespace().collect();
+    let [first, .., last] = tokens[..] else { return None };
+    if !matches!(parse_number_text(first)?.key, NumKey::Path { .. }) {
+        return None;
+    }
+    let key = match parse_number_text(last) {
+        Some(Num { key: key @ NumKey::Styled { .. }, parent: None, .. }) => key,
+        Some(_) => return None,
+        None if last.chars().count() <= 12
+            && !last
+                .chars()
+                .any(|c| c.is_numeric() || matches!(c, '。' | '、' | '，' | '．' | ',' | '.' | '(' | ')')) =>
+        {
+            NumKey::Word(last.to_owned())
+        }
+        None => return None,
+    };
+    let parent = number_key(&tokens[..tokens.len() - 1].join(" "));
+    Some(Num { key, printed: printed.to_owned(), parent: Some(parent) })
 }
 
 const KANA: &str = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン";
@@ -1030,11 +1092,23 @@ fn kana_index(c: char) -> Option<u32> {
 static PATH_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([A-Za-z]{1,5})?[-.]?(\d{1,6}(?:[-.]\d{1,6})*)[.、]?$").expect("valid regex"));
 
+/// A path whose later parts are bracketed or circled, as the MHLW cyber-security checklists
+/// number their items: `1-(1)`, `2-(3)-①` (after NFKC `①` is `1`), `8.(1)`.
+static COMPOUND_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([A-Za-z]{1,5})?[-.]?(\d{1,6}(?:[-.]?\(\d{1,6}\)|[-.]\d{1,6})+)[.、]?$").expect("valid regex")
+});
+
+static DIGITS_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+").expect("valid regex"));
+
 fn parse_number(d: &Data) -> Option<Num> {
     match d {
         Data::Int(n) => {
             let n = u32::try_from(*n).ok()?;
-            Some(Num { key: NumKey::Path { prefix: String::new(), parts: vec![n] }, printed: n.to_string() })
+            Some(Num {
+                key: NumKey::Path { prefix: String::new(), parts: vec![n] },
+                printed: n.to_string(),
+                parent: None,
+            })
         }
         Data::Float(f) if *f >= 0.0 => parse_number_text(&float_text(*f)),
         Data::String(s) => parse_number_text(s),
@@ -1044,7 +1118,10 @@ fn parse_number(d: &Data) -> Option<Num> {
 
 fn parse_number_text(s: &str) -> Option<Num> {
     let printed = one_line(s);
-    let styled = |style, n| Some(Num { key: NumKey::Styled { style, n }, printed: printed.clone() });
+    if let Some(num) = parse_with_parent(&printed) {
+        return Some(num);
+    }
+    let styled = |style, n| Some(Num { key: NumKey::Styled { style, n }, printed: printed.clone(), parent: None });
     let mut chars = printed.chars();
     if let (Some(c), None) = (chars.next(), chars.next()) {
         let u = c as u32;
@@ -1063,7 +1140,12 @@ fn parse_number_text(s: &str) -> Option<Num> {
     if let Some(caps) = PATH_RE.captures(&t) {
         let prefix = caps.get(1).map_or("", |m| m.as_str()).to_owned();
         let parts: Option<Vec<u32>> = caps[2].split(['-', '.']).map(|p| p.parse().ok()).collect();
-        return Some(Num { key: NumKey::Path { prefix, parts: parts? }, printed });
+        return Some(Num { key: NumKey::Path { prefix, parts: parts? }, printed, parent: None });
+    }
+    if let Some(caps) = COMPOUND_RE.captures(&t) {
+        let prefix = caps.get(1).map_or("", |m| m.as_str()).to_owned();
+        let parts: Option<Vec<u32>> = DIGITS_RE.find_iter(&caps[2]).map(|m| m.as_str().parse().ok()).collect();
+        return Some(Num { key: NumKey::Path { prefix, parts: parts? }, printed, parent: None });
     }
     let inner = |open: char, close: &[char]| -> Option<&str> {
         let rest = t.strip_prefix(open)?;
@@ -1172,6 +1254,8 @@ struct Builder {
 #[derive(Debug, Clone, Default)]
 struct Meta {
     key: Option<NumKey>,
+    /// The number as printed, [`number_key`]-folded.
+    printed: String,
     /// 0-based row where the node starts, for messages.
     row: u32,
     /// Depth below the scope (section or sheet): 1 for items.
@@ -1300,6 +1384,7 @@ struct Walk {
     /// Path numbers seen per scope, and styled numbers per parent: key → 0-based row.
     paths: HashMap<(usize, String, Vec<u32>), u32>,
     styled: HashMap<(usize, Style, u32), u32>,
+    words: HashMap<(usize, String), u32>,
     ids: HashMap<String, u32>,
     items: Vec<usize>,
 }
@@ -1333,6 +1418,7 @@ fn import_sheet(
         seq: 0,
         paths: HashMap::new(),
         styled: HashMap::new(),
+        words: HashMap::new(),
         ids: HashMap::new(),
         items: Vec::new(),
     };
@@ -1348,8 +1434,11 @@ fn import_sheet(
             report.count("repeated header rows", 1);
             continue;
         }
-        // A heading row: one cell, merged across the columns of several kinds.
-        if let [c] = nonblank[..]
+        // A heading row: one cell, merged across the columns of several kinds (what else the row
+        // holds is only in reference or result columns, or unrecognised ones: sansho's own
+        // export writes the section's id in a hidden last column).
+        let primary: Vec<u32> = nonblank.iter().copied().filter(|&c| !h.is_secondary(c)).collect();
+        if let [c] = primary[..]
             && let Some(m) = grid.merge(r, c).filter(|m| m.start == (r, c) && m.end.1 > c)
             && spans_roles(h, m.start.1, m.end.1)
             && let Some(t) = grid.text(r, c)
@@ -1398,14 +1487,26 @@ fn import_sheet(
         let has_text = v.texts.iter().any(Option::is_some);
         match (number_col, &v.number) {
             (Some(_), Some((d, c))) => {
-                let Some(num) = parse_number(d) else {
+                // A number printed with its category in front (`技術的安全対策 7` under the category
+                // `技術的`, as lists of labels print them) is read without it.
+                let num = parse_number(d).or_else(|| {
+                    let text = one_line(&grid.text(r, *c)?);
+                    let (g, _) = w.group.as_ref()?;
+                    let category = b.nodes[*g].label.as_str();
+                    let (head, rest) = text.split_once(' ')?;
+                    if !(head.starts_with(category) || category.starts_with(head)) {
+                        return None;
+                    }
+                    parse_number_text(rest).map(|n| Num { printed: rest.to_owned(), ..n })
+                });
+                let Some(num) = num else {
                     let shown = grid.text(r, *c).unwrap_or_default();
                     return Err(ctx.err(
                         r,
                         *c,
                         format!(
                             "cannot read the number {:?} in column {} ({}); expected a number such as 1, 1., 1-1, \
-                             1.1, A-1, (1), 1), ①, ア, (ア), a or (a){}",
+                             1.1, A-1, 1-(1), 2-(3)-①, (1), 1), ①, ア, (ア), a or (a){}",
                             one_line(&shown),
                             column_name(*c),
                             h.first(Role::Number).map_or("", |c| c.header.as_str()),
@@ -1532,8 +1633,14 @@ fn start_group(ctx: &SheetCtx, b: &mut Builder, w: &mut Walk, r: u32, text: &str
 }
 
 /// Where a new number goes: its parent (None = the scope) after closing what it closes.
-fn place(b: &Builder, w: &mut Walk, key: &NumKey) -> Option<usize> {
-    match key {
+fn place(b: &Builder, w: &mut Walk, num: &Num) -> Option<usize> {
+    if let Some(parent) = &num.parent
+        && let Some(pos) = w.stack.iter().rposition(|&i| &b.meta[i].printed == parent)
+    {
+        w.stack.truncate(pos + 1);
+        return w.stack.last().copied();
+    }
+    match &num.key {
         NumKey::Path { prefix, parts } => {
             while let Some(&top) = w.stack.last() {
                 if let Some(NumKey::Path { prefix: p, parts: q }) = &b.meta[top].key
@@ -1547,6 +1654,7 @@ fn place(b: &Builder, w: &mut Walk, key: &NumKey) -> Option<usize> {
             }
             None
         }
+        NumKey::Word(_) => w.stack.last().copied(),
         NumKey::Styled { style, .. } => {
             if let Some(pos) = w
                 .stack
@@ -1583,12 +1691,13 @@ fn add_item(
             (None, format!("n{}", w.seq), label)
         }
         Some(num) => {
-            let parent = place(b, w, &num.key);
+            let parent = place(b, w, num);
             let parent_node = parent.unwrap_or(scope);
             // Duplicates.
             let first_row = match &num.key {
                 NumKey::Path { prefix, parts } => w.paths.insert((scope, prefix.clone(), parts.clone()), r),
                 NumKey::Styled { style, n } => w.styled.insert((parent_node, *style, *n), r),
+                NumKey::Word(word) => w.words.insert((parent_node, word.clone()), r),
             };
             if let Some(first) = first_row {
                 let under = if parent_node == w.sheet {
@@ -1614,8 +1723,9 @@ fn add_item(
                     format!("{prefix}{}", parts.iter().map(u32::to_string).collect::<Vec<_>>().join("."))
                 }
                 (NumKey::Styled { style, n }, None) => format!("{}{n}", style.id()),
+                (NumKey::Word(_), None) => format!("w{}", w.words.keys().filter(|(p, _)| *p == parent_node).count()),
             };
-            let self_contained = matches!(num.key, NumKey::Path { .. });
+            let self_contained = matches!(num.key, NumKey::Path { .. }) || num.parent.is_some();
             let printed = num.printed.trim_end_matches(['.', '．', '、']);
             let label = match (parent, self_contained, &scope_prefix) {
                 (Some(p), false, _) => format!("{} {printed}", b.nodes[p].label),
@@ -1649,7 +1759,8 @@ fn add_item(
     node.topics = w.sub_values.iter().flatten().map(|s| one_line(s)).collect();
     node.note = (!v.refs.is_empty()).then(|| v.refs.join("\n"));
     node.provenance = vec![ctx.prov(r)];
-    let i = b.push(node, Meta { key: num.map(|n| n.key), row: r, depth });
+    let printed = num.as_ref().map(|n| number_key(&n.printed)).unwrap_or_default();
+    let i = b.push(node, Meta { key: num.map(|n| n.key), printed, row: r, depth });
     w.stack.push(i);
     w.last_item = Some(i);
     w.items.push(i);
@@ -1720,6 +1831,24 @@ mod tests {
     }
     fn styled(style: Style, n: u32) -> Option<NumKey> {
         Some(NumKey::Styled { style, n })
+    }
+
+    #[test]
+    fn numbers_of_the_cyber_security_checklists_and_of_sanshos_export() {
+        assert_eq!(key("1-(1)"), path(&[1, 1]));
+        assert_eq!(key("２－（３）－①"), path(&[2, 3, 1]));
+        assert_eq!(key("8.(1)"), path(&[8, 1]));
+        let with_parent = |s: &str| parse_number_text(s).map(|n| (n.key, n.parent));
+        assert_eq!(with_parent("7 (1)"), Some((NumKey::Styled { style: Style::Paren, n: 1 }, Some("7".into()))));
+        assert_eq!(with_parent("1 ①"), Some((NumKey::Styled { style: Style::Circled, n: 1 }, Some("1".into()))));
+        assert_eq!(with_parent("7 利用者"), Some((NumKey::Word("利用者".into()), Some("7".into()))));
+        assert_eq!(
+            with_parent("7 利用者 (2)"),
+            Some((NumKey::Styled { style: Style::Paren, n: 2 }, Some("7利用者".into())))
+        );
+        // Not numbers: a category, a sentence after a number.
+        assert_eq!(key("組織的安全管理対策"), None);
+        assert_eq!(key("1 責任者を置いている。"), None);
     }
 
     #[test]

@@ -744,3 +744,65 @@ fn broken_files_and_missing_headers_name_the_file_and_sheet() {
     let e = read_checklist("answers.csv", b"id,result\n", &SET, "no-such-catalog", None).unwrap_err();
     assert_eq!(e.message, r#"unknown catalog "no-such-catalog""#);
 }
+
+#[test]
+fn csv_with_cr_only_line_endings_names_the_right_rows() {
+    // Classic Mac OS line endings (a lone CR), as some exporters still write: rows 30 and 31
+    // answer the same requirement, and row 33 (after a blank row 32) has an unknown word.
+    let ids: Vec<&str> = SAMPLE.iter().map(|s| s.id.as_str()).take(30).collect();
+    let mut lines = vec!["id,実施状況".to_owned()];
+    lines.extend(ids[..28].iter().map(|id| format!("{id},実施済")));
+    lines.push(format!("{},実施済", ids[28])); // row 30
+    lines.push(format!("{},未実施", ids[28])); // row 31
+    lines.push(String::new()); // row 32
+    lines.push(format!("{},maybe", ids[29])); // row 33
+    let text = lines.join("\r") + "\r";
+    let e = read_err("answers.csv", text.as_bytes(), None);
+    let m = e.to_string();
+    assert!(m.contains("is answered twice, in rows 30 and 31"), "{m}");
+    assert!(m.contains("answers.csv:33:2: row 33, column 2 (実施状況): unknown result \"maybe\""), "{m}");
+    // Invalid bytes are placed on their line too.
+    let mut bytes = b"id,result\rorg-1,yes\rorg-2,".to_vec();
+    bytes.extend_from_slice(b"\xFF\xFF\r");
+    let e = read_err("answers.csv", &bytes, None);
+    assert_eq!((e.file.as_str(), e.line), ("answers.csv", 3), "{e}");
+}
+
+#[test]
+fn every_bad_due_date_is_reported_at_once_with_the_other_row_errors() {
+    let grid = vec![
+        row(&["No.", "区分", "実施状況", "期限"]),
+        row(&["1.", ORG, "未実施", "来月"]),
+        row(&["2.", ORG, "未実施", "2025-13-01"]),
+        row(&["3.", ORG, "maybe", ""]),
+        row(&["4.", ORG, "未実施", "2025-02-29"]),
+    ];
+    let e = read_err("book.xlsx", &xlsx("回答", &grid), None);
+    let m = e.to_string();
+    let lines: Vec<&str> = m.lines().collect();
+    assert_eq!(lines.len(), 5, "{m}");
+    assert!(lines[0].starts_with(r#"book.xlsx#回答:2:4: cell D2 (期限): "来月" is not a date"#), "{m}");
+    assert!(lines[1].starts_with(r#"book.xlsx#回答:3:4: cell D3 (期限): "2025-13-01" is not a date"#), "{m}");
+    assert!(lines[2].starts_with("book.xlsx#回答:4:3: cell C4 (実施状況): unknown result"), "{m}");
+    assert!(lines[3].starts_with(r#"book.xlsx#回答:5:4: cell D5 (期限): "2025-02-29" is not a date"#), "{m}");
+    assert_eq!(lines[4], "(4 errors; nothing was imported)");
+
+    // Dates as users write them, and date cells, come out as YYYY-MM-DD.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    write_grid(
+        ws,
+        &vec![
+            row(&["No.", "区分", "実施状況", "目標日"]),
+            row(&["1.", ORG, "未実施", "2025/4/1"]),
+            row(&["2.", ORG, "未実施", "2026年3月31日"]),
+            row(&["3.", ORG, "未実施", " 2024-02-29 "]),
+            row(&["4.", ORG, "未実施", ""]),
+        ],
+    );
+    let date = ExcelDateTime::from_ymd(2027, 1, 15).expect("date");
+    ws.write_datetime_with_format(4, 3, &date, &Format::new().set_num_format("yyyy/m/d")).expect("date");
+    let imp = read("book.xlsx", &wb.save_to_buffer().expect("save"));
+    let due: Vec<Option<&str>> = imp.answers.iter().map(|a| a.due.as_deref()).collect();
+    assert_eq!(due, [Some("2025-04-01"), Some("2026-03-31"), Some("2024-02-29"), Some("2027-01-15")]);
+}

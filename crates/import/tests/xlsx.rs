@@ -601,7 +601,7 @@ fn not_a_workbook() {
     // A damaged xlsx.
     let good = mhlw_style().save_to_buffer().unwrap();
     let cut = &good[..good.len() / 2];
-    assert_err(&import_err("cut.xlsx", cut, &o), "cut.xlsx", 0, 0, "cannot read the workbook");
+    assert_err(&import_err("cut.xlsx", cut, &o), "cut.xlsx", 0, 0, "cannot read the .xlsx workbook");
 }
 
 #[test]
@@ -719,4 +719,125 @@ fn header_without_items() {
     put(ws, "C1", "回答");
     let e = wb_err(&mut wb);
     assert_err(&e, "book.xlsx#記入例", 0, 0, "the header is on row 1 but there are no check items below it");
+}
+
+// ---------------------------------------------------------------------------------------
+// Workbooks shaped like the MHLW cyber-security checklists (医療機関確認用 / 事業者確認用):
+// title rows, a two-row header with 確認結果 over はい／いいえ and 目標日 for two rounds, category
+// cells merged down, numbers such as `1-(1)` and `2-(3)-①`, two sheets. The texts are
+// placeholders written for this test, not the official wording.
+
+/// One checklist sheet in the official shape; `items` are `(number, text)` per category.
+fn official_sheet(ws: &mut Worksheet, name: &str, subtitle: &str, categories: &[(&str, &[(&str, &str)])]) {
+    ws.set_name(name).expect("name");
+    merge(ws, "A1:H1", "医療機関におけるサイバーセキュリティ対策チェックリスト（テスト用の模擬ブック）");
+    merge(ws, "A2:H2", subtitle);
+    put(ws, "A3", "医療機関名：");
+    put(ws, "E3", "記入日：");
+    merge(ws, "A5:A6", "区分");
+    merge(ws, "B5:B6", "番号");
+    merge(ws, "C5:C6", "チェック項目");
+    merge(ws, "D5:E5", "確認結果（1回目）");
+    merge(ws, "F5:G5", "確認結果（2回目）");
+    merge(ws, "H5:H6", "備考");
+    for (cell, text) in [("D6", "はい／いいえ"), ("E6", "目標日"), ("F6", "はい／いいえ"), ("G6", "目標日")]
+    {
+        put(ws, cell, text);
+    }
+    let mut row = 7;
+    for (category, items) in categories {
+        let last = row + items.len() as u32 - 1;
+        if items.len() > 1 {
+            merge(ws, &format!("A{row}:A{last}"), category);
+        } else {
+            put(ws, &format!("A{row}"), category);
+        }
+        for (i, (number, text)) in items.iter().enumerate() {
+            let r = row + i as u32;
+            put(ws, &format!("B{r}"), number);
+            put(ws, &format!("C{r}"), text);
+            put(ws, &format!("D{r}"), if i % 2 == 0 { "はい" } else { "いいえ" });
+            if i % 2 == 1 {
+                put(ws, &format!("E{r}"), "2026/3/31");
+            }
+        }
+        row = last + 1;
+    }
+    put(ws, &format!("A{}", row + 1), "※ テスト用の注記：この行は項目ではない。");
+}
+
+fn official_workbook() -> Workbook {
+    let mut wb = Workbook::new();
+    official_sheet(
+        wb.add_worksheet(),
+        "医療機関確認用",
+        "医療機関確認用",
+        &[
+            ("1 体制構築", &[("1-(1)", "（テスト用の文）責任者を設置している。")]),
+            (
+                "2 医療情報システムの管理・運用",
+                &[
+                    ("2-(1)", "（テスト用の文）台帳を管理している。"),
+                    ("2-(2)", "（テスト用の文）権限を管理している。"),
+                    ("2-(3)", "（テスト用の文）次の対策を実施している。"),
+                    ("2-(3)-①", "（テスト用の文）一つ目の対策。"),
+                    ("2-(3)-②", "（テスト用の文）二つ目の対策。"),
+                ],
+            ),
+            (
+                "3 インシデント発生に備えた対応",
+                &[("3-(1)", "（テスト用の文）連絡体制を整えている。"), ("3-(2)", "（テスト用の文）訓練している。")],
+            ),
+        ],
+    );
+    official_sheet(
+        wb.add_worksheet(),
+        "事業者確認用",
+        "事業者確認用",
+        &[
+            ("1 体制構築", &[("1-(1)", "（テスト用の文）事業者の責任者を置いている。")]),
+            (
+                "2 医療情報システムの管理・運用",
+                &[("2-(1)", "（テスト用の文）保守の記録を残している。"), ("2-(1)-①", "（テスト用の文）記録の一つ目。")],
+            ),
+        ],
+    );
+    wb
+}
+
+#[test]
+fn official_checklists_with_numbers_like_1_paren_1() {
+    let (c, report) = import("cyber-checklist.xlsx", &mut official_workbook());
+    assert_eq!(c.title.ja, "医療機関におけるサイバーセキュリティ対策チェックリスト（テスト用の模擬ブック）");
+    assert_outline(
+        &c,
+        &[
+            "s1 ^- chapter \"医療機関確認用\" @cyber-checklist.xlsx#医療機関確認用:5-14",
+            "s1-g1 ^s1 section \"1 体制構築\" [1 体制構築] @cyber-checklist.xlsx#医療機関確認用:7",
+            "s1-g1-1.1 ^s1-g1 item \"1 体制構築 1-(1)\" [1 体制構築] @cyber-checklist.xlsx#医療機関確認用:7",
+            "s1-g2 ^s1 section \"2 医療情報システムの管理・運用\" [2 医療情報システムの管理・運用] @cyber-checklist.xlsx#医療機関確認用:8-12",
+            "s1-g2-2.1 ^s1-g2 item \"2 医療情報システムの管理・運用 2-(1)\" [2 医療情報システムの管理・運用] @cyber-checklist.xlsx#医療機関確認用:8",
+            "s1-g2-2.2 ^s1-g2 item \"2 医療情報システムの管理・運用 2-(2)\" [2 医療情報システムの管理・運用] @cyber-checklist.xlsx#医療機関確認用:9",
+            "s1-g2-2.3 ^s1-g2 item \"2 医療情報システムの管理・運用 2-(3)\" [2 医療情報システムの管理・運用] @cyber-checklist.xlsx#医療機関確認用:10",
+            "s1-g2-2.3-1 ^s1-g2-2.3 sub-item \"2 医療情報システムの管理・運用 2-(3)-①\" [2 医療情報システムの管理・運用] @cyber-checklist.xlsx#医療機関確認用:11",
+            "s1-g2-2.3-2 ^s1-g2-2.3 sub-item \"2 医療情報システムの管理・運用 2-(3)-②\" [2 医療情報システムの管理・運用] @cyber-checklist.xlsx#医療機関確認用:12",
+            "s1-g3 ^s1 section \"3 インシデント発生に備えた対応\" [3 インシデント発生に備えた対応] @cyber-checklist.xlsx#医療機関確認用:13-14",
+            "s1-g3-3.1 ^s1-g3 item \"3 インシデント発生に備えた対応 3-(1)\" [3 インシデント発生に備えた対応] @cyber-checklist.xlsx#医療機関確認用:13",
+            "s1-g3-3.2 ^s1-g3 item \"3 インシデント発生に備えた対応 3-(2)\" [3 インシデント発生に備えた対応] @cyber-checklist.xlsx#医療機関確認用:14",
+            "s2 ^- chapter \"事業者確認用\" @cyber-checklist.xlsx#事業者確認用:5-9",
+            "s2-g1 ^s2 section \"1 体制構築\" [1 体制構築] @cyber-checklist.xlsx#事業者確認用:7",
+            "s2-g1-1.1 ^s2-g1 item \"1 体制構築 1-(1)\" [1 体制構築] @cyber-checklist.xlsx#事業者確認用:7",
+            "s2-g2 ^s2 section \"2 医療情報システムの管理・運用\" [2 医療情報システムの管理・運用] @cyber-checklist.xlsx#事業者確認用:8-9",
+            "s2-g2-2.1 ^s2-g2 item \"2 医療情報システムの管理・運用 2-(1)\" [2 医療情報システムの管理・運用] @cyber-checklist.xlsx#事業者確認用:8",
+            "s2-g2-2.1-1 ^s2-g2-2.1 sub-item \"2 医療情報システムの管理・運用 2-(1)-①\" [2 医療情報システムの管理・運用] @cyber-checklist.xlsx#事業者確認用:9",
+        ],
+    );
+    assert_eq!(text(&c, "s1-g2-2.3-1"), Some("（テスト用の文）一つ目の対策。"));
+    assert_eq!(text(&c, "s2-g1-1.1"), Some("（テスト用の文）事業者の責任者を置いている。"));
+    // The answer columns are recognised and left alone; the footnote is reported, not imported.
+    let notes = report.notes.join("\n");
+    assert!(notes.contains("D-E 確認結果（1回目） = result (ignored)") || notes.contains("D 確認結果"), "{notes}");
+    assert!(!notes.contains("not recognised"), "{notes}");
+    let rejected = format!("{report}");
+    assert!(rejected.contains("テスト用の注記"), "{rejected}");
 }

@@ -312,8 +312,15 @@ fn import(
     } else {
         let bytes = std::fs::read(file).with_context(|| crate::errors::cannot(lang, crate::errors::Io::Read, file))?;
         let name = file.display().to_string();
-        let read = sansho_import::checklist::read_checklist(&name, &bytes, set, &catalog, sheet)
-            .map_err(|e| anyhow!("{e}"))?;
+        let read = sansho_import::checklist::read_checklist_with(
+            &crate::cmd::sandbox::reader()?,
+            &name,
+            &bytes,
+            set,
+            &catalog,
+            sheet,
+        )
+        .map_err(|e| anyhow!("{e}"))?;
         skipped = read.skipped.len();
         let mut past_due: Vec<String> = Vec::new();
         for c in &read.answers {

@@ -113,8 +113,15 @@ fn read_checklist_file(set: &CatalogSet, path: &Path, catalog: Option<&str>) -> 
     };
     let bytes =
         std::fs::read(path).with_context(|| crate::errors::cannot(crate::ui::lang(), crate::errors::Io::Read, path))?;
-    let read = sansho_import::checklist::read_checklist(&name, &bytes, set, catalog, None)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let read = sansho_import::checklist::read_checklist_with(
+        &crate::cmd::sandbox::reader()?,
+        &name,
+        &bytes,
+        set,
+        catalog,
+        None,
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let answers = read
         .answers
         .iter()

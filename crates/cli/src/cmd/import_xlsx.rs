@@ -1,7 +1,8 @@
 //! `sansho catalog import-xlsx FILE…`: checklist workbooks into one catalog file.
 //!
 //! The catalog is built and validated in memory; the file is written once at the end
-//! (through a temporary file renamed into place), so a broken workbook writes nothing.
+//! (through a temporary file renamed into place), so a broken workbook writes nothing. Each
+//! workbook is read in a sandboxed child process (`sansho __read-workbook`).
 
 use crate::ui::outln;
 use std::io::Write;
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use sansho_catalog::catalog_to_toml;
 use sansho_core::{CatalogId, CatalogKind};
-use sansho_import::xlsx::{XlsxOptions, import_workbooks};
+use sansho_import::xlsx::{XlsxOptions, import_workbooks_with};
 
 use crate::args::ImportXlsxArgs;
 
@@ -61,7 +62,10 @@ pub fn run(a: &ImportXlsxArgs) -> Result<()> {
         files.push((name, bytes));
     }
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
-    let (catalog, report) = import_workbooks(&refs, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // Each workbook is read in a child process with memory and time limits (see
+    // `sansho_import::sandbox`): a hostile file stops that child, not this command.
+    let reader = crate::cmd::sandbox::reader()?;
+    let (catalog, report) = import_workbooks_with(&reader, &refs, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
     let text = catalog_to_toml(
         &catalog,
         &["Imported by `sansho catalog import-xlsx`; review, then keep it next to your other catalogs."],

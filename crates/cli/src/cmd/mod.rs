@@ -12,6 +12,7 @@ pub mod import_xlsx;
 pub mod list;
 pub mod org;
 pub mod sample;
+pub mod sandbox;
 pub mod search;
 pub mod serve;
 pub mod show;
