@@ -321,3 +321,58 @@ pub fn shown_text(set: &CatalogSet, catalog: &str, text: &str, lang: Lang) -> St
 pub fn has_params(text: &str) -> bool {
     sansho_core::ext::pieces(text).iter().any(|p| matches!(p, sansho_core::ext::Piece::Param(_)))
 }
+
+/// A catalog's title with its edition, as pages name it: the edition is added only when the
+/// title does not already print it (「…第３版…」 of edition 第3版, 「…（案）」 of edition 案), and
+/// in English it is written in English (第5.2版 → ed. 5.2, 案 → draft).
+pub fn catalog_name(lang: Lang, c: &sansho_core::Catalog) -> String {
+    let title = title(lang, &c.title);
+    // Full-width digits, points and brackets read as their ASCII forms.
+    let fold = |s: &str| -> String {
+        s.chars()
+            .map(|ch| match ch {
+                '０'..='９' => char::from_u32(ch as u32 - '０' as u32 + '0' as u32).unwrap_or(ch),
+                '．' => '.',
+                '（' => '(',
+                '）' => ')',
+                other => other,
+            })
+            .collect()
+    };
+    let folded = fold(title);
+    let edition = c.edition.trim();
+    let printed = edition.is_empty()
+        || folded.contains(&fold(edition))
+        || (edition == "案" && (folded.contains("(案)") || folded.to_lowercase().contains("draft")));
+    if printed {
+        return title.to_owned();
+    }
+    match lang {
+        Lang::Ja => format!("{title} {edition}"),
+        Lang::En => format!("{title}, {}", edition_en(edition)),
+    }
+}
+
+/// An edition in English: 第5.2版 → ed. 5.2, 案 → draft (anything else as printed).
+pub fn edition_en(edition: &str) -> String {
+    let e = edition.trim();
+    if e == "案" {
+        return "draft".into();
+    }
+    match e.strip_prefix('第').and_then(|x| x.strip_suffix('版')) {
+        Some(n) => format!("ed. {n}"),
+        None => e.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod catalog_name_tests {
+    use super::edition_en;
+
+    #[test]
+    fn editions_in_english() {
+        assert_eq!(edition_en("第5.2版"), "ed. 5.2");
+        assert_eq!(edition_en("案"), "draft");
+        assert_eq!(edition_en("2.0"), "2.0");
+    }
+}
