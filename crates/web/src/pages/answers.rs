@@ -68,7 +68,7 @@ fn history_field_word(lang: Lang, field: &str) -> &str {
 }
 
 fn result_word(lang: Lang, r: ResultCode) -> &'static str {
-    lang.t(r.ja(), r.as_str())
+    view::result_word(lang, r)
 }
 
 /// The assessment, checked for access, with its stored and domain answers.
@@ -635,9 +635,7 @@ async fn requirement_page(
         && !is_final
         && direct.is_none()
         && outcome.suggestion.as_ref().is_some_and(|sg| sg.result != ResultCode::Unanswered);
-    let cat = set
-        .catalog(&a.catalog_id)
-        .map_or(a.catalog_id.clone(), |c| format!("{} {}", crate::view::title(lang, &c.title), c.edition));
+    let cat = set.catalog(&a.catalog_id).map_or(a.catalog_id.clone(), |c| crate::view::catalog_name(lang, c));
     let page = AnswerPage {
         lang,
         path: format!("/assessments/{id}/r/{}", r.id),

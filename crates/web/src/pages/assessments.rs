@@ -64,7 +64,7 @@ struct ChangeRow {
 /// The words of a stored result (`implemented` → 実施済); an absent answer is 未回答.
 fn result_word(lang: Lang, stored: Option<&str>) -> String {
     let r = stored.and_then(ResultCode::parse).unwrap_or(ResultCode::Unanswered);
-    lang.t(r.ja(), r.as_str()).to_owned()
+    crate::view::result_word(lang, r).to_owned()
 }
 
 fn field_word(lang: Lang, field: &str) -> &str {
@@ -278,8 +278,8 @@ async fn dashboard(
             });
         }
     }
-    let group_bars = |groups: &[sansho_core::assess::Group]| -> Vec<Bar> {
-        groups.iter().map(|g| Bar { label: g.label.clone(), tally: g.tally.clone(), href: None }).collect()
+    let group_bars = |groups: &[sansho_core::assess::Group], word: fn(Lang, &sansho_core::assess::Group) -> String| {
+        groups.iter().map(|g| Bar { label: word(lang, g), tally: g.tally.clone(), href: None }).collect::<Vec<_>>()
     };
     let changes =
         s.store.baseline_changes(aid).await?.map(|changes| change_rows(set, &a.catalog_id, lang, &changes, &stored));
@@ -294,7 +294,7 @@ async fn dashboard(
                 local_id: g.requirement.local.as_str().to_owned(),
                 label: g.label.to_owned(),
                 level: g.level.map(|l| lang.t(l.ja(), l.as_str()).to_owned()).unwrap_or_default(),
-                result: lang.t(g.result.ja(), g.result.as_str()).to_owned(),
+                result: crate::view::result_word(lang, g.result).to_owned(),
                 derived: g.basis == ResultBasis::Derived,
                 review: g.needs_review,
                 text: r
@@ -331,8 +331,12 @@ async fn dashboard(
         mandatory: own.minimum.mandatory,
         satisfied: own.minimum.satisfied,
         coverage_svg: stacked_bars(lang, lang.t("ガイドライン別の状況", "By guideline"), &coverage),
-        category_svg: stacked_bars(lang, lang.t("区分別", "By category"), &group_bars(&own.categories)),
-        level_svg: stacked_bars(lang, lang.t("水準別", "By level"), &group_bars(&own.levels)),
+        category_svg: stacked_bars(
+            lang,
+            lang.t("区分別", "By category"),
+            &group_bars(&own.categories, crate::view::category_group),
+        ),
+        level_svg: stacked_bars(lang, lang.t("水準別", "By level"), &group_bars(&own.levels, crate::view::level_group)),
         gap_total: own.gaps.len(),
         review_total: stored.iter().filter(|st| crate::pages::answers::review_flagged(st)).count(),
         gaps: gap_rows,
