@@ -184,15 +184,18 @@ pub fn fiscal_year(lang: Lang, t: sansho_store::Timestamp) -> String {
 /// How lists name an assessment: its name, else its catalog and fiscal year; with the date it
 /// was created, so two assessments of one catalog never read the same.
 pub fn assessment_label(s: &AppState, lang: Lang, a: &Assessment) -> String {
-    let created = crate::time::date(a.created_at);
+    let created = match lang {
+        Lang::Ja => format!("（{}）", crate::time::date(a.created_at)),
+        Lang::En => format!(" ({})", crate::time::date(a.created_at)),
+    };
     match a.name.as_deref() {
-        Some(name) => format!("{name}（{created}）"),
+        Some(name) => format!("{name}{created}"),
         None => {
             let catalog = s
                 .set
                 .catalog(&a.catalog_id)
                 .map_or_else(|| a.catalog_id.clone(), |c| crate::view::catalog_name(lang, c));
-            format!("{catalog} {}（{created}）", fiscal_year(lang, a.created_at))
+            format!("{catalog} {}{created}", fiscal_year(lang, a.created_at))
         }
     }
 }
