@@ -190,6 +190,9 @@ pub enum AssessmentCmd {
         /// Start from this assessment's answers and evidence (same catalog).
         #[arg(long)]
         baseline: Option<String>,
+        /// What people call it, e.g. "2026年度 定期評価" (shown in the lists).
+        #[arg(long)]
+        name: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -210,6 +213,12 @@ pub enum AssessmentCmd {
         id: String,
         #[arg(value_enum)]
         status: StatusArg,
+    },
+    /// Reopen a final (確定) assessment as a draft, with the reason (kept in the audit log).
+    Reopen {
+        id: String,
+        #[arg(long)]
+        reason: String,
     },
     /// Import answers: a filled checklist (xlsx, CSV) or an answers file (TOML). All or nothing.
     Import {

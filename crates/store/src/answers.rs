@@ -7,8 +7,8 @@ use sqlx::{Row, SqliteConnection};
 
 use crate::audit::{append, change};
 use crate::{
-    Actor, Answer, AnswerInput, AnswerResult, Assessment, HistoryEntry, Id, IdSource, ImportSummary, NewAssessment,
-    Result, Store, StoreError, Table, Timestamp, exists, non_blank, parse, parse_opt,
+    Actor, Answer, AnswerInput, AnswerResult, Assessment, AssessmentMeta, HistoryEntry, Id, IdSource, ImportSummary,
+    NewAssessment, Result, Store, StoreError, Timestamp, non_blank, parse, parse_opt,
 };
 
 /// `origin.kind` of an answer copied from a baseline assessment.
@@ -17,7 +17,7 @@ pub(crate) const ORIGIN_BASELINE: &str = "baseline";
 /// Audit actions of answer writes: one record per created or changed answer, named after the path
 /// that wrote it.
 const ACTION_SET: &str = "answer.set";
-const ACTION_IMPORT: &str = "answer.import";
+pub(crate) const ACTION_IMPORT: &str = "answer.import";
 const ACTION_BASELINE_COPY: &str = "answer.baseline_copy";
 
 const ANSWER_COLUMNS: &str = "id, assessment_id, requirement_id, result, how, justification, owner, due_date, \
@@ -306,9 +306,7 @@ impl Store {
     ) -> Result<Answer> {
         validate(input)?;
         let mut tx = self.write().await?;
-        if !exists(&mut tx, Table::Assessments, assessment).await? {
-            return Err(StoreError::UnknownAssessment(assessment));
-        }
+        crate::orgs::ensure_open(&mut tx, assessment).await?;
         let id = write_answer(&mut tx, self.ids.as_ref(), assessment, input, actor, now, ACTION_SET).await?.id();
         let answer = fetch_answer(&mut tx, id).await?;
         tx.commit().await?;
@@ -352,6 +350,24 @@ impl Store {
             .collect()
     }
 
+    /// Answers several requirements at once (a checklist saved with several rows changed): one
+    /// transaction, each answer audited as `answer.set` with its history; all of them, or — on
+    /// any error — none.
+    pub async fn set_answers(
+        &self,
+        assessment: Id,
+        inputs: Vec<AnswerInput>,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<()> {
+        check_batch(&inputs)?;
+        let mut tx = self.write().await?;
+        crate::orgs::ensure_open(&mut tx, assessment).await?;
+        write_batch(&mut tx, self.ids.as_ref(), assessment, &inputs, actor, now, ACTION_SET, &mut |_| {}).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Writes a batch of answers in one transaction: all of them, or — on any error — none.
     pub async fn import_answers(
         &self,
@@ -385,10 +401,23 @@ impl Store {
         now: Timestamp,
         written: &mut (dyn FnMut(usize) + Send),
     ) -> Result<(Assessment, ImportSummary)> {
+        self.create_assessment_with_answers_as(new, &AssessmentMeta::default(), inputs, actor, now, written).await
+    }
+
+    /// [`Store::create_assessment_with_answers`] with a name and an owner.
+    pub async fn create_assessment_with_answers_as(
+        &self,
+        new: &NewAssessment,
+        meta: &AssessmentMeta,
+        inputs: Vec<AnswerInput>,
+        actor: &Actor,
+        now: Timestamp,
+        written: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<(Assessment, ImportSummary)> {
         check_batch(&inputs)?;
         let mut tx = self.write().await?;
-        let id = crate::orgs::insert_assessment(&mut tx, self.ids.as_ref(), new, actor, now).await?;
-        let summary = write_batch(&mut tx, self.ids.as_ref(), id, &inputs, actor, now, written).await?;
+        let id = crate::orgs::insert_assessment(&mut tx, self.ids.as_ref(), new, meta, actor, now).await?;
+        let summary = write_batch(&mut tx, self.ids.as_ref(), id, &inputs, actor, now, ACTION_IMPORT, written).await?;
         let assessment = crate::orgs::fetch_assessment(&mut tx, id).await?;
         tx.commit().await?;
         Ok((assessment, summary))
@@ -406,10 +435,9 @@ impl Store {
     ) -> Result<ImportSummary> {
         check_batch(&inputs)?;
         let mut tx = self.write().await?;
-        if !exists(&mut tx, Table::Assessments, assessment).await? {
-            return Err(StoreError::UnknownAssessment(assessment));
-        }
-        let summary = write_batch(&mut tx, self.ids.as_ref(), assessment, &inputs, actor, now, written).await?;
+        crate::orgs::ensure_open(&mut tx, assessment).await?;
+        let summary =
+            write_batch(&mut tx, self.ids.as_ref(), assessment, &inputs, actor, now, ACTION_IMPORT, written).await?;
         tx.commit().await?;
         Ok(summary)
     }
@@ -432,7 +460,8 @@ pub(crate) fn check_batch(inputs: &[AnswerInput]) -> Result<()> {
     Ok(())
 }
 
-/// Writes a checked batch inside the caller's transaction.
+/// Writes a checked batch inside the caller's transaction, each answer audited as `action`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn write_batch(
     conn: &mut SqliteConnection,
     ids: &dyn IdSource,
@@ -440,14 +469,14 @@ pub(crate) async fn write_batch(
     inputs: &[AnswerInput],
     actor: &Actor,
     now: Timestamp,
+    action: &str,
     written: &mut (dyn FnMut(usize) + Send),
 ) -> Result<ImportSummary> {
     let mut summary = ImportSummary::default();
     for (index, input) in inputs.iter().enumerate() {
-        let outcome =
-            write_answer(conn, ids, assessment, input, actor, now, ACTION_IMPORT).await.map_err(|source| {
-                StoreError::ImportRow { index, requirement: input.requirement_id.clone(), source: Box::new(source) }
-            })?;
+        let outcome = write_answer(conn, ids, assessment, input, actor, now, action).await.map_err(|source| {
+            StoreError::ImportRow { index, requirement: input.requirement_id.clone(), source: Box::new(source) }
+        })?;
         match outcome {
             Outcome::Created(_) => summary.created += 1,
             Outcome::Updated(_) => summary.updated += 1,

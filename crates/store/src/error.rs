@@ -93,6 +93,15 @@ pub enum StoreError {
     #[error("`{prefix}` is the start of several {what} ids: {}", candidates.join(", "))]
     AmbiguousId { what: &'static str, prefix: String, candidates: Vec<String> },
 
+    #[error(
+        "assessment {0} is final (確定) and read-only: reopen it first (an admin or its owner, with a reason: `sansho assessment reopen`)"
+    )]
+    AssessmentFinal(Id),
+    #[error("assessment {0} is not final (確定): there is nothing to reopen")]
+    NotFinal(Id),
+    #[error("assessment {assessment} may be reopened only by an admin or its owner (the user who created it)")]
+    ReopenNotAllowed { assessment: Id, user: Id },
+
     #[error("stored row is unreadable: {table}.{column} = `{value}`")]
     BadRow { table: &'static str, column: &'static str, value: String },
 }

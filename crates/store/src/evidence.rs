@@ -90,6 +90,8 @@ pub(crate) async fn attach(
     if !exists(conn, Table::Answers, answer).await? {
         return Err(StoreError::UnknownAnswer(answer));
     }
+    // A final (確定) assessment's answers gain no evidence.
+    crate::orgs::ensure_open_for_answer(conn, answer).await?;
     if !exists(conn, Table::Evidence, evidence).await? {
         return Err(StoreError::UnknownEvidence(evidence));
     }

@@ -50,8 +50,8 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 pub use error::{Result, StoreError};
 pub use rows::{
-    Answer, AnswerInput, Assessment, BaselineChange, Evidence, EvidenceSource, HistoryEntry, ImportSummary,
-    NewAssessment, NewEvidence, NewOrganization, NewSystem, Organization, System,
+    Answer, AnswerInput, Assessment, AssessmentMeta, BaselineChange, Evidence, EvidenceSource, HistoryEntry,
+    ImportSummary, NewAssessment, NewEvidence, NewOrganization, NewSystem, Organization, System,
 };
 pub use types::{
     Actor, AnswerResult, AssessmentStatus, Date, EvidenceKind, Id, IdSource, OrgKind, RandomIds, Role, SequentialIds,

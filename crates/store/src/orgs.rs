@@ -6,14 +6,14 @@ use sqlx::{Row, SqliteConnection};
 use crate::answers::{ORIGIN_BASELINE, copy_answer};
 use crate::audit::{append, change};
 use crate::{
-    Actor, Assessment, AssessmentStatus, Id, IdSource, NewAssessment, NewOrganization, NewSystem, OrgKind,
-    Organization, Result, Store, StoreError, System, Table, Timestamp, exists, parse, parse_opt,
+    Actor, Assessment, AssessmentMeta, AssessmentStatus, Id, IdSource, NewAssessment, NewOrganization, NewSystem,
+    OrgKind, Organization, Result, Store, StoreError, System, Table, Timestamp, exists, parse, parse_opt,
 };
 
 const ORG_COLUMNS: &str = "id, name, kind, vendor_position, created_at, created_by";
 const SYSTEM_COLUMNS: &str = "id, organization_id, name, service_model, description, created_at, created_by";
 const ASSESSMENT_COLUMNS: &str =
-    "id, system_id, catalog_id, status, baseline_id, created_at, created_by, updated_at, updated_by";
+    "id, system_id, catalog_id, status, baseline_id, created_at, created_by, updated_at, updated_by, name, owner_id";
 
 fn org_from_row(r: &SqliteRow) -> Result<Organization> {
     const T: &str = "organizations";
@@ -52,7 +52,41 @@ fn assessment_from_row(r: &SqliteRow) -> Result<Assessment> {
         created_by: r.try_get("created_by")?,
         updated_at: Timestamp(r.try_get("updated_at")?),
         updated_by: r.try_get("updated_by")?,
+        name: r.try_get("name")?,
+        owner_id: parse_opt(T, "owner_id", r.try_get("owner_id")?)?,
     })
+}
+
+/// Refuses a write to a final (確定) assessment, inside the writer's transaction; an unknown id is
+/// `UnknownAssessment`. Every path that changes an assessment's answers or evidence links calls it.
+pub(crate) async fn ensure_open(conn: &mut SqliteConnection, id: Id) -> Result<()> {
+    if !exists(conn, Table::Assessments, id).await? {
+        return Err(StoreError::UnknownAssessment(id));
+    }
+    let final_ = sqlx::query("SELECT 1 FROM assessments WHERE id = $1 AND status = $2")
+        .bind(id.to_string())
+        .bind(AssessmentStatus::Final.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    if final_.is_some() { Err(StoreError::AssessmentFinal(id)) } else { Ok(()) }
+}
+
+/// [`ensure_open`] for the assessment an answer belongs to.
+pub(crate) async fn ensure_open_for_answer(conn: &mut SqliteConnection, answer: Id) -> Result<()> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT assessment_id FROM answers WHERE id = $1")
+        .bind(answer.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    let (assessment,) = row.ok_or(StoreError::UnknownAnswer(answer))?;
+    ensure_open(conn, parse("answers", "assessment_id", assessment)?).await
+}
+
+/// The record of a reopening: the assessment after it, and why.
+#[derive(serde::Serialize)]
+struct Reopened<'a> {
+    #[serde(flatten)]
+    assessment: &'a Assessment,
+    reopen_reason: &'a str,
 }
 
 /// One organization, read inside the caller's transaction (or on any connection).
@@ -162,8 +196,19 @@ impl Store {
     /// baseline's answers and their evidence links are copied in the same transaction, each
     /// copy's origin naming the answer it came from.
     pub async fn create_assessment(&self, new: &NewAssessment, actor: &Actor, now: Timestamp) -> Result<Assessment> {
+        self.create_assessment_as(new, &AssessmentMeta::default(), actor, now).await
+    }
+
+    /// [`Store::create_assessment`] with a name and an owner (the creating user).
+    pub async fn create_assessment_as(
+        &self,
+        new: &NewAssessment,
+        meta: &AssessmentMeta,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Assessment> {
         let mut tx = self.write().await?;
-        let id = insert_assessment(&mut tx, self.ids.as_ref(), new, actor, now).await?;
+        let id = insert_assessment(&mut tx, self.ids.as_ref(), new, meta, actor, now).await?;
         let assessment = fetch_assessment(&mut tx, id).await?;
         tx.commit().await?;
         Ok(assessment)
@@ -195,6 +240,8 @@ impl Store {
         rows.iter().map(assessment_from_row).collect()
     }
 
+    /// Moves an assessment between draft, in review and final. A final (確定) assessment is
+    /// read-only: leaving final is [`Store::reopen_assessment`], never a status change.
     pub async fn set_assessment_status(
         &self,
         id: Id,
@@ -204,6 +251,9 @@ impl Store {
     ) -> Result<Assessment> {
         let mut tx = self.write().await?;
         let before = fetch_assessment(&mut tx, id).await?;
+        if before.status == AssessmentStatus::Final {
+            return Err(StoreError::AssessmentFinal(id));
+        }
         sqlx::query("UPDATE assessments SET status = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
             .bind(status.as_str())
             .bind(now.0)
@@ -219,6 +269,46 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Reopens a final (確定) assessment as a draft, with a reason, audited
+    /// (`assessment.reopen`, the reason in the record). `by` is the user asking: only an admin or
+    /// the assessment's owner may. `None` is the command line, whose operator holds the file.
+    pub async fn reopen_assessment(
+        &self,
+        id: Id,
+        reason: &str,
+        by: Option<Id>,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Assessment> {
+        non_empty("reason", reason)?;
+        let mut tx = self.write().await?;
+        let before = fetch_assessment(&mut tx, id).await?;
+        if before.status != AssessmentStatus::Final {
+            return Err(StoreError::NotFinal(id));
+        }
+        if let Some(user) = by {
+            let user = crate::users::fetch_user(&mut tx, user).await?;
+            if user.role != crate::Role::Admin && before.owner_id != Some(user.id) {
+                return Err(StoreError::ReopenNotAllowed { assessment: id, user: user.id });
+            }
+        }
+        sqlx::query("UPDATE assessments SET status = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
+            .bind(AssessmentStatus::Draft.as_str())
+            .bind(now.0)
+            .bind(&actor.name)
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let after = fetch_assessment(&mut tx, id).await?;
+        let record = Reopened { assessment: &after, reopen_reason: reason.trim() };
+        append(&mut tx, actor, now, change("assessment.reopen", "assessment", id).before(&before)?.after(&record)?)
+            .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}
+
 /// Inserts an assessment row (and copies its baseline's answers) inside the caller's transaction,
 /// with its audit records (`assessment.create`, then one `answer.baseline_copy` per copied answer
 /// and one `evidence.attach` per copied evidence link).
@@ -226,10 +316,12 @@ pub(crate) async fn insert_assessment(
     conn: &mut SqliteConnection,
     ids: &dyn IdSource,
     new: &NewAssessment,
+    meta: &AssessmentMeta,
     actor: &Actor,
     now: Timestamp,
 ) -> Result<Id> {
     non_empty("catalog id", &new.catalog_id)?;
+    let name = meta.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if !exists(conn, Table::Systems, new.system_id).await? {
         return Err(StoreError::UnknownSystem(new.system_id));
     }
@@ -257,8 +349,9 @@ pub(crate) async fn insert_assessment(
     let id = ids.next_id();
     sqlx::query(
         "INSERT INTO assessments
-             (id, system_id, catalog_id, status, baseline_id, created_at, created_by, updated_at, updated_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             (id, system_id, catalog_id, status, baseline_id, created_at, created_by, updated_at, updated_by,
+              name, owner_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(id.to_string())
     .bind(new.system_id.to_string())
@@ -269,6 +362,8 @@ pub(crate) async fn insert_assessment(
     .bind(&actor.name)
     .bind(now.0)
     .bind(&actor.name)
+    .bind(name)
+    .bind(meta.owner_id.map(|o| o.to_string()))
     .execute(&mut *conn)
     .await?;
     let assessment = fetch_assessment(conn, id).await?;

@@ -52,6 +52,19 @@ pub struct Assessment {
     pub created_by: String,
     pub updated_at: Timestamp,
     pub updated_by: String,
+    /// What people call it ("2026年度 定期評価"); `None` when none was given.
+    pub name: Option<String>,
+    /// The user who created it (web or API); with admins, the one who may reopen it when final.
+    pub owner_id: Option<Id>,
+}
+
+/// What an assessment is called and who owns it, given when it is created.
+#[derive(Clone, Debug, Default)]
+pub struct AssessmentMeta {
+    /// Blank is no name.
+    pub name: Option<String>,
+    /// The creating user (the command line has none).
+    pub owner_id: Option<Id>,
 }
 
 #[derive(Clone, Debug)]

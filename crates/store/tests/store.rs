@@ -60,7 +60,13 @@ async fn migrations_apply_to_a_fresh_file_and_reopening_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir).await;
     let versions = store.schema_versions().await.unwrap();
-    assert_eq!(versions, vec![1, 2, 3]);
+    // Every file of migrations/ is applied, in order (`0006_assessment_name_owner.sql` → 6).
+    let mut files: Vec<i64> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy()[..4].parse().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(versions, files);
     let (org, _, _) = scenario(&store).await;
     store.close().await;
 
@@ -640,4 +646,105 @@ async fn an_assessment_is_created_with_all_its_answers_or_not_at_all() {
     let listed: Vec<_> =
         store.evidence_of_assessment(a.id).await.unwrap().into_iter().map(|(r, e)| (r, e.id)).collect();
     assert_eq!(listed, [("6.1-c-1".to_owned(), evidence.id)]);
+}
+
+const TEST_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$0123456789abcdef0123456789abcdef0123456789a";
+
+async fn user(store: &Store, name: &str, role: sansho_store::Role) -> Id {
+    let new = sansho_store::NewUser {
+        username: name.into(),
+        display_name: name.into(),
+        password_hash: TEST_HASH.into(),
+        role,
+        is_emergency: false,
+    };
+    store.create_user(&new, &Actor::cli("admin"), T0).await.unwrap().id
+}
+
+#[tokio::test]
+async fn a_final_assessment_is_read_only_until_its_owner_or_an_admin_reopens_it_with_a_reason() {
+    use sansho_store::{AssessmentMeta, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (org, system, _) = scenario(&store).await;
+    let owner = user(&store, "owner", Role::Assessor).await;
+    let other = user(&store, "other", Role::Assessor).await;
+    let admin = user(&store, "boss", Role::Admin).await;
+    let new = NewAssessment { system_id: system, catalog_id: "mhlw-3-checklist".into(), baseline_id: None };
+    let meta = AssessmentMeta { name: Some("2026年度 定期評価".into()), owner_id: Some(owner) };
+    let a = store.create_assessment_as(&new, &meta, &Actor::new("owner", "web"), T0).await.unwrap();
+    assert_eq!(a.name.as_deref(), Some("2026年度 定期評価"));
+    assert_eq!(a.owner_id, Some(owner));
+    store.set_answer(a.id, &AnswerInput::new("1", AnswerResult::Implemented), &Actor::cli("bob"), T0).await.unwrap();
+    let answer = store.answer_for(a.id, "1").await.unwrap().unwrap();
+    let evidence = store
+        .add_evidence(
+            &NewEvidence {
+                title: "規程".into(),
+                source: EvidenceSource::Link { url: "https://example.jp/kitei".into() },
+                effective_date: date("2026-01-01"),
+                expiry_date: None,
+                organization_id: Some(org),
+            },
+            &Actor::cli("bob"),
+            T0,
+        )
+        .await
+        .unwrap();
+    store.set_assessment_status(a.id, AssessmentStatus::Final, &Actor::cli("bob"), T1).await.unwrap();
+    let seq = store.audit_seq().await.unwrap();
+    let rows = row_counts(&dir).await;
+
+    // Every write path is refused with the same typed error, and writes nothing.
+    let final_err = |r: Result<(), StoreError>| match r {
+        Err(StoreError::AssessmentFinal(id)) => assert_eq!(id, a.id),
+        other => panic!("expected AssessmentFinal, got {:?}", other.map(|_| ())),
+    };
+    final_err(
+        store.set_answer(a.id, &AnswerInput::new("2", AnswerResult::Partial), &Actor::cli("bob"), T1).await.map(|_| ()),
+    );
+    final_err(
+        store
+            .import_answers(a.id, vec![AnswerInput::new("2", AnswerResult::Partial)], &Actor::cli("bob"), T1)
+            .await
+            .map(|_| ()),
+    );
+    final_err(
+        store.set_answers(a.id, vec![AnswerInput::new("3", AnswerResult::Partial)], &Actor::cli("bob"), T1).await,
+    );
+    final_err(store.attach_evidence(answer.id, evidence.id, &Actor::cli("bob"), T1).await);
+    final_err(store.set_assessment_status(a.id, AssessmentStatus::Draft, &Actor::cli("bob"), T1).await.map(|_| ()));
+    // Reopening: a reason is required, and only the owner or an admin may.
+    assert!(matches!(
+        store.reopen_assessment(a.id, "  ", Some(owner), &Actor::new("owner", "web"), T1).await,
+        Err(StoreError::Empty { .. })
+    ));
+    assert!(matches!(
+        store.reopen_assessment(a.id, "修正", Some(other), &Actor::new("other", "web"), T1).await,
+        Err(StoreError::ReopenNotAllowed { .. })
+    ));
+    assert_eq!(store.audit_seq().await.unwrap(), seq, "nothing was written");
+    assert_eq!(row_counts(&dir).await, rows);
+
+    let reopened =
+        store.reopen_assessment(a.id, "監査指摘の反映", Some(owner), &Actor::new("owner", "web"), T1).await.unwrap();
+    assert_eq!(reopened.status, AssessmentStatus::Draft);
+    let log = store.audit_log(&sansho_store::AuditFilter::default()).await.unwrap();
+    let record = &log[0];
+    assert_eq!(record.action, "assessment.reopen");
+    assert!(record.after_json.as_deref().unwrap().contains("監査指摘の反映"), "{record:?}");
+    assert!(record.before_json.as_deref().unwrap().contains("\"final\""));
+    store.set_answer(a.id, &AnswerInput::new("2", AnswerResult::Partial), &Actor::cli("bob"), T1).await.unwrap();
+
+    // An admin may reopen anyone's; the command line (no user: the file's operator) too.
+    store.set_assessment_status(a.id, AssessmentStatus::Final, &Actor::cli("bob"), T1).await.unwrap();
+    store.reopen_assessment(a.id, "再評価", Some(admin), &Actor::new("boss", "web"), T1).await.unwrap();
+    store.set_assessment_status(a.id, AssessmentStatus::Final, &Actor::cli("bob"), T1).await.unwrap();
+    store.reopen_assessment(a.id, "再評価", None, &Actor::cli("bob"), T1).await.unwrap();
+    // Reopening what is not final is a conflict too.
+    assert!(matches!(
+        store.reopen_assessment(a.id, "再評価", None, &Actor::cli("bob"), T1).await,
+        Err(StoreError::NotFinal(_))
+    ));
+    assert!(store.verify_audit().await.unwrap().is_intact());
 }

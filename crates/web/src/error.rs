@@ -83,7 +83,13 @@ impl From<askama::Error> for WebError {
 
 impl From<sansho_store::StoreError> for WebError {
     fn from(e: sansho_store::StoreError) -> Self {
-        WebError::Internal(format!("store: {e}"))
+        match e {
+            // A write to a final (確定) assessment (`ops::refusal` says it in the page's language).
+            sansho_store::StoreError::AssessmentFinal(_) => WebError::Conflict(
+                "確定済みの評価は変更できません。/ This assessment is final (確定) and read-only.".into(),
+            ),
+            e => WebError::Internal(format!("store: {e}")),
+        }
     }
 }
 

@@ -9,8 +9,8 @@ use sansho_core::CatalogSet;
 use sansho_core::assess::{MigrationSummary, ResultCode, derive, is_requirement, migrate};
 use sansho_core::set::NodeIx;
 use sansho_store::{
-    Actor, AnswerInput, AnswerResult, Assessment, AssessmentStatus, Date, Evidence, EvidenceSource, Id, Kind,
-    NewAssessment, NewEvidence, Role, StoreError, User,
+    Actor, AnswerInput, AnswerResult, Assessment, AssessmentMeta, AssessmentStatus, Date, Evidence, EvidenceSource, Id,
+    Kind, NewAssessment, NewEvidence, Role, StoreError, User,
 };
 
 use crate::session::{check_access, now};
@@ -88,6 +88,118 @@ pub fn require_editor(lang: Lang, user: &User) -> Result<(), WebError> {
     }
 }
 
+/// The message of a refused write to a final (確定) assessment.
+pub fn final_message(lang: Lang) -> &'static str {
+    lang.t(
+        "確定済みの評価は変更できません（読み取り専用）。変更するには、評価の作成者または管理者が理由を記入して再開してください。",
+        "This assessment is final (確定) and read-only. To change it, its owner or an admin must reopen it with a reason.",
+    )
+}
+
+/// A store refusal the person can act on, in their language (a final assessment, a reopening
+/// not allowed or without a reason); anything else stays an internal error.
+pub fn refusal(lang: Lang, e: StoreError) -> WebError {
+    match e {
+        StoreError::AssessmentFinal(_) => WebError::Conflict(final_message(lang).into()),
+        StoreError::NotFinal(_) => WebError::Conflict(
+            lang.t(
+                "この評価は確定していないため、再開するものはありません。",
+                "This assessment is not final; there is nothing to reopen.",
+            )
+            .into(),
+        ),
+        StoreError::ReopenNotAllowed { .. } => WebError::Forbidden(
+            lang.t(
+                "確定した評価を再開できるのは、評価の作成者または管理者だけです。",
+                "Only the assessment's owner (who created it) or an admin may reopen it.",
+            )
+            .into(),
+        ),
+        StoreError::Empty { field: "reason" } => {
+            WebError::Invalid(lang.t("再開する理由を記入してください。", "Give the reason for reopening.").into())
+        }
+        e => e.into(),
+    }
+}
+
+/// Refuses a write to a final (確定) assessment before anything else is checked or kept (the
+/// store refuses it too, inside the write's transaction).
+pub fn ensure_open(lang: Lang, a: &Loaded) -> Result<(), WebError> {
+    if a.assessment.status == AssessmentStatus::Final {
+        Err(WebError::Conflict(final_message(lang).into()))
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether `user` may reopen the final assessment `a`: an admin, or its owner.
+pub fn can_reopen(user: &User, a: &Assessment) -> bool {
+    user.role == Role::Admin || a.owner_id == Some(user.id)
+}
+
+/// Moves an assessment between draft, in review and final; leaving final is a reopening.
+pub async fn set_status(
+    s: &AppState,
+    lang: Lang,
+    actor: &Actor,
+    a: &Assessment,
+    status: AssessmentStatus,
+) -> Result<Assessment, WebError> {
+    if status == a.status {
+        return Ok(a.clone());
+    }
+    s.store.set_assessment_status(a.id, status, actor, now()).await.map_err(|e| refusal(lang, e))
+}
+
+/// Reopens a final assessment as a draft: by an admin or its owner, with a reason; audited.
+pub async fn reopen(
+    s: &AppState,
+    lang: Lang,
+    user: &User,
+    actor: &Actor,
+    a: &Assessment,
+    reason: &str,
+) -> Result<Assessment, WebError> {
+    if a.status != AssessmentStatus::Final {
+        return Err(refusal(lang, StoreError::NotFinal(a.id)));
+    }
+    if !can_reopen(user, a) {
+        return Err(refusal(lang, StoreError::ReopenNotAllowed { assessment: a.id, user: user.id }));
+    }
+    s.store.reopen_assessment(a.id, reason, Some(user.id), actor, now()).await.map_err(|e| refusal(lang, e))
+}
+
+/// The Japanese fiscal year (年度, April to March) of a moment, in Japan: `2026年度` / `FY2026`.
+pub fn fiscal_year(lang: Lang, t: sansho_store::Timestamp) -> String {
+    let date = crate::time::date(t);
+    let year: i32 = date.get(..4).and_then(|y| y.parse().ok()).unwrap_or_default();
+    let month: u32 = date.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(4);
+    let fy = if month >= 4 { year } else { year - 1 };
+    match lang {
+        Lang::Ja => format!("{fy}年度"),
+        Lang::En => format!("FY{fy}"),
+    }
+}
+
+/// How lists name an assessment: its name, else its catalog and fiscal year; with the date it
+/// was created, so two assessments of one catalog never read the same.
+pub fn assessment_label(s: &AppState, lang: Lang, a: &Assessment) -> String {
+    let created = match lang {
+        Lang::Ja => format!("（{}）", crate::time::date(a.created_at)),
+        Lang::En => format!(" ({})", crate::time::date(a.created_at)),
+    };
+    match a.name.as_deref() {
+        Some(name) => format!("{name}{created}"),
+        None => {
+            let catalog = s
+                .set
+                .catalog(&a.catalog_id)
+                .map_or_else(|| a.catalog_id.clone(), |c| crate::view::catalog_name(lang, c));
+            format!("{catalog} {}{created}", fiscal_year(lang, a.created_at))
+        }
+    }
+}
+
 /// A trimmed text; `None` when blank.
 pub fn blank(s: &str) -> Option<String> {
     Some(s.trim().to_owned()).filter(|x| !x.is_empty())
@@ -141,6 +253,30 @@ pub async fn save_answer(
     ix: NodeIx,
     f: AnswerFields,
 ) -> Result<sansho_store::Answer, WebError> {
+    ensure_open(lang, a)?;
+    let input = answer_input(s, lang, ix, f)?;
+    s.store.set_answer(a.assessment.id, &input, actor, now()).await.map_err(|e| refusal(lang, e))
+}
+
+/// Saves several answers at once (the checklist's changed rows): one transaction, all or none.
+/// The inputs are checked ([`answer_input`]) by the caller, which shows each row's refusal.
+pub async fn save_answers(
+    s: &AppState,
+    lang: Lang,
+    actor: &Actor,
+    a: &Loaded,
+    inputs: Vec<AnswerInput>,
+) -> Result<(), WebError> {
+    ensure_open(lang, a)?;
+    if inputs.is_empty() {
+        return Ok(());
+    }
+    s.store.set_answers(a.assessment.id, inputs, actor, now()).await.map_err(|e| refusal(lang, e))
+}
+
+/// An answer as the store takes it, after checking what a person wrote: a heading is not
+/// answered itself, a due date is a date, 該当なし has a reason.
+pub fn answer_input(s: &AppState, lang: Lang, ix: NodeIx, f: AnswerFields) -> Result<AnswerInput, WebError> {
     if !is_requirement(&s.set, ix) {
         return Err(WebError::Invalid(
             lang.t(
@@ -168,7 +304,7 @@ pub async fn save_answer(
             lang.t("該当なしには理由の記入が必要です。", "該当なし (not applicable) needs a reason.").into(),
         ));
     }
-    Ok(s.store.set_answer(a.assessment.id, &input, actor, now()).await?)
+    Ok(input)
 }
 
 /// Turns the derived suggestion for a requirement into its answer, with the suggestion's origin.
@@ -180,6 +316,7 @@ pub async fn accept_suggestion(
     a: &Loaded,
     ix: NodeIx,
 ) -> Result<sansho_store::Answer, WebError> {
+    ensure_open(lang, a)?;
     let set = &s.set;
     let derived = derive(set, &a.answers).map_err(|e| WebError::Internal(e.to_string()))?;
     if derived.direct(ix).is_some_and(|x| x.result != ResultCode::Unanswered) {
@@ -192,7 +329,7 @@ pub async fn accept_suggestion(
     })?;
     // Stored as the command line stores it: the result and where it came from.
     let input = AnswerInput::from_domain(set, ix, &accepted, "derived")?;
-    Ok(s.store.set_answer(a.assessment.id, &input, actor, now()).await?)
+    s.store.set_answer(a.assessment.id, &input, actor, now()).await.map_err(|e| refusal(lang, e))
 }
 
 /// Evidence as a person gives it: a file or an http(s) link, a title, the dates.
@@ -218,6 +355,7 @@ pub async fn add_evidence(
     ix: NodeIx,
     f: EvidenceFields,
 ) -> Result<Evidence, WebError> {
+    ensure_open(lang, a)?;
     let local = s.set.requirement(ix).id.as_str();
     let Some(answer) = a.stored_for(local) else {
         return Err(WebError::Conflict(lang.t("先に回答を保存してください。", "Save an answer first.").into()));
@@ -279,7 +417,7 @@ pub async fn add_evidence(
         }
         Err(e) => return Err(e.into()),
     };
-    s.store.attach_evidence(answer.id, e.id, actor, now).await?;
+    s.store.attach_evidence(answer.id, e.id, actor, now).await.map_err(|e| refusal(lang, e))?;
     Ok(e)
 }
 
@@ -442,9 +580,9 @@ pub async fn export(s: &AppState, lang: Lang, a: &Loaded, format: ExportFormat) 
 pub async fn start_assessment(
     s: &AppState,
     lang: Lang,
-    actor: &Actor,
+    (user, actor): (&User, &Actor),
     system: Id,
-    catalog: &str,
+    (catalog, name): (&str, Option<&str>),
     baseline: Option<Id>,
 ) -> Result<Assessment, WebError> {
     if s.set.catalog(catalog).is_none() {
@@ -473,19 +611,19 @@ pub async fn start_assessment(
         }
     }
     let new = NewAssessment { system_id: system, catalog_id: catalog.to_owned(), baseline_id: baseline };
-    Ok(s.store.create_assessment(&new, actor, now()).await?)
+    let meta = AssessmentMeta { name: name.and_then(blank), owner_id: Some(user.id) };
+    Ok(s.store.create_assessment_as(&new, &meta, actor, now()).await?)
 }
 
-/// Migrates an assessment to another catalog (as `sansho assessment migrate`): a new assessment
-/// of the same system whose answers are carried over the migration tables, each with its origin
-/// and flags, evidence travelling with the answers it proves. One transaction.
-pub async fn migrate_assessment(
+/// What migrating an assessment to `to` would carry, computed without writing anything (the
+/// confirmation page shows it): the summary and the store inputs.
+pub fn migration_plan(
     s: &AppState,
     lang: Lang,
-    actor: &Actor,
     a: &Loaded,
     to: &str,
-) -> Result<(Assessment, MigrationSummary), WebError> {
+    evidence: &[(String, Evidence)],
+) -> Result<(MigrationSummary, Vec<AnswerInput>), WebError> {
     let set = &s.set;
     let from = a.assessment.catalog_id.clone();
     if set.catalog(to).is_none() || to == from {
@@ -498,10 +636,26 @@ pub async fn migrate_assessment(
     let derived = derive(set, &a.answers).map_err(|e| WebError::Internal(e.to_string()))?;
     let m = migrate(&derived, &from, to);
     let summary = m.summary(a.answers.len());
+    let inputs = sansho_store::migration_inputs(set, &m, a.assessment.id, &a.answers, evidence)?;
+    Ok((summary, inputs))
+}
+
+/// Migrates an assessment to another catalog (as `sansho assessment migrate`): a new assessment
+/// of the same system whose answers are carried over the migration tables, each with its origin
+/// and flags, evidence travelling with the answers it proves. One transaction.
+pub async fn migrate_assessment(
+    s: &AppState,
+    lang: Lang,
+    (user, actor): (&User, &Actor),
+    a: &Loaded,
+    (to, name): (&str, Option<&str>),
+) -> Result<(Assessment, MigrationSummary), WebError> {
     let evidence = s.store.evidence_of_assessment(a.assessment.id).await?;
-    let inputs = sansho_store::migration_inputs(set, &m, a.assessment.id, &a.answers, &evidence)?;
+    let (summary, inputs) = migration_plan(s, lang, a, to, &evidence)?;
     let new = NewAssessment { system_id: a.assessment.system_id, catalog_id: to.to_owned(), baseline_id: None };
-    let (created, _) = s.store.create_assessment_with_answers(&new, inputs, actor, now(), &mut |_| {}).await?;
+    let meta = AssessmentMeta { name: name.and_then(blank), owner_id: Some(user.id) };
+    let (created, _) =
+        s.store.create_assessment_with_answers_as(&new, &meta, inputs, actor, now(), &mut |_| {}).await?;
     Ok((created, summary))
 }
 

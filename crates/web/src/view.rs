@@ -33,6 +33,10 @@ impl CatalogSummary {
             _ => &self.title,
         }
     }
+    /// The title with its edition unless the title prints it (see [`catalog_name`]).
+    pub fn name_in(&self, lang: Lang) -> String {
+        titled(lang, &self.title, self.title_en.as_deref(), &self.edition)
+    }
 }
 
 pub fn catalog_summaries(set: &CatalogSet) -> Vec<CatalogSummary> {
@@ -124,6 +128,39 @@ pub struct RequirementView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     pub children: Vec<String>,
+    /// The provenance as pages show it: the source document by its description, the line(s),
+    /// the file name for the tooltip (the API gives `provenance`).
+    #[serde(skip)]
+    pub sources: Vec<SourceView>,
+}
+
+/// Where a node comes from, for a person: the document, the lines, the file (on hover).
+#[derive(Debug, Clone)]
+pub struct SourceView {
+    /// The source document as the catalog describes it (up to its first parenthesis), or the
+    /// file name when the catalog does not list it.
+    pub document: String,
+    /// `260` or `260–262`.
+    pub lines: String,
+    /// `003_348eaa4a0c950f58.txt:260`.
+    pub file: String,
+}
+
+/// The pages' view of a node's provenance (see [`SourceView`]).
+pub fn source_views(catalog: &sansho_core::Catalog, provenance: &[Provenance]) -> Vec<SourceView> {
+    provenance
+        .iter()
+        .map(|p| {
+            let doc = catalog.sources.iter().find(|d| d.file == p.file);
+            let document = doc
+                .and_then(|d| d.description.as_deref())
+                .map(|d| d.split(['（', '(']).next().unwrap_or(d).trim().to_owned())
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| p.file.clone());
+            let lines = if p.end_line > p.line { format!("{}–{}", p.line, p.end_line) } else { p.line.to_string() };
+            SourceView { document, lines, file: Provenance::list(std::slice::from_ref(p)) }
+        })
+        .collect()
 }
 
 pub fn requirement(set: &CatalogSet, ix: NodeIx) -> RequirementView {
@@ -144,6 +181,7 @@ pub fn requirement(set: &CatalogSet, ix: NodeIx) -> RequirementView {
         provenance: r.provenance.iter().map(|p| Provenance::list(std::slice::from_ref(p))).collect(),
         parent: r.parent.as_ref().map(|p| p.as_str().to_owned()),
         children: set.children_of(ix).iter().map(|&c| set.requirement(c).id.as_str().to_owned()).collect(),
+        sources: source_views(c, &r.provenance),
     }
 }
 
@@ -363,4 +401,126 @@ pub fn shown_text(set: &CatalogSet, catalog: &str, text: &str, lang: Lang) -> St
 /// Whether a text holds OSCAL parameter inserts (a page then says it wrote them out).
 pub fn has_params(text: &str) -> bool {
     sansho_core::ext::pieces(text).iter().any(|p| matches!(p, sansho_core::ext::Piece::Param(_)))
+}
+
+/// A catalog's title with its edition, as pages name it: the edition is added only when the
+/// title does not already print it (「…第３版…」 of edition 第3版, 「…（案）」 of edition 案), and
+/// in English it is written in English (第5.2版 → ed. 5.2, 案 → draft).
+pub fn catalog_name(lang: Lang, c: &sansho_core::Catalog) -> String {
+    titled(lang, &c.title.ja, c.title.en.as_deref(), &c.edition)
+}
+
+fn titled(lang: Lang, ja: &str, en: Option<&str>, edition: &str) -> String {
+    let title = match (lang, en) {
+        (Lang::En, Some(en)) => en,
+        _ => ja,
+    };
+    // Full-width digits, points and brackets read as their ASCII forms.
+    let fold = |s: &str| -> String {
+        s.chars()
+            .map(|ch| match ch {
+                '０'..='９' => char::from_u32(ch as u32 - '０' as u32 + '0' as u32).unwrap_or(ch),
+                '．' => '.',
+                '（' => '(',
+                '）' => ')',
+                other => other,
+            })
+            .collect()
+    };
+    let folded = fold(title);
+    let lower = folded.to_lowercase();
+    let edition = edition.trim();
+    let printed = edition.is_empty()
+        || folded.contains(&fold(edition))
+        || (edition == "案" && (folded.contains("(案)") || lower.contains("draft")))
+        || (lang == Lang::En && title != ja && (lower.contains("edition") || lower.contains("draft")));
+    if printed {
+        return title.to_owned();
+    }
+    match lang {
+        Lang::Ja => format!("{title} {edition}"),
+        Lang::En => format!("{title}, {}", edition_en(edition)),
+    }
+}
+
+/// An edition in English: 第5.2版 → ed. 5.2, 案 → draft (anything else as printed).
+pub fn edition_en(edition: &str) -> String {
+    let e = edition.trim();
+    if e == "案" {
+        return "draft".into();
+    }
+    match e.strip_prefix('第').and_then(|x| x.strip_suffix('版')) {
+        Some(n) => format!("ed. {n}"),
+        None => e.to_owned(),
+    }
+}
+
+/// A result in the page's language: 実施済 / implemented, 未実施 / not implemented … (never the
+/// stored kebab-case word).
+pub fn result_word(lang: Lang, r: sansho_core::assess::ResultCode) -> &'static str {
+    use sansho_core::assess::ResultCode as R;
+    let en = match r {
+        R::Implemented => "implemented",
+        R::Partial => "partial",
+        R::NotImplemented => "not implemented",
+        R::NotApplicable => "not applicable",
+        R::Unanswered => "unanswered",
+    };
+    lang.t(r.ja(), en)
+}
+
+/// A level group of the gap analysis (水準別) in the page's language.
+pub fn level_group(lang: Lang, g: &sansho_core::assess::Group) -> String {
+    match g.key.as_str() {
+        "mandatory" => lang.t("遵守事項", "Mandatory"),
+        "recommended" => lang.t("推奨事項", "Recommended"),
+        "informative" => lang.t("参考", "Informative"),
+        "none" => lang.t("水準の指定なし", "No level given"),
+        _ => return g.label.clone(),
+    }
+    .to_owned()
+}
+
+/// A control-category group of the gap analysis (区分別) in the page's language; a category the
+/// source names itself (情報の破棄) stays as printed.
+pub fn category_group(lang: Lang, g: &sansho_core::assess::Group) -> String {
+    match (lang, g.key.as_str()) {
+        (Lang::Ja, _) => g.label.clone(),
+        (_, "organizational") => "Organizational".into(),
+        (_, "physical") => "Physical".into(),
+        (_, "technical") => "Technical".into(),
+        (_, "human") => "Human".into(),
+        (_, "none") => "No category".into(),
+        _ => g.label.clone(),
+    }
+}
+
+#[cfg(test)]
+mod catalog_name_tests {
+    use super::{edition_en, titled};
+    use crate::Lang;
+
+    #[test]
+    fn an_edition_the_title_prints_is_not_repeated() {
+        let t = "医療情報システムの安全管理に関するガイドライン 第３版 最低限のガイドライン遵守チェックリスト";
+        assert_eq!(titled(Lang::Ja, t, None, "第3版"), t);
+        let t = "クラウドサービス事業者が医療情報を取り扱う際の安全管理に関するガイドライン（案）";
+        assert_eq!(titled(Lang::Ja, t, None, "案"), t);
+        assert_eq!(
+            titled(Lang::Ja, "医療情報システムの安全管理に関するガイドライン", None, "第6.0版"),
+            "医療情報システムの安全管理に関するガイドライン 第6.0版"
+        );
+        assert_eq!(
+            titled(Lang::En, "ガイドライン", Some("Guidelines, 3rd edition"), "第3版"),
+            "Guidelines, 3rd edition"
+        );
+        assert_eq!(titled(Lang::En, "ガイドライン", Some("Guidelines"), "第6.0版"), "Guidelines, ed. 6.0");
+    }
+
+    #[test]
+    fn editions_in_english() {
+        assert_eq!(edition_en("第5.2版"), "ed. 5.2");
+        assert_eq!(edition_en("案"), "draft");
+        assert_eq!(edition_en("2.0"), "2.0");
+    }
 }

@@ -93,8 +93,44 @@ async fn an_editor_adds_a_system_starts_assessments_and_migrates_one() {
     assert_eq!(store.assessment(this_year.id).await.unwrap().status, AssessmentStatus::InReview);
     assert!(store.audit_seq().await.unwrap() > seq);
 
-    // Migrating to 第5版 makes a new assessment whose answers say where they came from.
+    // Migrating: the choice has no default (the first catalog is an outline), and nothing is made
+    // before a confirmation page has said what will happen (issue 11 §2.10).
+    let page = b.get(&format!("/systems/{first_system}")).await.body;
+    let migrate_form = &page[page.find(&format!(r#"action="/assessments/{first}/migrate""#)).unwrap()..];
+    let migrate_form = &migrate_form[..migrate_form.find("</form>").unwrap()];
+    assert!(migrate_form.contains(r#"method="get""#) || page.contains(r#"<form method="get" action="/assessments/"#));
+    assert!(migrate_form.contains(r#"<option value="" selected disabled>選択してください</option>"#), "{migrate_form}");
+    assert_eq!(migrate_form.matches(" selected").count(), 1, "only the placeholder is selected: {migrate_form}");
+    // Every row of last year's answered, so that the migration has something to flag.
+    let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.unwrap();
+    let inputs: Vec<AnswerInput> = set
+        .catalog_nodes("mhlw-3-checklist")
+        .into_iter()
+        .filter(|&ix| sansho_core::assess::is_requirement(&set, ix) && set.requirement(ix).id.as_str() != "org-1")
+        .map(|ix| {
+            let mut a = AnswerInput::new(set.requirement(ix).id.as_str(), AnswerResult::Implemented);
+            a.how = format!("昨年の実施内容 {}", set.requirement(ix).id);
+            a
+        })
+        .collect();
+    store.import_answers(first, inputs, &fixture, Timestamp(now_ms())).await.unwrap();
+    let n = store.assessments(first_system).await.unwrap().len();
     let r = b.post(&format!("/assessments/{first}/migrate"), &[("csrf_token", &csrf), ("to", "mhlw-5")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location.as_deref(), Some(format!("/assessments/{first}/migrate?to=mhlw-5").as_str()));
+    let confirm = b.get(&format!("/assessments/{first}/migrate?to=mhlw-5")).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains("移行の確認") && confirm.body.contains("要確認"), "{}", confirm.body);
+    assert!(confirm.body.contains(r#"name="confirmed" value="1""#));
+    let empty = b.get(&format!("/assessments/{first}/migrate?to=")).await;
+    assert!(empty.body.contains("移行先のガイドラインを選んでください"), "{}", empty.body);
+    assert_eq!(store.assessments(first_system).await.unwrap().len(), n, "nothing made before confirming");
+    let r = b
+        .post(
+            &format!("/assessments/{first}/migrate"),
+            &[("csrf_token", &csrf), ("to", "mhlw-5"), ("confirmed", "1"), ("name", "第5版への移行")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let migrated = store
         .assessments(first_system)
@@ -103,7 +139,24 @@ async fn an_editor_adds_a_system_starts_assessments_and_migrates_one() {
         .into_iter()
         .find(|a| a.catalog_id == "mhlw-5")
         .expect("the migrated assessment");
-    assert_eq!(r.location.as_deref(), Some(format!("/assessments/{}", migrated.id).as_str()));
+    assert_eq!(migrated.name.as_deref(), Some("第5版への移行"));
+    // Straight to what the migration flagged, each beside the answer it came from (§2.6).
+    assert_eq!(r.location.as_deref(), Some(format!("/assessments/{}/answers?review=1", migrated.id).as_str()));
+    let review = b.get(&format!("/assessments/{}/answers?review=1", migrated.id)).await.body;
+    assert!(review.contains("移行の要確認"), "{review}");
+    assert!(review.contains("移行元の回答"), "{review}");
+    let flagged = store
+        .answers(migrated.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| {
+            a.origin.as_ref().is_some_and(|o| o["flags"].as_array().is_some_and(|f| f.iter().any(|x| x != "unmapped")))
+        })
+        .count();
+    assert!(flagged > 0);
+    assert_eq!(review.matches(r#"<tr class="depth-"#).count(), flagged, "one row per flagged requirement");
+    assert!(["新設", "分割", "統合", "部分対応"].iter().any(|w| review.contains(w)), "{review}");
     let answers = store.answers(migrated.id).await.unwrap();
     assert!(!answers.is_empty());
     assert!(answers.iter().all(|a| a.origin.as_ref().is_some_and(|o| o["from_assessment"] == first.to_string())));

@@ -178,3 +178,18 @@ async fn an_imported_oscal_catalog_shows_its_parameters_as_nist_prints_them() {
     assert_eq!(api.status, StatusCode::OK, "{}", api.body);
     assert!(api.body.contains("disseminate to {{ insert: param, ac-1_prm_1 }}:"), "{}", api.body);
 }
+
+/// The README's first-login paragraph says what the product does: 続ける (the enrolment page's
+/// link to `/`) lands on the 評価 list (issue 11 §2.13).
+#[tokio::test]
+async fn the_readme_says_where_the_first_login_lands() {
+    let app = app().await;
+    let root = get(&app, "/", None).await;
+    assert_eq!(root.status, StatusCode::SEE_OTHER);
+    assert_eq!(root.headers.get(header::LOCATION).unwrap(), "/assessments");
+    let enrol = include_str!("../templates/enrol.html");
+    assert!(enrol.contains(r#"<a class="button" href="/">"#), "続ける goes to /");
+    let readme = include_str!("../../../README.md");
+    assert!(readme.contains("続ける then lands on the **評価** list"), "the README says where it lands");
+    assert!(!readme.contains("You then see the sample's assessment dashboard"));
+}

@@ -48,14 +48,15 @@ pub fn progress(n: usize, what: &str) -> ProgressBar {
 
 pub fn run(db: &Db, set: &CatalogSet, cmd: &AssessmentCmd, lang: Lang) -> Result<()> {
     match cmd {
-        AssessmentCmd::New { system, catalog, baseline, json } => {
+        AssessmentCmd::New { system, catalog, baseline, name, json } => {
             if set.catalog(catalog).is_none() {
                 return Err(crate::errors::unknown_catalog(lang, catalog));
             }
             let system_id = db.id(Kind::System, system)?;
             let baseline_id = baseline.as_deref().map(|b| db.id(Kind::Assessment, b)).transpose()?;
             let new = NewAssessment { system_id, catalog_id: catalog.clone(), baseline_id };
-            let a = db.run(db.store.create_assessment(&new, &db.actor, now()))?;
+            let meta = sansho_store::AssessmentMeta { name: name.clone(), owner_id: None };
+            let a = db.run(db.store.create_assessment_as(&new, &meta, &db.actor, now()))?;
             if *json {
                 return print_json(&a);
             }
@@ -114,6 +115,12 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &AssessmentCmd, lang: Lang) -> Result
                 StatusArg::Final => AssessmentStatus::Final,
             };
             let a = db.run(db.store.set_assessment_status(id, status, &db.actor, now()))?;
+            outln!("{}  {}", a.id, status_word(lang, a.status));
+        }
+        AssessmentCmd::Reopen { id, reason } => {
+            // The command line acts as the file's operator (no user to check).
+            let id = db.id(Kind::Assessment, id)?;
+            let a = db.run(db.store.reopen_assessment(id, reason, None, &db.actor, now()))?;
             outln!("{}  {}", a.id, status_word(lang, a.status));
         }
         AssessmentCmd::Import { id, file, sheet, dry_run, json } => {

@@ -418,6 +418,7 @@ pub struct AnswerBody {
         (status = 401, description = "No session", body = ErrorBody),
         (status = 403, description = "A viewer, or a missing or wrong x-csrf-token header", body = ErrorBody),
         (status = 404, description = "No such assessment of mine, or no such requirement", body = ErrorBody),
+        (status = 409, description = "The assessment is final (確定): read-only until reopened", body = ErrorBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 422, description = "A heading, an unknown result, a bad due date, or 該当なし without a reason", body = ErrorBody)))]
 async fn save(
@@ -465,7 +466,7 @@ fn strict_date(lang: Lang, field: &str, value: Option<String>) -> Result<Option<
         (status = 401, description = "No session", body = ErrorBody),
         (status = 403, description = "A viewer, or a missing or wrong x-csrf-token header", body = ErrorBody),
         (status = 404, description = "No such assessment of mine, or no such requirement", body = ErrorBody),
-        (status = 409, description = "The requirement is answered already", body = ErrorBody),
+        (status = 409, description = "The requirement is answered already, or the assessment is final (確定)", body = ErrorBody),
         (status = 422, description = "There is no suggestion to accept", body = ErrorBody)))]
 async fn accept(
     State(s): State<AppState>,
@@ -559,7 +560,7 @@ async fn read_upload(mut form: Multipart) -> Result<ops::EvidenceFields, WebErro
         (status = 401, description = "No session", body = ErrorBody),
         (status = 403, description = "A viewer, or a missing or wrong x-csrf-token header", body = ErrorBody),
         (status = 404, description = "No such assessment of mine, or no such requirement", body = ErrorBody),
-        (status = 409, description = "The requirement has no answer yet: save one first", body = ErrorBody),
+        (status = 409, description = "The requirement has no answer yet (save one first), or the assessment is final (確定)", body = ErrorBody),
         (status = 413, description = "The file is larger than 20 MB", body = ErrorBody),
         (status = 422, description = "No file or http(s) URL, a bad date, or an expiry before the effective date", body = ErrorBody)))]
 async fn add_evidence(

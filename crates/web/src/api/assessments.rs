@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assessments", get(assessments))
         .route("/assessments/{id}", get(assessment))
         .route("/assessments/{id}/status", put(set_status))
+        .route("/assessments/{id}/reopen", post(reopen))
         .route("/assessments/{id}/migrate", post(migrate))
         .route("/assessments/{id}/dashboard", get(dashboard))
         .route("/assessments/{id}/export/{format}", get(export))
@@ -160,6 +161,10 @@ pub struct AssessmentView {
     /// The catalog's title and edition, as printed.
     pub catalog_title: String,
     pub status: StatusWord,
+    /// What people call it ("2026年度 定期評価"), if it was given a name.
+    pub name: Option<String>,
+    /// The user who created it (with admins, the one who may reopen it when final), if known.
+    pub owner_id: Option<String>,
     /// The assessment whose answers were copied in (last year's), if any.
     pub baseline_id: Option<String>,
     /// Stored answers (unanswered placeholders included).
@@ -186,6 +191,8 @@ pub async fn assessment_view(s: &AppState, a: &Assessment) -> Result<AssessmentV
             .catalog(&a.catalog_id)
             .map_or(a.catalog_id.clone(), |c| format!("{} {}", c.title.ja, c.edition)),
         status: a.status.into(),
+        name: a.name.clone(),
+        owner_id: a.owner_id.map(|o| o.to_string()),
         baseline_id: a.baseline_id.map(|b| b.to_string()),
         answers,
         created_at: a.created_at.0,
@@ -401,6 +408,9 @@ pub struct NewAssessmentBody {
     /// copied in (each copy's origin names it).
     #[serde(default)]
     pub baseline_id: Option<String>,
+    /// What people call it (optional), e.g. `2026年度 定期評価`.
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 /// Starts an assessment of one of my systems (assessor or admin).
@@ -431,7 +441,15 @@ async fn create_assessment(
             b.parse::<Id>().map_err(|_| WebError::Invalid(format!("baseline_id: {b:?} is not an assessment id")))?,
         ),
     };
-    let a = ops::start_assessment(&s, lang, &user.actor(), system.id, body.catalog_id.trim(), baseline).await?;
+    let a = ops::start_assessment(
+        &s,
+        lang,
+        (&user.user, &user.actor()),
+        system.id,
+        (body.catalog_id.trim(), body.name.as_deref()),
+        baseline,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(assessment_view(&s, &a).await?)))
 }
 
@@ -499,6 +517,8 @@ pub struct StatusBody {
         (status = 403, description = "A viewer, or a missing or wrong x-csrf-token header", body = ErrorBody),
         (status = 404, description = "No such assessment of mine", body = ErrorBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 409, description = "The assessment is final (確定): reopen it instead", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 422, description = "Not a status (draft, in-review, final)", body = ErrorBody)))]
 async fn set_status(
     State(s): State<AppState>,
@@ -509,7 +529,42 @@ async fn set_status(
 ) -> Result<Json<AssessmentView>, WebError> {
     let a = ops::load_assessment(&s, &user.user, &id).await?;
     ops::require_editor(lang, &user.user)?;
-    let after = s.store.set_assessment_status(a.assessment.id, body.status.into(), &user.actor(), now()).await?;
+    let after = ops::set_status(&s, lang, &user.actor(), &a.assessment, body.status.into()).await?;
+    Ok(Json(assessment_view(&s, &after).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReopenBody {
+    /// Why the final assessment is reopened (kept in the audit log).
+    #[schema(min_length = 1, example = "監査指摘の反映")]
+    pub reason: String,
+}
+
+/// Reopens a final (確定) assessment as a draft: its owner (the user who created it) or an
+/// admin, with a reason, which the audit log keeps (`assessment.reopen`).
+#[utoipa::path(post, path = "/api/assessments/{id}/reopen", tag = "assessments",
+    security(("session_cookie" = [], "csrf_header" = [])),
+    params(("id" = String, Path, description = "Assessment id (UUID)")),
+    request_body = ReopenBody,
+    responses(
+        (status = 200, description = "The assessment, a draft again", body = AssessmentView),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "No session", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor the owner, or a missing or wrong x-csrf-token header", body = ErrorBody),
+        (status = 404, description = "No such assessment of mine", body = ErrorBody),
+        (status = 409, description = "The assessment is not final", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 422, description = "No reason given", body = ErrorBody)))]
+async fn reopen(
+    State(s): State<AppState>,
+    lang: Lang,
+    user: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReopenBody>,
+) -> Result<Json<AssessmentView>, WebError> {
+    let a = ops::load_assessment(&s, &user.user, &id).await?;
+    let after = ops::reopen(&s, lang, &user.user, &user.actor(), &a.assessment, &body.reason).await?;
     Ok(Json(assessment_view(&s, &after).await?))
 }
 
@@ -519,6 +574,9 @@ pub struct MigrateBody {
     /// The catalog to migrate to, e.g. `mhlw-6` from `mhlw-5`.
     #[schema(min_length = 1, example = "mhlw-5")]
     pub to: String,
+    /// The new assessment's name (optional).
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 /// How many flagged requirements of one kind.
@@ -570,7 +628,9 @@ async fn migrate(
 ) -> Result<(StatusCode, Json<MigrationView>), WebError> {
     let a = ops::load_assessment(&s, &user.user, &id).await?;
     ops::require_editor(lang, &user.user)?;
-    let (created, summary) = ops::migrate_assessment(&s, lang, &user.actor(), &a, body.to.trim()).await?;
+    let (created, summary) =
+        ops::migrate_assessment(&s, lang, (&user.user, &user.actor()), &a, (body.to.trim(), body.name.as_deref()))
+            .await?;
     Ok((
         StatusCode::CREATED,
         Json(MigrationView {

@@ -45,6 +45,7 @@ use extract::{ApiPath as Path, ApiQuery as Query};
         assessments::assessments,
         assessments::assessment,
         assessments::set_status,
+        assessments::reopen,
         assessments::migrate,
         assessments::dashboard,
         assessments::export,

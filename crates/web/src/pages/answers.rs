@@ -12,8 +12,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use sansho_core::assess::{ResultBasis, ResultCode, derive, is_requirement};
-use sansho_store::AnswerResult;
+use sansho_core::assess::{GapOptions, ResultBasis, ResultCode, derive, gaps, is_requirement};
+use sansho_store::{AnswerResult, AssessmentStatus};
 use serde::Deserialize;
 
 use crate::ops::{self, today};
@@ -25,10 +25,9 @@ use crate::{AppState, Lang, WebError};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/assessments/{id}/answers", get(checklist))
+        .route("/assessments/{id}/answers", get(checklist).post(save_checklist))
         .route("/assessments/{id}/r/{req}", get(requirement).post(save))
         .route("/assessments/{id}/r/{req}/accept", post(accept))
-        .route("/assessments/{id}/r/{req}/quick", post(quick_save))
         .route(
             "/assessments/{id}/r/{req}/evidence",
             post(upload).layer(DefaultBodyLimit::max(ops::MAX_UPLOAD + 64 * 1024)),
@@ -69,7 +68,7 @@ fn history_field_word(lang: Lang, field: &str) -> &str {
 }
 
 fn result_word(lang: Lang, r: ResultCode) -> &'static str {
-    lang.t(r.ja(), r.as_str())
+    view::result_word(lang, r)
 }
 
 /// The assessment, checked for access, with its stored and domain answers.
@@ -108,10 +107,29 @@ struct Row {
     result_key: String,
     derived: bool,
     review: bool,
-    how: String,
     evidence: usize,
-    /// The stored (direct) result word, for the inline form: `unanswered` when there is none.
+    /// The row's form values: what is stored, or what the person sent when the page comes back
+    /// with a refusal.
     direct_key: String,
+    how: String,
+    /// 該当なし理由・備考.
+    why: String,
+    /// A fingerprint of the stored result, 実施内容 and reason the row was shown with: a row whose
+    /// values still match it was not edited, and one whose stored answer no longer matches it was
+    /// changed by someone else meanwhile.
+    version: String,
+    /// The refusal of this row (a reason missing, a conflicting change).
+    error: Option<String>,
+    /// Migration review: the flags (新設・分割 …) and the previous answers it came from.
+    flags: String,
+    previous: Vec<Previous>,
+}
+
+/// A source answer of a migrated requirement, as it stood in the assessment it came from.
+struct Previous {
+    label: String,
+    result: String,
+    how: String,
 }
 
 #[derive(Template)]
@@ -122,16 +140,251 @@ struct ChecklistPage {
     id: String,
     title: String,
     rows: Vec<Row>,
-    only_gaps: bool,
-    /// Assessors and admins answer in the table itself (result and 実施内容 per row).
+    /// `""`, `"gaps"` or `"review"`: which rows are shown.
+    view: String,
+    gap_count: usize,
+    review_count: usize,
+    /// Assessors and admins answer in the table itself; never on a final assessment.
     can_edit: bool,
+    is_final: bool,
     csrf: String,
     results: Vec<(String, String)>,
+    /// Rows saved by the last submission (`?saved=n`).
+    saved: Option<usize>,
+    /// Rows refused in this submission: nothing was saved.
+    errors: usize,
 }
 
 #[derive(Deserialize)]
 struct ChecklistQuery {
     gaps: Option<String>,
+    review: Option<String>,
+    saved: Option<usize>,
+}
+
+impl ChecklistQuery {
+    fn view(&self) -> &'static str {
+        if self.review.is_some() {
+            "review"
+        } else if self.gaps.is_some() {
+            "gaps"
+        } else {
+            ""
+        }
+    }
+}
+
+/// The query string of a view (`?gaps=1`), for links and redirects.
+fn view_query(view: &str) -> &'static str {
+    match view {
+        "gaps" => "?gaps=1",
+        "review" => "?review=1",
+        _ => "",
+    }
+}
+
+/// Line ends as stored and compared (a browser sends a textarea's with CR LF).
+fn lf(s: &str) -> String {
+    s.replace("\r\n", "\n").trim().to_owned()
+}
+
+/// The fingerprint of a row's result, 実施内容 and reason (see [`Row::version`]).
+fn fingerprint(result: &str, how: &str, why: &str) -> String {
+    let text = format!("{}:{result},{}:{},{}:{}", result.len(), lf(how).len(), lf(how), lf(why).len(), lf(why));
+    sansho_store::sha256_hex(text.as_bytes())[..16].to_owned()
+}
+
+fn stored_fingerprint(st: Option<&sansho_store::Answer>) -> String {
+    match st {
+        Some(x) => fingerprint(x.result.as_str(), &x.how, x.justification.as_deref().unwrap_or_default()),
+        None => fingerprint("unanswered", "", ""),
+    }
+}
+
+/// What a person sent for one row.
+struct Sent {
+    result: String,
+    how: String,
+    why: String,
+    version: String,
+    error: Option<String>,
+}
+
+/// A migrated answer's flags and the answers it came from, from its stored origin.
+async fn migration_review(
+    s: &AppState,
+    lang: Lang,
+    user: &Authed,
+    st: &sansho_store::Answer,
+) -> Result<Option<(String, Vec<Previous>)>, WebError> {
+    let Some(origin) = st.origin.as_ref().filter(|o| o.get("kind").and_then(|k| k.as_str()) == Some("migration"))
+    else {
+        return Ok(None);
+    };
+    let flags: Vec<String> = origin
+        .get("flags")
+        .and_then(|f| f.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str())
+        .filter(|f| *f != "unmapped")
+        .map(|f| flag_word(lang, f).to_owned())
+        .collect();
+    if flags.is_empty() {
+        return Ok(None);
+    }
+    let from: Option<sansho_store::Id> =
+        origin.get("from_assessment").and_then(|f| f.as_str()).and_then(|f| f.parse().ok());
+    // The source assessment is of the same system; read it only if this user may.
+    let from = match from {
+        Some(f) if crate::session::check_access(s, &user.user, sansho_store::Kind::Assessment, f).await.is_ok() => {
+            Some(f)
+        }
+        _ => None,
+    };
+    let mut previous = Vec::new();
+    for src in origin.get("sources").and_then(|x| x.as_array()).into_iter().flatten() {
+        let Some((catalog, local)) = src.get("answer").and_then(|a| a.as_str()).and_then(|a| a.split_once(':')) else {
+            continue;
+        };
+        let label =
+            s.set.node(catalog, local).map_or_else(|| local.to_owned(), |ix| s.set.requirement(ix).label.clone());
+        let answered = src.get("answered").and_then(|r| r.as_str()).and_then(ResultCode::parse);
+        let how = match from {
+            Some(f) => s.store.answer_for(f, local).await?.map(|a| a.how).unwrap_or_default(),
+            None => String::new(),
+        };
+        previous.push(Previous {
+            label,
+            result: answered.map(|r| result_word(lang, r).to_owned()).unwrap_or_default(),
+            how,
+        });
+    }
+    Ok(Some((flags.join(lang.t("・", ", ")), previous)))
+}
+
+/// A migration flag in words (the CLI's `assessment migrate` words).
+fn flag_word(lang: Lang, flag: &str) -> &str {
+    match flag {
+        "new" => lang.t("新設", "new"),
+        "split" => lang.t("分割", "split"),
+        "merged" => lang.t("統合", "merged"),
+        "overlap" => lang.t("部分対応", "partial overlap"),
+        "conflict" => lang.t("回答不一致", "answers disagree"),
+        "not-applicable" => lang.t("該当なし要確認", "not applicable: to check"),
+        other => other,
+    }
+}
+
+/// The checklist page: every row of the catalog (or only the gaps, or only what a migration
+/// flagged), with the values `sent` for rows a refused submission carried.
+async fn checklist_page(
+    s: &AppState,
+    lang: Lang,
+    user: &Authed,
+    a: &ops::Loaded,
+    view: &str,
+    saved: Option<usize>,
+    sent: &std::collections::HashMap<String, Sent>,
+) -> Result<Response, WebError> {
+    let set = &s.set;
+    let catalog = a.assessment.catalog_id.as_str();
+    let derived = derive(set, &a.answers).map_err(|e| WebError::Internal(e.to_string()))?;
+    let evidence = s.store.evidence_of_assessment(a.assessment.id).await?;
+    // One definition of a gap, the dashboard's: `gaps` on the direct answers.
+    let own = gaps(&derived, catalog, GapOptions::default()).map_err(|e| WebError::Internal(e.to_string()))?;
+    let gap_ids: std::collections::HashSet<&str> = own.gaps.iter().map(|g| g.requirement.local.as_str()).collect();
+    let mut review = std::collections::HashMap::new();
+    for st in &a.stored {
+        if let Some(r) = migration_review(s, lang, user, st).await? {
+            review.insert(st.requirement_id.clone(), r);
+        }
+    }
+    let mut rows = Vec::new();
+    for ix in set.catalog_nodes(catalog) {
+        let r = set.requirement(ix);
+        let local = r.id.as_str();
+        let answerable = is_requirement(set, ix);
+        let shown = match view {
+            "gaps" => answerable && gap_ids.contains(local),
+            "review" => answerable && review.contains_key(local),
+            _ => true,
+        };
+        if !shown {
+            continue;
+        }
+        let (result, basis, needs_review) = derived.effective(ix);
+        let mut depth = 0;
+        let mut p = set.parent_of(ix);
+        while let Some(q) = p {
+            depth += 1;
+            p = set.parent_of(q);
+        }
+        let st = a.stored_for(local);
+        let (flags, previous) = review.remove(local).unwrap_or_default();
+        let mut row = Row {
+            local_id: local.to_owned(),
+            label: r.label.clone(),
+            depth,
+            heading: !answerable,
+            // A heading whose title is its label says it once.
+            text: r
+                .text
+                .as_deref()
+                .map(|t| view::shown_text(set, catalog, t, lang))
+                .or_else(|| r.title.clone().filter(|t| t != &r.label))
+                .unwrap_or_default(),
+            result: result_word(lang, result).to_owned(),
+            result_key: result.as_str().to_owned(),
+            derived: basis == ResultBasis::Derived,
+            review: needs_review,
+            evidence: evidence.iter().filter(|(req, _)| req == local).count(),
+            direct_key: st.map_or("unanswered", |x| x.result.as_str()).to_owned(),
+            how: st.map(|x| x.how.clone()).unwrap_or_default(),
+            why: st.and_then(|x| x.justification.clone()).unwrap_or_default(),
+            version: stored_fingerprint(st),
+            error: None,
+            flags,
+            previous,
+        };
+        if let Some(x) = sent.get(local) {
+            row.direct_key = x.result.clone();
+            row.how = x.how.clone();
+            row.why = x.why.clone();
+            row.version = x.version.clone();
+            row.error = x.error.clone();
+        }
+        rows.push(row);
+    }
+    let cat = set.catalog(catalog).map_or(catalog.to_owned(), |c| crate::view::catalog_name(lang, c));
+    let is_final = a.assessment.status == AssessmentStatus::Final;
+    let errors = sent.values().filter(|x| x.error.is_some()).count();
+    let page = ChecklistPage {
+        lang,
+        path: format!("/assessments/{}/answers{}", a.assessment.id, view_query(view)),
+        id: a.assessment.id.to_string(),
+        title: cat,
+        rows,
+        view: view.to_owned(),
+        gap_count: own.gaps.len(),
+        review_count: a.stored.iter().filter(|st| review_flagged(st)).count(),
+        can_edit: can_edit(user) && !is_final,
+        is_final,
+        csrf: user.csrf(s),
+        results: ResultCode::ALL.iter().map(|r| (r.as_str().to_owned(), result_word(lang, *r).to_owned())).collect(),
+        saved,
+        errors,
+    };
+    let status = if errors > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(render_status(status, &page))
+}
+
+/// Whether a stored answer carries a migration flag a person must look at.
+pub(crate) fn review_flagged(st: &sansho_store::Answer) -> bool {
+    st.origin.as_ref().is_some_and(|o| {
+        o.get("kind").and_then(|k| k.as_str()) == Some("migration")
+            && o.get("flags").and_then(|f| f.as_array()).is_some_and(|f| f.iter().any(|x| x != "unmapped"))
+    })
 }
 
 async fn checklist(
@@ -141,65 +394,104 @@ async fn checklist(
     Path(id): Path<String>,
     Query(q): Query<ChecklistQuery>,
 ) -> Result<Response, WebError> {
-    let (a, stored, answers) = load(&s, &user, &id).await?;
-    let set = &s.set;
-    let derived = derive(set, &answers).map_err(|e| WebError::Internal(e.to_string()))?;
-    let evidence = s.store.evidence_of_assessment(a.id).await?;
-    let only_gaps = q.gaps.is_some();
-    let mut rows = Vec::new();
-    for ix in set.catalog_nodes(&a.catalog_id) {
-        let r = set.requirement(ix);
-        let answerable = is_requirement(set, ix);
-        let (result, basis, review) = derived.effective(ix);
-        if only_gaps
-            && (!answerable
-                || !matches!(result, ResultCode::Partial | ResultCode::NotImplemented | ResultCode::Unanswered))
-        {
+    let a = ops::load_assessment(&s, &user.user, &id).await?;
+    checklist_page(&s, lang, &user, &a, q.view(), q.saved, &Default::default()).await
+}
+
+/// Saves every changed row of the checklist at once: one form, one transaction. A row whose
+/// values still match what it was shown with is left alone; a row someone else changed
+/// meanwhile, a 該当なし without a reason, a heading — each is refused on its row, the page comes
+/// back with every value the person entered, and nothing is saved until all rows are right.
+async fn save_checklist(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    user: Authed,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let mut form: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for (k, v) in fields {
+        form.insert(k, v);
+    }
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let a = match editable(&s, lang, &user, &id, &get("csrf_token")).await? {
+        Ok(a) => a,
+        Err(refusal) => return Ok(refusal),
+    };
+    let view = match get("view").as_str() {
+        "gaps" => "gaps",
+        "review" => "review",
+        _ => "",
+    };
+    if a.assessment.status == AssessmentStatus::Final {
+        return Err(WebError::Conflict(ops::final_message(lang).into()));
+    }
+    let mut sent = std::collections::HashMap::new();
+    let mut inputs = Vec::new();
+    for (key, version) in &form {
+        let Some(local) = key.strip_prefix("v.") else { continue };
+        let Some(ix) = s.set.node(&a.assessment.catalog_id, local) else { continue };
+        let mut row = Sent {
+            result: get(&format!("result.{local}")),
+            how: get(&format!("how.{local}")),
+            why: get(&format!("why.{local}")),
+            version: version.clone(),
+            error: None,
+        };
+        if fingerprint(&row.result, &row.how, &row.why) == *version {
+            sent.insert(local.to_owned(), row);
             continue;
         }
-        let mut depth = 0;
-        let mut p = set.parent_of(ix);
-        while let Some(q) = p {
-            depth += 1;
-            p = set.parent_of(q);
+        let stored = a.stored_for(local);
+        let current = stored_fingerprint(stored);
+        if current != *version {
+            row.error = Some(
+                lang.t(
+                    "この行は、表示した後に他の人が変更しました。内容を確かめて、もう一度保存すると上書きします。",
+                    "Someone else changed this row after it was shown. Check it; saving again overwrites it.",
+                )
+                .to_owned(),
+            );
+            row.version = current;
+            sent.insert(local.to_owned(), row);
+            continue;
         }
-        let st = stored.iter().find(|x| x.requirement_id == r.id.as_str());
-        rows.push(Row {
-            local_id: r.id.as_str().to_owned(),
-            label: r.label.clone(),
-            depth,
-            heading: !answerable,
-            // A heading whose title is its label says it once.
-            text: r
-                .text
-                .as_deref()
-                .map(|t| view::shown_text(set, &a.catalog_id, t, lang))
-                .or_else(|| r.title.clone().filter(|t| t != &r.label))
-                .unwrap_or_default(),
-            result: result_word(lang, result).to_owned(),
-            result_key: result.as_str().to_owned(),
-            derived: basis == ResultBasis::Derived,
-            review,
-            how: st.map(|x| x.how.clone()).unwrap_or_default(),
-            evidence: evidence.iter().filter(|(req, _)| req == r.id.as_str()).count(),
-            direct_key: st.map_or("unanswered", |x| x.result.as_str()).to_owned(),
+        let checked = ops::parse_result(&row.result).and_then(|result| {
+            ops::answer_input(
+                &s,
+                lang,
+                ix,
+                ops::AnswerFields {
+                    result,
+                    how: lf(&row.how),
+                    justification: Some(lf(&row.why)),
+                    // The answer's other fields are kept.
+                    owner: stored.and_then(|x| x.owner.clone()),
+                    due: stored.and_then(|x| x.due_date.as_ref().map(|d| d.to_string())),
+                },
+            )
         });
+        match checked {
+            Ok(input) => inputs.push((ix, input)),
+            Err(e) => row.error = Some(e.public_message()),
+        }
+        sent.insert(local.to_owned(), row);
     }
-    let cat = set
-        .catalog(&a.catalog_id)
-        .map_or(a.catalog_id.clone(), |c| format!("{} {}", crate::view::title(lang, &c.title), c.edition));
-    let page = ChecklistPage {
-        lang,
-        path: format!("/assessments/{id}/answers"),
-        id: a.id.to_string(),
-        title: cat,
-        rows,
-        only_gaps,
-        can_edit: can_edit(&user),
-        csrf: user.csrf(&s),
-        results: ResultCode::ALL.iter().map(|r| (r.as_str().to_owned(), result_word(lang, *r).to_owned())).collect(),
+    if sent.values().any(|x| x.error.is_some()) {
+        return checklist_page(&s, lang, &user, &a, view, None, &sent).await;
+    }
+    inputs.sort_by_key(|(ix, _)| *ix);
+    let n = inputs.len();
+    let actor = user.actor(&client.addr.to_string());
+    ops::save_answers(&s, lang, &actor, &a, inputs.into_iter().map(|(_, i)| i).collect()).await?;
+    let at = form.get("at").filter(|x| s.set.node(&a.assessment.catalog_id, x).is_some());
+    let query = match view_query(view) {
+        "" => format!("?saved={n}"),
+        q => format!("{q}&saved={n}"),
     };
-    Ok(render_status(StatusCode::OK, &page))
+    let anchor = at.map(|x| format!("#r-{x}")).unwrap_or_default();
+    Ok(Redirect::to(&format!("/assessments/{}/answers{query}{anchor}", a.assessment.id)).into_response())
 }
 
 // ----- one requirement -----
@@ -262,6 +554,8 @@ struct AnswerPage {
     history: Vec<HistoryRow>,
     results: Vec<(String, String)>,
     error: Option<String>,
+    /// A final (確定) assessment: read-only.
+    is_final: bool,
     today: String,
 }
 
@@ -271,9 +565,10 @@ async fn requirement_page(
     user: &Authed,
     id: &str,
     req: &str,
-    error: Option<String>,
+    error: Option<(StatusCode, String)>,
 ) -> Result<Response, WebError> {
     let (a, stored, answers) = load(s, user, id).await?;
+    let is_final = a.status == AssessmentStatus::Final;
     let set = &s.set;
     let ix = ops::node(set, &a.catalog_id, req)?;
     let r = set.requirement(ix);
@@ -337,11 +632,10 @@ async fn requirement_page(
     let direct = derived.direct(ix).filter(|x| x.result != ResultCode::Unanswered);
     let suggestion = outcome.suggestion.as_ref().map(|sg| (result_word(lang, sg.result).to_owned(), sg.needs_review));
     let can_accept = can_edit(user)
+        && !is_final
         && direct.is_none()
         && outcome.suggestion.as_ref().is_some_and(|sg| sg.result != ResultCode::Unanswered);
-    let cat = set
-        .catalog(&a.catalog_id)
-        .map_or(a.catalog_id.clone(), |c| format!("{} {}", crate::view::title(lang, &c.title), c.edition));
+    let cat = set.catalog(&a.catalog_id).map_or(a.catalog_id.clone(), |c| crate::view::catalog_name(lang, c));
     let page = AnswerPage {
         lang,
         path: format!("/assessments/{id}/r/{}", r.id),
@@ -355,7 +649,7 @@ async fn requirement_page(
             req
         },
         answerable: is_requirement(set, ix),
-        can_edit: can_edit(user),
+        can_edit: can_edit(user) && !is_final,
         csrf: user.csrf(s),
         result: st.map_or("unanswered".into(), |x| x.result.as_str().to_owned()),
         basis_derived: outcome.basis == ResultBasis::Derived,
@@ -410,10 +704,11 @@ async fn requirement_page(
             })
             .collect(),
         results: ResultCode::ALL.iter().map(|r| (r.as_str().to_owned(), result_word(lang, *r).to_owned())).collect(),
-        error: error.clone(),
+        error: error.as_ref().map(|(_, m)| m.clone()),
+        is_final,
         today,
     };
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = error.map_or(StatusCode::OK, |(status, _)| status);
     Ok(render_status(status, &page))
 }
 
@@ -455,8 +750,8 @@ async fn refused(
     e: WebError,
 ) -> Result<Response, WebError> {
     match e {
-        WebError::Invalid(msg) | WebError::Conflict(msg) | WebError::TooLarge(msg) => {
-            requirement_page(s, lang, user, id, req, Some(msg)).await
+        e @ (WebError::Invalid(_) | WebError::Conflict(_) | WebError::TooLarge(_)) => {
+            requirement_page(s, lang, user, id, req, Some((e.status(), e.public_message()))).await
         }
         e => Err(e),
     }
@@ -481,56 +776,8 @@ async fn editable(
     Ok(Ok(a))
 }
 
-/// What an answer form gives besides the result and 実施内容.
-enum Rest {
-    /// The answer page: every other field.
-    Given { justification: String, owner: String, due: String },
-    /// A checklist row: the stored answer's other fields are kept.
-    Kept,
-}
-
-/// Saves an answer from a form and goes to `back(assessment, local id)`; a refusal the person
-/// can correct opens the requirement's page with the message.
-#[allow(clippy::too_many_arguments)]
-async fn write_answer(
-    s: &AppState,
-    lang: Lang,
-    client: &Client,
-    user: &Authed,
-    (id, req): (&str, &str),
-    csrf: &str,
-    (result, how): (&str, String),
-    rest: Rest,
-    back: impl FnOnce(sansho_store::Id, &str) -> String,
-) -> Result<Response, WebError> {
-    let a = match editable(s, lang, user, id, csrf).await? {
-        Ok(a) => a,
-        Err(refusal) => return Ok(refusal),
-    };
-    let ix = ops::node(&s.set, &a.assessment.catalog_id, req)?;
-    let local = s.set.requirement(ix).id.as_str();
-    let result = ops::parse_result(result).map_err(|e| WebError::BadRequest(e.public_message()))?;
-    let fields = match rest {
-        Rest::Given { justification, owner, due } => {
-            ops::AnswerFields { result, how, justification: Some(justification), owner: Some(owner), due: Some(due) }
-        }
-        Rest::Kept => {
-            let kept = a.stored.iter().find(|x| x.requirement_id == local);
-            ops::AnswerFields {
-                result,
-                how,
-                justification: kept.and_then(|x| x.justification.clone()),
-                owner: kept.and_then(|x| x.owner.clone()),
-                due: kept.and_then(|x| x.due_date.as_ref().map(|d| d.to_string())),
-            }
-        }
-    };
-    match ops::save_answer(s, lang, &user.actor(&client.addr.to_string()), &a, ix, fields).await {
-        Ok(_) => Ok(Redirect::to(&back(a.assessment.id, local)).into_response()),
-        Err(e) => refused(s, lang, user, id, req, e).await,
-    }
-}
-
+/// Saves an answer from the requirement's page and goes back to it; a refusal the person can
+/// correct opens the page again with the message.
 async fn save(
     State(s): State<AppState>,
     lang: Lang,
@@ -539,43 +786,24 @@ async fn save(
     Path((id, req)): Path<(String, String)>,
     Form(f): Form<AnswerForm>,
 ) -> Result<Response, WebError> {
-    let rest = Rest::Given { justification: f.justification, owner: f.owner, due: f.due };
-    write_answer(&s, lang, &client, &user, (&id, &req), &f.csrf_token, (&f.result, f.how), rest, |a, local| {
-        format!("/assessments/{a}/r/{local}")
-    })
-    .await
-}
-
-/// The checklist's inline form: one row's result and 実施内容.
-#[derive(Deserialize)]
-struct QuickForm {
-    #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
-    result: String,
-    #[serde(default)]
-    how: String,
-    /// Sent from the gaps-only view, to return to it.
-    #[serde(default)]
-    gaps: String,
-}
-
-/// Saves a row of the checklist: its result and 実施内容, keeping the answer's other fields (reason,
-/// owner, due date). Back to the row on success; a refusal (該当なし without a reason) opens the
-/// requirement's page with the message, where the reason can be written.
-async fn quick_save(
-    State(s): State<AppState>,
-    lang: Lang,
-    client: Client,
-    user: Authed,
-    Path((id, req)): Path<(String, String)>,
-    Form(f): Form<QuickForm>,
-) -> Result<Response, WebError> {
-    let gaps = if f.gaps.is_empty() { "" } else { "?gaps=1" };
-    write_answer(&s, lang, &client, &user, (&id, &req), &f.csrf_token, (&f.result, f.how), Rest::Kept, |a, local| {
-        format!("/assessments/{a}/answers{gaps}#r-{local}")
-    })
-    .await
+    let a = match editable(&s, lang, &user, &id, &f.csrf_token).await? {
+        Ok(a) => a,
+        Err(refusal) => return Ok(refusal),
+    };
+    let ix = ops::node(&s.set, &a.assessment.catalog_id, &req)?;
+    let local = s.set.requirement(ix).id.as_str();
+    let result = ops::parse_result(&f.result).map_err(|e| WebError::BadRequest(e.public_message()))?;
+    let fields = ops::AnswerFields {
+        result,
+        how: f.how,
+        justification: Some(f.justification),
+        owner: Some(f.owner),
+        due: Some(f.due),
+    };
+    match ops::save_answer(&s, lang, &user.actor(&client.addr.to_string()), &a, ix, fields).await {
+        Ok(_) => Ok(Redirect::to(&format!("/assessments/{}/r/{local}", a.assessment.id)).into_response()),
+        Err(e) => refused(&s, lang, &user, &id, &req, e).await,
+    }
 }
 
 #[derive(Deserialize)]

@@ -18,7 +18,6 @@ use sansho_store::{AssessmentStatus, Id, Kind};
 use crate::charts::{Bar, stacked_bars};
 use crate::pages::guidelines::{ErrorPage, render_status};
 use crate::session::Authed;
-use crate::view::title;
 use crate::{AppState, Cached, Lang, WebError};
 
 pub fn routes() -> Router<AppState> {
@@ -65,7 +64,7 @@ struct ChangeRow {
 /// The words of a stored result (`implemented` → 実施済); an absent answer is 未回答.
 fn result_word(lang: Lang, stored: Option<&str>) -> String {
     let r = stored.and_then(ResultCode::parse).unwrap_or(ResultCode::Unanswered);
-    lang.t(r.ja(), r.as_str()).to_owned()
+    crate::view::result_word(lang, r).to_owned()
 }
 
 fn field_word(lang: Lang, field: &str) -> &str {
@@ -134,8 +133,14 @@ struct Dashboard {
     system_id: String,
     system: String,
     catalog_title: String,
+    /// The assessment's name (empty without one) and fiscal year and created date.
+    name: String,
+    year: String,
+    created: String,
     status: String,
-    baseline: Option<String>,
+    is_final: bool,
+    /// The baseline's id and label.
+    baseline: Option<(String, String)>,
     /// What differs from the baseline, requirement by requirement; `None` without a baseline.
     changes: Option<Vec<ChangeRow>>,
     answered: usize,
@@ -148,6 +153,8 @@ struct Dashboard {
     level_svg: String,
     gaps: Vec<GapRow>,
     gap_total: usize,
+    /// Answers a migration flagged for review (新設・分割・統合・部分対応 …).
+    review_total: usize,
 }
 
 fn not_found(lang: Lang, path: String, id: &str) -> Response {
@@ -161,7 +168,13 @@ struct AssessmentRow {
     organization: String,
     system_id: String,
     system: String,
+    /// Its name; empty without one.
+    name: String,
     catalog: String,
+    year: String,
+    created: String,
+    /// The baseline's id and label.
+    baseline: Option<(String, String)>,
     status: String,
     answers: usize,
 }
@@ -181,18 +194,28 @@ async fn list(State(s): State<AppState>, lang: Lang, user: Authed) -> Result<Res
     let mut rows = Vec::new();
     for org in s.store.organizations_of(user.user.id).await? {
         for system in s.store.systems(org.id).await? {
-            for a in s.store.assessments(system.id).await? {
-                let catalog = s
-                    .set
-                    .catalog(&a.catalog_id)
-                    .map_or(a.catalog_id.clone(), |c| format!("{} {}", title(lang, &c.title), c.edition));
+            let all = s.store.assessments(system.id).await?;
+            for a in &all {
+                let catalog =
+                    s.set.catalog(&a.catalog_id).map_or(a.catalog_id.clone(), |c| crate::view::catalog_name(lang, c));
+                let baseline = a.baseline_id.map(|b| {
+                    let label = all
+                        .iter()
+                        .find(|x| x.id == b)
+                        .map_or_else(|| b.to_string(), |x| crate::ops::assessment_label(&s, lang, x));
+                    (b.to_string(), label)
+                });
                 rows.push(AssessmentRow {
                     id: a.id.to_string(),
                     org_id: org.id.to_string(),
                     organization: org.name.clone(),
                     system_id: system.id.to_string(),
                     system: system.name.clone(),
+                    name: a.name.clone().unwrap_or_default(),
                     catalog,
+                    year: crate::ops::fiscal_year(lang, a.created_at),
+                    created: crate::time::date(a.created_at),
+                    baseline,
                     status: status_word(lang, a.status).to_owned(),
                     answers: s.store.answers(a.id).await?.len(),
                 });
@@ -240,7 +263,7 @@ async fn dashboard(
     let derived = derive(set, &answers).map_err(|e| WebError::Internal(e.to_string()))?;
     let own = gaps(&derived, &a.catalog_id, GapOptions::default()).map_err(|e| WebError::Internal(e.to_string()))?;
     let mut coverage = vec![Bar {
-        label: format!("{} {}", cat.edition, title(lang, &cat.title)),
+        label: crate::view::catalog_name(lang, cat),
         tally: own.total.clone(),
         href: Some(format!("/guidelines/{}", a.catalog_id)),
     }];
@@ -249,14 +272,14 @@ async fn dashboard(
             .map_err(|e| WebError::Internal(e.to_string()))?;
         if r.total.count(ResultCode::Unanswered) < r.total.total {
             coverage.push(Bar {
-                label: format!("{}{} {}", lang.t("（推定）", "(derived) "), c.edition, title(lang, &c.title)),
+                label: format!("{}{}", lang.t("（推定）", "(derived) "), crate::view::catalog_name(lang, c)),
                 tally: r.total.clone(),
                 href: Some(format!("/guidelines/{}", c.id)),
             });
         }
     }
-    let group_bars = |groups: &[sansho_core::assess::Group]| -> Vec<Bar> {
-        groups.iter().map(|g| Bar { label: g.label.clone(), tally: g.tally.clone(), href: None }).collect()
+    let group_bars = |groups: &[sansho_core::assess::Group], word: fn(Lang, &sansho_core::assess::Group) -> String| {
+        groups.iter().map(|g| Bar { label: word(lang, g), tally: g.tally.clone(), href: None }).collect::<Vec<_>>()
     };
     let changes =
         s.store.baseline_changes(aid).await?.map(|changes| change_rows(set, &a.catalog_id, lang, &changes, &stored));
@@ -271,7 +294,7 @@ async fn dashboard(
                 local_id: g.requirement.local.as_str().to_owned(),
                 label: g.label.to_owned(),
                 level: g.level.map(|l| lang.t(l.ja(), l.as_str()).to_owned()).unwrap_or_default(),
-                result: lang.t(g.result.ja(), g.result.as_str()).to_owned(),
+                result: crate::view::result_word(lang, g.result).to_owned(),
                 derived: g.basis == ResultBasis::Derived,
                 review: g.needs_review,
                 text: r
@@ -291,9 +314,16 @@ async fn dashboard(
         organization: org.name,
         system_id: system.id.to_string(),
         system: system.name,
-        catalog_title: format!("{} {}", title(lang, &cat.title), cat.edition),
+        catalog_title: crate::view::catalog_name(lang, cat),
+        name: a.name.clone().unwrap_or_default(),
+        year: crate::ops::fiscal_year(lang, a.created_at),
+        created: crate::time::date(a.created_at),
         status: status_word(lang, a.status).to_owned(),
-        baseline: a.baseline_id.map(|b| b.to_string()),
+        is_final: a.status == AssessmentStatus::Final,
+        baseline: match a.baseline_id {
+            Some(b) => Some((b.to_string(), crate::ops::assessment_label(&s, lang, &s.store.assessment(b).await?))),
+            None => None,
+        },
         changes,
         answered: own.total.total - own.total.count(ResultCode::Unanswered),
         total: own.total.total,
@@ -301,9 +331,14 @@ async fn dashboard(
         mandatory: own.minimum.mandatory,
         satisfied: own.minimum.satisfied,
         coverage_svg: stacked_bars(lang, lang.t("ガイドライン別の状況", "By guideline"), &coverage),
-        category_svg: stacked_bars(lang, lang.t("区分別", "By category"), &group_bars(&own.categories)),
-        level_svg: stacked_bars(lang, lang.t("水準別", "By level"), &group_bars(&own.levels)),
+        category_svg: stacked_bars(
+            lang,
+            lang.t("区分別", "By category"),
+            &group_bars(&own.categories, crate::view::category_group),
+        ),
+        level_svg: stacked_bars(lang, lang.t("水準別", "By level"), &group_bars(&own.levels, crate::view::level_group)),
         gap_total: own.gaps.len(),
+        review_total: stored.iter().filter(|st| crate::pages::answers::review_flagged(st)).count(),
         gaps: gap_rows,
     };
     let html = axum::body::Bytes::from(page.render()?);

@@ -3,7 +3,7 @@
 
 pub(crate) mod account;
 pub(crate) mod admin;
-mod answers;
+pub(crate) mod answers;
 pub(crate) mod assessments;
 pub(crate) mod auth;
 pub(crate) mod guidelines;
@@ -20,6 +20,7 @@ use crate::{AppState, Lang};
 
 const CSS: &str = include_str!("../../static/app.css");
 const ICON: &str = include_str!("../../static/icon.svg");
+const CHECKLIST_JS: &str = include_str!("../../static/checklist.js");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/app.css", get(css))
         .route("/static/icon.svg", get(icon))
+        .route("/static/checklist.js", get(checklist_js))
         .route("/favicon.ico", get(icon))
         .route("/lang/{code}", get(set_lang))
         .merge(guidelines::routes())
@@ -42,6 +44,14 @@ pub fn routes() -> Router<AppState> {
 async fn css() -> Response {
     let mut r = CSS.into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    r
+}
+
+/// The checklist's warning about unsaved edits (an external file: the CSP allows no inline script).
+async fn checklist_js() -> Response {
+    let mut r = CHECKLIST_JS.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
     r
 }

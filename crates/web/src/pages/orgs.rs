@@ -6,7 +6,7 @@
 //! Unknown and foreign ids are both "not found". Every form carries the session's CSRF token.
 
 use askama::Template;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -29,7 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/systems/{id}", get(system))
         .route("/systems/{id}/assessments", post(add_assessment))
         .route("/assessments/{id}/status", post(set_status))
-        .route("/assessments/{id}/migrate", post(migrate_to))
+        .route("/assessments/{id}/reopen", get(reopen_page).post(reopen))
+        .route("/assessments/{id}/migrate", get(migrate_confirm).post(migrate_to))
 }
 
 pub fn kind_word(lang: Lang, k: OrgKind) -> &'static str {
@@ -85,13 +86,7 @@ fn catalog_choices(s: &AppState, lang: Lang) -> Vec<CatalogChoice> {
     s.set
         .catalogs()
         .iter()
-        .map(|c| {
-            let title = match lang {
-                Lang::En => c.title.en.clone().unwrap_or_else(|| c.title.ja.clone()),
-                Lang::Ja => c.title.ja.clone(),
-            };
-            CatalogChoice { id: c.id.as_str().to_owned(), title: format!("{title} {}", c.edition) }
-        })
+        .map(|c| CatalogChoice { id: c.id.as_str().to_owned(), title: crate::view::catalog_name(lang, c) })
         .collect()
 }
 
@@ -259,10 +254,16 @@ struct AssessmentRow {
     created_at: sansho_store::Timestamp,
     catalog_id: String,
     catalog: String,
+    /// Its name, else its catalog and fiscal year, with the created date.
+    label: String,
+    name: String,
+    year: String,
     status: String,
     status_key: String,
+    is_final: bool,
     answers: usize,
-    baseline: Option<String>,
+    /// The baseline's id and label.
+    baseline: Option<(String, String)>,
     created: String,
 }
 
@@ -299,15 +300,25 @@ async fn system_page(
     let sys = s.store.system(id).await?;
     let org = s.store.organization(sys.organization_id).await?;
     let mut assessments = Vec::new();
-    for a in s.store.assessments(id).await? {
+    let all = s.store.assessments(id).await?;
+    for a in &all {
+        let baseline = a.baseline_id.map(|b| {
+            let label =
+                all.iter().find(|x| x.id == b).map_or_else(|| b.to_string(), |x| ops::assessment_label(s, lang, x));
+            (b.to_string(), label)
+        });
         assessments.push(AssessmentRow {
             id: a.id.to_string(),
             catalog: catalog_title(s, lang, &a.catalog_id),
             catalog_id: a.catalog_id.clone(),
+            label: ops::assessment_label(s, lang, a),
+            name: a.name.clone().unwrap_or_default(),
+            year: ops::fiscal_year(lang, a.created_at),
             status: status_word(lang, a.status).to_owned(),
             status_key: a.status.as_str().to_owned(),
+            is_final: a.status == AssessmentStatus::Final,
             answers: s.store.answers(a.id).await?.len(),
-            baseline: a.baseline_id.map(|b| b.to_string()),
+            baseline,
             created: crate::time::date(a.created_at),
             created_at: a.created_at,
         });
@@ -357,6 +368,9 @@ struct AssessmentForm {
     catalog: String,
     #[serde(default)]
     baseline: String,
+    /// What people call it (optional): 「2026年度 定期評価」.
+    #[serde(default)]
+    name: String,
 }
 
 async fn add_assessment(
@@ -383,7 +397,7 @@ async fn add_assessment(
         },
     };
     let actor = user.actor(&client.addr.to_string());
-    match ops::start_assessment(&s, lang, &actor, system, &f.catalog, baseline).await {
+    match ops::start_assessment(&s, lang, (&user.user, &actor), system, (&f.catalog, Some(&f.name)), baseline).await {
         Ok(a) => Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response()),
         Err(WebError::Invalid(msg)) => system_page(&s, lang, &user, system, path, Some(msg)).await,
         Err(e) => Err(e),
@@ -416,10 +430,104 @@ async fn set_status(
         let msg = format!("{}: {:?}", lang.t("状況が正しくありません", "Unknown status"), f.status);
         return system_page(&s, lang, &user, a.system_id, path, Some(msg)).await;
     };
-    if status != a.status {
-        s.store.set_assessment_status(aid, status, &user.actor(&client.addr.to_string()), now()).await?;
+    match ops::set_status(&s, lang, &user.actor(&client.addr.to_string()), &a, status).await {
+        Ok(_) => Ok(Redirect::to(&path).into_response()),
+        Err(e @ WebError::Conflict(_)) => {
+            let page = system_page(&s, lang, &user, a.system_id, path, Some(e.public_message())).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => Err(e),
     }
-    Ok(Redirect::to(&path).into_response())
+}
+
+// ----- reopening a final assessment -----
+
+#[derive(Template)]
+#[template(path = "reopen.html")]
+struct ReopenPage {
+    lang: Lang,
+    path: String,
+    id: String,
+    label: String,
+    system_id: String,
+    is_final: bool,
+    /// The viewer is an admin or the assessment's owner.
+    allowed: bool,
+    owner: String,
+    csrf: String,
+    reason: String,
+    error: Option<String>,
+}
+
+async fn reopen_form(
+    s: &AppState,
+    lang: Lang,
+    user: &Authed,
+    a: &sansho_store::Assessment,
+    reason: String,
+    error: Option<(StatusCode, String)>,
+) -> Result<Response, WebError> {
+    let owner = match a.owner_id {
+        Some(o) => s.store.user(o).await.map(|u| u.display_name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let page = ReopenPage {
+        lang,
+        path: format!("/assessments/{}/reopen", a.id),
+        id: a.id.to_string(),
+        label: ops::assessment_label(s, lang, a),
+        system_id: a.system_id.to_string(),
+        is_final: a.status == AssessmentStatus::Final,
+        allowed: ops::can_reopen(&user.user, a),
+        owner,
+        csrf: user.csrf(s),
+        reason,
+        error: error.as_ref().map(|(_, m)| m.clone()),
+    };
+    Ok(render_status(error.map_or(StatusCode::OK, |(st, _)| st), &page))
+}
+
+/// The page that reopens a final assessment: who may, and the reason to give.
+async fn reopen_page(
+    State(s): State<AppState>,
+    lang: Lang,
+    user: Authed,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let aid = visible(&s, &user, Kind::Assessment, &id).await?;
+    let a = s.store.assessment(aid).await?;
+    reopen_form(&s, lang, &user, &a, String::new(), None).await
+}
+
+#[derive(Deserialize)]
+struct ReopenForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Reopens a final assessment as a draft (an admin or its owner, with a reason; audited).
+async fn reopen(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    user: Authed,
+    Path(id): Path<String>,
+    Form(f): Form<ReopenForm>,
+) -> Result<Response, WebError> {
+    let aid = visible(&s, &user, Kind::Assessment, &id).await?;
+    let a = s.store.assessment(aid).await?;
+    if !user.csrf_ok(&s, &f.csrf_token) {
+        return Ok(form_expired(lang, &format!("/assessments/{aid}/reopen")));
+    }
+    match ops::reopen(&s, lang, &user.user, &user.actor(&client.addr.to_string()), &a, &f.reason).await {
+        Ok(_) => Ok(Redirect::to(&format!("/assessments/{aid}")).into_response()),
+        Err(e @ (WebError::Invalid(_) | WebError::Forbidden(_) | WebError::Conflict(_))) => {
+            reopen_form(&s, lang, &user, &a, f.reason, Some((e.status(), e.public_message()))).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -428,10 +536,107 @@ struct MigrateForm {
     csrf_token: String,
     #[serde(default)]
     to: String,
+    #[serde(default)]
+    name: String,
+    /// Sent by the confirmation page: without it nothing is created.
+    #[serde(default)]
+    confirmed: String,
+}
+
+#[derive(Deserialize)]
+struct MigrateQuery {
+    #[serde(default)]
+    to: String,
+}
+
+struct FlagLine {
+    word: String,
+    count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "migrate.html")]
+struct MigratePage {
+    lang: Lang,
+    path: String,
+    id: String,
+    label: String,
+    system_id: String,
+    from_title: String,
+    to: String,
+    to_title: String,
+    requirements: usize,
+    carried: usize,
+    exact: usize,
+    flagged: usize,
+    unused_sources: usize,
+    flags: Vec<FlagLine>,
+    name: String,
+    csrf: String,
+    can_edit: bool,
+}
+
+/// A migration flag in words, as the CLI prints it.
+fn flag_word(lang: Lang, f: sansho_core::assess::Flag) -> &'static str {
+    match lang {
+        Lang::Ja => f.ja(),
+        Lang::En => f.as_str(),
+    }
+}
+
+/// The confirmation step of a migration: what it would create and carry, computed without
+/// writing; the person confirms with a POST.
+async fn migrate_confirm(
+    State(s): State<AppState>,
+    lang: Lang,
+    user: Authed,
+    Path(id): Path<String>,
+    Query(q): Query<MigrateQuery>,
+) -> Result<Response, WebError> {
+    let loaded = ops::load_assessment(&s, &user.user, &id).await?;
+    let a = &loaded.assessment;
+    let path = format!("/systems/{}", a.system_id);
+    let evidence = s.store.evidence_of_assessment(a.id).await?;
+    let to = q.to.trim();
+    if to.is_empty() {
+        let msg = lang.t("移行先のガイドラインを選んでください。", "Choose the guideline to migrate to.");
+        return system_page(&s, lang, &user, a.system_id, path, Some(msg.into())).await;
+    }
+    let (summary, _) = match ops::migration_plan(&s, lang, &loaded, to, &evidence) {
+        Ok(x) => x,
+        Err(WebError::Invalid(msg)) => return system_page(&s, lang, &user, a.system_id, path, Some(msg)).await,
+        Err(e) => return Err(e),
+    };
+    let page = MigratePage {
+        lang,
+        path: format!("/assessments/{}/migrate?to={to}", a.id),
+        id: a.id.to_string(),
+        label: ops::assessment_label(&s, lang, a),
+        system_id: a.system_id.to_string(),
+        from_title: catalog_title(&s, lang, &a.catalog_id),
+        to: to.to_owned(),
+        to_title: catalog_title(&s, lang, to),
+        requirements: summary.requirements,
+        carried: summary.carried,
+        exact: summary.exact,
+        flagged: summary.flagged,
+        unused_sources: summary.unused_sources,
+        flags: summary
+            .by_flag
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(f, n)| FlagLine { word: flag_word(lang, *f).to_owned(), count: *n })
+            .collect(),
+        name: String::new(),
+        csrf: user.csrf(&s),
+        can_edit: can_edit(&user),
+    };
+    Ok(render_status(StatusCode::OK, &page))
 }
 
 /// A new assessment of another guideline (or version) carrying this one's answers through the
-/// mappings, each flagged where a person must look; the CLI's `assessment migrate`.
+/// mappings, each flagged where a person must look; the CLI's `assessment migrate`. Only from the
+/// confirmation page: a post without `confirmed` goes there.
 async fn migrate_to(
     State(s): State<AppState>,
     lang: Lang,
@@ -446,12 +651,26 @@ async fn migrate_to(
     if let Some(refused) = check_form(&s, lang, &user, &f.csrf_token, &path) {
         return Ok(refused);
     }
+    if f.confirmed != "1" {
+        let to: String = f.to.trim().chars().filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
+        return Ok(Redirect::to(&format!("/assessments/{aid}/migrate?to={to}")).into_response());
+    }
     let loaded = ops::load_assessment(&s, &user.user, &id).await?;
     let actor = user.actor(&client.addr.to_string());
-    let created = match ops::migrate_assessment(&s, lang, &actor, &loaded, &f.to).await {
-        Ok((created, _)) => created,
-        Err(WebError::Invalid(msg)) => return system_page(&s, lang, &user, a.system_id, path, Some(msg)).await,
-        Err(e) => return Err(e),
+    let created =
+        match ops::migrate_assessment(&s, lang, (&user.user, &actor), &loaded, (f.to.trim(), Some(&f.name))).await {
+            Ok((created, _)) => created,
+            Err(WebError::Invalid(msg)) => return system_page(&s, lang, &user, a.system_id, path, Some(msg)).await,
+            Err(e) => return Err(e),
+        };
+    // Straight to what needs a look, when the migration flagged anything.
+    let flagged = s.store.answers(created.id).await?.iter().any(|x| {
+        x.origin.as_ref().and_then(|o| o.get("flags")).and_then(|f| f.as_array()).is_some_and(|f| !f.is_empty())
+    });
+    let to = if flagged {
+        format!("/assessments/{}/answers?review=1", created.id)
+    } else {
+        format!("/assessments/{}", created.id)
     };
-    Ok(Redirect::to(&format!("/assessments/{}", created.id)).into_response())
+    Ok(Redirect::to(&to).into_response())
 }
