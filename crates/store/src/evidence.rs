@@ -129,6 +129,11 @@ impl Store {
         if new.title.trim().is_empty() {
             return Err(StoreError::Empty { field: "evidence title" });
         }
+        crate::limits::EVIDENCE_TITLE.check(&new.title)?;
+        match &new.source {
+            EvidenceSource::File { file_name, .. } => crate::limits::EVIDENCE_FILE_NAME.check(file_name)?,
+            EvidenceSource::Link { url } => crate::limits::EVIDENCE_URL.check(url)?,
+        }
         if let Some(expiry) = &new.expiry_date
             && expiry < &new.effective_date
         {

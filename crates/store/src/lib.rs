@@ -31,6 +31,7 @@ mod dump;
 pub use dump::dump_rows;
 mod error;
 mod evidence;
+pub mod limits;
 pub use evidence::sha256_hex;
 mod orgs;
 mod rows;

@@ -641,3 +641,81 @@ async fn an_assessment_is_created_with_all_its_answers_or_not_at_all() {
         store.evidence_of_assessment(a.id).await.unwrap().into_iter().map(|(r, e)| (r, e.id)).collect();
     assert_eq!(listed, [("6.1-c-1".to_owned(), evidence.id)]);
 }
+
+/// Every text the store keeps has a length limit, enforced here below the pages, the API and the
+/// command line: one character more than the limit is refused with an error naming the field,
+/// and nothing is written; the limit itself is accepted (issue 11 §1.6, §1.8).
+#[tokio::test]
+async fn every_text_field_has_a_length_limit_that_names_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (org, system, assessment) = scenario(&store).await;
+    let cli = Actor::cli("alice");
+    let seq = store.audit_seq().await.unwrap();
+    let long = |n: usize| "あ".repeat(n);
+    let refused = |r: Result<(), StoreError>, field: &str, max: usize| {
+        let err = r.expect_err(&format!("{field}: {} characters refused", max + 1));
+        let text = err.to_string();
+        assert!(text.contains(field) && text.contains("too long") && text.contains(&max.to_string()), "{text}");
+    };
+    let org_named = |name: String| NewOrganization { name, kind: OrgKind::MedicalInstitution, vendor_position: None };
+    let sys = |name: String, description: String| NewSystem {
+        organization_id: org,
+        name,
+        service_model: ServiceModel::OnPremises,
+        description,
+    };
+    refused(store.create_organization(&org_named(long(201)), &cli, T1).await.map(drop), "organization name", 200);
+    refused(store.create_system(&sys(long(201), String::new()), &cli, T1).await.map(drop), "system name", 200);
+    refused(store.create_system(&sys("a".into(), long(4001)), &cli, T1).await.map(drop), "system description", 4000);
+    let new_assessment = NewAssessment { system_id: system, catalog_id: "x".repeat(201), baseline_id: None };
+    refused(store.create_assessment(&new_assessment, &cli, T1).await.map(drop), "catalog id", 200);
+    // An answer of 32,768 characters (more than an xlsx cell holds) is refused at input.
+    let mut a = AnswerInput::new("org-1", AnswerResult::Implemented);
+    a.how = "x".repeat(32_768);
+    refused(store.set_answer(assessment, &a, &cli, T1).await.map(drop), "how (実施内容)", 10_000);
+    a.how = long(10_001);
+    refused(store.set_answer(assessment, &a, &cli, T1).await.map(drop), "how (実施内容)", 10_000);
+    let mut a = AnswerInput::new("org-1", AnswerResult::NotApplicable);
+    a.justification = Some(long(4001));
+    refused(store.set_answer(assessment, &a, &cli, T1).await.map(drop), "justification", 4000);
+    let mut a = AnswerInput::new("org-1", AnswerResult::Partial);
+    a.owner = Some(long(201));
+    refused(store.set_answer(assessment, &a, &cli, T1).await.map(drop), "owner", 200);
+    let a = AnswerInput::new("r".repeat(201), AnswerResult::Partial);
+    refused(store.import_answers(assessment, vec![a], &cli, T1).await.map(drop), "requirement id", 200);
+    let evidence = |title: String, source: EvidenceSource| NewEvidence {
+        title,
+        source,
+        effective_date: date("2026-04-01"),
+        expiry_date: None,
+        organization_id: Some(org),
+    };
+    let link = |url: String| EvidenceSource::Link { url };
+    let file = |file_name: String| EvidenceSource::File { file_name, content: b"x".to_vec() };
+    refused(
+        store.add_evidence(&evidence(long(501), link("https://a.example".into())), &cli, T1).await.map(drop),
+        "evidence title",
+        500,
+    );
+    let url = format!("https://a.example/{}", "p".repeat(2100));
+    refused(store.add_evidence(&evidence("t".into(), link(url)), &cli, T1).await.map(drop), "evidence url", 2048);
+    refused(
+        store.add_evidence(&evidence("t".into(), file(long(256))), &cli, T1).await.map(drop),
+        "evidence file name",
+        255,
+    );
+    assert_eq!(store.audit_seq().await.unwrap(), seq, "nothing refused was written");
+
+    // At the limit, every field is accepted.
+    store.create_organization(&org_named(long(200)), &cli, T1).await.unwrap();
+    store.create_system(&sys(long(200), long(4000)), &cli, T1).await.unwrap();
+    let mut a = AnswerInput::new("org-1", AnswerResult::Partial);
+    a.how = long(10_000);
+    a.owner = Some(long(200));
+    a.justification = Some(long(4000));
+    store.set_answer(assessment, &a, &cli, T1).await.unwrap();
+    store.add_evidence(&evidence(long(500), file(long(255))), &cli, T1).await.unwrap();
+    let url = format!("https://a.example/{}", "p".repeat(2048 - 18));
+    store.add_evidence(&evidence("t".into(), link(url)), &cli, T1).await.unwrap();
+}
