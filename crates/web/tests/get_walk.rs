@@ -19,10 +19,6 @@ use sansho_store::{
 };
 use sqlx::{ConnectOptions, Row};
 
-/// Audit actions that record a read or a refusal: they change no row, and a GET may write them.
-const READ_EVENTS: &[&str] =
-    &["export.download", "evidence.download", "access.denied", "security.rate_limited", "security.suppressed"];
-
 /// Every row of every table, by table, with column names; a session's last-seen time and expiry
 /// (its sliding expiry, the one unaudited write) left out. Read on a connection of its own.
 async fn snapshot(db: &std::path::Path) -> BTreeSet<String> {

@@ -309,3 +309,19 @@ pub fn source_routes() -> Vec<(String, String)> {
     assert!(routes.len() > 40, "the routes were found: {routes:?}");
     routes
 }
+
+/// Audit actions that record a read or a refusal (`sansho_web::events`: an export, an evidence
+/// download, an access, CSRF or rate-limit refusal, and the count of such records left out):
+/// they change no row.
+pub const READ_EVENTS: &[&str] = &[
+    "export.download",
+    "evidence.download",
+    "access.denied",
+    "csrf.refused",
+    "security.rate_limited",
+    "security.suppressed",
+];
+
+pub fn is_read_event(action: &str) -> bool {
+    READ_EVENTS.contains(&action)
+}
