@@ -719,3 +719,45 @@ async fn every_text_field_has_a_length_limit_that_names_the_field() {
     let url = format!("https://a.example/{}", "p".repeat(2048 - 18));
     store.add_evidence(&evidence("t".into(), link(url)), &cli, T1).await.unwrap();
 }
+
+/// The database (with its -wal and -shm files) and the evidence files hold TOTP secrets and a
+/// hospital's evidence: only their owner may read them (0600, folders 0700), whatever the umask;
+/// a database file made readable by others before is tightened when opened (issue 11 §1.15).
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_and_evidence_files_are_private_to_their_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sansho.db");
+    let store = open(&dir).await;
+    let (org, _, _) = scenario(&store).await;
+    let e = store
+        .add_evidence(
+            &NewEvidence {
+                title: "規程".into(),
+                source: EvidenceSource::File { file_name: "k.pdf".into(), content: b"%PDF private".to_vec() },
+                effective_date: date("2026-04-01"),
+                expiry_date: None,
+                organization_id: Some(org),
+            },
+            &Actor::cli("alice"),
+            T1,
+        )
+        .await
+        .unwrap();
+    for file in [db.clone(), dir.path().join("sansho.db-wal"), dir.path().join("sansho.db-shm")] {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+    let blob = store.evidence_path(e.id).await.unwrap();
+    assert_eq!(mode(&blob), 0o600, "{}", blob.display());
+    assert_eq!(mode(blob.parent().unwrap()), 0o700);
+    assert_eq!(mode(&dir.path().join("evidence")), 0o700);
+    store.close().await;
+
+    // A file left readable by others (an older version, a copy) is tightened on open.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let store = open(&dir).await;
+    assert_eq!(mode(&db), 0o600);
+    store.close().await;
+}
