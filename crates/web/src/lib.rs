@@ -384,6 +384,17 @@ pub async fn serve_on(
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_public_url_gives_its_origin() {
+        let p = |u: &str| PublicUrl::parse(u).map(|p| (p.origin, p.https));
+        assert_eq!(p("https://Sansho.Example.jp/"), Some(("https://sansho.example.jp".into(), true)));
+        assert_eq!(p("https://sansho.example.jp:8443/app?x#y"), Some(("https://sansho.example.jp:8443".into(), true)));
+        assert_eq!(p("http://127.0.0.1:8080"), Some(("http://127.0.0.1:8080".into(), false)));
+        assert_eq!(p("ftp://sansho.example.jp"), None);
+        assert_eq!(p("https://"), None);
+        assert_eq!(p("https://user@evil.example"), None);
+    }
+
     /// Waves of concurrent requests for the version: every one gets it, none an error, however
     /// the rounds end and begin between them (a round that ended normally once took the next
     /// round, begun in that instant, for a failed one).

@@ -208,7 +208,11 @@ async fn no_get_route_changes_anything_for_anyone() {
     let step = halfway
         .post("/login", &[("csrf_token", &csrf), ("username", "futatsume"), ("password", "colleague password 1")])
         .await;
-    assert!(step.location.as_deref().is_some_and(|l| l.starts_with("/login/totp")), "{:?}", step.location);
+    assert!(
+        step.location.as_deref().is_some_and(|l| l.starts_with("/login/totp")),
+        "the walk's half-way login expects the password step to lead to /login/totp: {:?}",
+        step.location
+    );
     let mut users = store.users().await.unwrap().into_iter().map(|u| u.id).collect::<Vec<_>>();
     users.sort();
     let w = World { users, ..w };
