@@ -79,6 +79,10 @@ fn validate(input: &AnswerInput) -> Result<()> {
     if input.requirement_id.trim().is_empty() {
         return Err(StoreError::Empty { field: "requirement id" });
     }
+    crate::limits::REQUIREMENT_ID.check(&input.requirement_id)?;
+    crate::limits::ANSWER_HOW.check(&input.how)?;
+    crate::limits::ANSWER_JUSTIFICATION.check_opt(input.justification.as_deref())?;
+    crate::limits::ANSWER_OWNER.check_opt(input.owner.as_deref())?;
     if input.result == AnswerResult::NotApplicable && non_blank(&input.justification).is_none() {
         return Err(StoreError::JustificationRequired { requirement: input.requirement_id.clone() });
     }

@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use crate::{Actor, Result, Store, StoreError, Timestamp};
+use crate::{Actor, Result, Store, StoreError, Timestamp, limits};
 
 /// The `prev_hash` of the first record.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -340,15 +340,22 @@ impl Store {
         if event.action.trim().is_empty() {
             return Err(StoreError::Empty { field: "audit action" });
         }
-        let change = Change {
-            action: event.action.clone(),
-            entity_kind: event.entity_kind.clone(),
-            entity_id: event.entity_id.clone(),
-            before: event.before.as_ref().map(serde_json::to_string).transpose()?,
-            after: event.after.as_ref().map(serde_json::to_string).transpose()?,
+        // An event may carry untrusted input (a username typed at a failed login): every text of
+        // it is cut to `limits::AUDIT_TEXT` characters, so no request can make a large record.
+        let cut = |s: &str| limits::truncate(s, limits::AUDIT_TEXT).into_owned();
+        let json = |v: &Option<serde_json::Value>| {
+            v.as_ref().map(|v| serde_json::to_string(&limits::truncate_json(v, limits::AUDIT_TEXT))).transpose()
         };
+        let change = Change {
+            action: cut(&event.action),
+            entity_kind: cut(&event.entity_kind),
+            entity_id: event.entity_id.as_deref().map(cut),
+            before: json(&event.before)?,
+            after: json(&event.after)?,
+        };
+        let actor = Actor::new(cut(&actor.name), cut(&actor.source));
         let mut tx = self.write().await?;
-        let seq = append(&mut tx, actor, now, change).await?;
+        let seq = append(&mut tx, &actor, now, change).await?;
         tx.commit().await?;
         Ok(seq)
     }

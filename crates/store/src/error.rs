@@ -57,6 +57,9 @@ pub enum StoreError {
     UnknownWord { what: &'static str, word: String },
     #[error("{field} must not be empty")]
     Empty { field: &'static str },
+    /// A text longer than its field allows (`limits`): `len` characters where `max` are allowed.
+    #[error("{field} is too long: {len} characters, at most {max} allowed")]
+    TooLong { field: &'static str, max: usize, len: usize },
     #[error("only a vendor has a vendor position")]
     PositionWithoutVendor,
     #[error("requirement {requirement}: not-applicable needs a justification")]

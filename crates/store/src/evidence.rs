@@ -68,9 +68,20 @@ fn write_blob(path: &Path, content: &[u8], sha256: &str, id: Id) -> Result<()> {
         return Ok(());
     }
     let dir = path.parent().expect("a blob path has a folder");
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    // Evidence is a hospital's or a vendor's own: folders 0700 and files 0600, whatever the umask.
+    let mut folders = std::fs::DirBuilder::new();
+    folders.recursive(true);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+        folders.mode(0o700);
+        options.mode(0o600);
+    }
+    folders.create(dir).map_err(io(dir))?;
     let tmp = dir.join(format!(".{id}.tmp"));
-    let mut file = std::fs::File::create(&tmp).map_err(io(&tmp))?;
+    let mut file = options.open(&tmp).map_err(io(&tmp))?;
     file.write_all(content).map_err(io(&tmp))?;
     file.sync_all().map_err(io(&tmp))?;
     drop(file);
@@ -130,6 +141,11 @@ impl Store {
     pub async fn add_evidence(&self, new: &NewEvidence, actor: &Actor, now: Timestamp) -> Result<Evidence> {
         if new.title.trim().is_empty() {
             return Err(StoreError::Empty { field: "evidence title" });
+        }
+        crate::limits::EVIDENCE_TITLE.check(&new.title)?;
+        match &new.source {
+            EvidenceSource::File { file_name, .. } => crate::limits::EVIDENCE_FILE_NAME.check(file_name)?,
+            EvidenceSource::Link { url } => crate::limits::EVIDENCE_URL.check(url)?,
         }
         if let Some(expiry) = &new.expiry_date
             && expiry < &new.effective_date

@@ -31,6 +31,7 @@ mod dump;
 pub use dump::dump_rows;
 mod error;
 mod evidence;
+pub mod limits;
 pub use evidence::sha256_hex;
 mod orgs;
 mod rows;
@@ -82,6 +83,7 @@ impl Store {
     /// Evidence files are kept beside it, under `<path's folder>/evidence/`. Ids are random.
     pub async fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref();
+        private_files(path)?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -144,6 +146,42 @@ impl Store {
     async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
+}
+
+/// The database file holds TOTP secrets and the audit trail: it is made (or, made before,
+/// tightened to) 0600 — readable and writable by its owner only — before SQLite opens it, whatever
+/// the umask. SQLite makes its `-wal` and `-shm` files with the database file's permissions; ones
+/// left from before are tightened too. Not on Windows (the folder's ACL decides there).
+fn private_files(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let io = |source| StoreError::Io { path: path.to_path_buf(), source };
+        if !path.exists() {
+            match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+                Ok(_) => {}
+                // Made by another process meanwhile: tightened below like any existing file.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(io(e)),
+            }
+        }
+        let beside = |suffix: &str| {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            PathBuf::from(name)
+        };
+        for file in [path.to_path_buf(), beside("-wal"), beside("-shm")] {
+            if let Ok(meta) = std::fs::metadata(&file)
+                && meta.permissions().mode() & 0o077 != 0
+            {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(meta.permissions().mode() & 0o700))
+                    .map_err(|source| StoreError::Io { path: file.clone(), source })?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Parses a stored word or id, reporting the table and column when the row is unreadable.

@@ -120,6 +120,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Organization> {
         non_empty("organization name", &new.name)?;
+        crate::limits::ORGANIZATION_NAME.check(&new.name)?;
         if new.kind != OrgKind::Vendor && new.vendor_position.is_some() {
             return Err(StoreError::PositionWithoutVendor);
         }
@@ -156,6 +157,8 @@ impl Store {
 
     pub async fn create_system(&self, new: &NewSystem, actor: &Actor, now: Timestamp) -> Result<System> {
         non_empty("system name", &new.name)?;
+        crate::limits::SYSTEM_NAME.check(&new.name)?;
+        crate::limits::SYSTEM_DESCRIPTION.check(&new.description)?;
         let id = self.ids.next_id();
         let mut tx = self.write().await?;
         if !exists(&mut tx, Table::Organizations, new.organization_id).await? {
@@ -320,6 +323,7 @@ pub(crate) async fn insert_assessment(
     actor: &Actor,
     now: Timestamp,
 ) -> Result<Id> {
+    crate::limits::CATALOG_ID.check(&new.catalog_id)?;
     non_empty("catalog id", &new.catalog_id)?;
     let name = meta.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if !exists(conn, Table::Systems, new.system_id).await? {

@@ -217,6 +217,8 @@ impl Store {
         if folded.is_empty() {
             return Err(StoreError::Empty { field: "username" });
         }
+        crate::limits::USERNAME.check(new.username.trim())?;
+        crate::limits::DISPLAY_NAME.check(new.display_name.trim())?;
         check_password_hash(&new.password_hash)?;
         let id = self.ids.next_id();
         let mut tx = self.write().await?;
@@ -308,6 +310,7 @@ impl Store {
 
     /// Changes the name shown for the user (`user.display_name_set`).
     pub async fn set_display_name(&self, user: Id, name: &str, actor: &Actor, now: Timestamp) -> Result<User> {
+        crate::limits::DISPLAY_NAME.check(name.trim())?;
         let mut tx = self.write().await?;
         let before = fetch_user(&mut tx, user).await?;
         sqlx::query("UPDATE users SET display_name = $1, updated_at = $2, updated_by = $3 WHERE id = $4")

@@ -606,3 +606,30 @@ async fn a_kept_version_reader_sees_every_later_write() {
     assert_eq!(reader.audit_seq().await.unwrap(), first + 2, "a write of another connection");
     assert_eq!(store.audit_seq().await.unwrap(), first + 2);
 }
+
+/// An event carries untrusted input (a username typed at a failed login, by anyone): every text
+/// of it is cut, so a 2 MB username makes a record of a few hundred bytes, which says how much
+/// was cut; the chain stays intact (issue 11 §1.6).
+#[tokio::test]
+async fn an_event_keeps_only_the_start_of_untrusted_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let huge = "x".repeat(2 << 20);
+    let mut event = AuditEvent::new("user.login_failed", "user", Some(huge.clone()));
+    event.after = Some(json!({ "username": huge, "nested": [{ "k": "あ".repeat(300) }] }));
+    store.record_event(&event, &Actor::new(huge.clone(), "198.51.100.9"), T1).await.unwrap();
+    let r = all_records(&store).await.pop().unwrap();
+    let size =
+        r.actor.len() + r.entity_id.as_ref().map_or(0, String::len) + r.after_json.as_ref().map_or(0, String::len);
+    assert!(size < 4_000, "the record holds {size} bytes");
+    assert!(
+        r.actor.starts_with("xxxx") && r.actor.ends_with(&format!("[+{} characters]", (2 << 20) - 256)),
+        "{}",
+        r.actor
+    );
+    let after = json_of(&r.after_json).unwrap();
+    assert!(after["username"].as_str().unwrap().contains("characters]"));
+    assert_eq!(after["nested"][0]["k"].as_str().unwrap().chars().filter(|c| *c == 'あ').count(), 256);
+    assert_eq!(r.source, "198.51.100.9");
+    assert!(store.verify_audit().await.unwrap().is_intact());
+}

@@ -748,3 +748,123 @@ async fn a_final_assessment_is_read_only_until_its_owner_or_an_admin_reopens_it_
     ));
     assert!(store.verify_audit().await.unwrap().is_intact());
 }
+
+/// Every text the store keeps has a length limit, enforced here below the pages, the API and the
+/// command line: one character more than the limit is refused with an error naming the field,
+/// and nothing is written; the limit itself is accepted (issue 11 §1.6, §1.8).
+#[tokio::test]
+async fn every_text_field_has_a_length_limit_that_names_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (org, system, assessment) = scenario(&store).await;
+    let cli = Actor::cli("alice");
+    let seq = store.audit_seq().await.unwrap();
+    let long = |n: usize| "あ".repeat(n);
+    let refused = |r: Result<(), StoreError>, field: &str, max: usize| {
+        let err = r.expect_err(&format!("{field}: {} characters refused", max + 1));
+        let text = err.to_string();
+        assert!(text.contains(field) && text.contains("too long") && text.contains(&max.to_string()), "{text}");
+    };
+    let org_named = |name: String| NewOrganization { name, kind: OrgKind::MedicalInstitution, vendor_position: None };
+    let sys = |name: String, description: String| NewSystem {
+        organization_id: org,
+        name,
+        service_model: ServiceModel::OnPremises,
+        description,
+    };
+    refused(store.create_organization(&org_named(long(201)), &cli, T1).await.map(drop), "organization name", 200);
+    refused(store.create_system(&sys(long(201), String::new()), &cli, T1).await.map(drop), "system name", 200);
+    refused(store.create_system(&sys("a".into(), long(4001)), &cli, T1).await.map(drop), "system description", 4000);
+    let new_assessment = NewAssessment { system_id: system, catalog_id: "x".repeat(201), baseline_id: None };
+    refused(store.create_assessment(&new_assessment, &cli, T1).await.map(drop), "catalog id", 200);
+    // An answer of 32,768 characters (more than an xlsx cell holds) is refused at input.
+    let mut a = AnswerInput::new("org-1", AnswerResult::Implemented);
+    a.how = "x".repeat(32_768);
+    refused(store.set_answer(assessment, &a, &cli, T1).await.map(drop), "how (実施内容)", 10_000);
+    a.how = long(10_001);
+    refused(store.set_answer(assessment, &a, &cli, T1).await.map(drop), "how (実施内容)", 10_000);
+    let mut a = AnswerInput::new("org-1", AnswerResult::NotApplicable);
+    a.justification = Some(long(4001));
+    refused(store.set_answer(assessment, &a, &cli, T1).await.map(drop), "justification", 4000);
+    let mut a = AnswerInput::new("org-1", AnswerResult::Partial);
+    a.owner = Some(long(201));
+    refused(store.set_answer(assessment, &a, &cli, T1).await.map(drop), "owner", 200);
+    let a = AnswerInput::new("r".repeat(201), AnswerResult::Partial);
+    refused(store.import_answers(assessment, vec![a], &cli, T1).await.map(drop), "requirement id", 200);
+    let evidence = |title: String, source: EvidenceSource| NewEvidence {
+        title,
+        source,
+        effective_date: date("2026-04-01"),
+        expiry_date: None,
+        organization_id: Some(org),
+    };
+    let link = |url: String| EvidenceSource::Link { url };
+    let file = |file_name: String| EvidenceSource::File { file_name, content: b"x".to_vec() };
+    refused(
+        store.add_evidence(&evidence(long(501), link("https://a.example".into())), &cli, T1).await.map(drop),
+        "evidence title",
+        500,
+    );
+    let url = format!("https://a.example/{}", "p".repeat(2100));
+    refused(store.add_evidence(&evidence("t".into(), link(url)), &cli, T1).await.map(drop), "evidence url", 2048);
+    refused(
+        store.add_evidence(&evidence("t".into(), file(long(256))), &cli, T1).await.map(drop),
+        "evidence file name",
+        255,
+    );
+    assert_eq!(store.audit_seq().await.unwrap(), seq, "nothing refused was written");
+
+    // At the limit, every field is accepted.
+    store.create_organization(&org_named(long(200)), &cli, T1).await.unwrap();
+    store.create_system(&sys(long(200), long(4000)), &cli, T1).await.unwrap();
+    let mut a = AnswerInput::new("org-1", AnswerResult::Partial);
+    a.how = long(10_000);
+    a.owner = Some(long(200));
+    a.justification = Some(long(4000));
+    store.set_answer(assessment, &a, &cli, T1).await.unwrap();
+    store.add_evidence(&evidence(long(500), file(long(255))), &cli, T1).await.unwrap();
+    let url = format!("https://a.example/{}", "p".repeat(2048 - 18));
+    store.add_evidence(&evidence("t".into(), link(url)), &cli, T1).await.unwrap();
+}
+
+/// The database (with its -wal and -shm files) and the evidence files hold TOTP secrets and a
+/// hospital's evidence: only their owner may read them (0600, folders 0700), whatever the umask;
+/// a database file made readable by others before is tightened when opened (issue 11 §1.15).
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_and_evidence_files_are_private_to_their_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sansho.db");
+    let store = open(&dir).await;
+    let (org, _, _) = scenario(&store).await;
+    let e = store
+        .add_evidence(
+            &NewEvidence {
+                title: "規程".into(),
+                source: EvidenceSource::File { file_name: "k.pdf".into(), content: b"%PDF private".to_vec() },
+                effective_date: date("2026-04-01"),
+                expiry_date: None,
+                organization_id: Some(org),
+            },
+            &Actor::cli("alice"),
+            T1,
+        )
+        .await
+        .unwrap();
+    for file in [db.clone(), dir.path().join("sansho.db-wal"), dir.path().join("sansho.db-shm")] {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+    let blob = store.evidence_path(e.id).await.unwrap();
+    assert_eq!(mode(&blob), 0o600, "{}", blob.display());
+    assert_eq!(mode(blob.parent().unwrap()), 0o700);
+    assert_eq!(mode(&dir.path().join("evidence")), 0o700);
+    store.close().await;
+
+    // A file left readable by others (an older version, a copy) is tightened on open.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let store = open(&dir).await;
+    assert_eq!(mode(&db), 0o600);
+    store.close().await;
+}

@@ -21,6 +21,14 @@ use crate::{AppState, Lang};
 pub const USER_MARK: &str = "<!--sansho:user-->";
 pub const ALERT_MARK: &str = "<!--sansho:alert-->";
 
+/// An error a handler ended in ([`crate::WebError`]), carried on its (JSON) response: a page
+/// request gets it as a page in its language instead.
+#[derive(Clone, Debug)]
+pub struct Shown {
+    pub status: axum::http::StatusCode,
+    pub message: String,
+}
+
 /// The largest page body the layer rewrites (pages are far smaller; anything else passes as is).
 const MAX_PAGE: usize = 8 << 20;
 
@@ -173,7 +181,23 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
         // The handler's extractors use this reading of the session instead of making another.
         parts.extensions.insert(Resolved(p));
     }
-    let response = next.run(Request::from_parts(parts, body)).await;
+    let path = parts.uri.path().to_owned();
+    let mut response = crate::i18n::scope(lang, next.run(Request::from_parts(parts, body))).await;
+    if let Some(shown) = response.extensions_mut().remove::<Shown>() {
+        // An error of a page request: a page in the viewer's language, not the API's JSON (its
+        // markers are filled below); the response's other marks (a refusal to record) are kept.
+        let page =
+            crate::pages::guidelines::ErrorPage { lang, path, status: shown.status.as_u16(), message: shown.message };
+        let marks = std::mem::take(response.extensions_mut());
+        let headers = std::mem::take(response.headers_mut());
+        response = crate::pages::guidelines::render_status(shown.status, &page);
+        response.extensions_mut().extend(marks);
+        for (name, value) in &headers {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                response.headers_mut().append(name.clone(), value.clone());
+            }
+        }
+    }
     let html = response
         .headers()
         .get(header::CONTENT_TYPE)

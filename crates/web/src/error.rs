@@ -20,6 +20,9 @@ pub enum WebError {
     /// Signed in, but the role or the CSRF token does not allow it.
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// The request's CSRF token or its origin is not this site's (403); recorded in the audit log.
+    #[error("forbidden: {0}")]
+    Csrf(String),
     /// The request conflicts with the current state (e.g. accepting over an answer).
     #[error("conflict: {0}")]
     Conflict(String),
@@ -38,7 +41,7 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
-            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Forbidden(_) | WebError::Csrf(_) => StatusCode::FORBIDDEN,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -52,7 +55,7 @@ impl WebError {
             WebError::BadRequest(_) => "bad_request",
             WebError::Invalid(_) => "invalid",
             WebError::Unauthorized => "unauthorized",
-            WebError::Forbidden(_) => "forbidden",
+            WebError::Forbidden(_) | WebError::Csrf(_) => "forbidden",
             WebError::Conflict(_) => "conflict",
             WebError::TooLarge(_) => "too_large",
             WebError::TooManyRequests => "too_many_requests",
@@ -63,6 +66,7 @@ impl WebError {
     pub fn public_message(&self) -> String {
         match self {
             WebError::NotFound(m)
+            | WebError::Csrf(m)
             | WebError::BadRequest(m)
             | WebError::Invalid(m)
             | WebError::Forbidden(m)
@@ -81,15 +85,58 @@ impl From<askama::Error> for WebError {
     }
 }
 
+/// The store refuses bad input itself (one place below the pages, the API and the command line):
+/// such a refusal is the client's error (422) naming the field, in the page's language (English
+/// for the API); anything else the store fails at is internal.
 impl From<sansho_store::StoreError> for WebError {
     fn from(e: sansho_store::StoreError) -> Self {
+        use sansho_store::StoreError as E;
+        let lang = crate::i18n::current();
         match e {
+            E::TooLong { field, max, len } => WebError::Invalid(match lang {
+                crate::Lang::Ja => {
+                    format!("{}は{max}文字以内で入力してください（{len}文字あります）。", field_ja(field))
+                }
+                crate::Lang::En => format!("{field}: at most {max} characters ({len} given)."),
+            }),
+            E::Empty { field } => WebError::Invalid(match lang {
+                crate::Lang::Ja => format!("{}を入力してください。", field_ja(field)),
+                crate::Lang::En => format!("{field}: must not be empty."),
+            }),
+            e @ (E::JustificationRequired { .. }
+            | E::ExpiryBeforeEffective { .. }
+            | E::PositionWithoutVendor
+            | E::InvalidDate(_)
+            | E::UnknownWord { .. }) => WebError::Invalid(e.to_string()),
             // A write to a final (確定) assessment (`ops::refusal` says it in the page's language).
-            sansho_store::StoreError::AssessmentFinal(_) => WebError::Conflict(
+            E::AssessmentFinal(_) => WebError::Conflict(
                 "確定済みの評価は変更できません。/ This assessment is final (確定) and read-only.".into(),
             ),
+            e @ E::NotFinal(_) => WebError::Conflict(e.to_string()),
+            e @ E::ReopenNotAllowed { .. } => WebError::Forbidden(e.to_string()),
             e => WebError::Internal(format!("store: {e}")),
         }
+    }
+}
+
+/// A store field's name as the Japanese pages call it.
+fn field_ja(field: &str) -> &str {
+    match field {
+        "organization name" => "組織名",
+        "system name" => "システム名",
+        "system description" => "システムの説明",
+        "assessment name" => "評価の名前",
+        "catalog id" => "ガイドラインの ID",
+        "requirement id" => "要求事項の ID",
+        "how (実施内容)" => "実施内容",
+        "justification" => "該当なし理由・備考",
+        "owner" => "担当者",
+        "evidence title" => "エビデンスの題名",
+        "evidence file name" => "ファイル名",
+        "evidence url" => "URL",
+        "username" => "ユーザー名",
+        "display name" => "表示名",
+        other => other,
     }
 }
 
@@ -141,7 +188,15 @@ impl IntoResponse for WebError {
         if let WebError::Internal(detail) = &self {
             tracing::error!(%detail, "request failed");
         }
+        let refusal = matches!(self, WebError::Csrf(_)).then_some(crate::events::Refusal::Csrf);
         let body = ErrorBody { error: self.public_message(), code: self.code().to_owned() };
-        (self.status(), axum::Json(body)).into_response()
+        // Pages show the error as a page in their language (`chrome::layer`).
+        let shown = crate::chrome::Shown { status: self.status(), message: body.error.clone() };
+        let mut r = (self.status(), axum::Json(body)).into_response();
+        r.extensions_mut().insert(shown);
+        if let Some(refusal) = refusal {
+            r.extensions_mut().insert(refusal);
+        }
+        r
     }
 }

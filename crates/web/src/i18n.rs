@@ -63,3 +63,19 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
         Ok(Lang::Ja)
     }
 }
+
+tokio::task_local! {
+    /// The language of the page being made, set by the page layer (`chrome::layer`) around the
+    /// handler, so errors made far from it (a store refusal turned into a `WebError`) speak it.
+    static PAGE_LANG: Lang;
+}
+
+/// The language of the page being made; English outside a page (the API).
+pub fn current() -> Lang {
+    PAGE_LANG.try_with(|l| *l).unwrap_or(Lang::En)
+}
+
+/// Runs `f` (a page handler) with `lang` as the page's language for [`current`].
+pub async fn scope<F: std::future::Future>(lang: Lang, f: F) -> F::Output {
+    PAGE_LANG.scope(lang, f).await
+}

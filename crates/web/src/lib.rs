@@ -9,6 +9,7 @@ mod api;
 mod charts;
 mod chrome;
 mod error;
+pub mod events;
 mod i18n;
 mod ops;
 pub use ops::set_time_zone;
@@ -57,6 +58,39 @@ pub struct App {
     /// How many emergency-account uses are unacknowledged (the admins' header warning), as read
     /// at one version of the store: a use and its acknowledgement are audited writes.
     pub alerts: Arc<AtVersion<i64>>,
+    /// The address people reach this server at (`--public-url`), if configured: its origin is the
+    /// one unsafe requests must come from, and `https://` turns HSTS on.
+    pub public: Option<PublicUrl>,
+    /// Security events not written by the store (exports, downloads, refusals), rate-limited.
+    pub events: Arc<events::EventLog>,
+}
+
+/// The configured public address of the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicUrl {
+    /// `scheme://host[:port]`, lower case, as browsers send it in `Origin`.
+    pub origin: String,
+    pub https: bool,
+}
+
+impl PublicUrl {
+    /// The origin of an `http://` or `https://` URL (its path, query and fragment dropped);
+    /// `None` for anything else.
+    pub fn parse(url: &str) -> Option<PublicUrl> {
+        let url = url.trim();
+        let lower = url.to_ascii_lowercase();
+        let (https, rest) = if let Some(r) = lower.strip_prefix("https://") {
+            (true, r)
+        } else {
+            (false, lower.strip_prefix("http://")?)
+        };
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        if host.is_empty() || host.contains('@') || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return None;
+        }
+        let scheme = if https { "https" } else { "http" };
+        Some(PublicUrl { origin: format!("{scheme}://{host}"), https })
+    }
 }
 
 /// A value read from the store at one version (audit sequence number); stale once any write
@@ -292,7 +326,26 @@ impl AppState {
             version: Arc::default(),
             sessions: Arc::default(),
             alerts: Arc::default(),
+            public: None,
+            events: Arc::default(),
         }))
+    }
+
+    /// The state with the server's public address (`--public-url`): unsafe requests must come
+    /// from its origin, and an `https://` address turns HSTS on. An address that is not http(s)
+    /// is ignored.
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        let public = PublicUrl::parse(url);
+        match Arc::get_mut(&mut self.0) {
+            Some(app) => app.public = public,
+            None => panic!("with_public_url is called on a new state, before it is shared"),
+        }
+        self
+    }
+
+    /// Whether the server is reached over https (its public address says so).
+    pub fn https(&self) -> bool {
+        self.public.as_ref().is_some_and(|p| p.https)
     }
 }
 
@@ -300,10 +353,13 @@ impl AppState {
 /// security headers.
 pub fn router(state: AppState) -> Router {
     let header = axum::middleware::from_fn_with_state(state.clone(), chrome::layer);
+    let events = axum::middleware::from_fn_with_state(state.clone(), events::layer);
+    let security = axum::middleware::from_fn_with_state(state.clone(), security::headers);
     Router::new()
         .merge(pages::routes().layer(header))
         .nest("/api", api::routes())
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(events)
+        .layer(security)
         .with_state(state)
 }
 
@@ -328,6 +384,17 @@ pub async fn serve_on(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_public_url_gives_its_origin() {
+        let p = |u: &str| PublicUrl::parse(u).map(|p| (p.origin, p.https));
+        assert_eq!(p("https://Sansho.Example.jp/"), Some(("https://sansho.example.jp".into(), true)));
+        assert_eq!(p("https://sansho.example.jp:8443/app?x#y"), Some(("https://sansho.example.jp:8443".into(), true)));
+        assert_eq!(p("http://127.0.0.1:8080"), Some(("http://127.0.0.1:8080".into(), false)));
+        assert_eq!(p("ftp://sansho.example.jp"), None);
+        assert_eq!(p("https://"), None);
+        assert_eq!(p("https://user@evil.example"), None);
+    }
 
     /// Waves of concurrent requests for the version: every one gets it, none an error, however
     /// the rounds end and begin between them (a round that ended normally once took the next

@@ -388,5 +388,8 @@ async fn access_at(state: &AppState, user: Id, kind: Kind, id: Id, version: i64)
             allowed
         }
     };
+    if !allowed {
+        crate::events::note_denied();
+    }
     if allowed { Ok(()) } else { Err(WebError::NotFound(format!("no such {kind:?}").to_lowercase())) }
 }

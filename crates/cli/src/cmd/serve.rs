@@ -104,7 +104,10 @@ pub fn run(set: CatalogSet, db: &Path, a: &ServeArgs, config: ServerConfig, lang
             eprintln!("sansho: {}", t(lang, "警告: TLS なしで公開アドレスに接続されています。Cookie は Secure のため、ログインには https が必要です。", "warning: plain HTTP on a non-loopback address; cookies are Secure, so logging in needs https"));
         }
         let auth = sansho_web::session::AuthConfig::new(master, secure, setup);
-        let state = sansho_web::AppState::new(set, store, auth);
+        let mut state = sansho_web::AppState::new(set, store, auth);
+        if let Some(url) = &public_url {
+            state = state.with_public_url(url);
+        }
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };

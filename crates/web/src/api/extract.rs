@@ -67,7 +67,7 @@ impl FromRequestParts<AppState> for ApiUser {
         if !is_safe(&parts.method) {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
             if !p.csrf_ok(state, sent) {
-                return Err(WebError::Forbidden(format!("missing or wrong {CSRF_HEADER} header")));
+                return Err(WebError::Csrf(format!("missing or wrong {CSRF_HEADER} header")));
             }
         }
         Ok(ApiUser { session: p, source: source(parts) })

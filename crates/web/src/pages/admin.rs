@@ -616,17 +616,31 @@ async fn audit(
                 }
                 qs.join("&")
             });
+            // A page shows at most a few thousand characters of each record, whatever the record
+            // holds (a record made before the store cut untrusted input may hold megabytes): the
+            // whole record is in the API (`/api/admin/audit?entity_id=…`) and `sansho audit log`.
+            let cut = |s: &str, max: usize| sansho_store::limits::truncate(s, max).into_owned();
             let rows = page
                 .records
                 .into_iter()
-                .map(|r| AuditRow {
-                    at: jst(sansho_store::Timestamp(r.at)),
-                    compared: r.before.as_ref().is_some_and(serde_json::Value::is_object)
-                        && r.after.as_ref().is_some_and(serde_json::Value::is_object),
-                    changes: changed_fields(&r.before, &r.after),
-                    before: pretty(&r.before),
-                    after: pretty(&r.after),
-                    r,
+                .map(|mut r| {
+                    r.actor = cut(&r.actor, 200);
+                    r.source = cut(&r.source, 200);
+                    r.action = cut(&r.action, 200);
+                    r.entity_kind = cut(&r.entity_kind, 200);
+                    r.entity_id = r.entity_id.as_deref().map(|id| cut(id, 200));
+                    AuditRow {
+                        at: jst(sansho_store::Timestamp(r.at)),
+                        compared: r.before.as_ref().is_some_and(serde_json::Value::is_object)
+                            && r.after.as_ref().is_some_and(serde_json::Value::is_object),
+                        changes: changed_fields(&r.before, &r.after)
+                            .into_iter()
+                            .map(|(k, b, a)| (cut(&k, 200), cut(&b, 500), cut(&a, 500)))
+                            .collect(),
+                        before: pretty(&r.before).map(|s| cut(&s, 3_000)),
+                        after: pretty(&r.after).map(|s| cut(&s, 3_000)),
+                        r,
+                    }
                 })
                 .collect();
             (rows, next, None, StatusCode::OK)

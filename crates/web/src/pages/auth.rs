@@ -272,6 +272,7 @@ pub async fn check_password(
         return Ok(Err(LoginRefusal::Wrong));
     }
     if user.is_locked(now) {
+        crate::events::locked_attempt(s, &client.addr.to_string(), username).await;
         return Ok(Err(LoginRefusal::Locked));
     }
     let (pw, phc) = (password.to_owned(), user.password_hash.clone());

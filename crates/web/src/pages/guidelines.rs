@@ -45,7 +45,12 @@ pub struct ErrorPage {
 pub fn form_expired(lang: Lang, path: &str) -> Response {
     let message =
         lang.t("フォームの有効期限が切れました。もう一度お試しください。", "The form expired. Please try again.");
-    render_status(StatusCode::FORBIDDEN, &ErrorPage { lang, path: path.into(), status: 403, message: message.into() })
+    let mut r = render_status(
+        StatusCode::FORBIDDEN,
+        &ErrorPage { lang, path: path.into(), status: 403, message: message.into() },
+    );
+    r.extensions_mut().insert(crate::events::Refusal::Csrf);
+    r
 }
 
 fn not_found(lang: Lang, path: String, message: String) -> Response {

@@ -68,13 +68,10 @@ struct Next {
     next: Option<String>,
 }
 
-/// A local path to return to: only `/…` paths of this site (never `//host` or a scheme), so the
-/// switch cannot be used as an open redirect.
+/// A local path to return to: only `/…` paths of this site, so the switch cannot be used as an
+/// open redirect (`security::local_path`).
 pub fn local_path(next: Option<&str>) -> &str {
-    match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.contains(['\r', '\n']) => p,
-        _ => "/",
-    }
+    crate::security::local_path(next)
 }
 
 async fn set_lang(axum::extract::Path(code): axum::extract::Path<String>, Query(q): Query<Next>) -> Response {

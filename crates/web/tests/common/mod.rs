@@ -245,3 +245,83 @@ pub async fn member(
     assert_eq!(login.location.as_deref(), Some("/"), "{username} signs in: {}", login.body);
     v
 }
+
+/// Like [`setup`], on a database file in a fresh temporary folder (evidence beside it), so a
+/// test can read every row of it (`sansho_store::dump_rows`); returns the file's path too.
+pub async fn setup_file() -> (Browser, Store, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let db = dir.join("sansho.db");
+    let store = Store::open(&db).await.unwrap();
+    let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.unwrap();
+    let mut auth = sansho_web::session::AuthConfig::new(vec![9; 32], false, Some(SETUP.into()));
+    auth.password = sansho_auth::PasswordParams::INSECURE_FOR_TESTS;
+    let app = sansho_web::router(sansho_web::AppState::new(set, store.clone(), auth));
+    (Browser { app, jar: HashMap::new() }, store, db)
+}
+
+/// Every `.route("PATH", get(..).post(..))` in the router's source files (pages and, under
+/// `/api`, the API): (method, path). Read from the sources so that a new route cannot be left
+/// out of a test that walks them all.
+pub fn source_routes() -> Vec<(String, String)> {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut routes = Vec::new();
+    for (dir, prefix) in [("pages", ""), ("api", "/api")] {
+        for entry in std::fs::read_dir(src.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (at, _) in text.match_indices(".route(") {
+                let rest = &text[at + 7..];
+                let Some(open) = rest.find('"') else { continue };
+                let rest = &rest[open + 1..];
+                let end = rest.find('"').unwrap();
+                let pattern = &rest[..end];
+                // The handlers of this route: up to the closing parenthesis of `.route(`.
+                let mut depth = 1;
+                let mut stop = rest.len();
+                for (i, c) in rest.char_indices().skip(end) {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                stop = i;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let handlers = &rest[end..stop];
+                for method in ["get", "post", "put", "patch", "delete"] {
+                    let called = handlers
+                        .match_indices(&format!("{method}("))
+                        .any(|(i, _)| i == 0 || !handlers.as_bytes()[i - 1].is_ascii_alphanumeric());
+                    if called {
+                        routes.push((method.to_uppercase(), format!("{prefix}{pattern}")));
+                    }
+                }
+            }
+        }
+    }
+    assert!(routes.len() > 40, "the routes were found: {routes:?}");
+    routes
+}
+
+/// Audit actions that record a read or a refusal (`sansho_web::events`: an export, an evidence
+/// download, an access, CSRF or rate-limit refusal, and the count of such records left out):
+/// they change no row.
+pub const READ_EVENTS: &[&str] = &[
+    "export.download",
+    "evidence.download",
+    "access.denied",
+    "csrf.refused",
+    "security.rate_limited",
+    "security.suppressed",
+];
+
+pub fn is_read_event(action: &str) -> bool {
+    READ_EVENTS.contains(&action)
+}
