@@ -348,7 +348,7 @@ pub fn emergency(db: &Db, cmd: &EmergencyCmd, lang: Lang) -> Result<i32> {
                     many.iter().map(|u| u.id.to_string()).collect::<Vec<_>>().join(", ")
                 ),
             };
-            let done = db.run(db.store.acknowledge_emergency_use(one.id, &db.actor, now()))?;
+            let done = db.run(db.store.acknowledge_emergency_use(one.id, None, &db.actor, now()))?;
             outln!(
                 "{} {} ({} {})",
                 t(lang, "確認しました:", "acknowledged:"),

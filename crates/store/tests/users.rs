@@ -418,15 +418,15 @@ async fn emergency_accounts_start_disabled_and_every_use_waits_for_an_admin() {
         open_uses.iter().map(|u| (u.username.as_str(), u.used_at, u.source.as_str())).collect::<Vec<_>>(),
         [("emergency", at(3), "10.0.0.9"), ("emergency", at(4), "10.0.0.9")]
     );
-    let acked = store.acknowledge_emergency_use(open_uses[0].id, &admin(), at(5)).await.unwrap();
+    let acked = store.acknowledge_emergency_use(open_uses[0].id, None, &admin(), at(5)).await.unwrap();
     assert_eq!((acked.acknowledged_by.as_deref(), acked.acknowledged_at), (Some("admin"), Some(at(5))));
-    let again = store.acknowledge_emergency_use(open_uses[0].id, &Actor::cli("other"), at(6)).await.unwrap();
+    let again = store.acknowledge_emergency_use(open_uses[0].id, None, &Actor::cli("other"), at(6)).await.unwrap();
     assert_eq!(again, acked, "acknowledging twice changes nothing");
     assert_eq!(store.emergency_uses(true).await.unwrap().iter().map(|u| u.id).collect::<Vec<_>>(), [open_uses[1].id]);
     assert_eq!(store.emergency_uses(false).await.unwrap().len(), 2);
     let nobody = Id::from_u128(999);
     assert!(matches!(
-        store.acknowledge_emergency_use(nobody, &admin(), at(6)).await,
+        store.acknowledge_emergency_use(nobody, None, &admin(), at(6)).await,
         Err(StoreError::UnknownEmergencyUse(_))
     ));
 

@@ -578,9 +578,27 @@ pub async fn emergency_uses(s: &AppState, unacknowledged_only: bool) -> Result<V
     Ok(uses.into_iter().map(Into::into).collect())
 }
 
-/// Acknowledges one use (`emergency.acknowledge`); acknowledging again changes nothing.
-pub async fn acknowledge(s: &AppState, actor: &Actor, id: Id) -> Result<EmergencyUseView, WebError> {
-    Ok(s.store.acknowledge_emergency_use(id, actor, now()).await.map_err(store_err)?.into())
+/// Acknowledges one use (`emergency.acknowledge`); acknowledging again changes nothing. Only
+/// another admin may: an emergency account acknowledges nothing, nobody a use of their own account
+/// (403).
+pub async fn acknowledge(
+    s: &AppState,
+    lang: Lang,
+    by: &User,
+    actor: &Actor,
+    id: Id,
+) -> Result<EmergencyUseView, WebError> {
+    match s.store.acknowledge_emergency_use(id, Some(by.id), actor, now()).await {
+        Ok(done) => Ok(done.into()),
+        Err(StoreError::EmergencySelfAcknowledge) => Err(WebError::Forbidden(
+            lang.t(
+                "非常時用アカウントの利用は、別の管理者が確認してください（非常時用アカウント自身は確認できません）。",
+                "Another admin must acknowledge an emergency account's use; the emergency account cannot.",
+            )
+            .into(),
+        )),
+        Err(e) => Err(store_err(e)),
+    }
 }
 
 // ----- audit -----

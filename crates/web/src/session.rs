@@ -66,6 +66,10 @@ impl AuthConfig {
     pub fn recovery_key(&self) -> [u8; 32] {
         auth::derive_key(&self.master, "recovery-code")
     }
+    /// The key the TOTP key offered for enrolment is derived with ([`auth::TotpSecret::derive`]).
+    pub fn enrolment_key(&self) -> [u8; 32] {
+        auth::derive_key(&self.master, "totp-enrolment")
+    }
 }
 
 pub fn now() -> Timestamp {

@@ -281,3 +281,78 @@ async fn a_viewer_reads_but_cannot_change_answers() {
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
     assert!(store.answer_for(a, "org-1").await.unwrap().is_none());
 }
+
+/// Logs in on a fresh browser of the same server with the admin's password: the login response
+/// and the browser.
+async fn password_login(b: &Browser, username: &str, password: &str) -> (Browser, Page) {
+    let mut n = Browser { app: b.app.clone(), jar: std::collections::HashMap::new() };
+    let csrf = field(&n.get("/login").await.body, "csrf_token");
+    let r =
+        n.post("/login", &[("csrf_token", &csrf), ("username", username), ("password", password), ("next", "/")]).await;
+    (n, r)
+}
+
+/// issue 11 §1.1: a link planted in evidence sends an enrolled admin to `GET /account/totp`. The
+/// GET changes nothing (no audit record, the same secret, TOTP still on), and the password alone
+/// still does not sign in. Re-enrolment is a POST that proves the current factor first.
+#[tokio::test]
+async fn a_planted_link_to_the_enrolment_page_changes_nothing_and_re_enrolment_needs_the_current_factor() {
+    let (mut b, store) = setup().await;
+    let (org, _) = org_with_assessment(&store, "A病院").await;
+    let key = admin(&mut b).await;
+    let admin_user = store.user_by_username("admin").await.unwrap().unwrap();
+    let fixture = Actor::new("fixture", "test");
+    store.add_membership(admin_user.id, org, &fixture, Timestamp(now_ms())).await.unwrap();
+    // An assessor of A plants a link to the enrolment page as evidence.
+    let planted = store
+        .add_evidence(
+            &sansho_store::NewEvidence {
+                title: "規程（リンク）".into(),
+                source: sansho_store::EvidenceSource::Link { url: "https://sansho.example/account/totp".into() },
+                effective_date: "2026-04-01".parse().unwrap(),
+                expiry_date: None,
+                organization_id: Some(org),
+            },
+            &fixture,
+            Timestamp(now_ms()),
+        )
+        .await
+        .unwrap();
+    let seq = store.audit_seq().await.unwrap();
+    let followed = b.get(&format!("/evidence/{}", planted.id)).await;
+    let target = followed.location.expect("the evidence link redirects");
+    let path = target.strip_prefix("https://sansho.example").unwrap();
+    // The browser follows it with the admin's same-site cookie.
+    let page = b.get(path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(store.audit_seq().await.unwrap(), seq, "a GET wrote to the audit log");
+    let after = store.user_by_username("admin").await.unwrap().unwrap();
+    assert!(after.totp_enabled, "TOTP was switched off by a GET");
+    assert_eq!(after.totp_secret, admin_user.totp_secret, "the secret was replaced by a GET");
+    assert!(page.body.contains("登録済み"), "the page says the factor is on: {}", page.body);
+    // The password alone does not sign in.
+    let (mut n, login) = password_login(&b, "admin", PASSWORD).await;
+    assert_eq!(login.location.as_deref(), Some("/login/totp"), "the password alone must not sign in");
+    assert_eq!(n.get("/admin").await.location.as_deref(), Some("/login/totp"));
+
+    // Re-enrolment: without the current factor, refused, and the old key still works.
+    let page = b.get("/account/totp").await;
+    let csrf = field(&page.body, "csrf_token");
+    let new_key = secret(&page.body);
+    assert_ne!(new_key, key, "a new key is offered");
+    let t = now_ms();
+    let refused =
+        b.post("/account/totp", &[("csrf_token", &csrf), ("current", "000000"), ("code", &code(&new_key, t))]).await;
+    assert!(refused.body.contains("現在の確認コードが正しくありません"), "{}", refused.body);
+    let same = store.user_by_username("admin").await.unwrap().unwrap();
+    assert_eq!((same.totp_enabled, &same.totp_secret), (true, &admin_user.totp_secret));
+    // With the current code (of a later step than the one used at sign-in), the new key replaces it.
+    let current = code(&key, t + 30_000);
+    let done =
+        b.post("/account/totp", &[("csrf_token", &csrf), ("current", &current), ("code", &code(&new_key, t))]).await;
+    assert!(done.body.contains("回復コード"), "{}", done.body);
+    let renewed = store.user_by_username("admin").await.unwrap().unwrap();
+    assert!(renewed.totp_enabled);
+    assert_ne!(renewed.totp_secret, admin_user.totp_secret);
+    assert!(store.verify_audit().await.unwrap().is_intact());
+}

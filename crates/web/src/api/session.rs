@@ -15,7 +15,9 @@ use super::assessments::OrganizationView;
 use super::extract::{ApiJson, ApiUser, CSRF_HEADER};
 use crate::admin_ops::RoleWord;
 use crate::error::ErrorBody;
-use crate::pages::auth::{Client, LoginRefusal, check_password, check_second_factor, create_session};
+use crate::pages::auth::{
+    Client, LOCKED, LoginRefusal, Pick, SecondFactor, check_password, check_second_factor, create_session,
+};
 use crate::session::{Pending, now};
 use crate::{AppState, Lang, WebError};
 
@@ -152,11 +154,19 @@ async fn login(
                 "A code is needed: totp_code or recovery_code.",
             )));
         }
-        if !check_second_factor(&s, &actor, &user, code, now).await? {
-            return Ok(unauthorized(lang.t("確認コードが正しくありません。", "The code is wrong.")));
+        match check_second_factor(&s, &actor, user.id, code, now).await? {
+            SecondFactor::Passed => {}
+            SecondFactor::Wrong => {
+                return Ok(unauthorized(lang.t("確認コードが正しくありません。", "The code is wrong.")));
+            }
+            SecondFactor::Locked => return Err(WebError::Forbidden(LOCKED.pick(lang).into())),
         }
     }
-    let user = s.store.record_login_success(user.id, &actor, now).await?;
+    let user = match s.store.record_login_success(user.id, &actor, now).await {
+        Ok(user) => user,
+        Err(sansho_store::StoreError::UserLocked(_)) => return Err(WebError::Forbidden(LOCKED.pick(lang).into())),
+        Err(e) => return Err(e.into()),
+    };
     let (cookie, token_hash) = create_session(&s, &client, &user, user.totp_enabled, now).await?;
     let session = s
         .store
