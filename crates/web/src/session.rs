@@ -30,6 +30,9 @@ pub struct AuthConfig {
     pub idle_ms: i64,
     /// …and this long after they began, however much they are used (sign in again each day).
     pub max_age_ms: i64,
+    /// A pending login (password passed, second factor or its enrolment still to come) lasts this
+    /// long, however it is used: minutes, not hours.
+    pub pending_ms: i64,
     /// How often a session's last-seen time (and so its expiry) is moved forward: a write per
     /// request would serialize every request on the database's write lock.
     pub touch_every_ms: i64,
@@ -47,6 +50,7 @@ impl AuthConfig {
             setup_token: Mutex::new(setup_token),
             idle_ms: 30 * 60 * 1000,
             max_age_ms: 12 * 60 * 60 * 1000,
+            pending_ms: 10 * 60 * 1000,
             touch_every_ms: 60_000,
             password: auth::PasswordParams::DEFAULT,
             limiter: auth::RateLimiter::new(auth::RateLimit::LOGIN),
@@ -103,10 +107,15 @@ pub struct Pending {
     pub version: i64,
 }
 
+/// Whether the user's sessions need the second factor passed (or enrolled) to be complete.
+pub fn needs_second_factor(user: &User) -> bool {
+    user.totp_enabled || user.role == Role::Admin
+}
+
 impl Pending {
     /// Whether the session may use the application (second factor passed, or none needed).
     pub fn complete(&self) -> bool {
-        self.session.mfa_passed || (!self.user.totp_enabled && self.user.role != Role::Admin)
+        self.session.mfa_passed || !needs_second_factor(&self.user)
     }
     pub fn csrf(&self, state: &AppState) -> String {
         auth::csrf_token(&state.auth.csrf_key(), &self.token_hash)
@@ -313,8 +322,13 @@ pub(crate) async fn pending(parts: &Parts, state: &AppState) -> Result<Option<Pe
     if now.0 - session.last_seen_at.0 >= state.auth.touch_every_ms
         && state.sessions.claim_touch(&token_hash, now, state.auth.touch_every_ms)
     {
-        // Sliding, but never past the session's absolute lifetime.
-        let expires_at = Timestamp((now.0 + state.auth.idle_ms).min(session.created_at.0 + state.auth.max_age_ms));
+        // Sliding, but never past the session's absolute lifetime (a pending login's: minutes).
+        let lifetime = if session.mfa_passed || !needs_second_factor(&user) {
+            state.auth.max_age_ms
+        } else {
+            state.auth.pending_ms
+        };
+        let expires_at = Timestamp((now.0 + state.auth.idle_ms).min(session.created_at.0 + lifetime));
         if !state.store.touch_session(session.id, now, expires_at).await? {
             // Revoked or expired since it was read.
             state.sessions.forget(&token_hash);

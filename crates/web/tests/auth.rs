@@ -356,3 +356,82 @@ async fn a_planted_link_to_the_enrolment_page_changes_nothing_and_re_enrolment_n
     assert_ne!(renewed.totp_secret, admin_user.totp_secret);
     assert!(store.verify_audit().await.unwrap().is_intact());
 }
+
+/// The TOTP step of a pending login: its CSRF token and the response to `code`.
+async fn second_step(b: &mut Browser, code: &str) -> Page {
+    let page = b.get("/login/totp").await;
+    let csrf = field(&page.body, "csrf_token");
+    b.post("/login/totp", &[("csrf_token", &csrf), ("code", code)]).await
+}
+
+/// issue 11 §1.2: two password-verified pending logins; five wrong codes through one lock the
+/// account, and the right code through the other is refused too (the lock holds at every step
+/// and is not cleared). A pending login lasts minutes, and is passed once.
+#[tokio::test]
+async fn the_lock_holds_at_the_second_step_whichever_pending_login_the_code_comes_through() {
+    let (mut b, store) = setup().await;
+    let key = admin(&mut b).await;
+    let (mut one, first) = password_login(&b, "admin", PASSWORD).await;
+    let (mut two, second) = password_login(&b, "admin", PASSWORD).await;
+    assert_eq!(first.location.as_deref(), Some("/login/totp"));
+    assert_eq!(second.location.as_deref(), Some("/login/totp"));
+    // A pending login expires in minutes, not hours.
+    let admin = store.user_by_username("admin").await.unwrap().unwrap();
+    for s in store.sessions_of(admin.id, Timestamp(now_ms())).await.unwrap() {
+        if !s.mfa_passed {
+            let minutes = (s.expires_at.0 - s.created_at.0) / 60_000;
+            assert!(minutes <= 10, "a pending login lasts {minutes} minutes");
+        }
+    }
+    for _ in 0..5 {
+        let wrong = second_step(&mut one, "000000").await;
+        assert!(wrong.location.is_none());
+    }
+    let locked = store.user_by_username("admin").await.unwrap().unwrap();
+    assert!(locked.is_locked(Timestamp(now_ms())), "five wrong codes lock the account");
+    // The right code through the other pending login: refused, and the lock stays.
+    let right = second_step(&mut two, &code(&key, now_ms() + 30_000)).await;
+    assert_ne!(right.location.as_deref(), Some("/"), "the right code signed in through a locked account");
+    assert!(right.body.contains("ロック"), "{}", right.body);
+    assert_eq!(two.get("/admin").await.location.as_deref(), Some("/login/totp"));
+    let still = store.user_by_username("admin").await.unwrap().unwrap();
+    assert!(still.is_locked(Timestamp(now_ms())), "the lock was cleared");
+    // The JSON login is refused the same way.
+    let mut api = Browser { app: b.app.clone(), jar: std::collections::HashMap::new() };
+    let r = api
+        .api(
+            "POST",
+            "/api/session",
+            Some(serde_json::json!({"username": "admin", "password": PASSWORD, "totp_code": code(&key, now_ms() + 60_000)})),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // Failed codes were counted like failed passwords: the audit log says so.
+    let failed = store
+        .audit_log(&sansho_store::AuditFilter { action: Some("user.login_failed".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert!(failed.len() >= 5);
+}
+
+/// issue 11 §1.15: passing the second factor replaces the session token; the pre-login token
+/// (which a fixation attack would have planted) is worth nothing afterwards.
+#[tokio::test]
+async fn passing_the_second_factor_rotates_the_session_token() {
+    let (mut b, _store) = setup().await;
+    let key = admin(&mut b).await;
+    let (mut n, _) = password_login(&b, "admin", PASSWORD).await;
+    let cookie = |b: &Browser| b.jar.iter().find(|(k, _)| k.contains("session")).map(|(_, v)| v.clone());
+    let pending = cookie(&n).expect("a pending session cookie");
+    let done = second_step(&mut n, &code(&key, now_ms() + 30_000)).await;
+    assert_eq!(done.location.as_deref(), Some("/"), "{}", done.body);
+    let complete = cookie(&n).expect("a session cookie");
+    assert_ne!(pending, complete, "the token was not rotated");
+    assert_eq!(n.get("/admin").await.status, StatusCode::OK);
+    // The old token is gone.
+    let mut old = Browser { app: b.app.clone(), jar: n.jar.clone() };
+    let name = old.jar.keys().find(|k| k.contains("session")).unwrap().clone();
+    old.jar.insert(name, pending);
+    assert!(old.get("/admin").await.location.unwrap().starts_with("/login"));
+}

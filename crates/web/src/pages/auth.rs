@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::pages::guidelines::{form_expired, render_status};
 use crate::pages::local_path;
-use crate::session::{Authed, Pending, cookie, now, pre_cookie_name};
+use crate::session::{Authed, Pending, cookie, needs_second_factor, now, pre_cookie_name};
 use crate::{AppState, Lang, WebError};
 
 /// Consecutive failed logins (password or second factor) lock the account: 5 failures, 15 minutes,
@@ -218,14 +218,16 @@ pub async fn create_session(
     now: Timestamp,
 ) -> Result<(String, String), WebError> {
     let token = auth::new_session_token(&mut auth::random_bytes);
+    // A pending login (the second factor, or its enrolment, still to come) lasts minutes.
+    let lasts = if mfa_passed || !needs_second_factor(user) { s.auth.idle_ms } else { s.auth.pending_ms };
     let new = NewSession {
         token_hash: auth::token_hash(&token),
         user_id: user.id,
-        expires_at: Timestamp(now.0 + s.auth.idle_ms),
+        expires_at: Timestamp(now.0 + lasts),
         mfa_passed,
     };
     s.store.create_session(&new, &client.actor(&user.username), now).await?;
-    Ok((auth::session_cookie(&token, (s.auth.idle_ms / 1000) as u64, s.auth.secure), new.token_hash))
+    Ok((auth::session_cookie(&token, (lasts / 1000) as u64, s.auth.secure), new.token_hash))
 }
 
 /// Why a password login is refused.
