@@ -33,7 +33,8 @@ pub enum UserCmd {
     Enable { username: String },
     /// Lift a lockout after failed logins.
     Unlock { username: String },
-    /// Clear the second factor (TOTP) and recovery codes: an admin enrols again at the next login.
+    /// Clear the second factor (TOTP) and recovery codes and end every session: the user enrols
+    /// again at the next login.
     ResetTotp { username: String },
     /// End every session of the account.
     RevokeSessions { username: String },
@@ -181,15 +182,14 @@ pub fn run(db: &Db, cmd: &UserCmd, lang: Lang) -> Result<()> {
         }
         UserCmd::ResetTotp { username } => {
             let u = user(db, username)?;
-            db.run(db.store.clear_totp(u.id, &db.actor, at))?;
-            db.run(db.store.set_recovery_codes(u.id, &[], &db.actor, at))?;
+            db.run(db.store.reset_totp(u.id, &db.actor, at))?;
             outln!(
                 "{}: {}",
                 u.username,
                 t(
                     lang,
-                    "二要素認証と回復コードを初期化しました（次回ログイン時に再登録）",
-                    "second factor and recovery codes cleared (enrol again at the next login)"
+                    "二要素認証と回復コードを初期化し、すべてのセッションを終了しました（次回ログイン時に再登録）",
+                    "second factor and recovery codes cleared, every session ended (enrol again at the next login)"
                 )
             );
             Ok(())

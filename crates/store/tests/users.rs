@@ -621,3 +621,42 @@ async fn every_id_kind_names_its_owning_organizations() {
     let user = store.create_user(&new_user("ivan", Role::Viewer), &admin(), T0).await.unwrap();
     assert!(matches!(store.can_access(user.id, Kind::Answer, nobody).await, Err(StoreError::UnknownAnswer(_))));
 }
+
+async fn session_for(store: &Store, user: Id, tag: char, now: Timestamp) -> Id {
+    let new = NewSession {
+        token_hash: tag.to_string().repeat(64),
+        user_id: user,
+        expires_at: Timestamp(now.0 + 30 * MINUTE),
+        mfa_passed: true,
+    };
+    store.create_session(&new, &admin(), now).await.unwrap().id
+}
+
+/// issue 11 §1.4: an admin's password or second-factor reset ends every session of the user in
+/// its own transaction, and a reset password must be changed at the next login.
+#[tokio::test]
+async fn resets_by_an_admin_end_every_session_in_the_same_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let bob = store.create_user(&new_user("bob", Role::Assessor), &admin(), T0).await.unwrap();
+    session_for(&store, bob.id, 'a', T0).await;
+    session_for(&store, bob.id, 'b', T0).await;
+    let skip = records(&store).await.len();
+    let reset = store.reset_password_hash(bob.id, &HASH.replace("0123", "4567"), &admin(), at(1)).await.unwrap();
+    assert!(reset.must_change_password);
+    assert!(store.sessions_of(bob.id, at(1)).await.unwrap().is_empty());
+    assert_eq!(actions_after(&store, skip).await, ["user.password_reset", "session.revoke", "session.revoke"]);
+    // The user's own change clears the forced change.
+    let own = store.set_password_hash(bob.id, HASH, &Actor::new("bob", "127.0.0.1"), at(2)).await.unwrap();
+    assert!(!own.must_change_password);
+
+    store.enrol_totp(bob.id, SECRET, 5, &[sha256_hex(b"code")], &admin(), at(2)).await.unwrap();
+    session_for(&store, bob.id, 'c', at(3)).await;
+    let skip = records(&store).await.len();
+    let cleared = store.reset_totp(bob.id, &admin(), at(4)).await.unwrap();
+    assert!(!cleared.totp_enabled && cleared.totp_secret.is_none());
+    assert_eq!(store.recovery_codes_left(bob.id).await.unwrap(), 0);
+    assert!(store.sessions_of(bob.id, at(4)).await.unwrap().is_empty());
+    assert_eq!(actions_after(&store, skip).await, ["user.totp_disable", "user.recovery_codes_set", "session.revoke"]);
+    assert!(store.verify_audit().await.unwrap().is_intact());
+}

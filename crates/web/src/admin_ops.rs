@@ -465,13 +465,11 @@ pub async fn unlock(s: &AppState, actor: &Actor, id: Id) -> Result<UserView, Web
     get_user(s, id).await
 }
 
-/// Clears the second factor and the recovery codes (`user.totp_disable`,
-/// `user.recovery_codes_set`): an admin enrols again at the next login; others log in with the
-/// password alone until they enrol.
+/// Clears the second factor and the recovery codes and ends every session of the user
+/// (`user.totp_disable`, `user.recovery_codes_set`, `session.revoke` each; one transaction): the
+/// user enrols again at the next login.
 pub async fn reset_totp(s: &AppState, actor: &Actor, id: Id) -> Result<UserView, WebError> {
-    let now = now();
-    s.store.clear_totp(id, actor, now).await.map_err(store_err)?;
-    s.store.set_recovery_codes(id, &[], actor, now).await.map_err(store_err)?;
+    s.store.reset_totp(id, actor, now()).await.map_err(store_err)?;
     get_user(s, id).await
 }
 
@@ -480,7 +478,8 @@ pub async fn revoke_sessions(s: &AppState, actor: &Actor, id: Id) -> Result<usiz
     s.store.revoke_sessions_of(id, actor, now()).await.map_err(store_err)
 }
 
-/// Sets a new password (`user.password_set`), checked by the policy.
+/// Sets a new password (`user.password_reset`), checked by the policy: every session of the user
+/// ends in the same transaction, and the user chooses their own password at the next login.
 pub async fn set_password(
     s: &AppState,
     lang: Lang,
@@ -491,7 +490,7 @@ pub async fn set_password(
     let user = s.store.user(id).await.map_err(store_err)?;
     check_password(lang, password, &user.username)?;
     let hash = hash(s, password).await?;
-    s.store.set_password_hash(id, &hash, actor, now()).await.map_err(store_err)?;
+    s.store.reset_password_hash(id, &hash, actor, now()).await.map_err(store_err)?;
     get_user(s, id).await
 }
 

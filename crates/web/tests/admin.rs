@@ -149,7 +149,7 @@ async fn an_admin_creates_an_assessor_who_sees_only_their_organization_then_disa
         "user.enable",
         "session.revoke",
         "membership.remove",
-        "user.password_set",
+        "user.password_reset",
     ] {
         assert!(actions.iter().any(|a| a == want), "{want} missing from {actions:?}");
     }
@@ -624,4 +624,52 @@ async fn a_tampered_audit_log_is_named_on_the_audit_page() {
 async fn admin_actions(store: &sansho_store::Store) -> Vec<String> {
     let filter = sansho_store::AuditFilter { actor: Some("admin".into()), ..Default::default() };
     store.audit_log(&filter).await.unwrap().into_iter().map(|r| r.action).collect()
+}
+
+/// issue 11 §1.4: an admin's password reset or second-factor reset ends every session of that
+/// user, in the pages and in the API.
+#[tokio::test]
+async fn an_admin_password_or_second_factor_reset_ends_every_session_of_the_user() {
+    let (mut b, store) = setup().await;
+    let (org, _) = org_with_assessment(&store, "A病院").await;
+    admin(&mut b).await;
+    create_user(&mut b, "alice", ALICE_PW, "assessor", &[&org.to_string()], false).await;
+    let alice = user_id(&store, "alice").await;
+    let mut a = browser(&b);
+    login(&mut a, "alice", ALICE_PW).await;
+    let mut a2 = browser(&b);
+    login(&mut a2, "alice", ALICE_PW).await;
+    let live = |store: sansho_store::Store, id: String| async move {
+        store.sessions_of(id.parse().unwrap(), sansho_store::Timestamp(now_ms())).await.unwrap().len()
+    };
+    assert_eq!(live(store.clone(), alice.clone()).await, 2);
+    // The password reset in the page.
+    let done = action(&mut b, &alice, "password", &[("password", "a brand new passphrase")]).await;
+    assert_eq!(done.location.as_deref(), Some(format!("/admin/users/{alice}?done=password").as_str()));
+    assert_eq!(live(store.clone(), alice.clone()).await, 0, "the password reset left sessions alive");
+    assert!(a.get("/assessments").await.location.unwrap().starts_with("/login"));
+    assert!(a2.get("/assessments").await.location.unwrap().starts_with("/login"));
+    // The second factor reset through the API.
+    let mut k = browser(&b);
+    login(&mut k, "alice", "a brand new passphrase").await;
+    assert!(live(store.clone(), alice.clone()).await >= 1);
+    let c = csrf(&mut b).await;
+    let reset = b.api("POST", &format!("/api/admin/users/{alice}/reset-totp"), None, Some(&c)).await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.body);
+    assert_eq!(live(store.clone(), alice.clone()).await, 0, "the second-factor reset left sessions alive");
+    assert!(k.get("/assessments").await.location.unwrap().starts_with("/login"));
+    // The password reset through the API too.
+    login(&mut k, "alice", "a brand new passphrase").await;
+    let set = b
+        .api(
+            "POST",
+            &format!("/api/admin/users/{alice}/password"),
+            Some(json!({"password": "another passphrase 2"})),
+            Some(&c),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    assert_eq!(live(store.clone(), alice.clone()).await, 0);
+    let actions = admin_actions(&store).await;
+    assert!(actions.iter().filter(|a| *a == "session.revoke").count() >= 4, "{actions:?}");
 }
