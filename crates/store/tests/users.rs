@@ -660,3 +660,21 @@ async fn resets_by_an_admin_end_every_session_in_the_same_transaction() {
     assert_eq!(actions_after(&store, skip).await, ["user.totp_disable", "user.recovery_codes_set", "session.revoke"]);
     assert!(store.verify_audit().await.unwrap().is_intact());
 }
+
+/// issue 11 §1.9: the first user is made only while there is none, checked and inserted in one
+/// transaction: of concurrent first starts one makes a user.
+#[tokio::test]
+async fn only_one_first_user_is_made_however_many_try_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (one, two, three, who) =
+        (new_user("one", Role::Admin), new_user("two", Role::Admin), new_user("three", Role::Admin), admin());
+    let (a, b, c) = tokio::join!(
+        store.create_first_user(&one, &who, T0),
+        store.create_first_user(&two, &who, T0),
+        store.create_first_user(&three, &who, T0),
+    );
+    let made = [a.unwrap(), b.unwrap(), c.unwrap()].into_iter().flatten().count();
+    assert_eq!(made, 1);
+    assert_eq!(store.users().await.unwrap().len(), 1);
+}

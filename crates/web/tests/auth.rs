@@ -435,3 +435,38 @@ async fn passing_the_second_factor_rotates_the_session_token() {
     old.jar.insert(name, pending);
     assert!(old.get("/admin").await.location.unwrap().starts_with("/login"));
 }
+
+/// issue 11 §1.9: the one-time setup token is consumed atomically. Of concurrent requests with
+/// the right token, one makes the first admin; the others make nobody.
+#[tokio::test]
+async fn the_setup_token_works_once_under_concurrent_requests() {
+    let (b, store) = setup().await;
+    async fn attempt(b: &Browser, name: &str) -> Page {
+        let mut n = Browser { app: b.app.clone(), jar: std::collections::HashMap::new() };
+        let csrf = field(&n.get("/setup").await.body, "csrf_token");
+        let form = [
+            ("csrf_token", csrf.as_str()),
+            ("token", SETUP),
+            ("username", name),
+            ("display_name", ""),
+            ("password", PASSWORD),
+        ];
+        n.post("/setup", &form).await
+    }
+    let (p1, p2, p3, p4) =
+        tokio::join!(attempt(&b, "admin1"), attempt(&b, "admin2"), attempt(&b, "admin3"), attempt(&b, "admin4"));
+    let pages = [p1, p2, p3, p4];
+    let made = pages.iter().filter(|p| p.location.as_deref() == Some("/account/totp")).count();
+    let users = store.users().await.unwrap();
+    assert_eq!(
+        users.len(),
+        1,
+        "the token made {} admins: {:?}",
+        users.len(),
+        users.iter().map(|u| &u.username).collect::<Vec<_>>()
+    );
+    assert_eq!(made, 1);
+    // The token is spent for good.
+    let mut late = Browser { app: b.app.clone(), jar: std::collections::HashMap::new() };
+    assert_eq!(late.get("/setup").await.location.as_deref(), Some("/login"));
+}

@@ -149,22 +149,37 @@ async fn setup(
             username: f.username.clone(),
         })
     };
-    let expected = s.auth.setup_token.lock().expect("not poisoned").clone();
-    let Some(expected) = expected.filter(|e| auth::verify_setup_token(&f.token, e)) else {
-        return Ok(again(lang.t("セットアップトークンが正しくありません。", "The setup token is wrong.").into()));
-    };
     if f.username.trim().is_empty() {
         return Ok(again(lang.t("ユーザー名を入力してください。", "Enter a user name.").into()));
     }
     if let Err(v) = auth::check_password_policy(&f.password, &f.username) {
         return Ok(again(if lang == Lang::Ja { v.ja() } else { v.en() }));
     }
+    // The token is taken, not read: of concurrent requests with the right token, one takes it and
+    // the others find none (issue 11 §1.9). It is put back only if nobody was made with it.
+    let taken = {
+        let mut held = s.auth.setup_token.lock().unwrap_or_else(|p| p.into_inner());
+        if held.as_deref().is_some_and(|e| auth::verify_setup_token(&f.token, e)) { held.take() } else { None }
+    };
+    let Some(token) = taken else {
+        return Ok(again(lang.t("セットアップトークンが正しくありません。", "The setup token is wrong.").into()));
+    };
+    let give_back = |token: String| {
+        let mut held = s.auth.setup_token.lock().unwrap_or_else(|p| p.into_inner());
+        held.get_or_insert(token);
+    };
     let (password, params) = (f.password.clone(), s.auth.password);
-    let hash = s
-        .auth
-        .argon2(move || auth::hash_password(&password, &params, &mut auth::random_bytes))
-        .await?
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let hash = match s.auth.argon2(move || auth::hash_password(&password, &params, &mut auth::random_bytes)).await {
+        Ok(Ok(hash)) => hash,
+        Ok(Err(e)) => {
+            give_back(token);
+            return Err(WebError::Internal(e.to_string()));
+        }
+        Err(e) => {
+            give_back(token);
+            return Err(e);
+        }
+    };
     let new = NewUser {
         username: f.username.trim().to_owned(),
         display_name: if f.display_name.trim().is_empty() {
@@ -177,15 +192,21 @@ async fn setup(
         is_emergency: false,
     };
     let now = now();
-    let user = s.store.create_user(&new, &client.actor("setup"), now).await?;
+    // Made only while there is nobody: the store checks and inserts in one transaction, so a
+    // second server process on the same file (its own token) cannot make another first admin.
+    let user = match s.store.create_first_user(&new, &client.actor("setup"), now).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Ok(Redirect::to("/login").into_response()),
+        Err(e) => {
+            give_back(token);
+            return Err(e.into());
+        }
+    };
     // The first admin looks after what was there before anyone could log in (organizations made
     // at the command line, the demo sample).
     for org in s.store.organizations().await? {
         s.store.add_membership(user.id, org.id, &client.actor("setup"), now).await?;
     }
-    // The token is spent.
-    *s.auth.setup_token.lock().expect("not poisoned") = None;
-    drop(expected);
     start_session(&s, &client, &user, false, now).await
 }
 
