@@ -678,3 +678,53 @@ async fn only_one_first_user_is_made_however_many_try_at_once() {
     assert_eq!(made, 1);
     assert_eq!(store.users().await.unwrap().len(), 1);
 }
+
+/// issue 11 §1.3: an emergency account acknowledges no use (nor anyone a use of their own
+/// account), and it lapses — disabled again, audited, sessions revoked — a set time after it was
+/// enabled, or once it was used and has no session left.
+#[tokio::test]
+async fn an_emergency_account_acknowledges_nothing_and_lapses_after_its_time_or_its_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let boss = store.create_user(&new_user("boss", Role::Admin), &admin(), T0).await.unwrap();
+    let new = NewUser { is_emergency: true, ..new_user("kinkyu", Role::Admin) };
+    let e = store.create_user(&new, &admin(), T0).await.unwrap();
+    let from = Actor::new("kinkyu", "10.0.0.9");
+    let expiry = Actor::new("sansho", "emergency-expiry");
+    const HOUR: i64 = 60;
+
+    // Enabled at 1, signed in at 2 with a session: not lapsed before its time.
+    store.set_user_disabled(e.id, false, &admin(), at(1)).await.unwrap();
+    assert_eq!(store.user(e.id).await.unwrap().enabled_at, Some(at(1)));
+    session_for(&store, e.id, 'e', at(2)).await;
+    store.record_login_success(e.id, &from, at(2)).await.unwrap();
+    let used = store.emergency_uses(true).await.unwrap()[0].id;
+    assert!(matches!(
+        store.acknowledge_emergency_use(used, Some(e.id), &from, at(3)).await,
+        Err(StoreError::EmergencySelfAcknowledge)
+    ));
+    assert_eq!(store.emergency_uses(true).await.unwrap().len(), 1);
+    assert!(store.disable_lapsed_emergency_accounts(4 * HOUR * MINUTE, &expiry, at(3)).await.unwrap().is_empty());
+    // Four hours after it was enabled: disabled, with its session.
+    let skip = records(&store).await.len();
+    let lapsed = store.disable_lapsed_emergency_accounts(4 * HOUR * MINUTE, &expiry, at(1 + 4 * HOUR)).await.unwrap();
+    assert_eq!(lapsed.iter().map(|u| u.id).collect::<Vec<_>>(), [e.id]);
+    assert!(store.user(e.id).await.unwrap().disabled);
+    // (Its session had expired by then: nothing left to revoke.)
+    assert_eq!(actions_after(&store, skip).await, ["user.disable", "emergency.lapse"]);
+    let lapse = records(&store).await.into_iter().find(|r| r.action == "emergency.lapse").unwrap();
+    assert!(lapse.after_json.unwrap().contains(r#""reason":"time""#));
+
+    // Enabled again and used; its session is revoked: it lapses at once, not four hours later.
+    store.set_user_disabled(e.id, false, &admin(), at(500)).await.unwrap();
+    let s = session_for(&store, e.id, 'f', at(501)).await;
+    store.record_login_success(e.id, &from, at(501)).await.unwrap();
+    assert!(store.disable_lapsed_emergency_accounts(4 * HOUR * MINUTE, &expiry, at(502)).await.unwrap().is_empty());
+    store.revoke_session(s, &from, at(503)).await.unwrap();
+    let lapsed = store.disable_lapsed_emergency_accounts(4 * HOUR * MINUTE, &expiry, at(503)).await.unwrap();
+    assert_eq!(lapsed.len(), 1);
+    // Another admin acknowledges; a normal account is never touched.
+    store.acknowledge_emergency_use(used, Some(boss.id), &admin(), at(504)).await.unwrap();
+    assert!(!store.user(boss.id).await.unwrap().disabled);
+    assert!(store.verify_audit().await.unwrap().is_intact());
+}

@@ -33,6 +33,11 @@ pub struct AuthConfig {
     /// A pending login (password passed, second factor or its enrolment still to come) lasts this
     /// long, however it is used: minutes, not hours.
     pub pending_ms: i64,
+    /// An emergency account (非常時用アカウント) is disabled again this long after it was enabled,
+    /// or as soon as its session ended, whichever comes first.
+    pub emergency_max_ms: i64,
+    /// When lapsed emergency accounts were last looked for (ms since the epoch).
+    pub emergency_swept: std::sync::atomic::AtomicI64,
     /// How often a session's last-seen time (and so its expiry) is moved forward: a write per
     /// request would serialize every request on the database's write lock.
     pub touch_every_ms: i64,
@@ -51,6 +56,8 @@ impl AuthConfig {
             idle_ms: 30 * 60 * 1000,
             max_age_ms: 12 * 60 * 60 * 1000,
             pending_ms: 10 * 60 * 1000,
+            emergency_max_ms: 4 * 60 * 60 * 1000,
+            emergency_swept: std::sync::atomic::AtomicI64::new(i64::MIN),
             touch_every_ms: 60_000,
             password: auth::PasswordParams::DEFAULT,
             limiter: auth::RateLimiter::new(auth::RateLimit::LOGIN),
@@ -74,6 +81,27 @@ impl AuthConfig {
     pub fn enrolment_key(&self) -> [u8; 32] {
         auth::derive_key(&self.master, "totp-enrolment")
     }
+}
+
+/// Disables the emergency accounts whose use is over ([`sansho_store::Store::disable_lapsed_emergency_accounts`]:
+/// enabled longer than `emergency_max_ms`, or signed in and no session left), audited with the
+/// server as actor. `always`: now (a login, a logout); otherwise at most once a minute, from any
+/// request, so an account lapses within a minute of its time even on a quiet server.
+pub async fn sweep_emergency(state: &AppState, now: Timestamp, always: bool) -> Result<(), WebError> {
+    use std::sync::atomic::Ordering;
+    let last = state.auth.emergency_swept.load(Ordering::Relaxed);
+    if !always
+        && (now.0.saturating_sub(last) < 60_000
+            || state.auth.emergency_swept.compare_exchange(last, now.0, Ordering::Relaxed, Ordering::Relaxed).is_err())
+    {
+        return Ok(());
+    }
+    state.auth.emergency_swept.store(now.0, Ordering::Relaxed);
+    let actor = Actor::new("sansho", "emergency-expiry");
+    for user in state.store.disable_lapsed_emergency_accounts(state.auth.emergency_max_ms, &actor, now).await? {
+        tracing::warn!(username = %user.username, "the emergency account was disabled again: its use is over");
+    }
+    Ok(())
 }
 
 pub fn now() -> Timestamp {
@@ -301,6 +329,7 @@ pub(crate) async fn pending(parts: &Parts, state: &AppState) -> Result<Option<Pe
     };
     let token_hash = auth::token_hash(token);
     let now = now();
+    sweep_emergency(state, now, false).await?;
     let version = state.version.current(&state.store).await?;
     let cached = state.sessions.session(version, &token_hash).filter(|(s, _)| s.is_valid(now));
     let (mut session, user) = match cached {

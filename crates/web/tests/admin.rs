@@ -673,3 +673,47 @@ async fn an_admin_password_or_second_factor_reset_ends_every_session_of_the_user
     let actions = admin_actions(&store).await;
     assert!(actions.iter().filter(|a| *a == "session.revoke").count() >= 4, "{actions:?}");
 }
+
+/// issue 11 §1.3: the emergency account cannot acknowledge its own uses (only another admin
+/// may), and it is disabled again when its session ends, audited.
+#[tokio::test]
+async fn only_another_admin_acknowledges_an_emergency_use_and_the_account_lapses_when_its_session_ends() {
+    let (mut b, store) = setup().await;
+    let (org, _) = org_with_assessment(&store, "A病院").await;
+    admin(&mut b).await;
+    create_user(&mut b, "kinkyu", "emergency pass 1", "admin", &[&org.to_string()], true).await;
+    let id = user_id(&store, "kinkyu").await;
+    action(&mut b, &id, "enable", &[]).await;
+    // The emergency admin signs in (and enrols the second factor every admin needs).
+    let mut e = browser(&b);
+    assert_eq!(login(&mut e, "kinkyu", "emergency pass 1").await.location.as_deref(), Some("/account/totp"));
+    let enrol = e.get("/account/totp").await;
+    let (key, ec) = (secret(&enrol.body), field(&enrol.body, "csrf_token"));
+    e.post("/account/totp", &[("csrf_token", &ec), ("code", &code(&key, now_ms()))]).await;
+    assert_eq!(e.get("/admin").await.status, StatusCode::OK);
+    let uses = store.emergency_uses(true).await.unwrap();
+    assert_eq!(uses.len(), 1);
+    let use_id = uses[0].id.to_string();
+    // It cannot clear the warning about itself: not in the page, not in the API.
+    let ec = csrf(&mut e).await;
+    let own = e.post(&format!("/admin/emergency-uses/{use_id}/acknowledge"), &[("csrf_token", &ec)]).await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.body);
+    let own = e.api("POST", &format!("/api/admin/emergency-uses/{use_id}/acknowledge"), None, Some(&ec)).await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.body);
+    assert_eq!(store.emergency_uses(true).await.unwrap().len(), 1, "the emergency account acknowledged its own use");
+    // Another admin can.
+    let c = csrf(&mut b).await;
+    let ack = b.post(&format!("/admin/emergency-uses/{use_id}/acknowledge"), &[("csrf_token", &c)]).await;
+    assert_eq!(ack.location.as_deref(), Some("/admin?done=acknowledged"));
+    assert!(store.emergency_uses(true).await.unwrap().is_empty());
+
+    // Its session ends (logout): the account is disabled again, and that is audited.
+    let ec = csrf(&mut e).await;
+    assert_eq!(e.post("/logout", &[("csrf_token", &ec)]).await.location.as_deref(), Some("/login"));
+    let after = store.user_by_username("kinkyu").await.unwrap().unwrap();
+    assert!(after.disabled, "the emergency account stayed enabled after its session ended");
+    let log = b.api("GET", "/api/admin/audit?action=emergency.lapse", None, None).await.json();
+    assert_eq!(log["records"][0]["entity_id"], id.as_str(), "{log}");
+    assert_eq!(log["records"][0]["after"]["reason"], "session-ended");
+    assert!(login(&mut e, "kinkyu", "emergency pass 1").await.location.is_none(), "it cannot sign in again");
+}

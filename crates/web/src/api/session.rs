@@ -162,17 +162,22 @@ async fn login(
             SecondFactor::Locked => return Err(WebError::Forbidden(LOCKED.pick(lang).into())),
         }
     }
-    let user = match s.store.record_login_success(user.id, &actor, now).await {
-        Ok(user) => user,
-        Err(sansho_store::StoreError::UserLocked(_)) => return Err(WebError::Forbidden(LOCKED.pick(lang).into())),
-        Err(e) => return Err(e.into()),
-    };
+    // The session first, then the login: an emergency account is never seen signed in without a
+    // session (which would make it lapse).
     let (cookie, token_hash) = create_session(&s, &client, &user, user.totp_enabled, now).await?;
     let session = s
         .store
         .session_by_token_hash(&token_hash, now)
         .await?
         .ok_or_else(|| WebError::Internal("the new session is not found".into()))?;
+    let user = match s.store.record_login_success(user.id, &actor, now).await {
+        Ok(user) => user,
+        Err(sansho_store::StoreError::UserLocked(_)) => {
+            s.store.revoke_session(session.id, &actor, now).await?;
+            return Err(WebError::Forbidden(LOCKED.pick(lang).into()));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let version = s.version.current(&s.store).await?;
     let p = Pending { session: session.into(), user: user.into(), token_hash, version };
     let csrf = p.csrf(&s);
@@ -190,7 +195,12 @@ async fn login(
         (status = 401, description = "No session", body = ErrorBody),
         (status = 403, description = "Missing or wrong x-csrf-token header", body = ErrorBody)))]
 async fn logout(State(s): State<AppState>, user: ApiUser) -> Result<Response, WebError> {
-    s.store.revoke_session(user.session.session.id, &user.actor(), now()).await?;
+    let now = now();
+    s.store.revoke_session(user.session.session.id, &user.actor(), now).await?;
+    if user.user.is_emergency {
+        // Its session ended: the emergency account is disabled again (issue 11 §1.3).
+        crate::session::sweep_emergency(&s, now, true).await?;
+    }
     let mut r = StatusCode::NO_CONTENT.into_response();
     r.headers_mut().append(
         header::SET_COOKIE,

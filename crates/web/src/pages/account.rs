@@ -310,7 +310,12 @@ pub async fn renew_recovery_codes(s: &AppState, p: &Pending, actor: &Actor) -> R
 /// session making the request.
 pub async fn end_own_session(s: &AppState, p: &Pending, actor: &Actor, id: &str) -> Result<bool, WebError> {
     let target = own_session(s, p, id).await?;
-    s.store.revoke_session(target.id, actor, now()).await?;
+    let now = now();
+    s.store.revoke_session(target.id, actor, now).await?;
+    if p.user.is_emergency {
+        // An emergency account with no session left is disabled again (issue 11 §1.3).
+        crate::session::sweep_emergency(s, now, true).await?;
+    }
     Ok(target.id == p.session.id)
 }
 

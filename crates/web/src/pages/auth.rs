@@ -275,6 +275,8 @@ pub async fn check_password(
     if let Err(retry) = s.auth.limiter.check(client.addr, now.0) {
         return Ok(Err(LoginRefusal::Throttled(retry.seconds())));
     }
+    // An emergency account whose use is over is disabled before it is looked at.
+    crate::session::sweep_emergency(s, now, true).await?;
     let (pw, params) = (password.to_owned(), s.auth.password);
     let dummy = move || {
         auth::verify_password_dummy(&pw, &params);
@@ -507,11 +509,21 @@ async fn login(
             ));
         }
     };
-    let complete = !user.totp_enabled && user.role != Role::Admin;
-    if complete {
-        s.store.record_login_success(user.id, &client.actor(&user.username), now).await?;
-    }
+    let complete = !needs_second_factor(&user);
     let r = start_session(&s, &client, &user, false, now).await?;
+    // The session first, then the login: an emergency account is never seen signed in without a
+    // session (which would make it lapse).
+    if complete {
+        match s.store.record_login_success(user.id, &client.actor(&user.username), now).await {
+            Ok(_) => {}
+            Err(sansho_store::StoreError::UserLocked(_)) => {
+                // Locked in the meantime: the new session goes.
+                s.store.revoke_sessions_of(user.id, &client.actor(&user.username), now).await?;
+                return Ok(fail(StatusCode::OK, LOCKED.pick(lang)));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     // Where to go after a complete login.
     if complete && next != "/" {
         let mut r = r;
@@ -731,6 +743,11 @@ async fn logout(
     if !a.csrf_ok(&s, &f.csrf_token) {
         return Ok(form_expired(lang, "/"));
     }
-    s.store.revoke_session(a.session.id, &client.actor(&a.user.username), now()).await?;
+    let now = now();
+    s.store.revoke_session(a.session.id, &client.actor(&a.user.username), now).await?;
+    if a.user.is_emergency {
+        // Its session ended: the emergency account is disabled again (issue 11 §1.3).
+        crate::session::sweep_emergency(&s, now, true).await?;
+    }
     Ok(with_cookie(Redirect::to("/login").into_response(), &auth::clear_session_cookie(s.auth.secure)))
 }
