@@ -270,6 +270,10 @@ fn create(db: &Db, a: &CreateArgs, lang: Lang) -> Result<()> {
     if db.run(db.store.user_by_username(username))?.is_some() {
         bail!("the username {username:?} is taken");
     }
+    let users = db.run(db.store.users())?;
+    auth::check_new_username(username, users.iter().map(|u| u.username.as_str())).map_err(|v| {
+        anyhow!("{}: {}", t(lang, "ユーザー名", "username"), if lang == Lang::Ja { v.ja() } else { v.en() })
+    })?;
     let orgs: Vec<Id> = a.orgs.iter().map(|o| db.id(Kind::Organization, o)).collect::<Result<_>>()?;
     let password = read_password(a.password_stdin, lang)?;
     auth::check_password_policy(&password, username).map_err(|v| {

@@ -356,15 +356,14 @@ pub async fn create_user(s: &AppState, lang: Lang, actor: &Actor, new: &CreateUs
     if username.is_empty() {
         return Err(WebError::Invalid(lang.t("ユーザー名: 入力してください", "username: must not be empty").into()));
     }
-    if username.chars().any(char::is_control) || username.chars().count() > 64 {
-        return Err(WebError::Invalid(
-            lang.t(
-                "ユーザー名: 64文字以内で、制御文字を含めないでください",
-                "username: at most 64 characters, no control characters",
-            )
-            .into(),
-        ));
-    }
+    let users = s.store.users().await?;
+    auth::check_new_username(username, users.iter().map(|u| u.username.as_str())).map_err(|v| {
+        WebError::Invalid(format!(
+            "{}: {}",
+            lang.t("ユーザー名", "username"),
+            if lang == Lang::Ja { v.ja() } else { v.en() }
+        ))
+    })?;
     check_password(lang, &new.password, username)?;
     let mut orgs = Vec::new();
     for o in &new.organizations {

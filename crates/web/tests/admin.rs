@@ -717,3 +717,43 @@ async fn only_another_admin_acknowledges_an_emergency_use_and_the_account_lapses
     assert_eq!(log["records"][0]["after"]["reason"], "session-ended");
     assert!(login(&mut e, "kinkyu", "emergency pass 1").await.location.is_none(), "it cannot sign in again");
 }
+
+/// issue 11 §1.15: usernames with bidi controls, mixed scripts (after NFKC) or confusable with
+/// an existing user's are refused with the reason; Japanese names, and Latin mixed with
+/// Japanese, are accepted.
+#[tokio::test]
+async fn usernames_with_bidi_controls_mixed_scripts_or_lookalikes_are_refused() {
+    let (mut b, _store) = setup().await;
+    admin(&mut b).await;
+    let c = csrf(&mut b).await;
+    let mut create = async |name: &str| {
+        b.api(
+            "POST",
+            "/api/admin/users",
+            Some(json!({"username": name, "password": "a long passphrase 9", "role": "viewer"})),
+            Some(&c),
+        )
+        .await
+    };
+    for ok in ["poe", "山田たろう", "yamada太郎", "ｓｕｚｕｋｉ", "tanaka.k@example.jp"] {
+        let r = create(ok).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{ok}: {}", r.body);
+    }
+    for (bad, why) in [
+        ("ad\u{202E}nimda", "bidi"),
+        ("te\u{200F}st", "bidi"),
+        ("\u{0430}dmin", "script"),                 // Cyrillic а + Latin
+        ("pay\u{03C1}al", "script"),                // Greek ρ + Latin
+        ("\u{0440}\u{043E}\u{0435}", "looks like"), // Cyrillic "рое", all one script, looks like "poe"
+        ("AdMin", "taken"),
+    ] {
+        let r = create(bad).await;
+        assert!(
+            matches!(r.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT),
+            "{bad:?}: {} {}",
+            r.status,
+            r.body
+        );
+        assert!(r.body.contains(why), "{bad:?}: {}", r.body);
+    }
+}

@@ -149,8 +149,8 @@ async fn setup(
             username: f.username.clone(),
         })
     };
-    if f.username.trim().is_empty() {
-        return Ok(again(lang.t("ユーザー名を入力してください。", "Enter a user name.").into()));
+    if let Err(v) = auth::check_username(&f.username) {
+        return Ok(again(if lang == Lang::Ja { v.ja() } else { v.en() }));
     }
     if let Err(v) = auth::check_password_policy(&f.password, &f.username) {
         return Ok(again(if lang == Lang::Ja { v.ja() } else { v.en() }));
