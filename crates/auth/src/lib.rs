@@ -76,7 +76,7 @@ pub use headers::{
 };
 pub use password::{
     MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PasswordError, PasswordParams, PolicyViolation, check_password_policy,
-    hash_password, needs_rehash, verify_password, verify_password_dummy,
+    hash_password, is_common_password, needs_rehash, verify_password, verify_password_dummy,
 };
 pub use recovery::{
     RECOVERY_CODE_COUNT, RECOVERY_CODE_LEN, find_recovery_code, generate_recovery_codes, normalize_recovery_code,

@@ -757,3 +757,26 @@ async fn usernames_with_bidi_controls_mixed_scripts_or_lookalikes_are_refused() 
         assert!(r.body.contains(why), "{bad:?}: {}", r.body);
     }
 }
+
+/// issue 11 §1.12: passwords found in the bundled list of common passwords are refused, with the
+/// reason (NIST SP 800-63B §5.1.1.2), wherever a password is set.
+#[tokio::test]
+async fn common_passwords_are_refused_with_the_reason() {
+    let (mut b, _store) = setup().await;
+    admin(&mut b).await;
+    let c = csrf(&mut b).await;
+    for common in ["password1234", "Password1234", "qwerty123456", "1qaz2wsx3edc"] {
+        let r = b
+            .api(
+                "POST",
+                "/api/admin/users",
+                Some(json!({"username": "weak", "password": common, "role": "viewer"})),
+                Some(&c),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{common}: {}", r.body);
+        assert!(r.body.contains("common"), "{}", r.body);
+    }
+    let page = create_user(&mut b, "weak", "password1234", "viewer", &[], false).await;
+    assert!(page.body.contains("よく使われる"), "{}", page.body);
+}
