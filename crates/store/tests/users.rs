@@ -728,3 +728,21 @@ async fn an_emergency_account_acknowledges_nothing_and_lapses_after_its_time_or_
     assert!(!store.user(boss.id).await.unwrap().disabled);
     assert!(store.verify_audit().await.unwrap().is_intact());
 }
+
+/// The roles exempted from the second factor: stored, audited, never admins.
+#[tokio::test]
+async fn roles_exempted_from_the_second_factor_are_a_setting_admins_never_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    assert!(store.totp_exempt_roles().await.unwrap().is_empty());
+    let set = store.set_totp_exempt_roles(&[Role::Viewer, Role::Viewer], &admin(), T0).await.unwrap();
+    assert_eq!(set, [Role::Viewer]);
+    assert_eq!(store.totp_exempt_roles().await.unwrap(), [Role::Viewer]);
+    assert!(store.set_totp_exempt_roles(&[Role::Admin], &admin(), T0).await.is_err());
+    let skip = records(&store).await.len();
+    store.set_totp_exempt_roles(&[Role::Viewer], &admin(), at(1)).await.unwrap();
+    assert_eq!(actions_after(&store, skip).await.len(), 0, "an unchanged setting records nothing");
+    store.set_totp_exempt_roles(&[], &admin(), at(2)).await.unwrap();
+    assert!(store.totp_exempt_roles().await.unwrap().is_empty());
+    assert_eq!(actions_after(&store, 0).await, ["settings.totp_exempt_roles", "settings.totp_exempt_roles"]);
+}
