@@ -60,7 +60,7 @@ async fn migrations_apply_to_a_fresh_file_and_reopening_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir).await;
     let versions = store.schema_versions().await.unwrap();
-    assert_eq!(versions, vec![1, 2, 3]);
+    assert_eq!(versions, vec![1, 2, 3, 4]);
     let (org, _, _) = scenario(&store).await;
     store.close().await;
 
