@@ -362,6 +362,7 @@ pub async fn check_second_factor(
 /// show when the account is locked.
 async fn complete_login(
     s: &AppState,
+    lang: Lang,
     client: &Client,
     p: &Pending,
     now: Timestamp,
@@ -369,7 +370,7 @@ async fn complete_login(
     let actor = client.actor(&p.user.username);
     match s.store.record_login_success(p.user.id, &actor, now).await {
         Ok(_) => {}
-        Err(sansho_store::StoreError::UserLocked(_)) => return Ok(Err(locked_page(s, Lang::Ja, p))),
+        Err(sansho_store::StoreError::UserLocked(_)) => return Ok(Err(locked_page(s, lang, p))),
         Err(e) => return Err(e.into()),
     }
     let token = auth::new_session_token(&mut auth::random_bytes);
@@ -586,7 +587,7 @@ async fn totp(
         SecondFactor::Wrong => return Ok(again(lang.t("確認コードが正しくありません。", "The code is wrong."))),
         SecondFactor::Locked => return Ok(locked_page(&s, lang, &p)),
     }
-    match complete_login(&s, &client, &p, now).await? {
+    match complete_login(&s, lang, &client, &p, now).await? {
         Ok((cookie, _)) => Ok(with_cookie(Redirect::to("/").into_response(), &cookie)),
         Err(refused) => Ok(refused),
     }
@@ -719,7 +720,7 @@ async fn enrol(
         return Ok(html(&page));
     }
     // A first enrolment passes the second factor of this login.
-    match complete_login(&s, &client, &p, now).await? {
+    match complete_login(&s, lang, &client, &p, now).await? {
         Ok(cookie) => {
             let page = EnrolPage { csrf: auth::csrf_token(&s.auth.csrf_key(), &cookie.1), ..page };
             Ok(with_cookie(html(&page), &cookie.0))
