@@ -67,6 +67,7 @@ mod text;
 mod throttle;
 mod token;
 mod totp;
+mod username;
 
 pub use csrf::{CSRF_FORM_FIELD, CSRF_HEADER, csrf_token, is_cross_site_request, verify_csrf};
 pub use headers::{
@@ -75,7 +76,7 @@ pub use headers::{
 };
 pub use password::{
     MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PasswordError, PasswordParams, PolicyViolation, check_password_policy,
-    hash_password, needs_rehash, verify_password, verify_password_dummy,
+    hash_password, is_common_password, needs_rehash, verify_password, verify_password_dummy,
 };
 pub use recovery::{
     RECOVERY_CODE_COUNT, RECOVERY_CODE_LEN, find_recovery_code, generate_recovery_codes, normalize_recovery_code,
@@ -90,6 +91,7 @@ pub use totp::{
     TOTP_DIGITS, TOTP_ISSUER, TOTP_SKEW_STEPS, TOTP_STEP_SECONDS, TotpError, TotpRejection, TotpSecret,
     provisioning_uri, qr_svg, verify_totp,
 };
+pub use username::{MAX_USERNAME_CHARS, UsernameViolation, check_new_username, check_username, username_skeleton};
 
 /// A source of cryptographically secure random bytes: fills the whole slice. Production code passes
 /// `&mut random_bytes`; tests pass a deterministic filler.

@@ -129,6 +129,9 @@ pub enum PolicyViolation {
     SingleCharacter,
     #[error("{}", self.en())]
     SameAsUsername,
+    /// On the bundled list of common passwords (NIST SP 800-63B §5.1.1.2).
+    #[error("{}", self.en())]
+    Common,
 }
 
 impl PolicyViolation {
@@ -143,6 +146,7 @@ impl PolicyViolation {
             }
             PolicyViolation::SingleCharacter => "同じ文字だけを繰り返したパスワードは使えません。".to_string(),
             PolicyViolation::SameAsUsername => "ユーザー名と同じパスワードは使えません。".to_string(),
+            PolicyViolation::Common => "このパスワードはよく使われるパスワードの一覧に載っているため使えません（推測されやすいパスワードです）。".to_string(),
         }
     }
 
@@ -157,13 +161,36 @@ impl PolicyViolation {
             }
             PolicyViolation::SingleCharacter => "The password must not be one character repeated.".to_string(),
             PolicyViolation::SameAsUsername => "The password must not be the same as the user name.".to_string(),
+            PolicyViolation::Common => {
+                "This password is on a list of common passwords, which are easily guessed: choose another.".to_string()
+            }
         }
     }
 }
 
+/// The list of 20,000 common passwords Django ships (see `data/README.md`: source, licence,
+/// SHA-256), gzipped as published.
+const COMMON_PASSWORDS_GZ: &[u8] = include_bytes!("../data/common-passwords.txt.gz");
+
+/// Whether `password` (lower-cased, surrounding white space ignored, as the list is) is on the
+/// bundled list of common passwords. The list is read once; only its entries long enough to pass
+/// the length rule are kept (a few hundred).
+pub fn is_common_password(password: &str) -> bool {
+    use std::io::Read;
+    static LIST: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    let list = LIST.get_or_init(|| {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(COMMON_PASSWORDS_GZ)
+            .read_to_string(&mut text)
+            .expect("the bundled common-password list is valid gzip and UTF-8 (a test reads it)");
+        text.lines().map(str::trim).filter(|l| l.chars().count() >= MIN_PASSWORD_CHARS).map(str::to_owned).collect()
+    });
+    list.contains(&password.trim().to_lowercase())
+}
+
 /// Checks a new password: 12 to 128 characters, not one character repeated, not the user name
-/// (compared case-insensitively, surrounding whitespace ignored). Returns the first rule broken,
-/// in that order. Composition rules (digits, symbols) are deliberately absent, following NIST SP
+/// (compared case-insensitively, surrounding whitespace ignored), not on the bundled list of
+/// common passwords ([`is_common_password`]). Returns the first rule broken, in that order. Composition rules (digits, symbols) are deliberately absent, following NIST SP
 /// 800-63B: length is what makes a password strong.
 pub fn check_password_policy(password: &str, username: &str) -> Result<(), PolicyViolation> {
     let chars = password.chars().count();
@@ -183,6 +210,9 @@ pub fn check_password_policy(password: &str, username: &str) -> Result<(), Polic
     if !username.is_empty() && password.trim().to_lowercase() == username.to_lowercase() {
         return Err(PolicyViolation::SameAsUsername);
     }
+    if is_common_password(password) {
+        return Err(PolicyViolation::Common);
+    }
     Ok(())
 }
 
@@ -192,6 +222,20 @@ mod tests {
     use crate::test_rng::counter;
 
     const FAST: PasswordParams = PasswordParams::INSECURE_FOR_TESTS;
+
+    #[test]
+    fn passwords_on_the_common_list_are_refused() {
+        for common in ["password1234", "PASSWORD1234", " qwerty123456 ", "1qaz2wsx3edc"] {
+            assert_eq!(check_password_policy(common, "tanaka"), Err(PolicyViolation::Common), "{common}");
+        }
+        assert_eq!(check_password_policy("correct horse battery", "tanaka"), Ok(()));
+        assert!(PolicyViolation::Common.ja().contains("よく使われる"));
+        // The whole bundled list decodes: 19,640 lines as published, a few hundred long enough.
+        use std::io::Read;
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(COMMON_PASSWORDS_GZ).read_to_string(&mut text).unwrap();
+        assert_eq!(text.lines().count(), 19_640);
+    }
 
     #[test]
     fn hash_verify_round_trip_and_wrong_password() {

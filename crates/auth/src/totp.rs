@@ -40,6 +40,23 @@ impl TotpSecret {
         TotpSecret(bytes)
     }
 
+    /// The enrolment secret offered to one enrolment: HMAC-SHA-256 under `key` (a key derived from
+    /// the server's secret for this purpose) of the length-prefixed `binding` parts (the session,
+    /// the user, the factor in place), cut to 160 bits. Offering a key this way needs no write: the
+    /// page that shows it and the form that confirms it compute the same key, and no one without
+    /// the server's secret can compute it. A different binding (another session, or a factor
+    /// enrolled since) gives an unrelated key.
+    pub fn derive(key: &[u8], binding: &[&[u8]]) -> TotpSecret {
+        use hmac::{Hmac, KeyInit, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
+        mac.update(b"sansho/totp-enrolment\n");
+        for part in binding {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        TotpSecret(mac.finalize().into_bytes()[..SECRET_LEN].to_vec())
+    }
+
     /// Reads a base32 secret (RFC 4648 alphabet; case, spaces, hyphens and `=` padding ignored).
     /// Secrets shorter than 128 bits are refused (RFC 4226 §4).
     pub fn from_base32(text: &str) -> Result<TotpSecret, TotpError> {
@@ -217,6 +234,17 @@ pub fn verify_totp(secret: &TotpSecret, code: &str, now: i64, last_step: Option<
 mod tests {
     use super::*;
     use crate::test_rng::counter;
+
+    #[test]
+    fn a_derived_enrolment_secret_depends_on_key_and_every_binding_part() {
+        let a = TotpSecret::derive(&[1; 32], &[b"session", b"user", b""]);
+        assert_eq!(a, TotpSecret::derive(&[1; 32], &[b"session", b"user", b""]), "deterministic");
+        assert_eq!(a.as_bytes().len(), SECRET_LEN);
+        assert_ne!(a, TotpSecret::derive(&[2; 32], &[b"session", b"user", b""]));
+        assert_ne!(a, TotpSecret::derive(&[1; 32], &[b"session", b"user", b"OLDSECRET"]));
+        // Parts are length-prefixed: moving a byte from one to the next is another binding.
+        assert_ne!(a, TotpSecret::derive(&[1; 32], &[b"sessio", b"nuser", b""]));
+    }
 
     /// RFC 6238 Appendix B's SHA-1 seed.
     fn rfc_secret() -> TotpSecret {

@@ -33,7 +33,8 @@ pub enum UserCmd {
     Enable { username: String },
     /// Lift a lockout after failed logins.
     Unlock { username: String },
-    /// Clear the second factor (TOTP) and recovery codes: an admin enrols again at the next login.
+    /// Clear the second factor (TOTP) and recovery codes and end every session: the user enrols
+    /// again at the next login.
     ResetTotp { username: String },
     /// End every session of the account.
     RevokeSessions { username: String },
@@ -187,15 +188,14 @@ pub fn run(db: &Db, cmd: &UserCmd, lang: Lang) -> Result<()> {
         }
         UserCmd::ResetTotp { username } => {
             let u = user(db, username)?;
-            db.run(db.store.clear_totp(u.id, &db.actor, at))?;
-            db.run(db.store.set_recovery_codes(u.id, &[], &db.actor, at))?;
+            db.run(db.store.reset_totp(u.id, &db.actor, at))?;
             outln!(
                 "{}: {}",
                 u.username,
                 t(
                     lang,
-                    "二要素認証と回復コードを初期化しました（次回ログイン時に再登録）",
-                    "second factor and recovery codes cleared (enrol again at the next login)"
+                    "二要素認証と回復コードを初期化し、すべてのセッションを終了しました（次回ログイン時に再登録）",
+                    "second factor and recovery codes cleared, every session ended (enrol again at the next login)"
                 )
             );
             Ok(())
@@ -276,6 +276,10 @@ fn create(db: &Db, a: &CreateArgs, lang: Lang) -> Result<()> {
     if db.run(db.store.user_by_username(username))?.is_some() {
         bail!(crate::ui::msg!("ユーザー名 {username:?} は使われています", "the username {username:?} is taken"));
     }
+    let users = db.run(db.store.users())?;
+    auth::check_new_username(username, users.iter().map(|u| u.username.as_str())).map_err(|v| {
+        anyhow!("{}: {}", t(lang, "ユーザー名", "username"), if lang == Lang::Ja { v.ja() } else { v.en() })
+    })?;
     let orgs: Vec<Id> = a.orgs.iter().map(|o| db.id(Kind::Organization, o)).collect::<Result<_>>()?;
     let password = read_password(a.password_stdin, lang)?;
     auth::check_password_policy(&password, username).map_err(|v| {
@@ -360,7 +364,7 @@ pub fn emergency(db: &Db, cmd: &EmergencyCmd, lang: Lang) -> Result<i32> {
                     ))
                 }
             };
-            let done = db.run(db.store.acknowledge_emergency_use(one.id, &db.actor, now()))?;
+            let done = db.run(db.store.acknowledge_emergency_use(one.id, None, &db.actor, now()))?;
             outln!(
                 "{} {} ({} {})",
                 t(lang, "確認しました:", "acknowledged:"),

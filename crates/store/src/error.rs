@@ -40,6 +40,10 @@ pub enum StoreError {
     NotBase32 { field: &'static str },
     #[error("user {0} is disabled")]
     UserDisabled(Id),
+    #[error("user {0} is locked after repeated failed logins")]
+    UserLocked(Id),
+    #[error("an emergency account's use must be acknowledged by another admin, not by an emergency account")]
+    EmergencySelfAcknowledge,
     #[error("user {0} has no TOTP secret")]
     NoTotpSecret(Id),
     #[error("the recovery code is unknown or already used")]

@@ -177,6 +177,50 @@ impl Store {
         Ok(after)
     }
 
+    /// The second factor was passed in session `old`: it is revoked and a new session with a new
+    /// token takes its place, second factor passed (`session.revoke`, `session.mfa_passed` with
+    /// the new session), in one transaction. A token seen before the second factor (a fixed or
+    /// leaked pre-login token) is worth nothing after it. Refused (`UnknownSession`) when `old` is
+    /// already revoked or expired, so one pending login is passed once.
+    pub async fn rotate_session(&self, old: Id, new: &NewSession, actor: &Actor, now: Timestamp) -> Result<Session> {
+        if !is_sha256_hex(&new.token_hash) {
+            return Err(StoreError::NotASha256Hex { field: "session token hash" });
+        }
+        let mut tx = self.write().await?;
+        let before = fetch_session(&mut tx, old).await?;
+        if !before.is_valid(now) || before.user_id != new.user_id {
+            return Err(StoreError::UnknownSession(old));
+        }
+        let user = fetch_user(&mut tx, new.user_id).await?;
+        if user.disabled {
+            return Err(StoreError::UserDisabled(new.user_id));
+        }
+        revoke_in(&mut tx, old, actor, now).await?;
+        let id = self.ids.next_id();
+        sqlx::query(
+            "INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, revoked_at,
+                                   mfa_passed, source)
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)",
+        )
+        .bind(id.to_string())
+        .bind(&new.token_hash)
+        .bind(new.user_id.to_string())
+        .bind(now.0)
+        .bind(now.0)
+        .bind(new.expires_at.0)
+        .bind(true)
+        .bind(&actor.source)
+        .execute(&mut *tx)
+        .await?;
+        let session = fetch_session(&mut tx, id).await?;
+        let entry = change("session.mfa_passed", "session", id)
+            .before(&serde_json::json!({ "replaces": old.to_string() }))?
+            .after(&session)?;
+        append(&mut tx, actor, now, entry).await?;
+        tx.commit().await?;
+        Ok(session)
+    }
+
     /// Revokes one session (`session.revoke`); false when it already was.
     pub async fn revoke_session(&self, id: Id, actor: &Actor, now: Timestamp) -> Result<bool> {
         let mut tx = self.write().await?;

@@ -17,7 +17,7 @@ use crate::{Actor, Id, Result, Role, Store, StoreError, Timestamp, parse};
 
 const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, totp_secret, totp_enabled, \
                             totp_last_step, failed_logins, locked_until, lock_count, disabled, is_emergency, \
-                            created_at, created_by, updated_at, updated_by";
+                            must_change_password, enabled_at, created_at, created_by, updated_at, updated_by";
 
 /// A user account as stored. Serializing it (JSON output, audit records) leaves out the password
 /// hash and shows only whether a TOTP secret is set.
@@ -45,6 +45,11 @@ pub struct User {
     pub disabled: bool,
     /// 非常時用アカウント: created disabled; every login is recorded in the emergency uses.
     pub is_emergency: bool,
+    /// The password was chosen by someone else (an admin made the account or reset it): the user
+    /// must choose their own before anything else.
+    pub must_change_password: bool,
+    /// When the account was last enabled (an emergency account lapses a set time after it).
+    pub enabled_at: Option<Timestamp>,
     pub created_at: Timestamp,
     pub created_by: String,
     pub updated_at: Timestamp,
@@ -107,6 +112,8 @@ pub struct EmergencyUse {
     pub acknowledged_at: Option<Timestamp>,
 }
 
+const TOTP_EXEMPT_KEY: &str = "totp_exempt_roles";
+
 /// What makes two usernames the same: NFKC (full-width ＡＢＣ is ABC), lower case, no surrounding
 /// white space.
 pub fn fold_username(username: &str) -> String {
@@ -138,6 +145,8 @@ fn user_from_row(r: &SqliteRow) -> Result<User> {
         lock_count: r.try_get("lock_count")?,
         disabled: r.try_get("disabled")?,
         is_emergency: r.try_get("is_emergency")?,
+        must_change_password: r.try_get("must_change_password")?,
+        enabled_at: r.try_get::<Option<i64>, _>("enabled_at")?.map(Timestamp),
         created_at: Timestamp(r.try_get("created_at")?),
         created_by: r.try_get("created_by")?,
         updated_at: Timestamp(r.try_get("updated_at")?),
@@ -209,10 +218,95 @@ pub(crate) async fn revoke_all_sessions(
     Ok(live.len())
 }
 
+fn check_code_hashes(code_hashes: &[String]) -> Result<()> {
+    if code_hashes.iter().all(|h| is_sha256_hex(h)) {
+        Ok(())
+    } else {
+        Err(StoreError::NotASha256Hex { field: "recovery code hash" })
+    }
+}
+
+/// Replaces the user's recovery codes inside the caller's transaction (`user.recovery_codes_set`).
+async fn replace_recovery_codes(
+    conn: &mut SqliteConnection,
+    user: Id,
+    code_hashes: &[String],
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<()> {
+    let (before,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+            .bind(user.to_string())
+            .fetch_one(&mut *conn)
+            .await?;
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user.to_string()).execute(&mut *conn).await?;
+    for hash in code_hashes {
+        sqlx::query("INSERT INTO recovery_codes (user_id, code_hash, created_at, used_at) VALUES ($1, $2, $3, NULL)")
+            .bind(user.to_string())
+            .bind(hash)
+            .bind(now.0)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let entry = change("user.recovery_codes_set", "user", user)
+        .before(&serde_json::json!({ "unused_codes": before }))?
+        .after(&serde_json::json!({ "unused_codes": code_hashes.len() }))?;
+    append(conn, actor, now, entry).await?;
+    Ok(())
+}
+
+fn check_base32(secret: &str) -> Result<()> {
+    let base32 = |b: u8| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b) || b == b'=';
+    if secret.is_empty() || !secret.bytes().all(base32) {
+        return Err(StoreError::NotBase32 { field: "TOTP secret" });
+    }
+    Ok(())
+}
+
 impl Store {
     /// Creates a user. The username must be unique once folded ([`fold_username`]); an emergency
     /// account is created disabled.
     pub async fn create_user(&self, new: &NewUser, actor: &Actor, now: Timestamp) -> Result<User> {
+        self.create_user_with(new, false, actor, now).await
+    }
+
+    /// Creates a user as [`Store::create_user`] does; with `must_change_password` the user has to
+    /// choose a password of their own at the first login (an admin chose this one).
+    pub async fn create_user_with(
+        &self,
+        new: &NewUser,
+        must_change_password: bool,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<User> {
+        let mut tx = self.write().await?;
+        let user = self.insert_user(&mut tx, new, must_change_password, actor, now).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Creates the first user, only while there is none: the check and the insert are one
+    /// transaction, so of two concurrent first starts one creates the user and the other gets
+    /// `None` (and writes nothing).
+    pub async fn create_first_user(&self, new: &NewUser, actor: &Actor, now: Timestamp) -> Result<Option<User>> {
+        let mut tx = self.write().await?;
+        let any = sqlx::query("SELECT 1 FROM users LIMIT 1").fetch_optional(&mut *tx).await?;
+        if any.is_some() {
+            return Ok(None);
+        }
+        let user = self.insert_user(&mut tx, new, false, actor, now).await?;
+        tx.commit().await?;
+        Ok(Some(user))
+    }
+
+    async fn insert_user(
+        &self,
+        tx: &mut SqliteConnection,
+        new: &NewUser,
+        must_change_password: bool,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<User> {
         let folded = fold_username(&new.username);
         if folded.is_empty() {
             return Err(StoreError::Empty { field: "username" });
@@ -221,7 +315,6 @@ impl Store {
         crate::limits::DISPLAY_NAME.check(new.display_name.trim())?;
         check_password_hash(&new.password_hash)?;
         let id = self.ids.next_id();
-        let mut tx = self.write().await?;
         let taken = sqlx::query("SELECT 1 FROM users WHERE username_folded = $1")
             .bind(&folded)
             .fetch_optional(&mut *tx)
@@ -232,8 +325,8 @@ impl Store {
         sqlx::query(
             "INSERT INTO users (id, username, username_folded, display_name, password_hash, role, totp_secret,
                                 totp_enabled, totp_last_step, failed_logins, locked_until, disabled, is_emergency,
-                                created_at, created_by, updated_at, updated_by)
-             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, NULL, 0, NULL, $8, $9, $10, $11, $12, $13)",
+                                must_change_password, enabled_at, created_at, created_by, updated_at, updated_by)
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, NULL, 0, NULL, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(id.to_string())
         .bind(new.username.trim())
@@ -244,15 +337,16 @@ impl Store {
         .bind(false)
         .bind(new.is_emergency)
         .bind(new.is_emergency)
+        .bind(must_change_password)
+        .bind(if new.is_emergency { None } else { Some(now.0) })
         .bind(now.0)
         .bind(&actor.name)
         .bind(now.0)
         .bind(&actor.name)
         .execute(&mut *tx)
         .await?;
-        let user = fetch_user(&mut tx, id).await?;
-        append(&mut tx, actor, now, change("user.create", "user", id).after(&user)?).await?;
-        tx.commit().await?;
+        let user = fetch_user(tx, id).await?;
+        append(tx, actor, now, change("user.create", "user", id).after(&user)?).await?;
         Ok(user)
     }
 
@@ -275,19 +369,48 @@ impl Store {
         rows.iter().map(user_from_row).collect()
     }
 
-    /// Replaces the password hash (`user.password_set`).
+    /// Replaces the password hash with one the user chose (`user.password_set`): any pending
+    /// forced change is done.
     pub async fn set_password_hash(&self, user: Id, hash: &str, actor: &Actor, now: Timestamp) -> Result<User> {
         check_password_hash(hash)?;
         let mut tx = self.write().await?;
         let before = fetch_user(&mut tx, user).await?;
-        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
-            .bind(hash)
-            .bind(now.0)
-            .bind(&actor.name)
-            .bind(user.to_string())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, updated_by = $4
+             WHERE id = $5",
+        )
+        .bind(hash)
+        .bind(false)
+        .bind(now.0)
+        .bind(&actor.name)
+        .bind(user.to_string())
+        .execute(&mut *tx)
+        .await?;
         let after = audit_user(&mut tx, &before, "user.password_set", actor, now).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// An admin sets a user's password (`user.password_reset`): the user must choose their own at
+    /// the next login, and every session of the user ends (`session.revoke` each), in one
+    /// transaction — whoever held a session under the old password is signed out.
+    pub async fn reset_password_hash(&self, user: Id, hash: &str, actor: &Actor, now: Timestamp) -> Result<User> {
+        check_password_hash(hash)?;
+        let mut tx = self.write().await?;
+        let before = fetch_user(&mut tx, user).await?;
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, updated_by = $4
+             WHERE id = $5",
+        )
+        .bind(hash)
+        .bind(true)
+        .bind(now.0)
+        .bind(&actor.name)
+        .bind(user.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let after = audit_user(&mut tx, &before, "user.password_reset", actor, now).await?;
+        revoke_all_sessions(&mut tx, user, actor, now).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -330,8 +453,10 @@ impl Store {
     pub async fn set_user_disabled(&self, user: Id, disabled: bool, actor: &Actor, now: Timestamp) -> Result<User> {
         let mut tx = self.write().await?;
         let before = fetch_user(&mut tx, user).await?;
-        sqlx::query("UPDATE users SET disabled = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
+        sqlx::query("UPDATE users SET disabled = $1, enabled_at = $2, updated_at = $3, updated_by = $4 WHERE id = $5")
             .bind(disabled)
+            // Enabling a disabled account starts its enabled time again.
+            .bind(if !disabled && before.disabled { Some(now.0) } else { before.enabled_at.map(|t| t.0) })
             .bind(now.0)
             .bind(&actor.name)
             .bind(user.to_string())
@@ -350,10 +475,7 @@ impl Store {
     /// forgets the last accepted step.
     pub async fn set_totp_secret(&self, user: Id, secret: &str, actor: &Actor, now: Timestamp) -> Result<User> {
         let secret = secret.trim();
-        let base32 = |b: u8| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b) || b == b'=';
-        if secret.is_empty() || !secret.bytes().all(base32) {
-            return Err(StoreError::NotBase32 { field: "TOTP secret" });
-        }
+        check_base32(secret)?;
         let mut tx = self.write().await?;
         let before = fetch_user(&mut tx, user).await?;
         sqlx::query(
@@ -388,6 +510,68 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let after = audit_user(&mut tx, &before, "user.totp_enable", actor, now).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Enrols (or re-enrols) the second factor in one transaction, once the user has confirmed a
+    /// code of the new secret at `step`: the secret replaces any earlier one, TOTP is on, `step` is
+    /// the last accepted step (the code cannot be replayed), and the recovery codes are replaced
+    /// (`user.totp_enable`, `user.recovery_codes_set`). Until this commits, the factor in place,
+    /// if any, stays as it was.
+    pub async fn enrol_totp(
+        &self,
+        user: Id,
+        secret: &str,
+        step: i64,
+        code_hashes: &[String],
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<User> {
+        let secret = secret.trim();
+        check_base32(secret)?;
+        check_code_hashes(code_hashes)?;
+        let mut tx = self.write().await?;
+        let before = fetch_user(&mut tx, user).await?;
+        sqlx::query(
+            "UPDATE users SET totp_secret = $1, totp_enabled = $2, totp_last_step = $3, updated_at = $4,
+                              updated_by = $5
+             WHERE id = $6",
+        )
+        .bind(secret)
+        .bind(true)
+        .bind(step)
+        .bind(now.0)
+        .bind(&actor.name)
+        .bind(user.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let after = audit_user(&mut tx, &before, "user.totp_enable", actor, now).await?;
+        replace_recovery_codes(&mut tx, user, code_hashes, actor, now).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// An admin resets a user's second factor: the secret and the recovery codes are removed and
+    /// every session of the user ends (`user.totp_disable`, `user.recovery_codes_set`,
+    /// `session.revoke` each), in one transaction. The user enrols again at the next login.
+    pub async fn reset_totp(&self, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
+        let mut tx = self.write().await?;
+        let before = fetch_user(&mut tx, user).await?;
+        sqlx::query(
+            "UPDATE users SET totp_secret = NULL, totp_enabled = $1, totp_last_step = NULL, updated_at = $2,
+                              updated_by = $3
+             WHERE id = $4",
+        )
+        .bind(false)
+        .bind(now.0)
+        .bind(&actor.name)
+        .bind(user.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let after = audit_user(&mut tx, &before, "user.totp_disable", actor, now).await?;
+        replace_recovery_codes(&mut tx, user, &[], actor, now).await?;
+        revoke_all_sessions(&mut tx, user, actor, now).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -480,12 +664,16 @@ impl Store {
 
     /// A successful login (`user.login`): clears the failure count and any lock. A login to an
     /// emergency account also records an emergency use (`emergency.use`) for admins to
-    /// acknowledge. A disabled account cannot log in.
+    /// acknowledge. A disabled account cannot log in, nor a locked one (the lock holds at every
+    /// step of a login: a success never lifts it).
     pub async fn record_login_success(&self, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
         let mut tx = self.write().await?;
         let before = fetch_user(&mut tx, user).await?;
         if before.disabled {
             return Err(StoreError::UserDisabled(user));
+        }
+        if before.is_locked(now) {
+            return Err(StoreError::UserLocked(user));
         }
         sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL, lock_count = 0 WHERE id = $1")
             .bind(user.to_string())
@@ -537,31 +725,10 @@ impl Store {
         actor: &Actor,
         now: Timestamp,
     ) -> Result<()> {
-        if !code_hashes.iter().all(|h| is_sha256_hex(h)) {
-            return Err(StoreError::NotASha256Hex { field: "recovery code hash" });
-        }
+        check_code_hashes(code_hashes)?;
         let mut tx = self.write().await?;
         fetch_user(&mut tx, user).await?;
-        let (before,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
-                .bind(user.to_string())
-                .fetch_one(&mut *tx)
-                .await?;
-        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user.to_string()).execute(&mut *tx).await?;
-        for hash in code_hashes {
-            sqlx::query(
-                "INSERT INTO recovery_codes (user_id, code_hash, created_at, used_at) VALUES ($1, $2, $3, NULL)",
-            )
-            .bind(user.to_string())
-            .bind(hash)
-            .bind(now.0)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let entry = change("user.recovery_codes_set", "user", user)
-            .before(&serde_json::json!({ "unused_codes": before }))?
-            .after(&serde_json::json!({ "unused_codes": code_hashes.len() }))?;
-        append(&mut tx, actor, now, entry).await?;
+        replace_recovery_codes(&mut tx, user, code_hashes, actor, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -638,10 +805,24 @@ impl Store {
     }
 
     /// An admin acknowledges an emergency use (`emergency.acknowledge`). Acknowledging it again
-    /// changes and records nothing.
-    pub async fn acknowledge_emergency_use(&self, id: Id, actor: &Actor, now: Timestamp) -> Result<EmergencyUse> {
+    /// changes and records nothing. `by` is the acknowledging account (`None` at the command line,
+    /// where whoever holds the database file acts): an emergency account may not acknowledge any
+    /// use, nor anyone a use of their own account — only another admin clears the warning.
+    pub async fn acknowledge_emergency_use(
+        &self,
+        id: Id,
+        by: Option<Id>,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<EmergencyUse> {
         let mut tx = self.write().await?;
         let before = fetch_emergency_use(&mut tx, id).await?;
+        if let Some(by) = by {
+            let who = fetch_user(&mut tx, by).await?;
+            if who.is_emergency || who.id == before.user_id {
+                return Err(StoreError::EmergencySelfAcknowledge);
+            }
+        }
         if before.acknowledged_at.is_some() {
             return Ok(before);
         }
@@ -661,5 +842,127 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// Disables again every enabled emergency account whose use is over (`user.disable` with the
+    /// reason in an `emergency.lapse` record, its sessions revoked), each in its own transaction:
+    /// one enabled `max_enabled_ms` or longer ago, or one that was used (signed in) since it was
+    /// enabled and has no live session left (logged out, revoked or expired). Returns the accounts
+    /// disabled. Cheap when there is nothing to do: one query over the emergency accounts.
+    pub async fn disable_lapsed_emergency_accounts(
+        &self,
+        max_enabled_ms: i64,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Vec<User>> {
+        let candidates: Vec<(String,)> =
+            sqlx::query_as("SELECT id FROM users WHERE is_emergency = $1 AND disabled = $2 ORDER BY id")
+                .bind(true)
+                .bind(false)
+                .fetch_all(&self.pool)
+                .await?;
+        let mut disabled = Vec::new();
+        for (id,) in candidates {
+            let id: Id = parse("users", "id", id)?;
+            let mut tx = self.write().await?;
+            let before = fetch_user(&mut tx, id).await?;
+            if before.disabled || !before.is_emergency {
+                continue;
+            }
+            let since = before.enabled_at.unwrap_or(before.updated_at);
+            let (used,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM emergency_uses WHERE user_id = $1 AND used_at >= $2")
+                    .bind(id.to_string())
+                    .bind(since.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let (live,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2",
+            )
+            .bind(id.to_string())
+            .bind(now.0)
+            .fetch_one(&mut *tx)
+            .await?;
+            let reason = if now.0.saturating_sub(since.0) >= max_enabled_ms {
+                "time"
+            } else if used > 0 && live == 0 {
+                "session-ended"
+            } else {
+                continue;
+            };
+            sqlx::query("UPDATE users SET disabled = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
+                .bind(true)
+                .bind(now.0)
+                .bind(&actor.name)
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+            let after = audit_user(&mut tx, &before, "user.disable", actor, now).await?;
+            let lapse = serde_json::json!({
+                "reason": reason,
+                "enabled_at": since.0,
+                "max_enabled_ms": max_enabled_ms,
+            });
+            append(&mut tx, actor, now, change("emergency.lapse", "user", id).after(&lapse)?).await?;
+            revoke_all_sessions(&mut tx, id, actor, now).await?;
+            tx.commit().await?;
+            disabled.push(after);
+        }
+        Ok(disabled)
+    }
+
+    /// The roles an admin exempted from the second factor (admins never are).
+    pub async fn totp_exempt_roles(&self) -> Result<Vec<Role>> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
+            .bind(TOTP_EXEMPT_KEY)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some((value,)) = row else { return Ok(Vec::new()) };
+        value
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(|r| parse::<Role>("settings", "value", r.to_owned()))
+            .collect()
+    }
+
+    /// Sets the roles exempted from the second factor (`settings.totp_exempt_roles`); admins are
+    /// never exempted (refused).
+    pub async fn set_totp_exempt_roles(&self, roles: &[Role], actor: &Actor, now: Timestamp) -> Result<Vec<Role>> {
+        if roles.contains(&Role::Admin) {
+            return Err(StoreError::UnknownWord {
+                what: "role that may go without a second factor",
+                word: "admin".into(),
+            });
+        }
+        let mut roles = roles.to_vec();
+        roles.sort_by_key(|r| r.as_str());
+        roles.dedup();
+        let value = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
+        let mut tx = self.write().await?;
+        let before: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
+            .bind(TOTP_EXEMPT_KEY)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let before = before.map(|(v,)| v).unwrap_or_default();
+        if before == value {
+            return Ok(roles);
+        }
+        sqlx::query(
+            "INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (key) DO UPDATE SET value = $2, updated_at = $3, updated_by = $4",
+        )
+        .bind(TOTP_EXEMPT_KEY)
+        .bind(&value)
+        .bind(now.0)
+        .bind(&actor.name)
+        .execute(&mut *tx)
+        .await?;
+        let entry = change("settings.totp_exempt_roles", "settings", TOTP_EXEMPT_KEY)
+            .before(&serde_json::json!({ "roles": before }))?
+            .after(&serde_json::json!({ "roles": value }))?;
+        append(&mut tx, actor, now, entry).await?;
+        tx.commit().await?;
+        Ok(roles)
     }
 }

@@ -418,15 +418,15 @@ async fn emergency_accounts_start_disabled_and_every_use_waits_for_an_admin() {
         open_uses.iter().map(|u| (u.username.as_str(), u.used_at, u.source.as_str())).collect::<Vec<_>>(),
         [("emergency", at(3), "10.0.0.9"), ("emergency", at(4), "10.0.0.9")]
     );
-    let acked = store.acknowledge_emergency_use(open_uses[0].id, &admin(), at(5)).await.unwrap();
+    let acked = store.acknowledge_emergency_use(open_uses[0].id, None, &admin(), at(5)).await.unwrap();
     assert_eq!((acked.acknowledged_by.as_deref(), acked.acknowledged_at), (Some("admin"), Some(at(5))));
-    let again = store.acknowledge_emergency_use(open_uses[0].id, &Actor::cli("other"), at(6)).await.unwrap();
+    let again = store.acknowledge_emergency_use(open_uses[0].id, None, &Actor::cli("other"), at(6)).await.unwrap();
     assert_eq!(again, acked, "acknowledging twice changes nothing");
     assert_eq!(store.emergency_uses(true).await.unwrap().iter().map(|u| u.id).collect::<Vec<_>>(), [open_uses[1].id]);
     assert_eq!(store.emergency_uses(false).await.unwrap().len(), 2);
     let nobody = Id::from_u128(999);
     assert!(matches!(
-        store.acknowledge_emergency_use(nobody, &admin(), at(6)).await,
+        store.acknowledge_emergency_use(nobody, None, &admin(), at(6)).await,
         Err(StoreError::UnknownEmergencyUse(_))
     ));
 
@@ -620,4 +620,129 @@ async fn every_id_kind_names_its_owning_organizations() {
     assert!(matches!(store.owners(Kind::Evidence, nobody).await, Err(StoreError::UnknownEvidence(_))));
     let user = store.create_user(&new_user("ivan", Role::Viewer), &admin(), T0).await.unwrap();
     assert!(matches!(store.can_access(user.id, Kind::Answer, nobody).await, Err(StoreError::UnknownAnswer(_))));
+}
+
+async fn session_for(store: &Store, user: Id, tag: char, now: Timestamp) -> Id {
+    let new = NewSession {
+        token_hash: tag.to_string().repeat(64),
+        user_id: user,
+        expires_at: Timestamp(now.0 + 30 * MINUTE),
+        mfa_passed: true,
+    };
+    store.create_session(&new, &admin(), now).await.unwrap().id
+}
+
+/// issue 11 §1.4: an admin's password or second-factor reset ends every session of the user in
+/// its own transaction, and a reset password must be changed at the next login.
+#[tokio::test]
+async fn resets_by_an_admin_end_every_session_in_the_same_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let bob = store.create_user(&new_user("bob", Role::Assessor), &admin(), T0).await.unwrap();
+    session_for(&store, bob.id, 'a', T0).await;
+    session_for(&store, bob.id, 'b', T0).await;
+    let skip = records(&store).await.len();
+    let reset = store.reset_password_hash(bob.id, &HASH.replace("0123", "4567"), &admin(), at(1)).await.unwrap();
+    assert!(reset.must_change_password);
+    assert!(store.sessions_of(bob.id, at(1)).await.unwrap().is_empty());
+    assert_eq!(actions_after(&store, skip).await, ["user.password_reset", "session.revoke", "session.revoke"]);
+    // The user's own change clears the forced change.
+    let own = store.set_password_hash(bob.id, HASH, &Actor::new("bob", "127.0.0.1"), at(2)).await.unwrap();
+    assert!(!own.must_change_password);
+
+    store.enrol_totp(bob.id, SECRET, 5, &[sha256_hex(b"code")], &admin(), at(2)).await.unwrap();
+    session_for(&store, bob.id, 'c', at(3)).await;
+    let skip = records(&store).await.len();
+    let cleared = store.reset_totp(bob.id, &admin(), at(4)).await.unwrap();
+    assert!(!cleared.totp_enabled && cleared.totp_secret.is_none());
+    assert_eq!(store.recovery_codes_left(bob.id).await.unwrap(), 0);
+    assert!(store.sessions_of(bob.id, at(4)).await.unwrap().is_empty());
+    assert_eq!(actions_after(&store, skip).await, ["user.totp_disable", "user.recovery_codes_set", "session.revoke"]);
+    assert!(store.verify_audit().await.unwrap().is_intact());
+}
+
+/// issue 11 §1.9: the first user is made only while there is none, checked and inserted in one
+/// transaction: of concurrent first starts one makes a user.
+#[tokio::test]
+async fn only_one_first_user_is_made_however_many_try_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (one, two, three, who) =
+        (new_user("one", Role::Admin), new_user("two", Role::Admin), new_user("three", Role::Admin), admin());
+    let (a, b, c) = tokio::join!(
+        store.create_first_user(&one, &who, T0),
+        store.create_first_user(&two, &who, T0),
+        store.create_first_user(&three, &who, T0),
+    );
+    let made = [a.unwrap(), b.unwrap(), c.unwrap()].into_iter().flatten().count();
+    assert_eq!(made, 1);
+    assert_eq!(store.users().await.unwrap().len(), 1);
+}
+
+/// issue 11 §1.3: an emergency account acknowledges no use (nor anyone a use of their own
+/// account), and it lapses — disabled again, audited, sessions revoked — a set time after it was
+/// enabled, or once it was used and has no session left.
+#[tokio::test]
+async fn an_emergency_account_acknowledges_nothing_and_lapses_after_its_time_or_its_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let boss = store.create_user(&new_user("boss", Role::Admin), &admin(), T0).await.unwrap();
+    let new = NewUser { is_emergency: true, ..new_user("kinkyu", Role::Admin) };
+    let e = store.create_user(&new, &admin(), T0).await.unwrap();
+    let from = Actor::new("kinkyu", "10.0.0.9");
+    let expiry = Actor::new("sansho", "emergency-expiry");
+    const HOUR: i64 = 60;
+
+    // Enabled at 1, signed in at 2 with a session: not lapsed before its time.
+    store.set_user_disabled(e.id, false, &admin(), at(1)).await.unwrap();
+    assert_eq!(store.user(e.id).await.unwrap().enabled_at, Some(at(1)));
+    session_for(&store, e.id, 'e', at(2)).await;
+    store.record_login_success(e.id, &from, at(2)).await.unwrap();
+    let used = store.emergency_uses(true).await.unwrap()[0].id;
+    assert!(matches!(
+        store.acknowledge_emergency_use(used, Some(e.id), &from, at(3)).await,
+        Err(StoreError::EmergencySelfAcknowledge)
+    ));
+    assert_eq!(store.emergency_uses(true).await.unwrap().len(), 1);
+    assert!(store.disable_lapsed_emergency_accounts(4 * HOUR * MINUTE, &expiry, at(3)).await.unwrap().is_empty());
+    // Four hours after it was enabled: disabled, with its session.
+    let skip = records(&store).await.len();
+    let lapsed = store.disable_lapsed_emergency_accounts(4 * HOUR * MINUTE, &expiry, at(1 + 4 * HOUR)).await.unwrap();
+    assert_eq!(lapsed.iter().map(|u| u.id).collect::<Vec<_>>(), [e.id]);
+    assert!(store.user(e.id).await.unwrap().disabled);
+    // (Its session had expired by then: nothing left to revoke.)
+    assert_eq!(actions_after(&store, skip).await, ["user.disable", "emergency.lapse"]);
+    let lapse = records(&store).await.into_iter().find(|r| r.action == "emergency.lapse").unwrap();
+    assert!(lapse.after_json.unwrap().contains(r#""reason":"time""#));
+
+    // Enabled again and used; its session is revoked: it lapses at once, not four hours later.
+    store.set_user_disabled(e.id, false, &admin(), at(500)).await.unwrap();
+    let s = session_for(&store, e.id, 'f', at(501)).await;
+    store.record_login_success(e.id, &from, at(501)).await.unwrap();
+    assert!(store.disable_lapsed_emergency_accounts(4 * HOUR * MINUTE, &expiry, at(502)).await.unwrap().is_empty());
+    store.revoke_session(s, &from, at(503)).await.unwrap();
+    let lapsed = store.disable_lapsed_emergency_accounts(4 * HOUR * MINUTE, &expiry, at(503)).await.unwrap();
+    assert_eq!(lapsed.len(), 1);
+    // Another admin acknowledges; a normal account is never touched.
+    store.acknowledge_emergency_use(used, Some(boss.id), &admin(), at(504)).await.unwrap();
+    assert!(!store.user(boss.id).await.unwrap().disabled);
+    assert!(store.verify_audit().await.unwrap().is_intact());
+}
+
+/// The roles exempted from the second factor: stored, audited, never admins.
+#[tokio::test]
+async fn roles_exempted_from_the_second_factor_are_a_setting_admins_never_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    assert!(store.totp_exempt_roles().await.unwrap().is_empty());
+    let set = store.set_totp_exempt_roles(&[Role::Viewer, Role::Viewer], &admin(), T0).await.unwrap();
+    assert_eq!(set, [Role::Viewer]);
+    assert_eq!(store.totp_exempt_roles().await.unwrap(), [Role::Viewer]);
+    assert!(store.set_totp_exempt_roles(&[Role::Admin], &admin(), T0).await.is_err());
+    let skip = records(&store).await.len();
+    store.set_totp_exempt_roles(&[Role::Viewer], &admin(), at(1)).await.unwrap();
+    assert_eq!(actions_after(&store, skip).await.len(), 0, "an unchanged setting records nothing");
+    store.set_totp_exempt_roles(&[], &admin(), at(2)).await.unwrap();
+    assert!(store.totp_exempt_roles().await.unwrap().is_empty());
+    assert_eq!(actions_after(&store, 0).await, ["settings.totp_exempt_roles", "settings.totp_exempt_roles"]);
 }

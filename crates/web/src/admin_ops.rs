@@ -356,15 +356,14 @@ pub async fn create_user(s: &AppState, lang: Lang, actor: &Actor, new: &CreateUs
     if username.is_empty() {
         return Err(WebError::Invalid(lang.t("ユーザー名: 入力してください", "username: must not be empty").into()));
     }
-    if username.chars().any(char::is_control) || username.chars().count() > 64 {
-        return Err(WebError::Invalid(
-            lang.t(
-                "ユーザー名: 64文字以内で、制御文字を含めないでください",
-                "username: at most 64 characters, no control characters",
-            )
-            .into(),
-        ));
-    }
+    let users = s.store.users().await?;
+    auth::check_new_username(username, users.iter().map(|u| u.username.as_str())).map_err(|v| {
+        WebError::Invalid(format!(
+            "{}: {}",
+            lang.t("ユーザー名", "username"),
+            if lang == Lang::Ja { v.ja() } else { v.en() }
+        ))
+    })?;
     check_password(lang, &new.password, username)?;
     let mut orgs = Vec::new();
     for o in &new.organizations {
@@ -465,13 +464,11 @@ pub async fn unlock(s: &AppState, actor: &Actor, id: Id) -> Result<UserView, Web
     get_user(s, id).await
 }
 
-/// Clears the second factor and the recovery codes (`user.totp_disable`,
-/// `user.recovery_codes_set`): an admin enrols again at the next login; others log in with the
-/// password alone until they enrol.
+/// Clears the second factor and the recovery codes and ends every session of the user
+/// (`user.totp_disable`, `user.recovery_codes_set`, `session.revoke` each; one transaction): the
+/// user enrols again at the next login.
 pub async fn reset_totp(s: &AppState, actor: &Actor, id: Id) -> Result<UserView, WebError> {
-    let now = now();
-    s.store.clear_totp(id, actor, now).await.map_err(store_err)?;
-    s.store.set_recovery_codes(id, &[], actor, now).await.map_err(store_err)?;
+    s.store.reset_totp(id, actor, now()).await.map_err(store_err)?;
     get_user(s, id).await
 }
 
@@ -480,7 +477,8 @@ pub async fn revoke_sessions(s: &AppState, actor: &Actor, id: Id) -> Result<usiz
     s.store.revoke_sessions_of(id, actor, now()).await.map_err(store_err)
 }
 
-/// Sets a new password (`user.password_set`), checked by the policy.
+/// Sets a new password (`user.password_reset`), checked by the policy: every session of the user
+/// ends in the same transaction, and the user chooses their own password at the next login.
 pub async fn set_password(
     s: &AppState,
     lang: Lang,
@@ -491,7 +489,7 @@ pub async fn set_password(
     let user = s.store.user(id).await.map_err(store_err)?;
     check_password(lang, password, &user.username)?;
     let hash = hash(s, password).await?;
-    s.store.set_password_hash(id, &hash, actor, now()).await.map_err(store_err)?;
+    s.store.reset_password_hash(id, &hash, actor, now()).await.map_err(store_err)?;
     get_user(s, id).await
 }
 
@@ -578,9 +576,27 @@ pub async fn emergency_uses(s: &AppState, unacknowledged_only: bool) -> Result<V
     Ok(uses.into_iter().map(Into::into).collect())
 }
 
-/// Acknowledges one use (`emergency.acknowledge`); acknowledging again changes nothing.
-pub async fn acknowledge(s: &AppState, actor: &Actor, id: Id) -> Result<EmergencyUseView, WebError> {
-    Ok(s.store.acknowledge_emergency_use(id, actor, now()).await.map_err(store_err)?.into())
+/// Acknowledges one use (`emergency.acknowledge`); acknowledging again changes nothing. Only
+/// another admin may: an emergency account acknowledges nothing, nobody a use of their own account
+/// (403).
+pub async fn acknowledge(
+    s: &AppState,
+    lang: Lang,
+    by: &User,
+    actor: &Actor,
+    id: Id,
+) -> Result<EmergencyUseView, WebError> {
+    match s.store.acknowledge_emergency_use(id, Some(by.id), actor, now()).await {
+        Ok(done) => Ok(done.into()),
+        Err(StoreError::EmergencySelfAcknowledge) => Err(WebError::Forbidden(
+            lang.t(
+                "非常時用アカウントの利用は、別の管理者が確認してください（非常時用アカウント自身は確認できません）。",
+                "Another admin must acknowledge an emergency account's use; the emergency account cannot.",
+            )
+            .into(),
+        )),
+        Err(e) => Err(store_err(e)),
+    }
 }
 
 // ----- audit -----

@@ -30,6 +30,14 @@ pub struct AuthConfig {
     pub idle_ms: i64,
     /// …and this long after they began, however much they are used (sign in again each day).
     pub max_age_ms: i64,
+    /// A pending login (password passed, second factor or its enrolment still to come) lasts this
+    /// long, however it is used: minutes, not hours.
+    pub pending_ms: i64,
+    /// An emergency account (非常時用アカウント) is disabled again this long after it was enabled,
+    /// or as soon as its session ended, whichever comes first.
+    pub emergency_max_ms: i64,
+    /// When lapsed emergency accounts were last looked for (ms since the epoch).
+    pub emergency_swept: std::sync::atomic::AtomicI64,
     /// How often a session's last-seen time (and so its expiry) is moved forward: a write per
     /// request would serialize every request on the database's write lock.
     pub touch_every_ms: i64,
@@ -47,6 +55,9 @@ impl AuthConfig {
             setup_token: Mutex::new(setup_token),
             idle_ms: 30 * 60 * 1000,
             max_age_ms: 12 * 60 * 60 * 1000,
+            pending_ms: 10 * 60 * 1000,
+            emergency_max_ms: 4 * 60 * 60 * 1000,
+            emergency_swept: std::sync::atomic::AtomicI64::new(i64::MIN),
             touch_every_ms: 60_000,
             password: auth::PasswordParams::DEFAULT,
             limiter: auth::RateLimiter::new(auth::RateLimit::LOGIN),
@@ -66,6 +77,31 @@ impl AuthConfig {
     pub fn recovery_key(&self) -> [u8; 32] {
         auth::derive_key(&self.master, "recovery-code")
     }
+    /// The key the TOTP key offered for enrolment is derived with ([`auth::TotpSecret::derive`]).
+    pub fn enrolment_key(&self) -> [u8; 32] {
+        auth::derive_key(&self.master, "totp-enrolment")
+    }
+}
+
+/// Disables the emergency accounts whose use is over ([`sansho_store::Store::disable_lapsed_emergency_accounts`]:
+/// enabled longer than `emergency_max_ms`, or signed in and no session left), audited with the
+/// server as actor. `always`: now (a login, a logout); otherwise at most once a minute, from any
+/// request, so an account lapses within a minute of its time even on a quiet server.
+pub async fn sweep_emergency(state: &AppState, now: Timestamp, always: bool) -> Result<(), WebError> {
+    use std::sync::atomic::Ordering;
+    let last = state.auth.emergency_swept.load(Ordering::Relaxed);
+    if !always
+        && (now.0.saturating_sub(last) < 60_000
+            || state.auth.emergency_swept.compare_exchange(last, now.0, Ordering::Relaxed, Ordering::Relaxed).is_err())
+    {
+        return Ok(());
+    }
+    state.auth.emergency_swept.store(now.0, Ordering::Relaxed);
+    let actor = Actor::new("sansho", "emergency-expiry");
+    for user in state.store.disable_lapsed_emergency_accounts(state.auth.emergency_max_ms, &actor, now).await? {
+        tracing::warn!(username = %user.username, "the emergency account was disabled again: its use is over");
+    }
+    Ok(())
 }
 
 pub fn now() -> Timestamp {
@@ -99,10 +135,15 @@ pub struct Pending {
     pub version: i64,
 }
 
+/// Whether the user's sessions need the second factor passed (or enrolled) to be complete.
+pub fn needs_second_factor(user: &User) -> bool {
+    user.totp_enabled || user.role == Role::Admin
+}
+
 impl Pending {
     /// Whether the session may use the application (second factor passed, or none needed).
     pub fn complete(&self) -> bool {
-        self.session.mfa_passed || (!self.user.totp_enabled && self.user.role != Role::Admin)
+        self.session.mfa_passed || !needs_second_factor(&self.user)
     }
     pub fn csrf(&self, state: &AppState) -> String {
         auth::csrf_token(&state.auth.csrf_key(), &self.token_hash)
@@ -288,6 +329,7 @@ pub(crate) async fn pending(parts: &Parts, state: &AppState) -> Result<Option<Pe
     };
     let token_hash = auth::token_hash(token);
     let now = now();
+    sweep_emergency(state, now, false).await?;
     let version = state.version.current(&state.store).await?;
     let cached = state.sessions.session(version, &token_hash).filter(|(s, _)| s.is_valid(now));
     let (mut session, user) = match cached {
@@ -309,8 +351,13 @@ pub(crate) async fn pending(parts: &Parts, state: &AppState) -> Result<Option<Pe
     if now.0 - session.last_seen_at.0 >= state.auth.touch_every_ms
         && state.sessions.claim_touch(&token_hash, now, state.auth.touch_every_ms)
     {
-        // Sliding, but never past the session's absolute lifetime.
-        let expires_at = Timestamp((now.0 + state.auth.idle_ms).min(session.created_at.0 + state.auth.max_age_ms));
+        // Sliding, but never past the session's absolute lifetime (a pending login's: minutes).
+        let lifetime = if session.mfa_passed || !needs_second_factor(&user) {
+            state.auth.max_age_ms
+        } else {
+            state.auth.pending_ms
+        };
+        let expires_at = Timestamp((now.0 + state.auth.idle_ms).min(session.created_at.0 + lifetime));
         if !state.store.touch_session(session.id, now, expires_at).await? {
             // Revoked or expired since it was read.
             state.sessions.forget(&token_hash);

@@ -48,7 +48,10 @@ async fn a_user_changes_the_password_and_the_other_sessions_end() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains(message), "{message}: {}", r.body);
     }
-    assert_eq!(store.audit_seq().await.unwrap(), seq, "a refused change writes nothing");
+    // A refused change writes nothing, but a wrong current password counts like a failed login.
+    assert_eq!(store.audit_seq().await.unwrap(), seq + 1);
+    let last = store.audit_log(&sansho_store::AuditFilter { limit: 1, ..Default::default() }).await.unwrap();
+    assert_eq!(last[0].action, "user.login_failed");
     // Without the session's CSRF token nothing happens either.
     let r = first
         .post(
@@ -212,4 +215,55 @@ async fn a_page_cached_for_everyone_carries_no_viewers_name_or_admin_link_to_ano
     let mut anonymous = Browser { app: b.app.clone(), jar: Default::default() };
     let page = anonymous.get("/guidelines").await;
     assert!(page.body.contains(r#"<a href="/login">ログイン</a>"#));
+}
+
+/// issue 11 §1.11: the password form's current-password check counts like a failed login: five
+/// wrong ones lock the account (the right one is then refused too), each is audited, and the
+/// address is rate-limited as at the login.
+#[tokio::test]
+async fn wrong_current_passwords_count_like_failed_logins_and_are_throttled() {
+    let (b, store) = setup().await;
+    let (org, _) = org_with_assessment(&store, "A病院").await;
+    let mut me = member(&b, &store, "tanaka", Role::Assessor, org).await;
+    let csrf = field(&me.get("/account").await.body, "csrf_token");
+    let change = |current: &'static str| {
+        [("current", current), ("password", "a new password 2"), ("confirm", "a new password 2")]
+    };
+    for _ in 0..5 {
+        let mut form = vec![("csrf_token", csrf.as_str())];
+        form.extend(change("wrong password 99"));
+        let r = me.post("/account/password", &form).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let user = store.user_by_username("tanaka").await.unwrap().unwrap();
+    assert!(user.is_locked(sansho_store::Timestamp(now_ms())), "five wrong current passwords did not lock");
+    let failed = store
+        .audit_log(&sansho_store::AuditFilter { action: Some("user.login_failed".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(failed.len(), 5);
+    // Locked: the right current password is refused too, in the page and the API.
+    let mut form = vec![("csrf_token", csrf.as_str())];
+    form.extend(change(COLLEAGUE_PASSWORD));
+    let r = me.post("/account/password", &form).await;
+    assert!(r.body.contains("ロック"), "{}", r.body);
+    let api = me
+        .api(
+            "PUT",
+            "/api/account/password",
+            Some(serde_json::json!({"current": COLLEAGUE_PASSWORD, "password": "a new password 2", "confirm": "a new password 2"})),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::FORBIDDEN, "{}", api.body);
+    let hash = store.user_by_username("tanaka").await.unwrap().unwrap().password_hash;
+    assert!(sansho_auth::verify_password(COLLEAGUE_PASSWORD, &hash).unwrap(), "the password was changed while locked");
+    // The address is rate-limited like the login form.
+    let mut limited = false;
+    for _ in 0..12 {
+        let mut form = vec![("csrf_token", csrf.as_str())];
+        form.extend(change("wrong password 99"));
+        limited |= me.post("/account/password", &form).await.status == StatusCode::TOO_MANY_REQUESTS;
+    }
+    assert!(limited, "the current-password check is not throttled");
 }

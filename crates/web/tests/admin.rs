@@ -149,7 +149,7 @@ async fn an_admin_creates_an_assessor_who_sees_only_their_organization_then_disa
         "user.enable",
         "session.revoke",
         "membership.remove",
-        "user.password_set",
+        "user.password_reset",
     ] {
         assert!(actions.iter().any(|a| a == want), "{want} missing from {actions:?}");
     }
@@ -624,4 +624,159 @@ async fn a_tampered_audit_log_is_named_on_the_audit_page() {
 async fn admin_actions(store: &sansho_store::Store) -> Vec<String> {
     let filter = sansho_store::AuditFilter { actor: Some("admin".into()), ..Default::default() };
     store.audit_log(&filter).await.unwrap().into_iter().map(|r| r.action).collect()
+}
+
+/// issue 11 §1.4: an admin's password reset or second-factor reset ends every session of that
+/// user, in the pages and in the API.
+#[tokio::test]
+async fn an_admin_password_or_second_factor_reset_ends_every_session_of_the_user() {
+    let (mut b, store) = setup().await;
+    let (org, _) = org_with_assessment(&store, "A病院").await;
+    admin(&mut b).await;
+    create_user(&mut b, "alice", ALICE_PW, "assessor", &[&org.to_string()], false).await;
+    let alice = user_id(&store, "alice").await;
+    let mut a = browser(&b);
+    login(&mut a, "alice", ALICE_PW).await;
+    let mut a2 = browser(&b);
+    login(&mut a2, "alice", ALICE_PW).await;
+    let live = |store: sansho_store::Store, id: String| async move {
+        store.sessions_of(id.parse().unwrap(), sansho_store::Timestamp(now_ms())).await.unwrap().len()
+    };
+    assert_eq!(live(store.clone(), alice.clone()).await, 2);
+    // The password reset in the page.
+    let done = action(&mut b, &alice, "password", &[("password", "a brand new passphrase")]).await;
+    assert_eq!(done.location.as_deref(), Some(format!("/admin/users/{alice}?done=password").as_str()));
+    assert_eq!(live(store.clone(), alice.clone()).await, 0, "the password reset left sessions alive");
+    assert!(a.get("/assessments").await.location.unwrap().starts_with("/login"));
+    assert!(a2.get("/assessments").await.location.unwrap().starts_with("/login"));
+    // The second factor reset through the API.
+    let mut k = browser(&b);
+    login(&mut k, "alice", "a brand new passphrase").await;
+    assert!(live(store.clone(), alice.clone()).await >= 1);
+    let c = csrf(&mut b).await;
+    let reset = b.api("POST", &format!("/api/admin/users/{alice}/reset-totp"), None, Some(&c)).await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.body);
+    assert_eq!(live(store.clone(), alice.clone()).await, 0, "the second-factor reset left sessions alive");
+    assert!(k.get("/assessments").await.location.unwrap().starts_with("/login"));
+    // The password reset through the API too.
+    login(&mut k, "alice", "a brand new passphrase").await;
+    let set = b
+        .api(
+            "POST",
+            &format!("/api/admin/users/{alice}/password"),
+            Some(json!({"password": "another passphrase 2"})),
+            Some(&c),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    assert_eq!(live(store.clone(), alice.clone()).await, 0);
+    let actions = admin_actions(&store).await;
+    assert!(actions.iter().filter(|a| *a == "session.revoke").count() >= 4, "{actions:?}");
+}
+
+/// issue 11 §1.3: the emergency account cannot acknowledge its own uses (only another admin
+/// may), and it is disabled again when its session ends, audited.
+#[tokio::test]
+async fn only_another_admin_acknowledges_an_emergency_use_and_the_account_lapses_when_its_session_ends() {
+    let (mut b, store) = setup().await;
+    let (org, _) = org_with_assessment(&store, "A病院").await;
+    admin(&mut b).await;
+    create_user(&mut b, "kinkyu", "emergency pass 1", "admin", &[&org.to_string()], true).await;
+    let id = user_id(&store, "kinkyu").await;
+    action(&mut b, &id, "enable", &[]).await;
+    // The emergency admin signs in (and enrols the second factor every admin needs).
+    let mut e = browser(&b);
+    assert_eq!(login(&mut e, "kinkyu", "emergency pass 1").await.location.as_deref(), Some("/account/totp"));
+    let enrol = e.get("/account/totp").await;
+    let (key, ec) = (secret(&enrol.body), field(&enrol.body, "csrf_token"));
+    e.post("/account/totp", &[("csrf_token", &ec), ("code", &code(&key, now_ms()))]).await;
+    assert_eq!(e.get("/admin").await.status, StatusCode::OK);
+    let uses = store.emergency_uses(true).await.unwrap();
+    assert_eq!(uses.len(), 1);
+    let use_id = uses[0].id.to_string();
+    // It cannot clear the warning about itself: not in the page, not in the API.
+    let ec = csrf(&mut e).await;
+    let own = e.post(&format!("/admin/emergency-uses/{use_id}/acknowledge"), &[("csrf_token", &ec)]).await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.body);
+    let own = e.api("POST", &format!("/api/admin/emergency-uses/{use_id}/acknowledge"), None, Some(&ec)).await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.body);
+    assert_eq!(store.emergency_uses(true).await.unwrap().len(), 1, "the emergency account acknowledged its own use");
+    // Another admin can.
+    let c = csrf(&mut b).await;
+    let ack = b.post(&format!("/admin/emergency-uses/{use_id}/acknowledge"), &[("csrf_token", &c)]).await;
+    assert_eq!(ack.location.as_deref(), Some("/admin?done=acknowledged"));
+    assert!(store.emergency_uses(true).await.unwrap().is_empty());
+
+    // Its session ends (logout): the account is disabled again, and that is audited.
+    let ec = csrf(&mut e).await;
+    assert_eq!(e.post("/logout", &[("csrf_token", &ec)]).await.location.as_deref(), Some("/login"));
+    let after = store.user_by_username("kinkyu").await.unwrap().unwrap();
+    assert!(after.disabled, "the emergency account stayed enabled after its session ended");
+    let log = b.api("GET", "/api/admin/audit?action=emergency.lapse", None, None).await.json();
+    assert_eq!(log["records"][0]["entity_id"], id.as_str(), "{log}");
+    assert_eq!(log["records"][0]["after"]["reason"], "session-ended");
+    assert!(login(&mut e, "kinkyu", "emergency pass 1").await.location.is_none(), "it cannot sign in again");
+}
+
+/// issue 11 §1.15: usernames with bidi controls, mixed scripts (after NFKC) or confusable with
+/// an existing user's are refused with the reason; Japanese names, and Latin mixed with
+/// Japanese, are accepted.
+#[tokio::test]
+async fn usernames_with_bidi_controls_mixed_scripts_or_lookalikes_are_refused() {
+    let (mut b, _store) = setup().await;
+    admin(&mut b).await;
+    let c = csrf(&mut b).await;
+    let mut create = async |name: &str| {
+        b.api(
+            "POST",
+            "/api/admin/users",
+            Some(json!({"username": name, "password": "a long passphrase 9", "role": "viewer"})),
+            Some(&c),
+        )
+        .await
+    };
+    for ok in ["poe", "山田たろう", "yamada太郎", "ｓｕｚｕｋｉ", "tanaka.k@example.jp"] {
+        let r = create(ok).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{ok}: {}", r.body);
+    }
+    for (bad, why) in [
+        ("ad\u{202E}nimda", "bidi"),
+        ("te\u{200F}st", "bidi"),
+        ("\u{0430}dmin", "script"),                 // Cyrillic а + Latin
+        ("pay\u{03C1}al", "script"),                // Greek ρ + Latin
+        ("\u{0440}\u{043E}\u{0435}", "looks like"), // Cyrillic "рое", all one script, looks like "poe"
+        ("AdMin", "taken"),
+    ] {
+        let r = create(bad).await;
+        assert!(
+            matches!(r.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT),
+            "{bad:?}: {} {}",
+            r.status,
+            r.body
+        );
+        assert!(r.body.contains(why), "{bad:?}: {}", r.body);
+    }
+}
+
+/// issue 11 §1.12: passwords found in the bundled list of common passwords are refused, with the
+/// reason (NIST SP 800-63B §5.1.1.2), wherever a password is set.
+#[tokio::test]
+async fn common_passwords_are_refused_with_the_reason() {
+    let (mut b, _store) = setup().await;
+    admin(&mut b).await;
+    let c = csrf(&mut b).await;
+    for common in ["password1234", "Password1234", "qwerty123456", "1qaz2wsx3edc"] {
+        let r = b
+            .api(
+                "POST",
+                "/api/admin/users",
+                Some(json!({"username": "weak", "password": common, "role": "viewer"})),
+                Some(&c),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{common}: {}", r.body);
+        assert!(r.body.contains("common"), "{}", r.body);
+    }
+    let page = create_user(&mut b, "weak", "password1234", "viewer", &[], false).await;
+    assert!(page.body.contains("よく使われる"), "{}", page.body);
 }

@@ -281,3 +281,192 @@ async fn a_viewer_reads_but_cannot_change_answers() {
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
     assert!(store.answer_for(a, "org-1").await.unwrap().is_none());
 }
+
+/// Logs in on a fresh browser of the same server with the admin's password: the login response
+/// and the browser.
+async fn password_login(b: &Browser, username: &str, password: &str) -> (Browser, Page) {
+    let mut n = Browser { app: b.app.clone(), jar: std::collections::HashMap::new() };
+    let csrf = field(&n.get("/login").await.body, "csrf_token");
+    let r =
+        n.post("/login", &[("csrf_token", &csrf), ("username", username), ("password", password), ("next", "/")]).await;
+    (n, r)
+}
+
+/// issue 11 §1.1: a link planted in evidence sends an enrolled admin to `GET /account/totp`. The
+/// GET changes nothing (no audit record, the same secret, TOTP still on), and the password alone
+/// still does not sign in. Re-enrolment is a POST that proves the current factor first.
+#[tokio::test]
+async fn a_planted_link_to_the_enrolment_page_changes_nothing_and_re_enrolment_needs_the_current_factor() {
+    let (mut b, store) = setup().await;
+    let (org, _) = org_with_assessment(&store, "A病院").await;
+    let key = admin(&mut b).await;
+    let admin_user = store.user_by_username("admin").await.unwrap().unwrap();
+    let fixture = Actor::new("fixture", "test");
+    store.add_membership(admin_user.id, org, &fixture, Timestamp(now_ms())).await.unwrap();
+    // An assessor of A plants a link to the enrolment page as evidence.
+    let planted = store
+        .add_evidence(
+            &sansho_store::NewEvidence {
+                title: "規程（リンク）".into(),
+                source: sansho_store::EvidenceSource::Link { url: "https://sansho.example/account/totp".into() },
+                effective_date: "2026-04-01".parse().unwrap(),
+                expiry_date: None,
+                organization_id: Some(org),
+            },
+            &fixture,
+            Timestamp(now_ms()),
+        )
+        .await
+        .unwrap();
+    let seq = store.audit_seq().await.unwrap();
+    let followed = b.get(&format!("/evidence/{}", planted.id)).await;
+    let target = followed.location.expect("the evidence link redirects");
+    let path = target.strip_prefix("https://sansho.example").unwrap();
+    // The browser follows it with the admin's same-site cookie.
+    let page = b.get(path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(store.audit_seq().await.unwrap(), seq, "a GET wrote to the audit log");
+    let after = store.user_by_username("admin").await.unwrap().unwrap();
+    assert!(after.totp_enabled, "TOTP was switched off by a GET");
+    assert_eq!(after.totp_secret, admin_user.totp_secret, "the secret was replaced by a GET");
+    assert!(page.body.contains("登録済み"), "the page says the factor is on: {}", page.body);
+    // The password alone does not sign in.
+    let (mut n, login) = password_login(&b, "admin", PASSWORD).await;
+    assert_eq!(login.location.as_deref(), Some("/login/totp"), "the password alone must not sign in");
+    assert_eq!(n.get("/admin").await.location.as_deref(), Some("/login/totp"));
+
+    // Re-enrolment: without the current factor, refused, and the old key still works.
+    let page = b.get("/account/totp").await;
+    let csrf = field(&page.body, "csrf_token");
+    let new_key = secret(&page.body);
+    assert_ne!(new_key, key, "a new key is offered");
+    let t = now_ms();
+    let refused =
+        b.post("/account/totp", &[("csrf_token", &csrf), ("current", "000000"), ("code", &code(&new_key, t))]).await;
+    assert!(refused.body.contains("現在の確認コードが正しくありません"), "{}", refused.body);
+    let same = store.user_by_username("admin").await.unwrap().unwrap();
+    assert_eq!((same.totp_enabled, &same.totp_secret), (true, &admin_user.totp_secret));
+    // With the current code (of a later step than the one used at sign-in), the new key replaces it.
+    let current = code(&key, t + 30_000);
+    let done =
+        b.post("/account/totp", &[("csrf_token", &csrf), ("current", &current), ("code", &code(&new_key, t))]).await;
+    assert!(done.body.contains("回復コード"), "{}", done.body);
+    let renewed = store.user_by_username("admin").await.unwrap().unwrap();
+    assert!(renewed.totp_enabled);
+    assert_ne!(renewed.totp_secret, admin_user.totp_secret);
+    assert!(store.verify_audit().await.unwrap().is_intact());
+}
+
+/// The TOTP step of a pending login: its CSRF token and the response to `code`.
+async fn second_step(b: &mut Browser, code: &str) -> Page {
+    let page = b.get("/login/totp").await;
+    let csrf = field(&page.body, "csrf_token");
+    b.post("/login/totp", &[("csrf_token", &csrf), ("code", code)]).await
+}
+
+/// issue 11 §1.2: two password-verified pending logins; five wrong codes through one lock the
+/// account, and the right code through the other is refused too (the lock holds at every step
+/// and is not cleared). A pending login lasts minutes, and is passed once.
+#[tokio::test]
+async fn the_lock_holds_at_the_second_step_whichever_pending_login_the_code_comes_through() {
+    let (mut b, store) = setup().await;
+    let key = admin(&mut b).await;
+    let (mut one, first) = password_login(&b, "admin", PASSWORD).await;
+    let (mut two, second) = password_login(&b, "admin", PASSWORD).await;
+    assert_eq!(first.location.as_deref(), Some("/login/totp"));
+    assert_eq!(second.location.as_deref(), Some("/login/totp"));
+    // A pending login expires in minutes, not hours.
+    let admin = store.user_by_username("admin").await.unwrap().unwrap();
+    for s in store.sessions_of(admin.id, Timestamp(now_ms())).await.unwrap() {
+        if !s.mfa_passed {
+            let minutes = (s.expires_at.0 - s.created_at.0) / 60_000;
+            assert!(minutes <= 10, "a pending login lasts {minutes} minutes");
+        }
+    }
+    for _ in 0..5 {
+        let wrong = second_step(&mut one, "000000").await;
+        assert!(wrong.location.is_none());
+    }
+    let locked = store.user_by_username("admin").await.unwrap().unwrap();
+    assert!(locked.is_locked(Timestamp(now_ms())), "five wrong codes lock the account");
+    // The right code through the other pending login: refused, and the lock stays.
+    let right = second_step(&mut two, &code(&key, now_ms() + 30_000)).await;
+    assert_ne!(right.location.as_deref(), Some("/"), "the right code signed in through a locked account");
+    assert!(right.body.contains("ロック"), "{}", right.body);
+    assert_eq!(two.get("/admin").await.location.as_deref(), Some("/login/totp"));
+    let still = store.user_by_username("admin").await.unwrap().unwrap();
+    assert!(still.is_locked(Timestamp(now_ms())), "the lock was cleared");
+    // The JSON login is refused the same way.
+    let mut api = Browser { app: b.app.clone(), jar: std::collections::HashMap::new() };
+    let r = api
+        .api(
+            "POST",
+            "/api/session",
+            Some(serde_json::json!({"username": "admin", "password": PASSWORD, "totp_code": code(&key, now_ms() + 60_000)})),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // Failed codes were counted like failed passwords: the audit log says so.
+    let failed = store
+        .audit_log(&sansho_store::AuditFilter { action: Some("user.login_failed".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert!(failed.len() >= 5);
+}
+
+/// issue 11 §1.15: passing the second factor replaces the session token; the pre-login token
+/// (which a fixation attack would have planted) is worth nothing afterwards.
+#[tokio::test]
+async fn passing_the_second_factor_rotates_the_session_token() {
+    let (mut b, _store) = setup().await;
+    let key = admin(&mut b).await;
+    let (mut n, _) = password_login(&b, "admin", PASSWORD).await;
+    let cookie = |b: &Browser| b.jar.iter().find(|(k, _)| k.contains("session")).map(|(_, v)| v.clone());
+    let pending = cookie(&n).expect("a pending session cookie");
+    let done = second_step(&mut n, &code(&key, now_ms() + 30_000)).await;
+    assert_eq!(done.location.as_deref(), Some("/"), "{}", done.body);
+    let complete = cookie(&n).expect("a session cookie");
+    assert_ne!(pending, complete, "the token was not rotated");
+    assert_eq!(n.get("/admin").await.status, StatusCode::OK);
+    // The old token is gone.
+    let mut old = Browser { app: b.app.clone(), jar: n.jar.clone() };
+    let name = old.jar.keys().find(|k| k.contains("session")).unwrap().clone();
+    old.jar.insert(name, pending);
+    assert!(old.get("/admin").await.location.unwrap().starts_with("/login"));
+}
+
+/// issue 11 §1.9: the one-time setup token is consumed atomically. Of concurrent requests with
+/// the right token, one makes the first admin; the others make nobody.
+#[tokio::test]
+async fn the_setup_token_works_once_under_concurrent_requests() {
+    let (b, store) = setup().await;
+    async fn attempt(b: &Browser, name: &str) -> Page {
+        let mut n = Browser { app: b.app.clone(), jar: std::collections::HashMap::new() };
+        let csrf = field(&n.get("/setup").await.body, "csrf_token");
+        let form = [
+            ("csrf_token", csrf.as_str()),
+            ("token", SETUP),
+            ("username", name),
+            ("display_name", ""),
+            ("password", PASSWORD),
+        ];
+        n.post("/setup", &form).await
+    }
+    let (p1, p2, p3, p4) =
+        tokio::join!(attempt(&b, "admin1"), attempt(&b, "admin2"), attempt(&b, "admin3"), attempt(&b, "admin4"));
+    let pages = [p1, p2, p3, p4];
+    let made = pages.iter().filter(|p| p.location.as_deref() == Some("/account/totp")).count();
+    let users = store.users().await.unwrap();
+    assert_eq!(
+        users.len(),
+        1,
+        "the token made {} admins: {:?}",
+        users.len(),
+        users.iter().map(|u| &u.username).collect::<Vec<_>>()
+    );
+    assert_eq!(made, 1);
+    // The token is spent for good.
+    let mut late = Browser { app: b.app.clone(), jar: std::collections::HashMap::new() };
+    assert_eq!(late.get("/setup").await.location.as_deref(), Some("/login"));
+}

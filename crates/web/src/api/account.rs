@@ -10,7 +10,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::api::extract::{ApiJson, ApiPath, ApiUser};
 use crate::error::ErrorBody;
-use crate::pages::account::{end_other_sessions, end_own_session, renew_recovery_codes, set_own_password};
+use crate::pages::account::{Refusal, end_other_sessions, end_own_session, renew_recovery_codes, set_own_password};
 use crate::session::now;
 use crate::{AppState, WebError};
 
@@ -116,17 +116,25 @@ pub struct PasswordChange {
         (status = 204, description = "Changed; the user's other sessions ended"),
         (status = 400, description = "Not JSON", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Missing or wrong x-csrf-token header", body = ErrorBody),
-        (status = 422, description = "Wrong current password, confirmation differs, or the password policy refuses it", body = ErrorBody)))]
+        (status = 403, description = "Missing or wrong x-csrf-token header, or the account is locked after repeated failures", body = ErrorBody),
+        (status = 422, description = "Wrong current password (counted like a failed login), confirmation differs, or the password policy refuses it", body = ErrorBody),
+        (status = 429, description = "Too many attempts from this address", body = ErrorBody)))]
 async fn change_password(
     State(s): State<AppState>,
     user: ApiUser,
     ApiJson(body): ApiJson<PasswordChange>,
-) -> Result<StatusCode, WebError> {
-    set_own_password(&s, &user, &user.actor(), &body.current, &body.password, &body.confirm)
-        .await
-        .map_err(|r| r.into_error())?;
-    Ok(StatusCode::NO_CONTENT)
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    let addr = user.source.parse().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+    match set_own_password(&s, &user, &user.actor(), addr, &body.current, &body.password, &body.confirm).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(Refusal::Throttled(retry)) => {
+            let mut r = WebError::TooManyRequests.into_response();
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(retry));
+            Ok(r)
+        }
+        Err(r) => Err(r.into_error()),
+    }
 }
 
 /// New recovery codes, shown only in this response.

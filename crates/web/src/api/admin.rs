@@ -352,7 +352,7 @@ async fn emergency_uses(
     responses(
         (status = 200, description = "The use, acknowledged (acknowledging again changes nothing)", body = EmergencyUseView),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not an admin, or no x-csrf-token header", body = ErrorBody),
+        (status = 403, description = "Not an admin, no x-csrf-token header, or an emergency account acknowledging (only another admin may)", body = ErrorBody),
         (status = 404, description = "No such emergency use", body = ErrorBody)))]
 async fn acknowledge(
     State(s): State<AppState>,
@@ -360,7 +360,7 @@ async fn acknowledge(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<EmergencyUseView>, WebError> {
     admin(&u)?;
-    Ok(Json(ops::acknowledge(&s, &u.actor(), ops::parse_id("emergency use", &id)?).await?))
+    Ok(Json(ops::acknowledge(&s, LANG, &u.session.user, &u.actor(), ops::parse_id("emergency use", &id)?).await?))
 }
 
 #[utoipa::path(get, path = "/api/admin/audit", security(("session_cookie" = [])), tag = "admin", params(AuditQuery),

@@ -15,7 +15,9 @@ use super::assessments::OrganizationView;
 use super::extract::{ApiJson, ApiUser, CSRF_HEADER};
 use crate::admin_ops::RoleWord;
 use crate::error::ErrorBody;
-use crate::pages::auth::{Client, LoginRefusal, check_password, check_second_factor, create_session};
+use crate::pages::auth::{
+    Client, LOCKED, LoginRefusal, Pick, SecondFactor, check_password, check_second_factor, create_session,
+};
 use crate::session::{Pending, now};
 use crate::{AppState, Lang, WebError};
 
@@ -152,17 +154,30 @@ async fn login(
                 "A code is needed: totp_code or recovery_code.",
             )));
         }
-        if !check_second_factor(&s, &actor, &user, code, now).await? {
-            return Ok(unauthorized(lang.t("確認コードが正しくありません。", "The code is wrong.")));
+        match check_second_factor(&s, &actor, user.id, code, now).await? {
+            SecondFactor::Passed => {}
+            SecondFactor::Wrong => {
+                return Ok(unauthorized(lang.t("確認コードが正しくありません。", "The code is wrong.")));
+            }
+            SecondFactor::Locked => return Err(WebError::Forbidden(LOCKED.pick(lang).into())),
         }
     }
-    let user = s.store.record_login_success(user.id, &actor, now).await?;
+    // The session first, then the login: an emergency account is never seen signed in without a
+    // session (which would make it lapse).
     let (cookie, token_hash) = create_session(&s, &client, &user, user.totp_enabled, now).await?;
     let session = s
         .store
         .session_by_token_hash(&token_hash, now)
         .await?
         .ok_or_else(|| WebError::Internal("the new session is not found".into()))?;
+    let user = match s.store.record_login_success(user.id, &actor, now).await {
+        Ok(user) => user,
+        Err(sansho_store::StoreError::UserLocked(_)) => {
+            s.store.revoke_session(session.id, &actor, now).await?;
+            return Err(WebError::Forbidden(LOCKED.pick(lang).into()));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let version = s.version.current(&s.store).await?;
     let p = Pending { session: session.into(), user: user.into(), token_hash, version };
     let csrf = p.csrf(&s);
@@ -180,7 +195,12 @@ async fn login(
         (status = 401, description = "No session", body = ErrorBody),
         (status = 403, description = "Missing or wrong x-csrf-token header", body = ErrorBody)))]
 async fn logout(State(s): State<AppState>, user: ApiUser) -> Result<Response, WebError> {
-    s.store.revoke_session(user.session.session.id, &user.actor(), now()).await?;
+    let now = now();
+    s.store.revoke_session(user.session.session.id, &user.actor(), now).await?;
+    if user.user.is_emergency {
+        // Its session ended: the emergency account is disabled again (issue 11 §1.3).
+        crate::session::sweep_emergency(&s, now, true).await?;
+    }
     let mut r = StatusCode::NO_CONTENT.into_response();
     r.headers_mut().append(
         header::SET_COOKIE,

@@ -15,7 +15,7 @@ use sansho_auth as auth;
 use sansho_store::{Actor, Id, Role};
 use serde::Deserialize;
 
-use crate::pages::auth::Client;
+use crate::pages::auth::{Client, Pick};
 use crate::pages::guidelines::{form_expired, render_status};
 use crate::session::{Authed, Pending, now};
 use crate::{AppState, Lang, WebError};
@@ -135,7 +135,7 @@ async fn change_password(
         return Ok(form_expired(lang, "/account"));
     }
     let actor = user.actor(&client.addr.to_string());
-    match set_own_password(&s, &user, &actor, &f.current, &f.password, &f.confirm).await {
+    match set_own_password(&s, &user, &actor, client.addr, &f.current, &f.password, &f.confirm).await {
         Ok(()) => {
             let msg = lang.t(
                 "パスワードを変更しました。他のセッションは終了しました。",
@@ -144,6 +144,12 @@ async fn change_password(
             page(&s, lang, &user, Some((false, msg.into())), Vec::new()).await
         }
         Err(Refusal::Failed(e)) => Err(e),
+        Err(r @ Refusal::Throttled(retry)) => {
+            let mut res = page(&s, lang, &user, Some((true, r.message(lang))), Vec::new()).await?;
+            *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(retry));
+            Ok(res)
+        }
         Err(r) => page(&s, lang, &user, Some((true, r.message(lang))), Vec::new()).await,
     }
 }
@@ -215,6 +221,10 @@ async fn revoke_others(
 /// Why an account change was refused, in the user's words.
 pub enum Refusal {
     WrongPassword,
+    /// Too many attempts from this address; retry after this many seconds.
+    Throttled(u64),
+    /// The account is locked after repeated failures.
+    Locked,
     Mismatch,
     Policy(auth::PolicyViolation),
     NoSecondFactor,
@@ -239,6 +249,13 @@ impl Refusal {
             Refusal::WrongPassword => {
                 lang.t("現在のパスワードが正しくありません。", "The current password is wrong.").into()
             }
+            Refusal::Throttled(_) => lang
+                .t(
+                    "試行回数が多すぎます。しばらく待ってからお試しください。",
+                    "Too many attempts. Wait a moment and try again.",
+                )
+                .into(),
+            Refusal::Locked => crate::pages::auth::LOCKED.pick(lang).into(),
             Refusal::Mismatch => lang
                 .t("新しいパスワードが確認欄と一致しません。", "The new password and its confirmation differ.")
                 .into(),
@@ -259,24 +276,38 @@ impl Refusal {
     pub fn into_error(self) -> WebError {
         match self {
             Refusal::Failed(e) => e,
+            Refusal::Throttled(_) => WebError::TooManyRequests,
+            Refusal::Locked => WebError::Forbidden(Refusal::Locked.message(Lang::En)),
             other => WebError::Invalid(other.message(Lang::En)),
         }
     }
 }
 
 /// Sets a new password after checking the current one, the confirmation and the policy; the
-/// user's other sessions end (whoever knew the old password is signed out).
+/// user's other sessions end (whoever knew the old password is signed out). The current password
+/// is checked as a login's is (issue 11 §1.11): the address's rate limit, the account's lock, and
+/// a wrong one counts towards the lockout (`user.login_failed`).
 pub async fn set_own_password(
     s: &AppState,
     p: &Pending,
     actor: &Actor,
+    addr: std::net::IpAddr,
     current: &str,
     password: &str,
     confirm: &str,
 ) -> Result<(), Refusal> {
-    let (current, phc) = (current.to_owned(), p.user.password_hash.clone());
+    let t = now();
+    if let Err(retry) = s.auth.limiter.check(addr, t.0) {
+        return Err(Refusal::Throttled(retry.seconds()));
+    }
+    let user = s.store.user(p.user.id).await?;
+    if user.is_locked(t) {
+        return Err(Refusal::Locked);
+    }
+    let (current, phc) = (current.to_owned(), user.password_hash.clone());
     if !s.auth.argon2(move || auth::verify_password(&current, &phc).unwrap_or(false)).await? {
-        return Err(Refusal::WrongPassword);
+        let after = s.store.record_login_failure(user.id, crate::pages::auth::LOCKOUT, actor, t).await?;
+        return Err(if after.is_locked(t) { Refusal::Locked } else { Refusal::WrongPassword });
     }
     if password != confirm {
         return Err(Refusal::Mismatch);
@@ -288,7 +319,6 @@ pub async fn set_own_password(
         .argon2(move || auth::hash_password(&password, &params, &mut auth::random_bytes))
         .await?
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    let t = now();
     s.store.set_password_hash(p.user.id, &hash, actor, t).await?;
     end_other_sessions(s, p, actor).await?;
     Ok(())
@@ -310,7 +340,12 @@ pub async fn renew_recovery_codes(s: &AppState, p: &Pending, actor: &Actor) -> R
 /// session making the request.
 pub async fn end_own_session(s: &AppState, p: &Pending, actor: &Actor, id: &str) -> Result<bool, WebError> {
     let target = own_session(s, p, id).await?;
-    s.store.revoke_session(target.id, actor, now()).await?;
+    let now = now();
+    s.store.revoke_session(target.id, actor, now).await?;
+    if p.user.is_emergency {
+        // An emergency account with no session left is disabled again (issue 11 §1.3).
+        crate::session::sweep_emergency(s, now, true).await?;
+    }
     Ok(target.id == p.session.id)
 }
 

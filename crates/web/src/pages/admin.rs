@@ -384,7 +384,16 @@ async fn acknowledge(
     if !a.csrf_ok(&s, &f.csrf_token) {
         return Ok(form_expired(lang, "/admin"));
     }
-    ops::acknowledge(&s, &actor(&a, &client), ops::parse_id("emergency use", &id)?).await?;
+    let id = ops::parse_id("emergency use", &id)?;
+    if let Err(e) = ops::acknowledge(&s, lang, &a.user, &actor(&a, &client), id).await {
+        return match e {
+            WebError::Forbidden(message) => Ok(render_status(
+                StatusCode::FORBIDDEN,
+                &ErrorPage { lang, path: "/admin".into(), status: 403, message },
+            )),
+            e => Err(e),
+        };
+    }
     let back = crate::pages::local_path(Some(f.back.as_str()).filter(|b| !b.is_empty()).or(Some("/admin")));
     let sep = if back.contains('?') { '&' } else { '?' };
     Ok(Redirect::to(&format!("{back}{sep}done=acknowledged")).into_response())

@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::pages::guidelines::{form_expired, render_status};
 use crate::pages::local_path;
-use crate::session::{Authed, Pending, cookie, now, pre_cookie_name};
+use crate::session::{Authed, Pending, cookie, needs_second_factor, now, pre_cookie_name};
 use crate::{AppState, Lang, WebError};
 
 /// Consecutive failed logins (password or second factor) lock the account: 5 failures, 15 minutes,
@@ -149,22 +149,37 @@ async fn setup(
             username: f.username.clone(),
         })
     };
-    let expected = s.auth.setup_token.lock().expect("not poisoned").clone();
-    let Some(expected) = expected.filter(|e| auth::verify_setup_token(&f.token, e)) else {
-        return Ok(again(lang.t("セットアップトークンが正しくありません。", "The setup token is wrong.").into()));
-    };
-    if f.username.trim().is_empty() {
-        return Ok(again(lang.t("ユーザー名を入力してください。", "Enter a user name.").into()));
+    if let Err(v) = auth::check_username(&f.username) {
+        return Ok(again(if lang == Lang::Ja { v.ja() } else { v.en() }));
     }
     if let Err(v) = auth::check_password_policy(&f.password, &f.username) {
         return Ok(again(if lang == Lang::Ja { v.ja() } else { v.en() }));
     }
+    // The token is taken, not read: of concurrent requests with the right token, one takes it and
+    // the others find none (issue 11 §1.9). It is put back only if nobody was made with it.
+    let taken = {
+        let mut held = s.auth.setup_token.lock().unwrap_or_else(|p| p.into_inner());
+        if held.as_deref().is_some_and(|e| auth::verify_setup_token(&f.token, e)) { held.take() } else { None }
+    };
+    let Some(token) = taken else {
+        return Ok(again(lang.t("セットアップトークンが正しくありません。", "The setup token is wrong.").into()));
+    };
+    let give_back = |token: String| {
+        let mut held = s.auth.setup_token.lock().unwrap_or_else(|p| p.into_inner());
+        held.get_or_insert(token);
+    };
     let (password, params) = (f.password.clone(), s.auth.password);
-    let hash = s
-        .auth
-        .argon2(move || auth::hash_password(&password, &params, &mut auth::random_bytes))
-        .await?
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let hash = match s.auth.argon2(move || auth::hash_password(&password, &params, &mut auth::random_bytes)).await {
+        Ok(Ok(hash)) => hash,
+        Ok(Err(e)) => {
+            give_back(token);
+            return Err(WebError::Internal(e.to_string()));
+        }
+        Err(e) => {
+            give_back(token);
+            return Err(e);
+        }
+    };
     let new = NewUser {
         username: f.username.trim().to_owned(),
         display_name: if f.display_name.trim().is_empty() {
@@ -177,15 +192,21 @@ async fn setup(
         is_emergency: false,
     };
     let now = now();
-    let user = s.store.create_user(&new, &client.actor("setup"), now).await?;
+    // Made only while there is nobody: the store checks and inserts in one transaction, so a
+    // second server process on the same file (its own token) cannot make another first admin.
+    let user = match s.store.create_first_user(&new, &client.actor("setup"), now).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Ok(Redirect::to("/login").into_response()),
+        Err(e) => {
+            give_back(token);
+            return Err(e.into());
+        }
+    };
     // The first admin looks after what was there before anyone could log in (organizations made
     // at the command line, the demo sample).
     for org in s.store.organizations().await? {
         s.store.add_membership(user.id, org.id, &client.actor("setup"), now).await?;
     }
-    // The token is spent.
-    *s.auth.setup_token.lock().expect("not poisoned") = None;
-    drop(expected);
     start_session(&s, &client, &user, false, now).await
 }
 
@@ -218,14 +239,16 @@ pub async fn create_session(
     now: Timestamp,
 ) -> Result<(String, String), WebError> {
     let token = auth::new_session_token(&mut auth::random_bytes);
+    // A pending login (the second factor, or its enrolment, still to come) lasts minutes.
+    let lasts = if mfa_passed || !needs_second_factor(user) { s.auth.idle_ms } else { s.auth.pending_ms };
     let new = NewSession {
         token_hash: auth::token_hash(&token),
         user_id: user.id,
-        expires_at: Timestamp(now.0 + s.auth.idle_ms),
+        expires_at: Timestamp(now.0 + lasts),
         mfa_passed,
     };
     s.store.create_session(&new, &client.actor(&user.username), now).await?;
-    Ok((auth::session_cookie(&token, (s.auth.idle_ms / 1000) as u64, s.auth.secure), new.token_hash))
+    Ok((auth::session_cookie(&token, (lasts / 1000) as u64, s.auth.secure), new.token_hash))
 }
 
 /// Why a password login is refused.
@@ -252,6 +275,8 @@ pub async fn check_password(
     if let Err(retry) = s.auth.limiter.check(client.addr, now.0) {
         return Ok(Err(LoginRefusal::Throttled(retry.seconds())));
     }
+    // An emergency account whose use is over is disabled before it is looked at.
+    crate::session::sweep_emergency(s, now, true).await?;
     let (pw, params) = (password.to_owned(), s.auth.password);
     let dummy = move || {
         auth::verify_password_dummy(&pw, &params);
@@ -284,17 +309,34 @@ pub async fn check_password(
     Ok(Ok(user))
 }
 
-/// The second factor, shared by the TOTP page and `POST /api/session`: a TOTP code (a step not
-/// later than the last accepted one is a replay) or else a recovery code (used up). A wrong code
-/// counts towards the lockout.
+/// What the second factor step found.
+pub enum SecondFactor {
+    Passed,
+    /// A wrong, replayed or used-up code (counted towards the lockout).
+    Wrong,
+    /// The account is locked: no code is even looked at.
+    Locked,
+}
+
+/// The second factor, shared by the TOTP page, enrolment and `POST /api/session`: the account's
+/// lock first (read afresh: it holds at every step of a login, whichever pending login the code
+/// comes through), then a TOTP code (a step not later than the last accepted one is a replay) or
+/// else a recovery code (used up). A wrong code counts towards the lockout like a wrong password.
 pub async fn check_second_factor(
     s: &AppState,
     actor: &Actor,
-    user: &sansho_store::User,
+    user: sansho_store::Id,
     code: &str,
     now: Timestamp,
-) -> Result<bool, WebError> {
-    let passed = match user.totp_secret.as_deref().map(auth::TotpSecret::from_base32) {
+) -> Result<SecondFactor, WebError> {
+    let user = s.store.user(user).await?;
+    if user.disabled {
+        return Ok(SecondFactor::Wrong);
+    }
+    if user.is_locked(now) {
+        return Ok(SecondFactor::Locked);
+    }
+    let passed = match user.totp_secret.as_deref().filter(|_| user.totp_enabled).map(auth::TotpSecret::from_base32) {
         Some(Ok(secret)) => match auth::verify_totp(&secret, code, now.0, user.totp_last_step.map(|x| x as u64)) {
             Ok(step) => s.store.accept_totp_step(user.id, step as i64, actor, now).await?,
             Err(_) => false,
@@ -308,10 +350,69 @@ pub async fn check_second_factor(
             None => false,
         }
     };
-    if !passed {
-        s.store.record_login_failure(user.id, LOCKOUT, actor, now).await?;
+    if passed {
+        return Ok(SecondFactor::Passed);
     }
-    Ok(passed)
+    let after = s.store.record_login_failure(user.id, LOCKOUT, actor, now).await?;
+    Ok(if after.is_locked(now) { SecondFactor::Locked } else { SecondFactor::Wrong })
+}
+
+/// The second factor of a pending login is passed: the login is recorded (refused if the account
+/// got locked meanwhile) and the session's token is replaced by a new one, second factor passed
+/// (issue 11 §1.15). Returns the new session's `Set-Cookie` value and token hash, or the page to
+/// show when the account is locked.
+async fn complete_login(
+    s: &AppState,
+    lang: Lang,
+    client: &Client,
+    p: &Pending,
+    now: Timestamp,
+) -> Result<Result<(String, String), Response>, WebError> {
+    let actor = client.actor(&p.user.username);
+    match s.store.record_login_success(p.user.id, &actor, now).await {
+        Ok(_) => {}
+        Err(sansho_store::StoreError::UserLocked(_)) => return Ok(Err(locked_page(s, lang, p))),
+        Err(e) => return Err(e.into()),
+    }
+    let token = auth::new_session_token(&mut auth::random_bytes);
+    let new = NewSession {
+        token_hash: auth::token_hash(&token),
+        user_id: p.user.id,
+        expires_at: Timestamp(now.0 + s.auth.idle_ms),
+        mfa_passed: true,
+    };
+    match s.store.rotate_session(p.session.id, &new, &actor, now).await {
+        Ok(_) => {}
+        // This pending login was passed or ended already: sign in again.
+        Err(sansho_store::StoreError::UnknownSession(_)) => {
+            return Ok(Err(Redirect::to("/login").into_response()));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Ok((auth::session_cookie(&token, (s.auth.idle_ms / 1000) as u64, s.auth.secure), new.token_hash)))
+}
+
+/// The page of a login refused because the account is locked.
+fn locked_page(s: &AppState, lang: Lang, p: &Pending) -> Response {
+    let page =
+        TotpPage { lang, path: "/login/totp".into(), csrf: p.csrf(s), error: Some(LOCKED.pick(lang).to_owned()) };
+    render_status(StatusCode::FORBIDDEN, &page)
+}
+
+/// The lockout message, in both languages.
+pub(crate) const LOCKED: (&str, &str) = (
+    "ログイン失敗が続いたため、このアカウントは一時的にロックされています。",
+    "This account is locked for a while after repeated failures.",
+);
+
+pub(crate) trait Pick {
+    fn pick(&self, lang: Lang) -> &'static str;
+}
+
+impl Pick for (&'static str, &'static str) {
+    fn pick(&self, lang: Lang) -> &'static str {
+        lang.t(self.0, self.1)
+    }
 }
 
 // ----- login -----
@@ -410,11 +511,21 @@ async fn login(
             ));
         }
     };
-    let complete = !user.totp_enabled && user.role != Role::Admin;
-    if complete {
-        s.store.record_login_success(user.id, &client.actor(&user.username), now).await?;
-    }
+    let complete = !needs_second_factor(&user);
     let r = start_session(&s, &client, &user, false, now).await?;
+    // The session first, then the login: an emergency account is never seen signed in without a
+    // session (which would make it lapse).
+    if complete {
+        match s.store.record_login_success(user.id, &client.actor(&user.username), now).await {
+            Ok(_) => {}
+            Err(sansho_store::StoreError::UserLocked(_)) => {
+                // Locked in the meantime: the new session goes.
+                s.store.revoke_sessions_of(user.id, &client.actor(&user.username), now).await?;
+                return Ok(fail(StatusCode::OK, LOCKED.pick(lang)));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     // Where to go after a complete login.
     if complete && next != "/" {
         let mut r = r;
@@ -472,13 +583,15 @@ async fn totp(
         r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry.seconds()));
         return Ok(r);
     }
-    let passed = check_second_factor(&s, &actor, &p.user, &f.code, now).await?;
-    if !passed {
-        return Ok(again(lang.t("確認コードが正しくありません。", "The code is wrong.")));
+    match check_second_factor(&s, &actor, p.user.id, &f.code, now).await? {
+        SecondFactor::Passed => {}
+        SecondFactor::Wrong => return Ok(again(lang.t("確認コードが正しくありません。", "The code is wrong."))),
+        SecondFactor::Locked => return Ok(locked_page(&s, lang, &p)),
     }
-    s.store.pass_session_mfa(p.session.id, &actor, now).await?;
-    s.store.record_login_success(p.user.id, &actor, now).await?;
-    Ok(Redirect::to("/").into_response())
+    match complete_login(&s, lang, &client, &p, now).await? {
+        Ok((cookie, _)) => Ok(with_cookie(Redirect::to("/").into_response(), &cookie)),
+        Err(refused) => Ok(refused),
+    }
 }
 
 #[derive(Template)]
@@ -488,44 +601,72 @@ struct EnrolPage {
     path: String,
     csrf: String,
     error: Option<String>,
+    /// A factor is enrolled already: re-enrolment first proves it (the `current` field).
+    enrolled: bool,
     secret: String,
     qr_svg: String,
     recovery: Vec<String>,
 }
 
-async fn enrol_form(State(s): State<AppState>, lang: Lang, client: Client, p: Pending) -> Result<Response, WebError> {
+/// The TOTP key offered to this session for enrolment: derived from the server's secret, the
+/// session, the user and the factor in place, so the page that shows it writes nothing and the
+/// form that confirms it computes the same key (see ARCHITECTURE.md, "Sessions").
+fn offered_secret(s: &AppState, p: &Pending) -> auth::TotpSecret {
+    let session = p.session.id.to_string();
+    let user = p.user.id.to_string();
+    let current = p.user.totp_secret.as_deref().unwrap_or("");
+    auth::TotpSecret::derive(&s.auth.enrolment_key(), &[session.as_bytes(), user.as_bytes(), current.as_bytes()])
+}
+
+fn enrol_page(s: &AppState, lang: Lang, p: &Pending, error: Option<String>) -> Result<Response, WebError> {
+    let secret = offered_secret(s, p);
+    let uri = auth::provisioning_uri(&secret, &p.user.username);
+    let qr_svg = auth::qr_svg(&uri, "TOTP").map_err(|e| WebError::Internal(e.to_string()))?;
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(render_status(
+        status,
+        &EnrolPage {
+            lang,
+            path: "/account/totp".into(),
+            csrf: p.csrf(s),
+            error,
+            enrolled: p.user.totp_enabled,
+            secret: secret.to_base32(),
+            qr_svg,
+            recovery: Vec::new(),
+        },
+    ))
+}
+
+/// The enrolment page. It changes nothing (issue 11 §1.1): it shows the key offered to this
+/// session; for a user with a factor already, it says so and asks for the current code before a
+/// new key replaces it.
+async fn enrol_form(State(s): State<AppState>, lang: Lang, p: Pending) -> Result<Response, WebError> {
     if p.user.totp_enabled && !p.session.mfa_passed {
         return Ok(Redirect::to("/login/totp").into_response());
     }
-    let now = now();
-    let secret = match p.user.totp_secret.as_deref().filter(|_| !p.user.totp_enabled) {
-        Some(b32) => b32.to_owned(),
-        None => {
-            let secret = auth::TotpSecret::generate(&mut auth::random_bytes).to_base32();
-            s.store.set_totp_secret(p.user.id, &secret, &client.actor(&p.user.username), now).await?;
-            secret
-        }
-    };
-    let parsed = auth::TotpSecret::from_base32(&secret).map_err(|e| WebError::Internal(e.to_string()))?;
-    let uri = auth::provisioning_uri(&parsed, &p.user.username);
-    let qr_svg = auth::qr_svg(&uri, "TOTP").map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok(html(&EnrolPage {
-        lang,
-        path: "/account/totp".into(),
-        csrf: p.csrf(&s),
-        error: None,
-        secret,
-        qr_svg,
-        recovery: Vec::new(),
-    }))
+    enrol_page(&s, lang, &p, None)
 }
 
+#[derive(Deserialize)]
+struct EnrolForm {
+    csrf_token: String,
+    /// A code of the new key.
+    code: String,
+    /// Re-enrolment: a code of the factor in place, or a recovery code.
+    #[serde(default)]
+    current: String,
+}
+
+/// Enrols the key offered to this session once a code of it is confirmed; a user with a factor
+/// already proves it first (a TOTP code or a recovery code, counted like a login's). The factor in
+/// place stays until the new one is stored, in one transaction with new recovery codes.
 async fn enrol(
     State(s): State<AppState>,
     lang: Lang,
     client: Client,
     p: Pending,
-    Form(f): Form<CodeForm>,
+    Form(f): Form<EnrolForm>,
 ) -> Result<Response, WebError> {
     if !p.csrf_ok(&s, &f.csrf_token) {
         return Ok(form_expired(lang, "/"));
@@ -535,44 +676,58 @@ async fn enrol(
     }
     let now = now();
     let actor = client.actor(&p.user.username);
-    let Some(b32) = p.user.totp_secret.clone() else {
-        return Ok(Redirect::to("/account/totp").into_response());
+    let secret = offered_secret(&s, &p);
+    let Ok(step) = auth::verify_totp(&secret, &f.code, now.0, None) else {
+        let error = lang.t("確認コードが正しくありません。", "The code is wrong.").to_owned();
+        return enrol_page(&s, lang, &p, Some(error));
     };
-    let secret = auth::TotpSecret::from_base32(&b32).map_err(|e| WebError::Internal(e.to_string()))?;
-    let step = match auth::verify_totp(&secret, &f.code, now.0, None) {
-        Ok(step) => step,
-        Err(_) => {
-            let uri = auth::provisioning_uri(&secret, &p.user.username);
-            let qr_svg = auth::qr_svg(&uri, "TOTP").map_err(|e| WebError::Internal(e.to_string()))?;
-            let error = Some(lang.t("確認コードが正しくありません。", "The code is wrong.").to_owned());
-            return Ok(html(&EnrolPage {
-                lang,
-                path: "/account/totp".into(),
-                csrf: p.csrf(&s),
-                error,
-                secret: b32,
-                qr_svg,
-                recovery: Vec::new(),
-            }));
+    if p.user.totp_enabled {
+        if let Err(retry) = s.auth.limiter.check(client.addr, now.0) {
+            let error = lang.t("試行回数が多すぎます。", "Too many attempts.").to_owned();
+            let mut r = enrol_page(&s, lang, &p, Some(error))?;
+            *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry.seconds()));
+            return Ok(r);
         }
-    };
-    s.store.enable_totp(p.user.id, &actor, now).await?;
-    s.store.accept_totp_step(p.user.id, step as i64, &actor, now).await?;
+        match check_second_factor(&s, &actor, p.user.id, &f.current, now).await? {
+            SecondFactor::Passed => {}
+            SecondFactor::Wrong => {
+                let error = lang
+                    .t(
+                        "現在の確認コードが正しくありません。登録済みの認証アプリのコードか回復コードを入力してください。",
+                        "The current code is wrong: enter a code of the app enrolled now, or a recovery code.",
+                    )
+                    .to_owned();
+                return enrol_page(&s, lang, &p, Some(error));
+            }
+            SecondFactor::Locked => return Ok(locked_page(&s, lang, &p)),
+        }
+    }
     let codes = auth::generate_recovery_codes(auth::RECOVERY_CODE_COUNT, &mut auth::random_bytes);
     let key = s.auth.recovery_key();
     let hashes: Vec<String> = codes.iter().filter_map(|c| auth::recovery_code_hash(&key, c)).collect();
-    s.store.set_recovery_codes(p.user.id, &hashes, &actor, now).await?;
-    s.store.pass_session_mfa(p.session.id, &actor, now).await?;
-    s.store.record_login_success(p.user.id, &actor, now).await?;
-    Ok(html(&EnrolPage {
+    s.store.enrol_totp(p.user.id, &secret.to_base32(), step as i64, &hashes, &actor, now).await?;
+    let page = EnrolPage {
         lang,
         path: "/account/totp".into(),
         csrf: p.csrf(&s),
         error: None,
+        enrolled: true,
         secret: String::new(),
         qr_svg: String::new(),
         recovery: codes,
-    }))
+    };
+    if p.session.mfa_passed {
+        return Ok(html(&page));
+    }
+    // A first enrolment passes the second factor of this login.
+    match complete_login(&s, lang, &client, &p, now).await? {
+        Ok(cookie) => {
+            let page = EnrolPage { csrf: auth::csrf_token(&s.auth.csrf_key(), &cookie.1), ..page };
+            Ok(with_cookie(html(&page), &cookie.0))
+        }
+        Err(locked) => Ok(locked),
+    }
 }
 
 #[derive(Deserialize)]
@@ -590,6 +745,11 @@ async fn logout(
     if !a.csrf_ok(&s, &f.csrf_token) {
         return Ok(form_expired(lang, "/"));
     }
-    s.store.revoke_session(a.session.id, &client.actor(&a.user.username), now()).await?;
+    let now = now();
+    s.store.revoke_session(a.session.id, &client.actor(&a.user.username), now).await?;
+    if a.user.is_emergency {
+        // Its session ended: the emergency account is disabled again (issue 11 §1.3).
+        crate::session::sweep_emergency(&s, now, true).await?;
+    }
     Ok(with_cookie(Redirect::to("/login").into_response(), &auth::clear_session_cookie(s.auth.secure)))
 }
