@@ -334,6 +334,8 @@ pub async fn check_second_factor(
         return Ok(SecondFactor::Wrong);
     }
     if user.is_locked(now) {
+        // An attempt on a locked account at the second step is a security event (issue 11 §1.13).
+        crate::events::locked_attempt(s, &actor.source, &user.username).await;
         return Ok(SecondFactor::Locked);
     }
     let passed = match user.totp_secret.as_deref().filter(|_| user.totp_enabled).map(auth::TotpSecret::from_base32) {
