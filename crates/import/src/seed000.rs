@@ -1733,6 +1733,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
                 .into(),
         ),
         requirements: mic_reqs,
+        outline: None,
         ext: None,
     };
     let mhlw_cat = Catalog {
@@ -1753,6 +1754,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
                 .into(),
         ),
         requirements: mhlw_reqs,
+        outline: None,
         ext: None,
     };
     let meti_cat = Catalog {
@@ -1772,6 +1774,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
                 .into(),
         ),
         requirements: meti_reqs,
+        outline: None,
         ext: None,
     };
 

@@ -845,6 +845,7 @@ impl Cx<'_> {
                     .to_owned(),
             ),
             requirements: reqs,
+            outline: None,
             ext: None,
         })
     }
@@ -1228,6 +1229,7 @@ impl Cx<'_> {
                     .to_owned(),
             ),
             requirements: reqs,
+            outline: None,
             ext: None,
         };
         let set = MappingSet {

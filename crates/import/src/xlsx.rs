@@ -210,6 +210,7 @@ pub fn import_workbooks(files: &[(&str, &[u8])], opts: &XlsxOptions) -> Result<(
             Some(format!("Imported from the checklist workbook {} (sheets: {}).", report.seed, sheets.join(", ")))
         }),
         requirements: b.nodes,
+        outline: None,
         ext: None,
     };
     let problems: Vec<_> = sansho_core::validate::validate(std::slice::from_ref(&catalog), &[])

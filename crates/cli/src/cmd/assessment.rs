@@ -50,6 +50,7 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &AssessmentCmd, lang: Lang) -> Result
             if set.catalog(catalog).is_none() {
                 bail!("unknown catalog {catalog:?} (see `sansho catalog list`)");
             }
+            super::fill::ensure_offered(set, catalog, lang)?;
             let system_id = db.id(Kind::System, system)?;
             let baseline_id = baseline.as_deref().map(|b| db.id(Kind::Assessment, b)).transpose()?;
             let new = NewAssessment { system_id, catalog_id: catalog.clone(), baseline_id };
@@ -429,6 +430,7 @@ fn migrate_cmd(db: &Db, set: &CatalogSet, typed: &str, to: &str, json: bool, lan
     if set.catalog(to).is_none() {
         bail!("unknown catalog {to:?} (see `sansho catalog list`)");
     }
+    super::fill::ensure_offered(set, to, lang)?;
     if to == from {
         bail!("assessment {} is already of {to}: start a new one with --baseline to carry it over", l.assessment.id);
     }

@@ -169,9 +169,12 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
                     note: None,
                 })
                 .collect();
+            let outline = |id: &str| set.catalog(id).is_some_and(|c| c.is_outline());
             print_json(&serde_json::json!({
                 "from": from,
                 "to": to,
+                "from_outline": outline(from),
+                "to_outline": outline(to),
                 "summary": {
                     "considered": cw.considered(),
                     "mapped": cw.rows.len(),
@@ -237,6 +240,11 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
             Ok(())
         }
         Format::Table => {
+            for c in [from, to].map(|id| set.catalog(id).expect("checked")) {
+                if c.is_outline() {
+                    outln!("{}", crate::cmd::fill::outline_line(c, lang));
+                }
+            }
             outln!("{}", summary(&cw, lang));
             let mut tab = table(vec![
                 t(lang, "元 項番", "From"),
