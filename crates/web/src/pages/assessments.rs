@@ -134,6 +134,8 @@ struct Dashboard {
     system_id: String,
     system: String,
     catalog_title: String,
+    /// Set when the assessed catalog is an outline (its requirements have no text).
+    outline: Option<String>,
     status: String,
     baseline: Option<String>,
     /// What differs from the baseline, requirement by requirement; `None` without a baseline.
@@ -292,6 +294,7 @@ async fn dashboard(
         system_id: system.id.to_string(),
         system: system.name,
         catalog_title: format!("{} {}", title(lang, &cat.title), cat.edition),
+        outline: cat.is_outline().then(|| crate::view::outline_warning(lang, cat)),
         status: status_word(lang, a.status).to_owned(),
         baseline: a.baseline_id.map(|b| b.to_string()),
         changes,
