@@ -49,6 +49,12 @@ pub(crate) struct CatalogHead {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub document: Vec<Document>,
+    /// `true` for an outline catalog (structure without all its texts; see `sansho_core::Outline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outline: Option<Spanned<bool>>,
+    /// Why it is an outline and what it lacks (only with `outline = true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outline_note: Option<Spanned<String>>,
     /// What an imported OSCAL catalog carries besides its tree (see `sansho_core::ext`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext: Option<CatalogExt>,

@@ -46,6 +46,31 @@ pub fn bundled_sources() -> Vec<SourceText> {
     bundled().iter().map(|(n, t)| SourceText::new(format!("bundled:{n}"), *t)).collect()
 }
 
+/// The bundled files plus the user's: a user's catalog with the id of a bundled *outline* (a
+/// catalog filled with `sansho catalog fill`) takes the outline's place; any other clash of ids
+/// stays an error for [`load`] to report.
+pub fn bundled_with(user: Vec<SourceText>) -> Vec<SourceText> {
+    let user_ids: std::collections::HashSet<String> = user
+        .iter()
+        .filter_map(|f| match parse(&f.name, &f.text) {
+            Ok(Parsed::Catalog(c, _)) => Some(c.id.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut out: Vec<SourceText> = bundled_sources()
+        .into_iter()
+        .filter(|f| {
+            let replaced = f.name.strip_prefix("bundled:").and_then(|n| n.strip_suffix(".toml")).is_some_and(|id| {
+                user_ids.contains(id)
+                    && matches!(parse(&f.name, &f.text), Ok(Parsed::Catalog(c, _)) if c.is_outline() && c.id.as_str() == id)
+            });
+            !replaced
+        })
+        .collect();
+    out.extend(user);
+    out
+}
+
 /// The result of loading a set of files: the catalogs (when nothing was wrong enough to
 /// stop) and every diagnostic, errors and warnings, in file order.
 #[derive(Debug)]

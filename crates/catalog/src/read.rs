@@ -173,6 +173,16 @@ fn catalog(
         }
     }
     let sources = cx.documents(&h.document);
+    let outline = match (&h.outline, &h.outline_note) {
+        (Some(o), note) if *o.get_ref() => {
+            Some(sansho_core::Outline { note: note.as_ref().map(|n| n.get_ref().clone()) })
+        }
+        (_, Some(n)) => {
+            cx.err(n.span(), "outline_note", "`outline_note` needs `outline = true`");
+            None
+        }
+        _ => None,
+    };
     let mut requirements = Vec::with_capacity(rows.len());
     for row in rows {
         let mut s: Spans = HashMap::new();
@@ -232,6 +242,7 @@ fn catalog(
         sources,
         description: h.description,
         requirements,
+        outline,
         ext: h.ext.map(Box::new),
     };
     Some((catalog, spans))

@@ -36,6 +36,8 @@ pub fn catalog_to_toml(c: &Catalog, header: &[&str]) -> String {
         date: c.date.clone().map(sp),
         description: c.description.clone(),
         document: documents(&c.sources),
+        outline: c.outline.as_ref().map(|_| sp(true)),
+        outline_note: c.outline.as_ref().and_then(|o| o.note.clone()).map(sp),
         ext: c.ext.as_deref().cloned(),
     };
     let rows: Vec<RequirementRow> = c

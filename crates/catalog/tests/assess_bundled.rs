@@ -35,7 +35,8 @@ fn answering_the_3rd_edition_checklist_shows_coverage_on_the_other_guidelines() 
     // [implemented, partial, not-implemented, not-applicable, unanswered]
     assert_eq!(counts(&d, "mhlw-3-checklist"), [80, 0, 0, 0, 0]);
     assert_eq!(counts(&d, "mhlw-5"), [51, 24, 0, 0, 125]);
-    assert_eq!(counts(&d, "meti-2012"), [0, 136, 0, 0, 61]);
+    // 137 includes 7.6.13 推奨される (本文欠落: 行107), whose text the seed lost (issue 11 §4.2).
+    assert_eq!(counts(&d, "meti-2012"), [0, 137, 0, 0, 61]);
     assert_eq!(counts(&d, "mic-cloud-2018"), [0, 58, 0, 0, 55]);
     // Nothing reaches the 2省GL or the cyber-infrastructure GL from the 第3版 checklist.
     assert_eq!(counts(&d, "meti-mic-2"), [0, 0, 0, 0, 28]);

@@ -25,6 +25,7 @@ fn sample() -> (Catalog, MappingSet) {
         sources: vec![SourceDoc { file: "seed.txt".into(), sha256: "a".repeat(64), description: None }],
         description: None,
         requirements: vec![sec, item],
+        outline: None,
         ext: None,
     };
     let mut m = Mapping::new(

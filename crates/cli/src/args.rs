@@ -500,6 +500,20 @@ pub enum CatalogCmd {
     },
     /// Turn checklist workbooks (xlsx) into a catalog file.
     ImportXlsx(ImportXlsxArgs),
+    /// Supply the official text of an outline catalog (アウトライン) from your own copy: writes a
+    /// user catalog with the same ids, labels and mappings.
+    Fill {
+        /// The outline catalog, e.g. mhlw-6.
+        outline: String,
+        /// CSV, xlsx/ods or TOML with a label column (ラベル) and a text column (本文).
+        file: PathBuf,
+        /// Folder to write `<id>.toml` into (load it with --catalogs).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]

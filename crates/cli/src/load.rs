@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use sansho_catalog::{Diagnostic, SourceText, bundled_sources, load};
+use sansho_catalog::{Diagnostic, SourceText, load};
 use sansho_core::CatalogSet;
 
 /// Every `*.toml` file under `path` (or `path` itself if it is a file), sorted.
@@ -58,8 +58,8 @@ pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<SourceText>> {
 /// Bundled catalogs plus the user's folders, validated together. Fails with every error
 /// diagnostic; warnings are returned for the caller to show or not.
 pub fn catalogs(dirs: &[PathBuf]) -> Result<(CatalogSet, Vec<Diagnostic>)> {
-    let mut sources = bundled_sources();
-    sources.extend(read_sources(dirs)?);
+    // A user's filled outline (`catalog fill`) takes the bundled outline's place.
+    let sources = sansho_catalog::bundled_with(read_sources(dirs)?);
     let loaded = load(&sources);
     if loaded.has_errors() {
         let errors: Vec<String> = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();

@@ -64,6 +64,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Catalog(CatalogCmd::ImportXlsx(a)) => {
             cmd::import_xlsx::run(&a)?;
         }
+        Command::Catalog(CatalogCmd::Fill { outline, file, out, force }) => {
+            let (set, _) = load::catalogs(&dirs()?)?;
+            cmd::fill::run(&set, &outline, &file, &out, force, lang)?;
+        }
         Command::Catalog(CatalogCmd::List { json }) => {
             let (set, _) = load::catalogs(&dirs()?)?;
             cmd::list::run(&set, json, lang)?;

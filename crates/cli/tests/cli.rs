@@ -479,3 +479,19 @@ fn the_seed_003_sample_fails_the_gate_on_its_unimplemented_items() {
     assert_eq!(text.matches("[[answer]]").count(), 75);
     assert_eq!(text.matches("result = \"未実施\"").count(), 6);
 }
+
+/// Issue 11 §4.5: the five cyber-infra requirements 001 marks 一部記載あり without naming the
+/// 2省GL section are partly covered with the place unstated, not "unmapped".
+#[test]
+fn crosswalk_says_partly_covered_where_the_seed_names_no_section() {
+    let o = sansho(&["crosswalk", "cyber-infra", "meti-mic-2", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["summary"]["unmapped"], 0);
+    assert_eq!(v["summary"]["partial_unstated"], 5);
+    let labels: Vec<&str> =
+        v["partial_unstated"].as_array().unwrap().iter().map(|e| e["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["S(2)-4", "S(4)-1", "S(4)-2", "S(4)-3", "S(6)-2"]);
+    let o = sansho(&["crosswalk", "cyber-infra", "meti-mic-2"]);
+    assert!(stdout(&o).contains("一部記載あり（該当箇所の記載なし） 5 件"), "{}", stdout(&o));
+}

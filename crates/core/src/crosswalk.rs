@@ -1,6 +1,7 @@
 //! The coverage table from one catalog to another: for each source requirement its
-//! targets (directly or through other catalogs), and the source requirements with no
-//! counterpart — explicitly (明文規定なし) or because no mapping reaches the target.
+//! targets (directly or through other catalogs), the source requirements a mapping set says
+//! are partly covered without naming where, and those with no counterpart — explicitly
+//! (明文規定なし) or because no mapping reaches the target.
 
 use crate::assess::is_requirement;
 use crate::mapping::Relation;
@@ -26,6 +27,9 @@ pub struct NoCounterpart {
 #[derive(Debug, Clone)]
 pub struct Crosswalk<'a> {
     pub rows: Vec<Row<'a>>,
+    /// Partly covered, the place unstated: an `intersects-with` entry without a target (and
+    /// reaching nothing). Same fields as a 明文規定なし entry.
+    pub partial_unstated: Vec<NoCounterpart>,
     /// 明文規定なし: explicitly without counterpart (and reaching nothing).
     pub no_counterpart: Vec<NoCounterpart>,
     /// Requirements with text that reach nothing in the target catalog and have no explicit entry.
@@ -33,9 +37,10 @@ pub struct Crosswalk<'a> {
 }
 
 impl Crosswalk<'_> {
-    /// Source requirements considered (rows + 明文規定なし + unmapped).
+    /// Source requirements considered (rows + partly covered, place unstated + 明文規定なし +
+    /// unmapped).
     pub fn considered(&self) -> usize {
-        self.rows.len() + self.no_counterpart.len() + self.unmapped.len()
+        self.rows.len() + self.partial_unstated.len() + self.no_counterpart.len() + self.unmapped.len()
     }
 }
 
@@ -46,16 +51,28 @@ pub fn crosswalk<'a>(set: &'a CatalogSet, from: &str, to: &str) -> Result<Crossw
             return Err(ResolveError::UnknownCatalog(c.to_owned()));
         }
     }
-    let mut out = Crosswalk { rows: Vec::new(), no_counterpart: Vec::new(), unmapped: Vec::new() };
+    let mut out =
+        Crosswalk { rows: Vec::new(), partial_unstated: Vec::new(), no_counterpart: Vec::new(), unmapped: Vec::new() };
     for ix in set.catalog_nodes(from) {
         let explicit = set.no_counterpart_entries(ix, to);
+        let unstated = set.unstated_entries(ix, to);
         // A grouping number is listed only when a mapping names it directly.
-        if !is_requirement(set, ix) && !set.has_mappings(ix) && explicit.is_empty() {
+        if !is_requirement(set, ix) && !set.has_mappings(ix) && explicit.is_empty() && unstated.is_empty() {
             continue;
         }
         let targets = set.related_in(ix, to);
         if !targets.is_empty() {
             out.rows.push(Row { source: ix, targets });
+        } else if !unstated.is_empty() {
+            for (ms, i) in unstated {
+                let m = &ms.mappings[i];
+                out.partial_unstated.push(NoCounterpart {
+                    source: ix,
+                    mapping_set: ms.id.clone(),
+                    provenance: m.provenance.clone(),
+                    note: m.note.clone(),
+                });
+            }
         } else if !explicit.is_empty() {
             for (ms, i) in explicit {
                 let m = &ms.mappings[i];

@@ -19,5 +19,7 @@ pub mod validate;
 
 pub use id::{CatalogId, IdError, LocalId, ReqRef};
 pub use mapping::{Basis, Mapping, MappingSet, Relation};
-pub use model::{Catalog, CatalogKind, Category, Level, Localized, NodeKind, Provenance, Requirement, SourceDoc};
+pub use model::{
+    Catalog, CatalogKind, Category, Level, Localized, NodeKind, Outline, Provenance, Requirement, SourceDoc,
+};
 pub use set::{CatalogSet, NoCounterpartEntry, Related, Step, StepKind};

@@ -24,7 +24,9 @@ pub enum Relation {
     #[serde(rename = "superset-of")]
     Superset,
     /// They overlap; neither contains the other (OSCAL `intersects-with`). What an official
-    /// correspondence table (対応表) asserts when it puts two items side by side.
+    /// correspondence table (対応表) asserts when it puts two items side by side. An entry
+    /// without a target says the source is partly covered somewhere in the target catalog that
+    /// the source does not name (一部記載あり without a section).
     #[serde(rename = "intersects-with")]
     Intersects,
     /// Related in subject, with no claim about coverage (e.g. derived through a third catalog).
@@ -109,6 +111,11 @@ impl Relation {
     }
     pub fn has_target(self) -> bool {
         self != Self::NoCounterpart
+    }
+    /// Whether an entry with this relation may leave its target unstated (an overlap whose place
+    /// the source does not name).
+    pub fn target_optional(self) -> bool {
+        self == Self::Intersects
     }
 
     /// The relation read from target to source.

@@ -324,6 +324,17 @@ impl Requirement {
     }
 }
 
+/// What an outline catalog says about itself: it holds the document's structure (numbers,
+/// headings) and at most some of its text — what the seeds carry — not the requirement texts.
+/// Such a catalog is not offered for a new assessment until the text has been supplied
+/// (`sansho catalog fill`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outline {
+    /// Why the catalog is an outline and what it lacks, for the user (Japanese).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// A guideline, checklist or questionnaire as data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Catalog {
@@ -342,6 +353,9 @@ pub struct Catalog {
     pub description: Option<String>,
     /// Nodes in document order; a parent always comes before its children.
     pub requirements: Vec<Requirement>,
+    /// `Some` when the catalog is an outline: structure without (all of) its requirement texts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outline: Option<Outline>,
     /// What an imported OSCAL catalog carries besides its tree (metadata, back matter), kept for
     /// a lossless export; `None` for sansho's own catalogs.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -355,6 +369,21 @@ impl Catalog {
     /// Nodes that carry requirement text (headings without text are not counted).
     pub fn requirement_count(&self) -> usize {
         self.requirements.iter().filter(|r| r.text.is_some()).count()
+    }
+    /// Whether the catalog is an outline (see [`Outline`]).
+    pub fn is_outline(&self) -> bool {
+        self.outline.is_some()
+    }
+    /// Whether a new assessment may be made on the catalog: not while it is an outline.
+    pub fn offered_for_assessment(&self) -> bool {
+        !self.is_outline()
+    }
+    /// The requirement leaves without text (nodes without children and without text), in
+    /// document order: what an outline lacks before it can be assessed.
+    pub fn leaves_without_text(&self) -> Vec<&Requirement> {
+        let parents: std::collections::HashSet<&str> =
+            self.requirements.iter().filter_map(|r| r.parent.as_ref().map(|p| p.as_str())).collect();
+        self.requirements.iter().filter(|r| r.text.is_none() && !parents.contains(r.id.as_str())).collect()
     }
     /// The OSCAL parameter with this id (an imported catalog's; ids are unique in the document),
     /// wherever it is defined: on the catalog, a group or a control.

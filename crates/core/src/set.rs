@@ -483,6 +483,24 @@ impl CatalogSet {
         out
     }
 
+    /// The entries that say a node is partly covered in `target_catalog` without naming where
+    /// (`intersects-with` without a target).
+    pub fn unstated_entries(&self, ix: NodeIx, target_catalog: &str) -> Vec<(&MappingSet, usize)> {
+        let r = self.reference(ix);
+        let mut out = Vec::new();
+        for set in &self.mapping_sets {
+            if set.source != r.catalog || set.target.as_str() != target_catalog {
+                continue;
+            }
+            for (i, m) in set.mappings.iter().enumerate() {
+                if m.target.is_none() && m.relation.target_optional() && m.source.as_ref() == Some(&r.local) {
+                    out.push((set, i));
+                }
+            }
+        }
+        out
+    }
+
     /// The explicit 明文規定なし entries recorded for a node towards `target_catalog`.
     pub fn no_counterpart_entries(&self, ix: NodeIx, target_catalog: &str) -> Vec<(&MappingSet, usize)> {
         let r = self.reference(ix);

@@ -98,6 +98,7 @@ pub fn validate(catalogs: &[Catalog], sets: &[MappingSet]) -> Vec<Problem> {
                 (None, false) => {}
             }
             match (&m.target, m.relation.has_target()) {
+                (None, true) if m.relation.target_optional() => {}
                 (None, true) => {
                     out.push(Problem::error(at("target"), format!("a {} mapping needs a target", m.relation.as_str())))
                 }

@@ -54,6 +54,7 @@ fn catalog() -> Catalog {
         sources: vec![],
         description: None,
         requirements,
+        outline: None,
         ext: None,
     }
 }

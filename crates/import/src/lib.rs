@@ -30,6 +30,20 @@ pub use overrides::{Override, Overrides};
 pub use report::ImportReport;
 pub use seed::Seed;
 
+/// Marks a catalog built from seeds that carry its structure but not its requirement texts as
+/// an outline (`what` says what the seeds give), with the count of leaves without text.
+pub(crate) fn mark_outline(cat: &mut Catalog, what: &str) {
+    let missing = cat.leaves_without_text().len();
+    let leaves =
+        cat.requirements.iter().filter(|r| !cat.requirements.iter().any(|c| c.parent.as_ref() == Some(&r.id))).count();
+    cat.outline = Some(sansho_core::Outline {
+        note: Some(format!(
+            "アウトライン（骨組み）：{what}末端の項目{leaves}件のうち{missing}件には本文がない。\
+             評価に使うには、手元の公式の本文を `sansho catalog fill` で補った利用者カタログを作る。"
+        )),
+    });
+}
+
 /// A problem that stops an import: the file, 1-based line (or row) and column, and what.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ImportError {
@@ -177,5 +191,26 @@ pub fn build_bundled(inputs: &Inputs) -> Result<Output, ImportError> {
     out.extend(mhlw6::import(&s002, &s001, &ov002, &mhlw5)?);
     ov002.finish()?;
 
+    // The catalogs whose seeds give the structure but not the requirement texts (issue 11 §2.7).
+    for (id, what) in OUTLINES {
+        let c = out.catalogs.iter_mut().find(|c| c.id.as_str() == *id).ok_or_else(|| {
+            ImportError::at("crates/import/src/lib.rs", 0, 0, format!("the outline catalog {id} was not built"))
+        })?;
+        mark_outline(c, what);
+    }
     Ok(out)
 }
+
+/// The bundled catalogs that are outlines, and what their seeds give.
+const OUTLINES: &[(&str, &str)] = &[
+    (
+        "mhlw-6",
+        "出典に含まれるのは第6.0版の巻・節・遵守事項の番号と見出し、出典002の移行対応表の参照、出典001が引用する一部の本文のみで、",
+    ),
+    (
+        "meti-mic-2",
+        "出典に含まれるのは2省GL 第2.0版の章・節の番号と見出し、出典001が原文のまま引用する一部の本文のみで、",
+    ),
+    ("mic-cloud-2018", "出典に含まれるのは総務省クラウドGL（案）の章・節の構成とサブ項番の番号のみで、"),
+    ("cyber-infra", "出典に含まれるのはサイバーインフラGLの要求事項の番号と見出し、3件の概要のみで、"),
+];

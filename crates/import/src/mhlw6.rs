@@ -626,6 +626,7 @@ fn build_mhlw52(seed: &Seed, t: &Table) -> Catalog {
             meta.join(" / ")
         )),
         requirements: reqs,
+        outline: None,
         ext: None,
     }
 }
@@ -939,6 +940,7 @@ fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalo
                 .to_owned(),
         ),
         requirements: reqs,
+        outline: None,
         ext: None,
     };
     Ok((cat, unplaced))

@@ -152,6 +152,12 @@ impl Overrides {
         found
     }
 
+    /// The reviewed judgements a line rests on that are marked ambiguous: entries whose
+    /// `reason` starts with `AMBIGUOUS` (the entries are used by their own action, not here).
+    pub fn ambiguous(&self, line: u32) -> Vec<&Override> {
+        self.entries.iter().filter(|e| e.line == line && e.reason.starts_with("AMBIGUOUS")).collect()
+    }
+
     /// Fails if an entry was never used: it no longer matches the seed or the importer.
     pub fn finish(&self) -> Result<(), ImportError> {
         match self.entries.iter().find(|e| !e.used.get()) {

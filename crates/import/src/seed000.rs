@@ -82,11 +82,16 @@
 //! | `join-cell` | `column`, `onto` | the cell was split across a page break: `onto`'s cell + this cell (no separator) becomes the cell of both lines |
 //! | `headings-only` | — | the MHLW cell only repeats headings: the row maps to the node of its first number; its text is not used |
 //! | `lead-in` | `text` | a list restarts in the MHLW cell after the sentence starting with `text`: that sentence becomes an unnumbered node holding the second list |
-//! | `reject-meti` | — | the METI cells of the row are unusable (reported as a rejection) |
+//! | `meti-text-lost` | — | the METI 記載内容 cell holds no measure (a leaked page number): the row's edge goes to a node `<区分>-l<line>` (`… (本文欠落: 行N)`) without text, whose note and the edge's say the text is lost |
 //! | `meti-number` | `number` | a METI excerpt printed without its `(n)` belongs to measure `(number)` |
-//! | `prefer` | `id` (node id, mhlw-5 or meti-2012) | the node's text is taken from this line |
+//! | `prefer` | `id` (node id, mhlw-5 or meti-2012) | the node's text is taken from this line (also when the others only add to it, e.g. a typo); the node's note names the line and the variants |
+//! | `merge` | `id` | rows quote different entries of one list under the same lead-in: the node's text is the lead-in and every row's entries not seen before, in the order of the rows (cut at `●`, or at white space when the rows print no bullets); `line` is the first row; the node's note says so |
 //! | `distinct-meti` | — | the same for the row's METI measures |
 //! | `distinct` | — | the row's first MHLW number repeats another row's with a different text and no heading tells them apart: the node's label and id get the line (`(番号重複: 行N)`, `-lN`) |
+//!
+//! An entry whose `reason` starts with `AMBIGUOUS` is a judgement the seed does not settle; it
+//! needs a `note` (Japanese, for the users) and every edge of its line says so in its note (as
+//! the 002 pairings do).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::LazyLock;
@@ -536,6 +541,77 @@ fn is_excerpt(short: &str, long: &str) -> bool {
     norm(short).split('●').filter(|p| !p.is_empty()).all(|p| long.contains(p))
 }
 
+/// How a `merge` override cuts a list into its entries: at its bullets `●` when the rows print
+/// them, else at white space (the entries of a list printed one per line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pieces {
+    Bullets,
+    Lines,
+}
+
+impl Pieces {
+    /// The lead-in (text before the first entry) and the entries of a row's text. Bullets keep
+    /// their `●`.
+    fn split(self, s: &str) -> (String, Vec<String>) {
+        match self {
+            Pieces::Bullets => {
+                let mut it = s.split('●');
+                let lead = it.next().unwrap_or("").trim().to_owned();
+                (lead, it.map(|p| format!("●{}", p.trim_end())).filter(|p| p != "●").collect())
+            }
+            Pieces::Lines => {
+                let mut it = s.split_whitespace();
+                let lead = it.next().unwrap_or("").to_owned();
+                (lead, it.map(str::to_owned).collect())
+            }
+        }
+    }
+}
+
+/// Whether every entry a row quotes is in the node's merged text.
+fn is_merged_excerpt(short: &str, long: &str, pieces: Pieces) -> bool {
+    let long = norm(long);
+    let (lead, rest) = pieces.split(short);
+    std::iter::once(lead).chain(rest).all(|p| long.contains(&norm(&p)))
+}
+
+/// The merged text of a measure whose rows each quote some entries of one list: the lead-in
+/// of the first row, then every row's entries not seen before, in the order of the rows. A row
+/// that prints entries without the lead-in (an entry printed without its number) adds them all.
+fn merge_texts(texts: &[&Cand], pieces: Pieces) -> String {
+    let (lead, _) = pieces.split(&texts[0].text);
+    let mut entries: Vec<String> = Vec::new();
+    for c in texts {
+        let (l, rest) = pieces.split(&c.text);
+        let row: Vec<String> = if norm(&l) == norm(&lead) { rest } else { std::iter::once(l).chain(rest).collect() };
+        for e in row {
+            if !e.is_empty() && !entries.iter().any(|x| norm(x) == norm(&e)) {
+                entries.push(e);
+            }
+        }
+    }
+    std::iter::once(lead).chain(entries).collect::<Vec<_>>().join(" ")
+}
+
+/// Where a taken reading and a variant differ: a little of the text they share before the
+/// difference, then what each has there; `None` when they differ over more than a phrase.
+fn variant_phrase(taken: &str, variant: &str) -> Option<(String, String)> {
+    let (a, b): (Vec<char>, Vec<char>) = (taken.chars().collect(), variant.chars().collect());
+    let p = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let max_s = a.len().min(b.len()) - p;
+    let s = a.iter().rev().zip(b.iter().rev()).take(max_s).take_while(|(x, y)| x == y).count();
+    let (ma, mb) = (&a[p..a.len() - s], &b[p..b.len() - s]);
+    if ma.len() > 20 || mb.len() > 20 {
+        return None;
+    }
+    let ctx: String = a[p.saturating_sub(6)..p].iter().collect();
+    let tail: String = a[a.len() - s..].iter().take(2).collect();
+    Some((
+        format!("{ctx}{}{tail}", ma.iter().collect::<String>()),
+        format!("{ctx}{}{tail}", mb.iter().collect::<String>()),
+    ))
+}
+
 fn heading_like(text: &str) -> bool {
     !text.ends_with('。') || ["次の", "以下の", "下記の"].iter().any(|w| text.contains(w))
 }
@@ -631,11 +707,20 @@ impl Store {
     }
 }
 
+/// The reviewed text decisions of `prefer` and `merge` overrides: node id → (line, reason).
+#[derive(Debug, Default)]
+struct TextOverrides {
+    prefer: HashMap<String, (u32, String)>,
+    merge: HashMap<String, (u32, String)>,
+    used: BTreeSet<String>,
+    /// Nodes whose text was merged, with how their entries are cut (for the edges' excerpt notes).
+    merged: HashMap<String, Pieces>,
+}
+
 /// Decides each node's text from its candidates.
 fn resolve_texts(
     store: &mut Store,
-    prefer: &HashMap<String, (u32, String)>,
-    used_prefer: &mut BTreeSet<String>,
+    tov: &mut TextOverrides,
     seed: &Seed,
     report: &mut ImportReport,
 ) -> Result<(), ImportError> {
@@ -650,22 +735,49 @@ fn resolve_texts(
                 distinct.push(c);
             }
         }
+        let id = n.req.id.as_str().to_owned();
         let longest = distinct.iter().max_by_key(|c| norm(&c.text).len()).expect("non-empty");
-        let chosen = if distinct.iter().all(|c| is_excerpt(&c.text, &longest.text)) {
-            (*longest).clone()
-        } else if let Some((line, reason)) = prefer.get(n.req.id.as_str()) {
+        let chosen = if let Some((line, reason)) = tov.merge.get(&id).filter(|_| distinct.len() > 1) {
+            if !n.texts.iter().any(|c| c.lines.contains(line)) {
+                return Err(ImportError::at(
+                    &seed.name,
+                    *line as usize,
+                    1,
+                    format!("`merge` for {id}: this line gives no text for the node"),
+                ));
+            }
+            tov.used.insert(id.clone());
+            let pieces = if n.texts.iter().any(|c| c.text.contains('●')) { Pieces::Bullets } else { Pieces::Lines };
+            tov.merged.insert(id.clone(), pieces);
+            report.repaired(*line, "merge", reason);
+            let lines: Vec<String> = n
+                .texts
+                .iter()
+                .flat_map(|c| c.lines.iter().copied())
+                .collect::<BTreeSet<u32>>()
+                .iter()
+                .map(u32::to_string)
+                .collect();
+            let note = format!(
+                "本文は、出典000の{}行目がそれぞれ引用する箇条を、行の順に合わせたもの（data/overrides/000.toml の merge）。\
+                 原文での箇条の順序と、いずれの行も引用していない箇条の有無は、出典からは分からない。",
+                lines.join("・")
+            );
+            push_note(&mut n.req.note, &note);
+            Cand { lines: n.texts.iter().flat_map(|c| c.lines.clone()).collect(), text: merge_texts(&distinct, pieces) }
+        } else if let Some((line, reason)) = tov.prefer.get(&id).filter(|_| distinct.len() > 1) {
             let Some(c) = distinct.iter().find(|c| c.lines.contains(line)) else {
                 return Err(ImportError::at(
                     &seed.name,
                     *line as usize,
                     1,
-                    format!("`prefer` for {}: this line gives no text for the node", n.req.id),
+                    format!("`prefer` for {id}: this line gives no text for the node"),
                 ));
             };
-            used_prefer.insert(n.req.id.as_str().to_owned());
+            tov.used.insert(id.clone());
             report.repaired(*line, "prefer", reason);
-            let others: Vec<String> =
-                n.texts.iter().filter(|x| norm(&x.text) != norm(&c.text)).map(|x| format!("{:?}", x.lines)).collect();
+            let variants: Vec<&Cand> = n.texts.iter().filter(|x| norm(&x.text) != norm(&c.text)).collect();
+            let others: Vec<String> = variants.iter().map(|x| format!("{:?}", x.lines)).collect();
             report.notes.push(format!(
                 "{} ({}): texts differ between lines; line {} taken, variants on lines {}",
                 n.req.label,
@@ -673,13 +785,26 @@ fn resolve_texts(
                 line,
                 others.join(", ")
             ));
+            let mut note = format!("本文は出典000の{line}行目による（data/overrides/000.toml の prefer）。");
+            for v in &variants {
+                let ls = v.lines.iter().map(u32::to_string).collect::<Vec<_>>().join("・");
+                match variant_phrase(&c.text, &v.text) {
+                    Some((taken, var)) => {
+                        note.push_str(&format!("{ls}行目は「{var}」と記載している（採用した読み：「{taken}」）。"))
+                    }
+                    None => note.push_str(&format!("{ls}行目は異なる読み・抜粋を記載している。")),
+                }
+            }
+            push_note(&mut n.req.note, &note);
             (*c).clone()
+        } else if distinct.iter().all(|c| is_excerpt(&c.text, &longest.text)) {
+            (*longest).clone()
         } else {
             let lines: Vec<String> = distinct.iter().map(|c| format!("{:?}: {}", c.lines, c.text)).collect();
             conflicts.push((
                 distinct[1].lines[0],
                 format!(
-                    "{} ({}) gets different texts; add a `prefer` override naming the line to take:\n  {}",
+                    "{} ({}) gets different texts; add a `prefer` or `merge` override naming the line to take:\n  {}",
                     n.req.label,
                     n.req.id,
                     lines.join("\n  ")
@@ -697,6 +822,13 @@ fn resolve_texts(
             1,
             conflicts.iter().map(|c| c.1.as_str()).collect::<Vec<_>>().join("\n"),
         )),
+    }
+}
+
+fn push_note(note: &mut Option<String>, more: &str) {
+    match note {
+        Some(n) => n.push_str(more),
+        None => *note = Some(more.to_owned()),
     }
 }
 
@@ -812,6 +944,8 @@ struct EdgeAcc {
     relation: Relation,
     lines: BTreeSet<u32>,
     cited: Vec<(u32, String)>,
+    /// What the edge must say beyond the excerpt check (a lost text, an ambiguous row).
+    notes: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -821,7 +955,8 @@ struct Edges {
 }
 
 impl Edges {
-    fn add(&mut self, source: &str, target: Option<&str>, relation: Relation, line: u32, cited: Option<&str>) {
+    /// Adds a row's edge and returns its index.
+    fn add(&mut self, source: &str, target: Option<&str>, relation: Relation, line: u32, cited: Option<&str>) -> usize {
         let k = (source.to_owned(), target.map(str::to_owned), relation);
         let i = *self.index.entry(k).or_insert_with(|| {
             self.list.push(EdgeAcc {
@@ -830,12 +965,23 @@ impl Edges {
                 relation,
                 lines: BTreeSet::new(),
                 cited: Vec::new(),
+                notes: Vec::new(),
             });
             self.list.len() - 1
         });
         self.list[i].lines.insert(line);
         if let Some(c) = cited {
             self.list[i].cited.push((line, c.to_owned()));
+        }
+        i
+    }
+
+    /// Adds a note to every edge a row gave.
+    fn note_line(&mut self, line: u32, note: &str) {
+        for e in self.list.iter_mut().filter(|e| e.lines.contains(&line)) {
+            if !e.notes.iter().any(|n| n == note) {
+                e.notes.push(note.to_owned());
+            }
         }
     }
 }
@@ -846,7 +992,7 @@ fn build_set(
     title: Localized,
     target: &str,
     edges: Edges,
-    targets: Option<&Store>,
+    targets: Option<(&Store, &HashMap<String, Pieces>)>,
     seed: &Seed,
     sources: Vec<sansho_core::SourceDoc>,
     description: &str,
@@ -861,20 +1007,32 @@ fn build_set(
             Basis::Source,
         );
         m.provenance = e.lines.iter().map(|&l| seed.provenance(l)).collect();
-        if let Some(t) = e.target.as_deref().and_then(|t| targets?.get(t)) {
-            let node_text = t.req.text.as_deref().map(norm).unwrap_or_default();
+        let mut note = String::new();
+        if let Some((t, merged)) = e.target.as_deref().and_then(|t| Some((targets?.0.get(t)?, targets?.1.get(t))))
+            && let Some(node_text) = t.req.text.as_deref()
+        {
             let mut notes = Vec::new();
             for (l, c) in &e.cited {
-                if !is_excerpt(c, &node_text) {
+                let quoted = match merged {
+                    Some(p) => is_merged_excerpt(c, node_text, *p),
+                    None => is_excerpt(c, &norm(node_text)),
+                };
+                if !quoted {
                     notes.push(format!("{l}行目の引用：{c}"));
                 }
             }
             if !notes.is_empty() {
-                m.note = Some(format!("出典000は対応先の本文とは異なる抜粋を引用している。{}", notes.join(" / ")));
+                note = format!("出典000は対応先の本文とは異なる抜粋を引用している。{}", notes.join(" / "));
             }
         }
         if e.relation == Relation::NoCounterpart {
-            m.note = Some("明文規定なし（出典000）".into());
+            note = "明文規定なし（出典000）".into();
+        }
+        for n in &e.notes {
+            note.push_str(n);
+        }
+        if !note.is_empty() {
+            m.note = Some(note);
         }
         mappings.push(m);
     }
@@ -966,9 +1124,12 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
     }
 
     // Row-level overrides used while parsing.
-    let mut prefer: HashMap<String, (u32, String)> = HashMap::new();
+    let mut tov = TextOverrides::default();
     for o in ov.take_all("prefer") {
-        prefer.insert(o.str_arg(&ov.file, "id")?.to_owned(), (o.line, o.reason.clone()));
+        tov.prefer.insert(o.str_arg(&ov.file, "id")?.to_owned(), (o.line, o.reason.clone()));
+    }
+    for o in ov.take_all("merge") {
+        tov.merge.insert(o.str_arg(&ov.file, "id")?.to_owned(), (o.line, o.reason.clone()));
     }
 
     // --- Catalog skeletons -----------------------------------------------------------------
@@ -1298,10 +1459,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         // METI side.
         let mtext = clean(&c[MTEXT]);
         let msec = c[MSEC].clone();
-        if let Some(o) = ov.take_one(line, "reject-meti") {
-            report.reject(line, format!("METI cells rejected: {}", o.reason));
-            produced = true;
-        } else if msec.is_empty() != mtext.is_empty() {
+        if msec.is_empty() != mtext.is_empty() {
             report.reject(
                 line,
                 if msec.is_empty() { "METI 記載内容 without a 節" } else { "METI 節 without 記載内容" }.to_owned(),
@@ -1359,7 +1517,12 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
             if let Some(o) = distinct_meti {
                 report.repaired(line, &o.action, &o.reason);
             }
+            let lost = ov.take_one(line, "meti-text-lost");
+            if let Some(o) = lost {
+                report.repaired(line, &o.action, &o.reason);
+            }
             let measures = match ov.take_one(line, "meti-number") {
+                _ if lost.is_some() => vec![(None, mtext.clone())],
                 Some(o) => {
                     report.repaired(line, &o.action, &o.reason);
                     vec![(Some(o.int_arg(&ov.file, "number")? as u32), mtext.clone())]
@@ -1388,6 +1551,10 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
                             label.push_str(&format!(" (番号重複: 行{line})"));
                         }
                     }
+                    None if lost.is_some() => {
+                        id.push_str(&format!("-l{line}"));
+                        label.push_str(&format!(" (本文欠落: 行{line})"));
+                    }
                     None => {
                         id.push_str("-u");
                         label.push_str(" (番号なし)");
@@ -1400,8 +1567,23 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
                 let node = &mut meti.nodes[i];
                 node.req.level = Some(if must { Level::Mandatory } else { Level::Recommended });
                 node.req.topics = topic.iter().cloned().collect();
-                meti.add_text(&id, line, &text);
-                to_meti.add(&src, Some(&id), Relation::Intersects, line, Some(&text));
+                if lost.is_some() {
+                    node.lines.insert(line);
+                    // The row names the section and 区分 it cites; its text cell holds no
+                    // measure, so the node has no text and says why.
+                    let cited = format!("{} {}", msec, clean(&c[MLOC]));
+                    node.req.note = Some(format!(
+                        "出典000の{line}行目は {cited} の管理策を引用しているが、記載内容の欄には「{text}」しかない\
+                         （抽出時に混入したページ番号）。引用された管理策の番号と本文は失われており、出典に含まれない。"
+                    ));
+                    let e = to_meti.add(&src, Some(&id), Relation::Intersects, line, None);
+                    to_meti.list[e].notes.push(format!(
+                        "出典000（{line}行目）の記載内容はページ番号「{text}」のみで、引用された管理策の本文は失われている。"
+                    ));
+                } else {
+                    meti.add_text(&id, line, &text);
+                    to_meti.add(&src, Some(&id), Relation::Intersects, line, Some(&text));
+                }
             }
             produced = true;
         }
@@ -1411,6 +1593,18 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         }
     }
     report.notes.extend(notes);
+    // A row that rests on a judgement marked AMBIGUOUS says so on each of its edges.
+    for row in &rows {
+        for o in ov.ambiguous(row.line) {
+            let why = o.str_arg(&ov.file, "note")?;
+            let note = format!(
+                "出典000（{}行目）のこの行の位置付けは、{} のレビュー済みの判断（{}）による。この対応付けは曖昧である：{why}",
+                row.line, ov.file, o.action
+            );
+            to_mhlw.note_line(row.line, &note);
+            to_meti.note_line(row.line, &note);
+        }
+    }
 
     // METI sections and their parents.
     for sec in &meti_sections {
@@ -1456,17 +1650,18 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
     propagate_lines(&mut meti, &BTreeMap::new());
 
     // Texts.
-    let mut used_prefer = BTreeSet::new();
-    resolve_texts(&mut mhlw, &prefer, &mut used_prefer, seed, &mut report)?;
-    resolve_texts(&mut meti, &prefer, &mut used_prefer, seed, &mut report)?;
-    for (id, (line, _)) in &prefer {
-        if !used_prefer.contains(id) {
-            return Err(ImportError::at(
-                &ov.file,
-                0,
-                1,
-                format!("`prefer` for {id} (seed line {line}) is not needed: the node has no conflicting texts"),
-            ));
+    resolve_texts(&mut mhlw, &mut tov, seed, &mut report)?;
+    resolve_texts(&mut meti, &mut tov, seed, &mut report)?;
+    for (action, map) in [("prefer", &tov.prefer), ("merge", &tov.merge)] {
+        for (id, (line, _)) in map {
+            if !tov.used.contains(id) {
+                return Err(ImportError::at(
+                    &ov.file,
+                    0,
+                    1,
+                    format!("`{action}` for {id} (seed line {line}) is not needed: the node has no differing texts"),
+                ));
+            }
         }
     }
     for n in &mut mhlw.nodes {
@@ -1538,6 +1733,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
                 .into(),
         ),
         requirements: mic_reqs,
+        outline: None,
         ext: None,
     };
     let mhlw_cat = Catalog {
@@ -1558,6 +1754,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
                 .into(),
         ),
         requirements: mhlw_reqs,
+        outline: None,
         ext: None,
     };
     let meti_cat = Catalog {
@@ -1577,6 +1774,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
                 .into(),
         ),
         requirements: meti_reqs,
+        outline: None,
         ext: None,
     };
 
@@ -1597,7 +1795,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         Localized::new("総務省クラウドGL(案) → 経産省GL", "MIC cloud GL (draft) → METI GL"),
         METI,
         to_meti,
-        Some(&meti_final),
+        Some((&meti_final, &tov.merged)),
         seed,
         vec![src000],
         "出典000の対応表にある総務省クラウドGL→経産省GLの対応（対応、intersects-with）をすべて収録する。\

@@ -48,8 +48,9 @@
 //! place the survey's 対応案 proposes to add it as `追記先` where it names one; 一部記載あり →
 //! `intersects-with` each 2省GL section the survey's 対応案 names (「3.2. …」, 「（5.1.5.）」; a
 //! section named together with one of its subsections counts once, as the subsection). A row
-//! marked 一部記載あり whose section the seed does not name gets no edge (the seed does not
-//! say where) and the report lists it. Attributes carry the table's cells under its own
+//! marked 一部記載あり whose section the seed does not name gets an `intersects-with` entry
+//! without a target — partly covered, the section unstated (the seed does not say where) — and
+//! the report lists it. Attributes carry the table's cells under its own
 //! headings (`2省GLの記載有無`, `追記方法`, `適用範囲`, and `差分` from the detail table).
 //!
 //! ## Override actions (`data/overrides/001.toml`)
@@ -844,6 +845,7 @@ impl Cx<'_> {
                     .to_owned(),
             ),
             requirements: reqs,
+            outline: None,
             ext: None,
         })
     }
@@ -1155,15 +1157,21 @@ impl Cx<'_> {
                 }
                 _ => {
                     if named.is_empty() {
+                        // Partly covered, the place unstated: an overlap without a target.
                         unlocated.push((label.clone(), row.line));
-                        if let Some(r) = reqs.iter_mut().find(|r| r.id == source) {
-                            let note = r.note.get_or_insert_with(String::new);
-                            note.push_str(&format!(
-                                "出典001の表は2省GLに一部記載があるとしている（2省GLの記載有無：{}、追記方法：{}、\
-                                 適用範囲：{}）が、該当箇所を示していないため、{SET} には本要求事項のエントリがない。",
-                                row.covered, row.how, row.scope
-                            ));
-                        }
+                        let mut m = Mapping::new(Some(source), None, Relation::Intersects, Basis::Source);
+                        attributes.insert(
+                            "2省GL該当箇所".to_owned(),
+                            "記載なし（出典001は該当箇所を示していない）".to_owned(),
+                        );
+                        m.note = Some(format!(
+                            "出典001の表：2省GLには本要求事項の一部が記載されている（{}）が、表も調査報告書も該当箇所を\
+                             示していないため、対応先は記載されていない。",
+                            row.covered
+                        ));
+                        m.attributes = attributes;
+                        m.provenance = provenance;
+                        mappings.push(m);
                         continue;
                     }
                     for no in named {
@@ -1189,11 +1197,11 @@ impl Cx<'_> {
                 }
             }
         }
-        report.count(format!("{SET} requirements partly covered, section not named (no entry)"), unlocated.len());
+        report.count(format!("{SET} requirements partly covered, section not named"), unlocated.len());
         if !unlocated.is_empty() {
             report.notes.push(format!(
                 "{SET}: {} requirements are marked 一部記載あり but 001 does not name the 2省GL section that covers them, \
-                 so they have no entry (their table cells are in the requirement's note): {}.",
+                 so their entry is intersects-with without a target (partly covered, section unstated): {}.",
                 unlocated.len(),
                 unlocated.iter().map(|(l, n)| format!("{l} (line {n})")).collect::<Vec<_>>().join(", ")
             ));
@@ -1221,6 +1229,7 @@ impl Cx<'_> {
                     .to_owned(),
             ),
             requirements: reqs,
+            outline: None,
             ext: None,
         };
         let set = MappingSet {
@@ -1235,7 +1244,8 @@ impl Cx<'_> {
             sources: catalog.sources.clone(),
             description: Some(
                 "出典001の表「サイバーセキュリティに関する整理 検討結果」による。記載なし → 明文規定なし（no-relationship）、\
-                 一部記載あり → 調査報告書の対応案が挙げる2省GLの節への対応（intersects-with）。属性は、表のセルを\
+                 一部記載あり → 調査報告書の対応案が挙げる2省GLの節への対応（intersects-with）。該当箇所が示されていない\
+                 一部記載ありは、対応先のない対応（一部記載あり・該当箇所の記載なし）とする。属性は、表のセルを\
                  表自体の列見出しのもとに収めたもの。"
                     .to_owned(),
             ),

@@ -772,6 +772,7 @@ fn build_catalog(seed: &Seed, p: &Parsed) -> Result<Catalog, ImportError> {
         )],
         description: Some(description),
         requirements: reqs,
+        outline: None,
         ext: None,
     })
 }

@@ -228,6 +228,7 @@ pub fn import_workbooks_with(
             Some(format!("Imported from the checklist workbook {} (sheets: {}).", report.seed, sheets.join(", ")))
         }),
         requirements: b.nodes,
+        outline: None,
         ext: None,
     };
     let problems: Vec<_> = sansho_core::validate::validate(std::slice::from_ref(&catalog), &[])

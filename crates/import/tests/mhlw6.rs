@@ -27,6 +27,7 @@ fn mhlw5(reqs: Vec<Requirement>) -> Catalog {
         sources: vec![],
         description: None,
         requirements: reqs,
+        outline: None,
         ext: None,
     }
 }

@@ -350,8 +350,8 @@ fn cyber_infra_mapping_carries_the_tables_cells() {
     assert_eq!(s.source.as_str(), "cyber-infra");
     assert_eq!(s.target.as_str(), "meti-mic-2");
     assert!(!s.derived);
-    assert_eq!(s.mappings.len(), 17);
-    assert_eq!(s.mappings.iter().filter(|m| m.relation == Relation::Intersects).count(), 3);
+    assert_eq!(s.mappings.len(), 22);
+    assert_eq!(s.mappings.iter().filter(|m| m.relation == Relation::Intersects).count(), 8);
     assert_eq!(s.mappings.iter().filter(|m| m.relation == Relation::NoCounterpart).count(), 14);
 
     // S(2)-3 (line 2243: 一部記載あり / C 全体方針・方法論 両方に記載 / 医療情報システム等全体):
@@ -392,20 +392,34 @@ fn cyber_infra_mapping_carries_the_tables_cells() {
     assert_eq!(e[0].attributes["追記先"], "5.1.5 リスク対応策の設計・評価");
     assert_eq!(e[0].attributes["追記方法"], "B 方法論として記載");
 
-    // 一部記載あり without a named section: no edge, and the requirement's note keeps the cells.
+    // 一部記載あり without a named section (issue 11 §4.5): an `intersects-with` entry without a
+    // target — partly covered, the section unstated — carrying the table's cells, so the
+    // crosswalk says what the seed says instead of "unmapped".
     for id in ["S2-4", "S4-1", "S4-2", "S4-3", "S6-2"] {
-        assert!(edges(s, id).is_empty(), "{id}");
-        let note = node(cyber(&out), id).note.clone().unwrap();
+        let e = edges(s, id);
+        assert_eq!(e.len(), 1, "{id}");
+        assert_eq!(e[0].relation, Relation::Intersects, "{id}");
+        assert_eq!(e[0].target, None, "{id}");
+        assert_eq!(e[0].attributes["2省GLの記載有無"], "一部記載あり", "{id}");
+        assert_eq!(e[0].attributes["2省GL該当箇所"], "記載なし（出典001は該当箇所を示していない）", "{id}");
+        let note = e[0].note.as_deref().unwrap();
         assert!(note.contains("一部記載あり") && note.contains("該当箇所を示していない"), "{id}: {note}");
+        assert!(!e[0].provenance.is_empty());
     }
-    assert!(node(cyber(&out), "S4-1").note.as_deref().unwrap().contains("追記方法：A 全体方針に概要を記載"));
-    // Every one of the 21 is either an edge's source or explained.
-    let unmapped = cyber(&out)
+    assert_eq!(edges(s, "S4-1")[0].attributes["追記方法"], "A 全体方針に概要を記載");
+    // Every one of the 21 is an entry's source.
+    let without = cyber(&out)
         .requirements
         .iter()
         .filter(|r| r.kind == NodeKind::Item && edges(s, r.id.as_str()).is_empty())
         .count();
-    assert_eq!(unmapped, 5);
+    assert_eq!(without, 0);
+    // The crosswalk lists them as partly covered, section unstated, and nothing as unmapped.
+    let all = sansho_core::CatalogSet::new(out.catalogs.clone(), out.mapping_sets.clone());
+    let cw = sansho_core::crosswalk::crosswalk(&all, "cyber-infra", "meti-mic-2").unwrap();
+    assert_eq!(cw.unmapped.len(), 0);
+    assert_eq!(cw.partial_unstated.len(), 5);
+    assert_eq!(cw.no_counterpart.len(), 14);
 }
 
 #[test]
@@ -421,9 +435,9 @@ fn report_counts_and_parts_used() {
     assert_eq!(count("cyber-infra nodes"), 27);
     assert_eq!(count("cyber-infra requirements"), 21);
     assert_eq!(count("cyber-infra groups"), 6);
-    assert_eq!(count("cyber-infra--meti-mic-2 intersects-with"), 3);
+    assert_eq!(count("cyber-infra--meti-mic-2 intersects-with"), 8);
     assert_eq!(count("cyber-infra--meti-mic-2 no-relationship"), 14);
-    assert_eq!(count("cyber-infra--meti-mic-2 requirements partly covered, section not named (no entry)"), 5);
+    assert_eq!(count("cyber-infra--meti-mic-2 requirements partly covered, section not named"), 5);
     // 22 rows of the 目次一覧, 37 lines of the guideline's 目次, 21 + 3 cyber-infra rows, and the
     // quoted paragraphs.
     assert!(r.rows_read > 22 + 37 + 24, "{}", r.rows_read);

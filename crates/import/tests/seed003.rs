@@ -69,6 +69,7 @@ fn fake_mhlw5(labels: &[String]) -> Catalog {
         sources: vec![],
         description: None,
         requirements: reqs,
+        outline: None,
         ext: None,
     }
 }

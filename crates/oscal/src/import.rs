@@ -953,6 +953,7 @@ fn convert(
         }],
         description: meta.remarks.clone(),
         requirements: conv.reqs,
+        outline: None,
         ext: Some(Box::new(CatalogExt {
             uuid: Some(c.uuid.clone()),
             metadata: Some(minify(c.metadata.get())),

@@ -589,6 +589,9 @@ pub async fn start_assessment(
         let msg = lang.t("ガイドラインがありません", "no catalog is loaded with this id");
         return Err(WebError::Invalid(format!("catalog_id: {msg}: {catalog:?}")));
     }
+    if !crate::view::offered_catalogs(&s.set).any(|c| c.id.as_str() == catalog) {
+        return Err(WebError::Invalid(format!("catalog_id: {}", crate::view::outline_refusal(lang, catalog))));
+    }
     if let Some(b) = baseline {
         let not_here = || {
             let msg = lang.t("ベースラインはこのシステムの評価を選んでください", "no assessment of this system");
@@ -632,6 +635,9 @@ pub fn migration_plan(
             "choose another loaded catalog (to start the same catalog again, use a baseline)",
         );
         return Err(WebError::Invalid(format!("to: {msg}: {to:?}")));
+    }
+    if !crate::view::offered_catalogs(set).any(|c| c.id.as_str() == to) {
+        return Err(WebError::Invalid(format!("to: {}", crate::view::outline_refusal(lang, to))));
     }
     let derived = derive(set, &a.answers).map_err(|e| WebError::Internal(e.to_string()))?;
     let m = migrate(&derived, &from, to);

@@ -23,6 +23,12 @@ pub struct CatalogSummary {
     pub nodes: usize,
     /// Nodes with requirement text.
     pub requirements: usize,
+    /// An outline: the structure and a few texts only; not offered for a new assessment until
+    /// its text is supplied (`sansho catalog fill`).
+    pub outline: bool,
+    /// Why it is an outline and what it lacks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outline_note: Option<String>,
 }
 
 impl CatalogSummary {
@@ -52,8 +58,43 @@ pub fn catalog_summaries(set: &CatalogSet) -> Vec<CatalogSummary> {
             date: c.date.clone(),
             nodes: c.requirements.len(),
             requirements: c.requirement_count(),
+            outline: c.is_outline(),
+            outline_note: c.outline.as_ref().and_then(|o| o.note.clone()),
         })
         .collect()
+}
+
+/// The catalogs offered for a new assessment or a migration: every loaded catalog but the
+/// outlines (issue 11 §2.7). Pages and the API offer and accept exactly these.
+pub fn offered_catalogs(set: &CatalogSet) -> impl Iterator<Item = &sansho_core::Catalog> {
+    set.catalogs().iter().filter(|c| c.offered_for_assessment())
+}
+
+/// What a page says of an outline catalog (guideline pages, the dashboard of an assessment on one).
+pub fn outline_warning(lang: Lang, c: &sansho_core::Catalog) -> String {
+    let missing = c.leaves_without_text().len();
+    match lang {
+        Lang::Ja => format!(
+            "アウトライン：このカタログは出典にある構成と一部の本文のみで、本文のない項目が {missing} 件あります。評価には、公式の本文を `sansho catalog fill {}` で補ったカタログを使ってください。",
+            c.id
+        ),
+        Lang::En => format!(
+            "Outline: this catalog holds the structure and a few texts from the sources only; {missing} requirements have no text. To assess it, use a catalog filled with its official text (`sansho catalog fill {}`).",
+            c.id
+        ),
+    }
+}
+
+/// The refusal for an outline chosen for an assessment, in the page's language.
+pub fn outline_refusal(lang: Lang, id: &str) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "{id} はアウトライン（骨組みと一部の本文のみ）のため評価に使えません。公式の本文を `sansho catalog fill {id}` で補ったカタログを読み込んでください"
+        ),
+        Lang::En => format!(
+            "{id} is an outline (structure and a few texts only) and cannot be assessed; load a catalog filled with its official text (`sansho catalog fill {id}`)"
+        ),
+    }
 }
 
 /// One node of a catalog tree, with its depth for indentation.

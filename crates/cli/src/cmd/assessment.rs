@@ -52,6 +52,7 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &AssessmentCmd, lang: Lang) -> Result
             if set.catalog(catalog).is_none() {
                 return Err(crate::errors::unknown_catalog(lang, catalog));
             }
+            super::fill::ensure_offered(set, catalog, lang)?;
             let system_id = db.id(Kind::System, system)?;
             let baseline_id = baseline.as_deref().map(|b| db.id(Kind::Assessment, b)).transpose()?;
             let new = NewAssessment { system_id, catalog_id: catalog.clone(), baseline_id };
@@ -467,6 +468,7 @@ fn migrate_cmd(db: &Db, set: &CatalogSet, typed: &str, to: &str, json: bool, lan
     if set.catalog(to).is_none() {
         return Err(crate::errors::unknown_catalog(lang, to));
     }
+    super::fill::ensure_offered(set, to, lang)?;
     if to == from {
         let id = l.assessment.id;
         bail!(tr!(

@@ -64,6 +64,20 @@ fn lines(set: &CatalogSet, cw: &Crosswalk) -> Vec<Line> {
             });
         }
     }
+    for n in &cw.partial_unstated {
+        out.push(Line {
+            source_id: set.reference(n.source).to_string(),
+            source_label: set.requirement(n.source).label.clone(),
+            source_text: text(n.source),
+            status: "partial-unstated",
+            relation: "intersects-with".into(),
+            target_id: String::new(),
+            target_label: String::new(),
+            target_text: String::new(),
+            via: String::new(),
+            provenance: n.provenance.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "),
+        });
+    }
     for n in &cw.no_counterpart {
         out.push(Line {
             source_id: set.reference(n.source).to_string(),
@@ -135,17 +149,15 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
                     targets: &r.targets,
                 })
                 .collect();
-            let no_counterpart: Vec<JsonGap> = cw
-                .no_counterpart
-                .iter()
-                .map(|n| JsonGap {
-                    source: set.reference(n.source).to_string(),
-                    label: set.requirement(n.source).label.clone(),
-                    mapping_set: Some(n.mapping_set.clone()),
-                    provenance: n.provenance.iter().map(ToString::to_string).collect(),
-                    note: n.note.clone(),
-                })
-                .collect();
+            let entry = |n: &sansho_core::crosswalk::NoCounterpart| JsonGap {
+                source: set.reference(n.source).to_string(),
+                label: set.requirement(n.source).label.clone(),
+                mapping_set: Some(n.mapping_set.clone()),
+                provenance: n.provenance.iter().map(ToString::to_string).collect(),
+                note: n.note.clone(),
+            };
+            let no_counterpart: Vec<JsonGap> = cw.no_counterpart.iter().map(entry).collect();
+            let partial_unstated: Vec<JsonGap> = cw.partial_unstated.iter().map(entry).collect();
             let unmapped: Vec<JsonGap> = cw
                 .unmapped
                 .iter()
@@ -157,16 +169,21 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
                     note: None,
                 })
                 .collect();
+            let outline = |id: &str| set.catalog(id).is_some_and(|c| c.is_outline());
             print_json(&serde_json::json!({
                 "from": from,
                 "to": to,
+                "from_outline": outline(from),
+                "to_outline": outline(to),
                 "summary": {
                     "considered": cw.considered(),
                     "mapped": cw.rows.len(),
+                    "partial_unstated": cw.partial_unstated.len(),
                     "no_counterpart": cw.no_counterpart.len(),
                     "unmapped": cw.unmapped.len(),
                 },
                 "rows": rows,
+                "partial_unstated": partial_unstated,
                 "no_counterpart": no_counterpart,
                 "unmapped": unmapped,
             }))
@@ -223,6 +240,11 @@ pub fn run(set: &CatalogSet, from: &str, to: &str, format: Format, lang: Lang) -
             Ok(())
         }
         Format::Table => {
+            for c in [from, to].map(|id| set.catalog(id).expect("checked")) {
+                if c.is_outline() {
+                    outln!("{}", crate::cmd::fill::outline_line(c, lang));
+                }
+            }
             outln!("{}", summary(&cw, lang));
             let mut tab = table(vec![
                 t(lang, "元 項番", "From"),
@@ -254,6 +276,9 @@ fn status_word(lang: Lang, l: &Line) -> String {
     match l.status {
         "mapped" => relation_word(lang, &l.relation),
         "no-counterpart" => t(lang, "明文規定なし", "no counterpart").to_owned(),
+        "partial-unstated" => {
+            t(lang, "一部記載あり（該当箇所の記載なし）", "partly covered, place unstated").to_owned()
+        }
         _ => t(lang, "未対応", "unmapped").to_owned(),
     }
 }
@@ -261,16 +286,18 @@ fn status_word(lang: Lang, l: &Line) -> String {
 fn summary(cw: &Crosswalk, lang: Lang) -> String {
     match lang {
         Lang::Ja => format!(
-            "対象 {} 件: 対応あり {} 件、明文規定なし {} 件、未対応 {} 件",
+            "対象 {} 件: 対応あり {} 件、一部記載あり（該当箇所の記載なし） {} 件、明文規定なし {} 件、未対応 {} 件",
             cw.considered(),
             cw.rows.len(),
+            cw.partial_unstated.len(),
             cw.no_counterpart.len(),
             cw.unmapped.len()
         ),
         Lang::En => format!(
-            "{} requirements: {} mapped, {} without counterpart (明文規定なし), {} unmapped",
+            "{} requirements: {} mapped, {} partly covered with the place unstated, {} without counterpart (明文規定なし), {} unmapped",
             cw.considered(),
             cw.rows.len(),
+            cw.partial_unstated.len(),
             cw.no_counterpart.len(),
             cw.unmapped.len()
         ),

@@ -21,6 +21,10 @@ struct CatalogRow<'a> {
     issuers: &'a [String],
     nodes: usize,
     requirements: usize,
+    /// An outline: structure and at most some texts (not offered for assessments).
+    outline: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outline_note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -53,6 +57,8 @@ pub fn run(set: &CatalogSet, json: bool, lang: Lang) -> Result<()> {
                 issuers: &c.issuers,
                 nodes: c.requirements.len(),
                 requirements: c.requirement_count(),
+                outline: c.is_outline(),
+                outline_note: c.outline.as_ref().and_then(|o| o.note.as_deref()),
             })
             .collect(),
         mapping_sets: set
@@ -77,6 +83,7 @@ pub fn run(set: &CatalogSet, json: bool, lang: Lang) -> Result<()> {
         t(lang, "発行", "Date"),
         t(lang, "要求事項数", "Requirements"),
         t(lang, "節点数", "Nodes"),
+        t(lang, "本文", "Texts"),
     ]);
     for (c, row) in set.catalogs().iter().zip(&listing.catalogs) {
         let title = match lang {
@@ -90,9 +97,20 @@ pub fn run(set: &CatalogSet, json: bool, lang: Lang) -> Result<()> {
             row.date.unwrap_or("—").to_owned(),
             row.requirements.to_string(),
             row.nodes.to_string(),
+            if row.outline { t(lang, "アウトライン（評価不可）", "outline (not assessable)") } else { "" }.to_owned(),
         ]);
     }
     outln!("{tab}");
+    if listing.catalogs.iter().any(|c| c.outline) {
+        outln!(
+            "{}",
+            t(
+                lang,
+                "アウトライン：出典には構成と一部の本文しかないカタログ。評価に使うには `sansho catalog fill <ID> <ファイル> --out <フォルダ>` で公式の本文を補う。",
+                "outline (アウトライン): the sources give the structure and a few texts only. To assess one, supply the official text with `sansho catalog fill <id> <file> --out <dir>`."
+            )
+        );
+    }
     let mut tab = table(vec![
         t(lang, "対応表", "Mapping set"),
         t(lang, "元", "From"),

@@ -7,6 +7,7 @@ pub mod check_answers;
 pub mod crosswalk;
 pub mod evidence;
 pub mod export;
+pub mod fill;
 pub mod gaps;
 pub mod import_xlsx;
 pub mod list;

@@ -112,6 +112,9 @@ pub fn run(set: &CatalogSet, catalog: &str, query: &str, json: bool, lang: Lang)
     let c = set.catalog_of(ix);
     outln!("{}  {}", r.label, set.reference(ix));
     outln!("  {}: {} {}", t(lang, "カタログ", "Catalog"), c.title.ja, c.edition);
+    if c.is_outline() {
+        outln!("  {}", crate::cmd::fill::outline_line(c, lang));
+    }
     if let Some(title) = &r.title {
         outln!("  {}: {title}", t(lang, "見出し", "Heading"));
     }

@@ -18,6 +18,7 @@ pub fn catalog(id: &str, reqs: Vec<Requirement>) -> Catalog {
         sources: vec![],
         description: None,
         requirements: reqs,
+        outline: None,
         ext: None,
     }
 }

@@ -137,6 +137,8 @@ struct Dashboard {
     name: String,
     year: String,
     created: String,
+    /// Set when the assessed catalog is an outline (its requirements have no text).
+    outline: Option<String>,
     status: String,
     is_final: bool,
     /// The baseline's id and label.
@@ -318,6 +320,7 @@ async fn dashboard(
         name: a.name.clone().unwrap_or_default(),
         year: crate::ops::fiscal_year(lang, a.created_at),
         created: crate::time::date(a.created_at),
+        outline: cat.is_outline().then(|| crate::view::outline_warning(lang, cat)),
         status: status_word(lang, a.status).to_owned(),
         is_final: a.status == AssessmentStatus::Final,
         baseline: match a.baseline_id {

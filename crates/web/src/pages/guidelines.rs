@@ -89,6 +89,8 @@ struct CatalogPage {
     lang: Lang,
     path: String,
     catalog: CatalogSummary,
+    /// What the page says when the catalog is an outline.
+    outline: Option<String>,
     description: Option<String>,
     nodes: Vec<TreeNode>,
 }
@@ -111,6 +113,7 @@ async fn catalog(
         lang,
         path: uri.to_string(),
         catalog: summary,
+        outline: c.is_outline().then(|| view::outline_warning(lang, c)),
         description: c.description.clone(),
         nodes: view::tree(&s.set, &id)
             .into_iter()

@@ -82,16 +82,15 @@ struct CatalogChoice {
     title: String,
 }
 
+/// The catalogs offered for a new assessment or a migration (outlines are not).
 fn catalog_choices(s: &AppState, lang: Lang) -> Vec<CatalogChoice> {
-    s.set
-        .catalogs()
-        .iter()
+    crate::view::offered_catalogs(&s.set)
         .map(|c| CatalogChoice { id: c.id.as_str().to_owned(), title: crate::view::catalog_name(lang, c) })
         .collect()
 }
 
 fn catalog_title(s: &AppState, lang: Lang, id: &str) -> String {
-    catalog_choices(s, lang).into_iter().find(|c| c.id == id).map_or_else(|| id.to_owned(), |c| c.title)
+    s.set.catalog(id).map_or_else(|| id.to_owned(), |c| format!("{} {}", crate::view::title(lang, &c.title), c.edition))
 }
 
 // ----- the organizations -----
