@@ -45,7 +45,19 @@ async fn outlines_are_marked_and_not_offered_for_assessments() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("アウトライン"), "{}", r.body);
+    // Migrating asks for confirmation first; the confirmation page refuses an outline, and so
+    // does a confirmed POST.
     let r = b.post(&format!("/assessments/{first}/migrate"), &[("csrf_token", &csrf), ("to", "mhlw-6")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = b.get(&format!("/assessments/{first}/migrate?to=mhlw-6")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("アウトライン"), "{}", r.body);
+    let r = b
+        .post(
+            &format!("/assessments/{first}/migrate"),
+            &[("csrf_token", &csrf), ("to", "mhlw-6"), ("confirmed", "1"), ("name", "")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let me = b.api("GET", "/api/session", None, None).await.json();
     let token = me["csrf_token"].as_str().unwrap().to_owned();
