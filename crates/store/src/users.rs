@@ -557,19 +557,7 @@ impl Store {
     /// `session.revoke` each), in one transaction. The user enrols again at the next login.
     pub async fn reset_totp(&self, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
         let mut tx = self.write().await?;
-        let before = fetch_user(&mut tx, user).await?;
-        sqlx::query(
-            "UPDATE users SET totp_secret = NULL, totp_enabled = $1, totp_last_step = NULL, updated_at = $2,
-                              updated_by = $3
-             WHERE id = $4",
-        )
-        .bind(false)
-        .bind(now.0)
-        .bind(&actor.name)
-        .bind(user.to_string())
-        .execute(&mut *tx)
-        .await?;
-        let after = audit_user(&mut tx, &before, "user.totp_disable", actor, now).await?;
+        let after = remove_totp(&mut tx, user, actor, now).await?;
         replace_recovery_codes(&mut tx, user, &[], actor, now).await?;
         revoke_all_sessions(&mut tx, user, actor, now).await?;
         tx.commit().await?;
@@ -579,19 +567,7 @@ impl Store {
     /// Removes the second factor and its secret (`user.totp_disable`).
     pub async fn clear_totp(&self, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
         let mut tx = self.write().await?;
-        let before = fetch_user(&mut tx, user).await?;
-        sqlx::query(
-            "UPDATE users SET totp_secret = NULL, totp_enabled = $1, totp_last_step = NULL, updated_at = $2,
-                              updated_by = $3
-             WHERE id = $4",
-        )
-        .bind(false)
-        .bind(now.0)
-        .bind(&actor.name)
-        .bind(user.to_string())
-        .execute(&mut *tx)
-        .await?;
-        let after = audit_user(&mut tx, &before, "user.totp_disable", actor, now).await?;
+        let after = remove_totp(&mut tx, user, actor, now).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -965,4 +941,22 @@ impl Store {
         tx.commit().await?;
         Ok(roles)
     }
+}
+
+/// Removes a user's TOTP secret and turns the second factor off (`user.totp_disable`), inside the
+/// caller's transaction.
+async fn remove_totp(conn: &mut SqliteConnection, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
+    let before = fetch_user(conn, user).await?;
+    sqlx::query(
+        "UPDATE users SET totp_secret = NULL, totp_enabled = $1, totp_last_step = NULL, updated_at = $2,
+                          updated_by = $3
+         WHERE id = $4",
+    )
+    .bind(false)
+    .bind(now.0)
+    .bind(&actor.name)
+    .bind(user.to_string())
+    .execute(&mut *conn)
+    .await?;
+    audit_user(conn, &before, "user.totp_disable", actor, now).await
 }
