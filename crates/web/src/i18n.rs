@@ -35,8 +35,14 @@ impl Lang {
     }
     /// The word of a control category (`technical` → 技術的安全対策 as the catalogs call it).
     pub fn category(self, category: &str) -> String {
+        use sansho_core::Category as C;
         match (self, sansho_core::Category::parse(category)) {
             (Lang::Ja, Some(c)) => c.ja().to_owned(),
+            (Lang::En, Some(C::Organizational)) => "Organizational".into(),
+            (Lang::En, Some(C::Physical)) => "Physical".into(),
+            (Lang::En, Some(C::Technical)) => "Technical".into(),
+            (Lang::En, Some(C::Human)) => "Human".into(),
+            // A category the source names itself (情報の破棄) stays as printed.
             _ => category.to_owned(),
         }
     }

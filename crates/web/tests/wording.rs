@@ -64,6 +64,17 @@ async fn english_pages_say_results_categories_and_levels_in_english_and_editions
     assert!(page.contains(r#"title="003_348eaa4a0c950f58.txt:"#), "{page}");
     assert!(page.contains("ある事業者が記入済みの厚労省GL 第3版 最低限のガイドライン遵守チェックリスト "), "{page}");
     assert!(!page.contains("<code>003_348eaa4a0c950f58.txt"), "not the bare file name");
+    // The related panel names each guideline with its edition once.
+    for doubled in ["第３版 最低限のガイドライン遵守チェックリスト 第3版", "第5版 第5版", "（案） 案"]
+    {
+        assert!(!page.contains(doubled), "related panel repeats the edition: {doubled:?}");
+    }
+    // A requirement's category in English is an English word.
+    v.jar.insert("lang".into(), "en".into());
+    let en_req = v.get("/guidelines/mhlw-3-checklist/org-1").await.body;
+    assert!(!en_req.contains("organizational<") && !en_req.contains(">組織的<"), "{en_req}");
+    assert!(en_req.contains("Organizational"), "{en_req}");
+    v.jar.insert("lang".into(), "ja".into());
     let catalog = v.get("/guidelines/mhlw-3-checklist").await.body;
     assert!(!catalog.contains("</a> ›</p>"), "no breadcrumb that leads nowhere");
 }

@@ -176,10 +176,7 @@ async fn requirement(
         match groups.last_mut() {
             Some((c, _, rows)) if *c == r.catalog => rows.push(r),
             _ => {
-                let title = set
-                    .catalog(&r.catalog)
-                    .map(|c| format!("{} {}", view::title(lang, &c.title), c.edition))
-                    .unwrap_or_default();
+                let title = set.catalog(&r.catalog).map(|c| view::catalog_name(lang, c)).unwrap_or_default();
                 groups.push((r.catalog.clone(), title, vec![r]));
             }
         }

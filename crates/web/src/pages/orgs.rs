@@ -90,7 +90,7 @@ fn catalog_choices(s: &AppState, lang: Lang) -> Vec<CatalogChoice> {
 }
 
 fn catalog_title(s: &AppState, lang: Lang, id: &str) -> String {
-    s.set.catalog(id).map_or_else(|| id.to_owned(), |c| format!("{} {}", crate::view::title(lang, &c.title), c.edition))
+    s.set.catalog(id).map_or_else(|| id.to_owned(), |c| crate::view::catalog_name(lang, c))
 }
 
 // ----- the organizations -----
