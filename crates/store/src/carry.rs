@@ -136,8 +136,26 @@ impl Store {
         let stored_system = crate::orgs::fetch_system(&mut tx, system_id).await?;
         append(&mut tx, actor, now, change("system.create", "system", system_id).after(&stored_system)?).await?;
         let new = NewAssessment { system_id, catalog_id: catalog_id.to_owned(), baseline_id: None };
-        let id = crate::orgs::insert_assessment(&mut tx, self.ids.as_ref(), &new, &crate::AssessmentMeta::default(), actor, now).await?;
-        let summary = crate::answers::write_batch(&mut tx, self.ids.as_ref(), id, &inputs, actor, now, crate::answers::ACTION_IMPORT, written).await?;
+        let id = crate::orgs::insert_assessment(
+            &mut tx,
+            self.ids.as_ref(),
+            &new,
+            &crate::AssessmentMeta::default(),
+            actor,
+            now,
+        )
+        .await?;
+        let summary = crate::answers::write_batch(
+            &mut tx,
+            self.ids.as_ref(),
+            id,
+            &inputs,
+            actor,
+            now,
+            crate::answers::ACTION_IMPORT,
+            written,
+        )
+        .await?;
         let assessment = crate::orgs::fetch_assessment(&mut tx, id).await?;
         tx.commit().await?;
         Ok((organization, stored_system, assessment, summary))
