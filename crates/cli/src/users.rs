@@ -295,7 +295,9 @@ fn create(db: &Db, a: &CreateArgs, lang: Lang) -> Result<()> {
         is_emergency: a.emergency,
     };
     let at = now();
-    let u = db.run(db.store.create_user(&new, &db.actor, at))?;
+    // The admin chose this password: the user chooses their own at the first login (not an
+    // emergency account: its password is the admins' sealed one).
+    let u = db.run(db.store.create_user_with(&new, !a.emergency, &db.actor, at))?;
     for org in orgs {
         db.run(db.store.add_membership(u.id, org, &db.actor, at))?;
     }

@@ -385,7 +385,9 @@ pub async fn create_user(s: &AppState, lang: Lang, actor: &Actor, new: &CreateUs
         is_emergency: new.emergency,
     };
     let now = now();
-    let created = s.store.create_user(&user, actor, now).await.map_err(store_err)?;
+    // The admin chose this password: the user chooses their own at the first login. Not so an
+    // emergency account's: its password is the admins' sealed one, used in an emergency.
+    let created = s.store.create_user_with(&user, !new.emergency, actor, now).await.map_err(store_err)?;
     for org in orgs {
         s.store.add_membership(created.id, org, actor, now).await.map_err(store_err)?;
     }
@@ -656,4 +658,35 @@ pub async fn audit(s: &AppState, q: &AuditQuery) -> Result<AuditPage, WebError> 
 
 pub async fn verify(s: &AppState) -> Result<AuditCheck, WebError> {
     Ok(s.store.verify_audit().await?.into())
+}
+
+/// The roles an admin exempted from the second factor (issue 11 §2.11): everyone else, admins
+/// always, enrols TOTP at login.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecondFactorExemptions {
+    /// `assessor` and/or `viewer` (never `admin`).
+    pub exempt_roles: Vec<RoleWord>,
+}
+
+pub async fn second_factor_exemptions(s: &AppState) -> Result<SecondFactorExemptions, WebError> {
+    let roles = s.store.totp_exempt_roles().await?;
+    Ok(SecondFactorExemptions { exempt_roles: roles.into_iter().map(RoleWord::from).collect() })
+}
+
+/// Sets the exempted roles (audited: `settings.totp_exempt_roles`); admins are refused.
+pub async fn set_second_factor_exemptions(
+    s: &AppState,
+    lang: Lang,
+    actor: &Actor,
+    roles: &[RoleWord],
+) -> Result<SecondFactorExemptions, WebError> {
+    if roles.contains(&RoleWord::Admin) {
+        return Err(WebError::Invalid(
+            lang.t("管理者は二要素認証を免除できません。", "Admins cannot be exempted from the second factor.").into(),
+        ));
+    }
+    let roles: Vec<Role> = roles.iter().map(|r| Role::from(*r)).collect();
+    let set = s.store.set_totp_exempt_roles(&roles, actor, now()).await.map_err(store_err)?;
+    Ok(SecondFactorExemptions { exempt_roles: set.into_iter().map(RoleWord::from).collect() })
 }

@@ -20,6 +20,10 @@ pub enum WebError {
     /// Signed in, but the role or the CSRF token does not allow it.
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// Signed in, but the password an admin chose must be changed first (403,
+    /// `password_change_required`): only `PUT /api/account/password` and the session answer.
+    #[error("password change required")]
+    PasswordChangeRequired,
     /// The request's CSRF token or its origin is not this site's (403); recorded in the audit log.
     #[error("forbidden: {0}")]
     Csrf(String),
@@ -41,7 +45,7 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
-            WebError::Forbidden(_) | WebError::Csrf(_) => StatusCode::FORBIDDEN,
+            WebError::Forbidden(_) | WebError::Csrf(_) | WebError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -56,6 +60,7 @@ impl WebError {
             WebError::Invalid(_) => "invalid",
             WebError::Unauthorized => "unauthorized",
             WebError::Forbidden(_) | WebError::Csrf(_) => "forbidden",
+            WebError::PasswordChangeRequired => "password_change_required",
             WebError::Conflict(_) => "conflict",
             WebError::TooLarge(_) => "too_large",
             WebError::TooManyRequests => "too_many_requests",
@@ -73,6 +78,9 @@ impl WebError {
             | WebError::Conflict(m)
             | WebError::TooLarge(m) => m.clone(),
             WebError::Unauthorized => "login required".into(),
+            WebError::PasswordChangeRequired => {
+                "the initial password must be changed first: PUT /api/account/password".into()
+            }
             WebError::TooManyRequests => "too many requests; try again later".into(),
             WebError::Internal(_) => "internal error".into(),
         }

@@ -2,8 +2,8 @@
 //!
 //! A session token lives only in the client's cookie (HttpOnly, SameSite=Strict, `Secure` and the
 //! `__Host-` prefix unless the server is plain HTTP on loopback); the store keeps its SHA-256.
-//! A session is *complete* once the second factor was passed, or when the user has none and is not
-//! an admin (admins must enrol one). Pages ask for [`Authed`]; the TOTP steps ask for
+//! A session is *complete* once the second factor was passed, or when the user has none and their
+//! role is exempted by an admin (admins never are; everyone else enrols one at login). Pages ask for [`Authed`]; the TOTP steps ask for
 //! [`Pending`]. Forms before login are protected by a pre-session cookie of their own.
 
 use std::collections::HashMap;
@@ -133,17 +133,39 @@ pub struct Pending {
     /// The store's version (audit sequence number) this session was checked at, read after the
     /// request arrived; access decisions of the same request are taken at it.
     pub version: i64,
+    /// Whether the user's sessions need the second factor passed (or enrolled) to be complete
+    /// ([`needs_second_factor`], at `version`).
+    pub second_factor: bool,
 }
 
-/// Whether the user's sessions need the second factor passed (or enrolled) to be complete.
-pub fn needs_second_factor(user: &User) -> bool {
-    user.totp_enabled || user.role == Role::Admin
+/// Whether the user's sessions need the second factor passed (or enrolled) to be complete: a
+/// user who enrolled one, an admin, and anyone whose role an admin did not exempt
+/// ([`sansho_store::Store::totp_exempt_roles`]; the guidelines require two factors from 令和9年度).
+pub async fn needs_second_factor(state: &AppState, user: &User) -> Result<bool, WebError> {
+    let version = state.version.current(&state.store).await?;
+    second_factor_at(state, user, version).await
+}
+
+/// [`needs_second_factor`] at a version of the store (the exemptions cached for it).
+async fn second_factor_at(state: &AppState, user: &User, version: i64) -> Result<bool, WebError> {
+    if user.totp_enabled || user.role == Role::Admin {
+        return Ok(true);
+    }
+    let exempt = match state.sessions.exempt(version) {
+        Some(roles) => roles,
+        None => {
+            let roles = Arc::new(state.store.totp_exempt_roles().await?);
+            state.sessions.put_exempt(version, &roles);
+            roles
+        }
+    };
+    Ok(!exempt.contains(&user.role))
 }
 
 impl Pending {
     /// Whether the session may use the application (second factor passed, or none needed).
     pub fn complete(&self) -> bool {
-        self.session.mfa_passed || !needs_second_factor(&self.user)
+        self.session.mfa_passed || !self.second_factor
     }
     pub fn csrf(&self, state: &AppState) -> String {
         auth::csrf_token(&state.auth.csrf_key(), &self.token_hash)
@@ -180,6 +202,8 @@ struct CacheInner {
     version: i64,
     sessions: HashMap<String, (Arc<Session>, Arc<User>)>,
     access: HashMap<(Id, u8, Id), bool>,
+    /// The roles exempted from the second factor (a change of them is audited: a new version).
+    exempt: Option<Arc<Vec<Role>>>,
 }
 
 impl CacheInner {
@@ -189,6 +213,7 @@ impl CacheInner {
         if version > self.version {
             self.sessions.clear();
             self.access.clear();
+            self.exempt = None;
             self.version = version;
         }
         version == self.version
@@ -249,6 +274,16 @@ impl SessionCache {
             s.expires_at = expires_at;
         }
     }
+    fn exempt(&self, version: i64) -> Option<Arc<Vec<Role>>> {
+        let mut c = self.lock();
+        if c.at(version) { c.exempt.clone() } else { None }
+    }
+    fn put_exempt(&self, version: i64, roles: &Arc<Vec<Role>>) {
+        let mut c = self.lock();
+        if c.at(version) {
+            c.exempt = Some(roles.clone());
+        }
+    }
     fn forget(&self, token_hash: &str) {
         self.lock().sessions.remove(token_hash);
     }
@@ -286,6 +321,9 @@ pub enum NoSession {
     SecondFactor {
         enrol: bool,
     },
+    /// Signed in, but the password an admin chose must be changed first (the form is on
+    /// `/account`, which says why).
+    PasswordChange,
     Api,
     Error(WebError),
 }
@@ -299,6 +337,7 @@ impl IntoResponse for NoSession {
             }
             NoSession::SecondFactor { enrol: true } => Redirect::to("/account/totp").into_response(),
             NoSession::SecondFactor { enrol: false } => Redirect::to("/login/totp").into_response(),
+            NoSession::PasswordChange => Redirect::to("/account").into_response(),
             NoSession::Api => WebError::Unauthorized.into_response(),
             NoSession::Error(e) => e.into_response(),
         }
@@ -347,16 +386,13 @@ pub(crate) async fn pending(parts: &Parts, state: &AppState) -> Result<Option<Pe
             (session, user)
         }
     };
+    let second_factor = second_factor_at(state, &user, version).await?;
     // Sliding expiry, written at most every `touch_every_ms`.
     if now.0 - session.last_seen_at.0 >= state.auth.touch_every_ms
         && state.sessions.claim_touch(&token_hash, now, state.auth.touch_every_ms)
     {
         // Sliding, but never past the session's absolute lifetime (a pending login's: minutes).
-        let lifetime = if session.mfa_passed || !needs_second_factor(&user) {
-            state.auth.max_age_ms
-        } else {
-            state.auth.pending_ms
-        };
+        let lifetime = if session.mfa_passed || !second_factor { state.auth.max_age_ms } else { state.auth.pending_ms };
         let expires_at = Timestamp((now.0 + state.auth.idle_ms).min(session.created_at.0 + lifetime));
         if !state.store.touch_session(session.id, now, expires_at).await? {
             // Revoked or expired since it was read.
@@ -368,7 +404,7 @@ pub(crate) async fn pending(parts: &Parts, state: &AppState) -> Result<Option<Pe
         s.expires_at = expires_at;
         state.sessions.touched(&token_hash, now, expires_at);
     }
-    Ok(Some(Pending { session, user, token_hash, version }))
+    Ok(Some(Pending { session, user, token_hash, version, second_factor }))
 }
 
 fn no_session(parts: &Parts) -> NoSession {
@@ -390,6 +426,9 @@ impl FromRequestParts<AppState> for Authed {
     type Rejection = NoSession;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match pending(parts, state).await.map_err(NoSession::Error)? {
+            Some(p) if p.complete() && p.user.must_change_password && !reachable_before_password_change(parts) => {
+                Err(NoSession::PasswordChange)
+            }
             Some(p) if p.complete() => Ok(Authed(p)),
             Some(p) if !parts.uri.path().starts_with("/api/") => {
                 Err(NoSession::SecondFactor { enrol: !p.user.totp_enabled })
@@ -397,6 +436,14 @@ impl FromRequestParts<AppState> for Authed {
             _ => Err(no_session(parts)),
         }
     }
+}
+
+/// What a user whose password an admin chose (`must_change_password`) may reach before choosing
+/// their own: the password form (`/account` and its POST, the API's `PUT /api/account/password`),
+/// the session (`/api/session`: who, the CSRF token, logout) and logout.
+pub fn reachable_before_password_change(parts: &Parts) -> bool {
+    let path = parts.extensions.get::<axum::extract::OriginalUri>().map_or(parts.uri.path(), |u| u.0.path());
+    matches!(path, "/account" | "/account/password" | "/logout" | "/api/session" | "/api/account/password")
 }
 
 /// The client's address for the audit trail and the rate limiter.

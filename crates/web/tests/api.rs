@@ -400,6 +400,7 @@ async fn a_viewer_reads_foreign_ids_are_404_and_admins_without_totp_enrol_in_the
         store.create_user(&user("auditor", sansho_store::Role::Viewer), &fixture, Timestamp(now_ms())).await.unwrap();
     store.add_membership(viewer.id, org, &fixture, Timestamp(now_ms())).await.unwrap();
     store.create_user(&user("admin2", sansho_store::Role::Admin), &fixture, Timestamp(now_ms())).await.unwrap();
+    exempt_non_admins(&store).await;
 
     // An admin without a second factor is told to enrol in the browser, and gets no session.
     let refused =
@@ -415,7 +416,7 @@ async fn a_viewer_reads_foreign_ids_are_404_and_admins_without_totp_enrol_in_the
         "invalid",
     );
 
-    // A viewer without TOTP signs in with the password and reads.
+    // A viewer without TOTP (viewers are exempted) signs in with the password and reads.
     let login = b
         .api("POST", "/api/session", Some(json!({"username": "auditor", "password": "viewer password 1"})), None)
         .await;
@@ -593,6 +594,7 @@ async fn json_login_keeps_the_page_rules_emergency_use_lockout_and_rate_limit() 
         role: sansho_store::Role::Assessor,
         is_emergency,
     };
+    exempt_non_admins(&store).await;
     // The emergency account starts disabled: refused like a wrong password.
     let emergency = store.create_user(&new("break-glass", true), &fixture, Timestamp(now_ms())).await.unwrap();
     let mut c = Browser { app: b.app.clone(), jar: HashMap::new() };

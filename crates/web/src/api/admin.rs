@@ -13,7 +13,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use super::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
 use crate::admin_ops::{
     self as ops, AuditCheck, AuditPage, AuditQuery, AuditView, CreateOrganization, CreateUser, EmergencyUseView,
-    OrgKindWord, OrgRef, OrgView, RoleWord, UpdateUser, UserView,
+    OrgKindWord, OrgRef, OrgView, RoleWord, SecondFactorExemptions, UpdateUser, UserView,
 };
 use crate::error::ErrorBody;
 use crate::{AppState, Lang, WebError};
@@ -36,7 +36,9 @@ use crate::{AppState, Lang, WebError};
         emergency_uses,
         acknowledge,
         audit,
-        verify
+        verify,
+        second_factor,
+        set_second_factor
     ),
     components(schemas(
         UserView,
@@ -55,6 +57,7 @@ use crate::{AppState, Lang, WebError};
         AuditView,
         AuditPage,
         AuditCheck,
+        SecondFactorExemptions,
         ErrorBody
     )),
     tags((name = "admin", description = "利用者・組織・非常時用アカウント・監査ログの管理（管理者のみ） / Users, organizations, the emergency account and the audit log (admins only)"))
@@ -75,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/emergency-uses/{id}/acknowledge", post(acknowledge))
         .route("/admin/audit", get(audit))
         .route("/admin/audit/verify", get(verify))
+        .route("/admin/second-factor", get(second_factor).put(set_second_factor))
 }
 
 /// API messages are in English (pages speak Japanese first).
@@ -83,6 +87,31 @@ const LANG: Lang = Lang::En;
 /// The signed-in admin, or 403.
 fn admin(u: &ApiUser) -> Result<(), WebError> {
     u.require_admin()
+}
+
+#[utoipa::path(get, path = "/api/admin/second-factor", security(("session_cookie" = [])), tag = "admin",
+    responses(
+        (status = 200, description = "The roles exempted from the second factor (everyone else enrols TOTP at login)", body = SecondFactorExemptions),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody)))]
+async fn second_factor(State(s): State<AppState>, u: ApiUser) -> Result<Json<SecondFactorExemptions>, WebError> {
+    admin(&u)?;
+    Ok(Json(ops::second_factor_exemptions(&s).await?))
+}
+
+#[utoipa::path(put, path = "/api/admin/second-factor", security(("session_cookie" = [], "csrf_header" = [])), tag = "admin", request_body = SecondFactorExemptions,
+    responses(
+        (status = 200, description = "Saved (audited as settings.totp_exempt_roles)", body = SecondFactorExemptions),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin, or a missing or wrong x-csrf-token header", body = ErrorBody),
+        (status = 422, description = "Not a list of roles, or admin among them (admins are never exempted)", body = ErrorBody)))]
+async fn set_second_factor(
+    State(s): State<AppState>,
+    u: ApiUser,
+    ApiJson(body): ApiJson<SecondFactorExemptions>,
+) -> Result<Json<SecondFactorExemptions>, WebError> {
+    admin(&u)?;
+    Ok(Json(ops::set_second_factor_exemptions(&s, LANG, &u.actor(), &body.exempt_roles).await?))
 }
 
 #[utoipa::path(get, path = "/api/admin/users", security(("session_cookie" = [])), tag = "admin",

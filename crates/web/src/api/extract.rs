@@ -64,6 +64,9 @@ impl FromRequestParts<AppState> for ApiUser {
         if !p.complete() {
             return Err(WebError::Unauthorized);
         }
+        if p.user.must_change_password && !crate::session::reachable_before_password_change(parts) {
+            return Err(WebError::PasswordChangeRequired);
+        }
         if !is_safe(&parts.method) {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
             if !p.csrf_ok(state, sent) {

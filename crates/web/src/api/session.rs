@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use sansho_auth as auth;
-use sansho_store::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -136,11 +135,11 @@ async fn login(
             ));
         }
     };
-    if user.role == Role::Admin && !user.totp_enabled {
+    if !user.totp_enabled && crate::session::needs_second_factor(&s, &user).await? {
         return Err(WebError::Forbidden(
             lang.t(
-                "管理者は先にブラウザで二要素認証（TOTP）を登録してください。",
-                "An admin must first enrol a second factor (TOTP) in the browser.",
+                "先にブラウザで二要素認証（TOTP）を登録してください。",
+                "Enrol a second factor (TOTP) in the browser first.",
             )
             .into(),
         ));
@@ -179,7 +178,8 @@ async fn login(
         Err(e) => return Err(e.into()),
     };
     let version = s.version.current(&s.store).await?;
-    let p = Pending { session: session.into(), user: user.into(), token_hash, version };
+    let second_factor = crate::session::needs_second_factor(&s, &user).await?;
+    let p = Pending { session: session.into(), user: user.into(), token_hash, version, second_factor };
     let csrf = p.csrf(&s);
     let mut r = Json(session_info(&s, &p, csrf).await?).into_response();
     r.headers_mut()

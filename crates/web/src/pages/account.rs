@@ -91,6 +91,19 @@ async fn page(
         Some((true, _)) => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::OK,
     };
+    // Every other page leads here until the password an admin chose is changed.
+    let notice = notice.or_else(|| {
+        u.must_change_password.then(|| {
+            (
+                true,
+                lang.t(
+                    "初期パスワードを変更してください。変更するまで他の画面は使えません。",
+                    "Change the initial password: nothing else can be used until it is changed.",
+                )
+                .to_owned(),
+            )
+        })
+    });
     let page = AccountPage {
         lang,
         path: "/account".into(),

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}", get(user_page))
         .route("/admin/users/{id}/{action}", post(user_action))
         .route("/admin/organizations", post(create_organization))
+        .route("/admin/second-factor", post(set_second_factor))
         .route("/admin/emergency-uses/{id}/acknowledge", post(acknowledge))
         .route("/admin/audit", get(audit))
 }
@@ -113,6 +114,9 @@ fn done_message(lang: Lang, done: &str) -> Option<String> {
         "emergency-created" => lang
             .t("非常時用アカウントを作成しました（無効の状態です）。", "The emergency account was created (disabled)."),
         "organization-created" => lang.t("組織を作成しました。", "The organization was created."),
+        "second-factor" => {
+            lang.t("二要素認証を免除する役割を保存しました。", "The roles exempted from the second factor were saved.")
+        }
         "acknowledged" => lang.t("非常時用アカウントの利用を確認しました。", "The emergency use was acknowledged."),
         "role" => lang.t("役割を変更しました。", "The role was changed."),
         "display-name" => lang.t("表示名を変更しました。", "The display name was changed."),
@@ -154,6 +158,8 @@ struct Overview {
     uses: Vec<UseRow>,
     emergency_accounts: Vec<UserRow>,
     roles: Vec<(&'static str, &'static str)>,
+    /// The roles exempted from the second factor: (form field, label, exempted).
+    exemptions: Vec<(&'static str, &'static str, bool)>,
     /// The create-user form as it was sent (after an error).
     form_username: String,
     form_display_name: String,
@@ -191,6 +197,13 @@ async fn overview_page(
         uses,
         emergency_accounts,
         roles: roles(lang),
+        exemptions: {
+            let exempt = s.store.totp_exempt_roles().await?;
+            [Role::Assessor, Role::Viewer]
+                .iter()
+                .map(|r| (r.as_str(), ops::role_word(lang, *r), exempt.contains(r)))
+                .collect()
+        },
         form_username: form.map_or(String::new(), |f| f.username.clone()),
         form_display_name: form.map_or(String::new(), |f| f.display_name.clone()),
     };
@@ -208,6 +221,45 @@ async fn overview(
     }
     let notice = q.done.as_deref().and_then(|d| done_message(lang, d));
     overview_page(&s, lang, &a, StatusCode::OK, notice, None, None).await
+}
+
+#[derive(Deserialize)]
+struct SecondFactorForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// "1" when checked.
+    #[serde(default)]
+    assessor: String,
+    #[serde(default)]
+    viewer: String,
+}
+
+/// Which roles go without a second factor (admins never do).
+async fn set_second_factor(
+    State(s): State<AppState>,
+    lang: Lang,
+    client: Client,
+    a: Authed,
+    Form(f): Form<SecondFactorForm>,
+) -> Result<Response, WebError> {
+    if let Err(r) = require_admin(lang, "/admin", &a) {
+        return Ok(r);
+    }
+    if !a.csrf_ok(&s, &f.csrf_token) {
+        return Ok(form_expired(lang, "/admin"));
+    }
+    let roles: Vec<RoleWord> = [(RoleWord::Assessor, &f.assessor), (RoleWord::Viewer, &f.viewer)]
+        .into_iter()
+        .filter(|(_, v)| v.as_str() == "1")
+        .map(|(r, _)| r)
+        .collect();
+    match ops::set_second_factor_exemptions(&s, lang, &actor(&a, &client), &roles).await {
+        Ok(_) => Ok(Redirect::to("/admin?done=second-factor").into_response()),
+        Err(e) => {
+            let (status, msg) = shown(e)?;
+            overview_page(&s, lang, &a, status, None, Some(msg), None).await
+        }
+    }
 }
 
 /// The create-user form (also the emergency account's, with `emergency=1`).

@@ -221,7 +221,8 @@ async fn start_session(
     let (cookie, _) = create_session(s, client, user, mfa_passed, now).await?;
     let next = if user.totp_enabled && !mfa_passed {
         "/login/totp"
-    } else if user.role == Role::Admin && !user.totp_enabled {
+    } else if !user.totp_enabled && needs_second_factor(s, user).await? {
+        // Admins, and everyone whose role is not exempted, enrol one before anything else.
         "/account/totp"
     } else {
         "/"
@@ -240,7 +241,7 @@ pub async fn create_session(
 ) -> Result<(String, String), WebError> {
     let token = auth::new_session_token(&mut auth::random_bytes);
     // A pending login (the second factor, or its enrolment, still to come) lasts minutes.
-    let lasts = if mfa_passed || !needs_second_factor(user) { s.auth.idle_ms } else { s.auth.pending_ms };
+    let lasts = if mfa_passed || !needs_second_factor(s, user).await? { s.auth.idle_ms } else { s.auth.pending_ms };
     let new = NewSession {
         token_hash: auth::token_hash(&token),
         user_id: user.id,
@@ -513,7 +514,7 @@ async fn login(
             ));
         }
     };
-    let complete = !needs_second_factor(&user);
+    let complete = !needs_second_factor(&s, &user).await?;
     let r = start_session(&s, &client, &user, false, now).await?;
     // The session first, then the login: an emergency account is never seen signed in without a
     // session (which would make it lapse).

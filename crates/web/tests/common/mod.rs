@@ -206,8 +206,9 @@ pub async fn admin(b: &mut Browser) -> String {
     key
 }
 
-/// A colleague with `role` in organization `org`, without a second factor (only admins must have
-/// one), signed in on a browser of their own over the same application.
+/// A colleague with `role` in organization `org`, made through the store (so with no initial
+/// password to change) and, unless an admin, without a second factor (the role is exempted from
+/// it), signed in on a browser of their own over the same application.
 pub async fn member(
     b: &Browser,
     store: &Store,
@@ -238,10 +239,25 @@ pub async fn member(
         .await
         .unwrap();
     store.add_membership(user.id, org, &fixture, Timestamp(now_ms())).await.unwrap();
+    // The colleague goes without a second factor: their role is exempted (an admin's setting,
+    // issue 11 §2.11); an admin colleague enrols one below, as admins must.
+    let mut exempt = store.totp_exempt_roles().await.unwrap();
+    if role != sansho_store::Role::Admin && !exempt.contains(&role) {
+        exempt.push(role);
+        store.set_totp_exempt_roles(&exempt, &fixture, Timestamp(now_ms())).await.unwrap();
+    }
     let mut v = Browser { app: b.app.clone(), jar: HashMap::new() };
     let csrf = field(&v.get("/login").await.body, "csrf_token");
     let login =
         v.post("/login", &[("csrf_token", &csrf), ("username", username), ("password", password), ("next", "/")]).await;
+    // Admins enrol a second factor at the first login.
+    if login.location.as_deref() == Some("/account/totp") {
+        let enrol = v.get("/account/totp").await;
+        let (key, csrf) = (secret(&enrol.body), field(&enrol.body, "csrf_token"));
+        let done = v.post("/account/totp", &[("csrf_token", &csrf), ("code", &code(&key, now_ms()))]).await;
+        assert!(done.body.contains("回復コード"), "{username} enrols TOTP: {}", done.body);
+        return v;
+    }
     assert_eq!(login.location.as_deref(), Some("/"), "{username} signs in: {}", login.body);
     v
 }
@@ -324,4 +340,12 @@ pub const READ_EVENTS: &[&str] = &[
 
 pub fn is_read_event(action: &str) -> bool {
     READ_EVENTS.contains(&action)
+}
+
+/// An admin's setting (issue 11 §2.11): assessors and viewers go without a second factor, so a
+/// test signs them in with the password alone.
+pub async fn exempt_non_admins(store: &Store) {
+    use sansho_store::Role;
+    let fixture = Actor::new("fixture", "test");
+    store.set_totp_exempt_roles(&[Role::Assessor, Role::Viewer], &fixture, Timestamp(now_ms())).await.unwrap();
 }
