@@ -106,6 +106,10 @@ fn outlines_say_so_in_the_listing_and_on_their_requirements() {
     assert!(table.contains("アウトライン"), "{table}");
     let show = env.ok(&["show", "mhlw-6", "management-5.2.1"]);
     assert!(show.contains("アウトライン"), "{show}");
+    let json = env.json(&["show", "mhlw-6", "management-5.2.1", "--json"]);
+    assert!(json["outline"]["note"].as_str().unwrap().contains("catalog fill"), "{json}");
+    let json = env.json(&["show", "mhlw-5", "6.5 C 2", "--json"]);
+    assert!(json.get("outline").is_none(), "{json}");
     let cw = env.ok(&["crosswalk", "cyber-infra", "meti-mic-2"]);
     assert!(cw.contains("アウトライン"), "{cw}");
 }

@@ -54,6 +54,10 @@ struct ShowView<'a> {
     related: Vec<RelatedView<'a>>,
     /// 明文規定なし: the catalogs a mapping set says have no counterpart, with its provenance.
     no_counterpart: Vec<sansho_core::NoCounterpartEntry<'a>>,
+    /// Set when the requirement's catalog is an outline (structure and a few texts only): the
+    /// JSON says so as the text output does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outline: Option<&'a sansho_core::Outline>,
 }
 
 pub fn view(set: &CatalogSet, ix: NodeIx) -> ReqView<'_> {
@@ -106,7 +110,8 @@ pub fn run(set: &CatalogSet, catalog: &str, query: &str, json: bool, lang: Lang)
                 }
             })
             .collect();
-        return print_json(&ShowView { requirement: view(set, ix), related: rel, no_counterpart: none });
+        let outline = set.catalog_of(ix).outline.as_ref();
+        return print_json(&ShowView { requirement: view(set, ix), related: rel, no_counterpart: none, outline });
     }
     let r = set.requirement(ix);
     let c = set.catalog_of(ix);
