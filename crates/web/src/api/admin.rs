@@ -102,6 +102,7 @@ async fn second_factor(State(s): State<AppState>, u: ApiUser) -> Result<Json<Sec
 #[utoipa::path(put, path = "/api/admin/second-factor", security(("session_cookie" = [], "csrf_header" = [])), tag = "admin", request_body = SecondFactorExemptions,
     responses(
         (status = 200, description = "Saved (audited as settings.totp_exempt_roles)", body = SecondFactorExemptions),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not an admin, or a missing or wrong x-csrf-token header", body = ErrorBody),
         (status = 422, description = "Not a list of roles, or admin among them (admins are never exempted)", body = ErrorBody)))]
