@@ -133,6 +133,13 @@ fn metadata(c: &Catalog) -> Value {
     if let Some(d) = &c.date {
         props.extend(own("date", d));
     }
+    // An outline holds structure and a few texts only: the export says so (and why).
+    if let Some(o) = &c.outline {
+        props.extend(own("outline", "true"));
+        if let Some(note) = &o.note {
+            props.extend(own("outline-note", note));
+        }
+    }
     let mut m = json!({
         "title": c.title.ja,
         "last-modified": datetime(c.date.as_deref()),

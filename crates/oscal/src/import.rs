@@ -953,7 +953,8 @@ fn convert(
         }],
         description: meta.remarks.clone(),
         requirements: conv.reqs,
-        outline: None,
+        // A sansho export of an outline stays an outline.
+        outline: own("outline").filter(|v| v == "true").map(|_| sansho_core::Outline { note: own("outline-note") }),
         ext: Some(Box::new(CatalogExt {
             uuid: Some(c.uuid.clone()),
             metadata: Some(minify(c.metadata.get())),

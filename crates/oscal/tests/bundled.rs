@@ -57,7 +57,18 @@ fn every_bundled_catalog_exports_and_imports_back() {
             assert!(a.ext.is_none(), "{}: node {} needs no OSCAL extension", c.id, b.id);
         }
         assert_eq!((&back.title, &back.edition, &back.date, back.kind), (&c.title, &c.edition, &c.date, c.kind));
+        // An outline (structure and a few texts only) says so in its export and stays one when
+        // imported back, so it is not offered for an assessment elsewhere either (issue 11 §2.7).
+        let outline_prop = v["catalog"]["metadata"]["props"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "outline")
+            .map(|p| p["value"].as_str().unwrap().to_owned());
+        assert_eq!(outline_prop.as_deref(), c.is_outline().then_some("true"), "{}", c.id);
+        assert_eq!(back.outline, c.outline, "{}: the outline flag and its note come back", c.id);
     }
+    assert!(set.catalogs().iter().any(|c| c.is_outline()), "the bundled catalogs include outlines");
 }
 
 #[test]
