@@ -374,19 +374,7 @@ impl Store {
     pub async fn set_password_hash(&self, user: Id, hash: &str, actor: &Actor, now: Timestamp) -> Result<User> {
         check_password_hash(hash)?;
         let mut tx = self.write().await?;
-        let before = fetch_user(&mut tx, user).await?;
-        sqlx::query(
-            "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, updated_by = $4
-             WHERE id = $5",
-        )
-        .bind(hash)
-        .bind(false)
-        .bind(now.0)
-        .bind(&actor.name)
-        .bind(user.to_string())
-        .execute(&mut *tx)
-        .await?;
-        let after = audit_user(&mut tx, &before, "user.password_set", actor, now).await?;
+        let after = write_password_hash(&mut tx, user, hash, false, "user.password_set", actor, now).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -397,19 +385,7 @@ impl Store {
     pub async fn reset_password_hash(&self, user: Id, hash: &str, actor: &Actor, now: Timestamp) -> Result<User> {
         check_password_hash(hash)?;
         let mut tx = self.write().await?;
-        let before = fetch_user(&mut tx, user).await?;
-        sqlx::query(
-            "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, updated_by = $4
-             WHERE id = $5",
-        )
-        .bind(hash)
-        .bind(true)
-        .bind(now.0)
-        .bind(&actor.name)
-        .bind(user.to_string())
-        .execute(&mut *tx)
-        .await?;
-        let after = audit_user(&mut tx, &before, "user.password_reset", actor, now).await?;
+        let after = write_password_hash(&mut tx, user, hash, true, "user.password_reset", actor, now).await?;
         revoke_all_sessions(&mut tx, user, actor, now).await?;
         tx.commit().await?;
         Ok(after)
@@ -959,4 +935,30 @@ async fn remove_totp(conn: &mut SqliteConnection, user: Id, actor: &Actor, now: 
     .execute(&mut *conn)
     .await?;
     audit_user(conn, &before, "user.totp_disable", actor, now).await
+}
+
+/// Stores a password hash, with whether the user must choose their own at the next login, and
+/// audits it as `action`, inside the caller's transaction.
+async fn write_password_hash(
+    conn: &mut SqliteConnection,
+    user: Id,
+    hash: &str,
+    must_change: bool,
+    action: &str,
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<User> {
+    let before = fetch_user(conn, user).await?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, updated_by = $4
+         WHERE id = $5",
+    )
+    .bind(hash)
+    .bind(must_change)
+    .bind(now.0)
+    .bind(&actor.name)
+    .bind(user.to_string())
+    .execute(&mut *conn)
+    .await?;
+    audit_user(conn, &before, action, actor, now).await
 }

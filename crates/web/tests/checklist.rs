@@ -202,28 +202,10 @@ async fn a_viewer_sees_the_checklist_without_forms_and_cannot_save_a_row() {
     assert!(store.answer_for(a, "org-1").await.unwrap().is_none());
 }
 
-/// The bundled sample (seed 003's answers), loaded as `sansho sample load` does.
-async fn sample(store: &sansho_store::Store) -> (sansho_store::Id, sansho_store::Id) {
-    let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.unwrap();
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/vendor-003.answers.toml")).unwrap();
-    let file = sansho_import::answers::parse_answers("vendor-003.answers.toml", &text).unwrap();
-    let mut inputs = Vec::new();
-    for e in &file.answers {
-        let ix = set.resolve("mhlw-3-checklist", &e.requirement).unwrap();
-        let mut answer = sansho_core::assess::Answer::new(set.reference(ix), e.result).unwrap();
-        answer.how = e.how.clone();
-        inputs.push(AnswerInput::from_domain(&set, ix, &answer, "import").unwrap());
-    }
-    let (org, a) = org_with_assessment(store, "サンプル事業者").await;
-    store.import_answers(a, inputs, &Actor::new("fixture", "test"), Timestamp(now_ms())).await.unwrap();
-    (org, a)
-}
-
 #[tokio::test]
 async fn the_dashboard_gap_count_and_the_gaps_only_checklist_agree_on_the_sample() {
     let (b, store) = setup().await;
-    let (org, a) = sample(&store).await;
+    let (org, a) = sample_assessment(&store).await;
     let mut v = member(&b, &store, "etsuran", Role::Viewer, org).await;
     let dashboard = v.get(&format!("/assessments/{a}")).await.body;
     let count = |body: &str, after: &str| -> usize {

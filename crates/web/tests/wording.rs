@@ -7,29 +7,12 @@ mod common;
 
 use axum::http::StatusCode;
 use common::*;
-use sansho_store::{Actor, AnswerInput, Role, Timestamp};
-
-async fn sample(store: &sansho_store::Store) -> (sansho_store::Id, sansho_store::Id) {
-    let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.unwrap();
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/vendor-003.answers.toml")).unwrap();
-    let file = sansho_import::answers::parse_answers("vendor-003.answers.toml", &text).unwrap();
-    let mut inputs = Vec::new();
-    for e in &file.answers {
-        let ix = set.resolve("mhlw-3-checklist", &e.requirement).unwrap();
-        let mut answer = sansho_core::assess::Answer::new(set.reference(ix), e.result).unwrap();
-        answer.how = e.how.clone();
-        inputs.push(AnswerInput::from_domain(&set, ix, &answer, "import").unwrap());
-    }
-    let (org, a) = org_with_assessment(store, "サンプル事業者").await;
-    store.import_answers(a, inputs, &Actor::new("fixture", "test"), Timestamp(now_ms())).await.unwrap();
-    (org, a)
-}
+use sansho_store::Role;
 
 #[tokio::test]
 async fn english_pages_say_results_categories_and_levels_in_english_and_editions_once() {
     let (b, store) = setup().await;
-    let (org, a) = sample(&store).await;
+    let (org, a) = sample_assessment(&store).await;
     let mut v = member(&b, &store, "etsuran", Role::Viewer, org).await;
 
     let ja = v.get(&format!("/assessments/{a}")).await.body;

@@ -349,3 +349,22 @@ pub async fn exempt_non_admins(store: &Store) {
     let fixture = Actor::new("fixture", "test");
     store.set_totp_exempt_roles(&[Role::Assessor, Role::Viewer], &fixture, Timestamp(now_ms())).await.unwrap();
 }
+
+/// The bundled sample (seed 003's 75 answers on `mhlw-3-checklist`), loaded as `sansho sample
+/// load` does, in a new organization: (organization, assessment).
+pub async fn sample_assessment(store: &Store) -> (sansho_store::Id, sansho_store::Id) {
+    let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/vendor-003.answers.toml")).unwrap();
+    let file = sansho_import::answers::parse_answers("vendor-003.answers.toml", &text).unwrap();
+    let mut inputs = Vec::new();
+    for e in &file.answers {
+        let ix = set.resolve("mhlw-3-checklist", &e.requirement).unwrap();
+        let mut answer = sansho_core::assess::Answer::new(set.reference(ix), e.result).unwrap();
+        answer.how = e.how.clone();
+        inputs.push(sansho_store::AnswerInput::from_domain(&set, ix, &answer, "import").unwrap());
+    }
+    let (org, a) = org_with_assessment(store, "サンプル事業者").await;
+    store.import_answers(a, inputs, &Actor::new("fixture", "test"), Timestamp(now_ms())).await.unwrap();
+    (org, a)
+}
