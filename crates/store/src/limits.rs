@@ -23,6 +23,7 @@ pub const ORGANIZATION_NAME: Limit = Limit { field: "organization name", max: 20
 pub const SYSTEM_NAME: Limit = Limit { field: "system name", max: 200 };
 pub const SYSTEM_DESCRIPTION: Limit = Limit { field: "system description", max: 4_000 };
 pub const ASSESSMENT_NAME: Limit = Limit { field: "assessment name", max: 200 };
+pub const REOPEN_REASON: Limit = Limit { field: "reopen reason", max: 4_000 };
 pub const CATALOG_ID: Limit = Limit { field: "catalog id", max: 200 };
 pub const REQUIREMENT_ID: Limit = Limit { field: "requirement id", max: 200 };
 /// 実施内容.
@@ -43,6 +44,7 @@ pub const ALL: &[Limit] = &[
     SYSTEM_NAME,
     SYSTEM_DESCRIPTION,
     ASSESSMENT_NAME,
+    REOPEN_REASON,
     CATALOG_ID,
     REQUIREMENT_ID,
     ANSWER_HOW,

@@ -285,6 +285,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Assessment> {
         non_empty("reason", reason)?;
+        crate::limits::REOPEN_REASON.check(reason)?;
         let mut tx = self.write().await?;
         let before = fetch_assessment(&mut tx, id).await?;
         if before.status != AssessmentStatus::Final {
@@ -325,6 +326,7 @@ pub(crate) async fn insert_assessment(
 ) -> Result<Id> {
     crate::limits::CATALOG_ID.check(&new.catalog_id)?;
     non_empty("catalog id", &new.catalog_id)?;
+    crate::limits::ASSESSMENT_NAME.check_opt(meta.name.as_deref())?;
     let name = meta.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if !exists(conn, Table::Systems, new.system_id).await? {
         return Err(StoreError::UnknownSystem(new.system_id));

@@ -868,3 +868,27 @@ async fn the_database_and_evidence_files_are_private_to_their_owner() {
     assert_eq!(mode(&db), 0o600);
     store.close().await;
 }
+
+/// The two texts an assessment adds — its name and a reopening's reason — have limits too,
+/// checked by the store (issue 11 §1.6).
+#[tokio::test]
+async fn an_assessment_name_and_a_reopen_reason_are_length_limited() {
+    use sansho_store::{AssessmentMeta, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (_, system, _) = scenario(&store).await;
+    let admin = user(&store, "boss", Role::Admin).await;
+    let new = NewAssessment { system_id: system, catalog_id: "mhlw-3-checklist".into(), baseline_id: None };
+    let long = AssessmentMeta { name: Some("評".repeat(201)), owner_id: None };
+    match store.create_assessment_as(&new, &long, &Actor::cli("bob"), T0).await {
+        Err(StoreError::TooLong { field, max, .. }) => assert_eq!((field, max), ("assessment name", 200)),
+        other => panic!("a 201-character name: {other:?}"),
+    }
+    let a = store.create_assessment_as(&new, &AssessmentMeta::default(), &Actor::cli("bob"), T0).await.unwrap();
+    store.set_assessment_status(a.id, AssessmentStatus::Final, &Actor::cli("bob"), T1).await.unwrap();
+    match store.reopen_assessment(a.id, &"x".repeat(4_001), Some(admin), &Actor::cli("bob"), T1).await {
+        Err(StoreError::TooLong { field, max, .. }) => assert_eq!((field, max), ("reopen reason", 4_000)),
+        other => panic!("a 4,001-character reason: {other:?}"),
+    }
+    store.reopen_assessment(a.id, &"x".repeat(4_000), Some(admin), &Actor::cli("bob"), T1).await.unwrap();
+}

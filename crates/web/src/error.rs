@@ -134,6 +134,7 @@ fn field_ja(field: &str) -> &str {
         "system name" => "システム名",
         "system description" => "システムの説明",
         "assessment name" => "評価の名前",
+        "reopen reason" => "再開の理由",
         "catalog id" => "ガイドラインの ID",
         "requirement id" => "要求事項の ID",
         "how (実施内容)" => "実施内容",
