@@ -43,6 +43,15 @@ pub enum Lang {
     En,
 }
 
+impl From<Lang> for sansho_core::Lang {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::Ja => sansho_core::Lang::Ja,
+            Lang::En => sansho_core::Lang::En,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Catalogs: list, check, build the bundled ones, import a workbook.

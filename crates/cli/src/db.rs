@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
 use sansho_core::CatalogSet;
-use sansho_core::assess::{Answer, ResultCode};
+use sansho_core::assess::ResultCode;
 use sansho_core::set::NodeIx;
 use sansho_store::{Actor, AssessmentStatus, Id, Kind, Store, Timestamp};
 
@@ -72,6 +72,16 @@ impl Db {
         Ok(self.run(self.store.resolve_id(kind, typed))?)
     }
 
+    /// The use cases' context: the catalogs, this database, now and today.
+    pub fn cx<'a>(&'a self, set: &'a CatalogSet) -> sansho_app::Ctx<'a> {
+        sansho_app::Ctx {
+            set,
+            store: &self.store,
+            now: now(),
+            today: today().parse().expect("chrono writes YYYY-MM-DD"),
+        }
+    }
+
     /// Closes the database (checkpointing its journal).
     pub fn close(self) {
         let Db { store, rt, .. } = self;
@@ -122,29 +132,6 @@ pub fn result_word(lang: Lang, r: ResultCode) -> &'static str {
         Lang::Ja => r.ja(),
         Lang::En => r.as_str(),
     }
-}
-
-/// The stored answers of an assessment as domain answers on `catalog`, each checked against the
-/// loaded catalogs: an answer to a requirement the catalog no longer has is an error naming it.
-pub fn domain_answers(set: &CatalogSet, catalog: &str, stored: &[sansho_store::Answer]) -> Result<Vec<Answer>> {
-    if set.catalog(catalog).is_none() {
-        return Err(anyhow!(crate::ui::msg!(
-            "評価のカタログ {catalog:?} が読み込まれていません（sansho catalog list で一覧）",
-            "the assessment is of catalog {catalog:?}, which is not loaded (see `sansho catalog list`)"
-        )));
-    }
-    stored
-        .iter()
-        .map(|a| {
-            a.to_domain(set, catalog).ok_or_else(|| {
-                let (id, req) = (a.id, &a.requirement_id);
-                anyhow!(crate::ui::msg!(
-                    "回答 {id}: 要求事項 {req:?} がカタログ {catalog} にありません（カタログが変わりましたか）",
-                    "answer {id}: requirement {req:?} is not in catalog {catalog} (was the catalog changed?)"
-                ))
-            })
-        })
-        .collect()
 }
 
 /// Resolves a requirement a person typed (id or printed label) in the assessment's catalog.

@@ -14,7 +14,10 @@ pub fn text(e: &anyhow::Error, lang: Lang) -> String {
     }
     let mut parts: Vec<String> = Vec::new();
     for cause in e.chain() {
-        if let Some(s) = cause.downcast_ref::<StoreError>() {
+        if let Some(a) = cause.downcast_ref::<sansho_app::AppError>() {
+            parts.push(app(a, lang));
+            break;
+        } else if let Some(s) = cause.downcast_ref::<StoreError>() {
             // Its words include its own source: the rest of the chain would repeat it.
             parts.push(store(s, lang));
             break;
@@ -35,6 +38,36 @@ pub fn text(e: &anyhow::Error, lang: Lang) -> String {
         }
     }
     parts.join(": ")
+}
+
+/// A use case's refusal in `lang` (a store refusal in the store's words).
+pub fn app(e: &sansho_app::AppError, lang: Lang) -> String {
+    use sansho_app::AppError as E;
+    let words = match e {
+        E::Store(s) => return store(s, lang),
+        E::Internal(detail) => return format!("internal error: {detail}"),
+        other => other.message(lang.into()),
+    };
+    // What to type next, where the command line has its own way.
+    let hint = match e {
+        E::JustificationRequired { .. } => crate::ui::t(lang, "--justification で指定します", "give --justification"),
+        E::BaselineCatalog { .. } | E::SameCatalog { .. } => crate::ui::t(
+            lang,
+            "カタログをまたぐには sansho assessment migrate",
+            "crossing catalogs: sansho assessment migrate",
+        ),
+        E::SuggestionOverAnswer { .. } => {
+            crate::ui::t(lang, "変えるには sansho answer set", "change it with `answer set`")
+        }
+        E::NoAnswerYet { .. } => {
+            crate::ui::t(lang, "sansho answer set で回答します", "answer it with `sansho answer set`")
+        }
+        _ => return words,
+    };
+    match lang {
+        Lang::Ja => format!("{words}（{hint}）"),
+        Lang::En => format!("{words} ({hint})"),
+    }
 }
 
 /// The word for a kind of stored thing.

@@ -31,23 +31,7 @@ pub use table::{FORMULA_START, neutralise_formula};
 
 /// The language of the fixed words (headers, result words, labels). Guideline text is always
 /// the catalog's own.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Lang {
-    #[default]
-    Ja,
-    En,
-}
-
-impl Lang {
-    /// Picks the word for this language.
-    pub(crate) fn t(self, ja: &'static str, en: &'static str) -> &'static str {
-        match self {
-            Lang::Ja => ja,
-            Lang::En => en,
-        }
-    }
-}
+pub use sansho_core::Lang;
 
 /// What the export says about the assessment itself (the title block).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

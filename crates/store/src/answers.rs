@@ -11,9 +11,6 @@ use crate::{
     NewAssessment, Result, Store, StoreError, Timestamp, non_blank, parse, parse_opt,
 };
 
-/// `origin.kind` of an answer copied from a baseline assessment.
-pub(crate) const ORIGIN_BASELINE: &str = "baseline";
-
 /// Audit actions of answer writes: one record per created or changed answer, named after the path
 /// that wrote it.
 const ACTION_SET: &str = "answer.set";
@@ -268,7 +265,7 @@ pub(crate) async fn copy_answer(
     ids: &dyn IdSource,
     from: Id,
     into: Id,
-    origin_kind: &str,
+    origin_kind: crate::Origin,
     actor: &Actor,
     now: Timestamp,
 ) -> Result<Id> {
@@ -281,7 +278,7 @@ pub(crate) async fn copy_answer(
         owner: source.owner,
         due_date: source.due_date,
         origin: Some(serde_json::json!({
-            "kind": origin_kind,
+            "kind": origin_kind.as_str(),
             "assessment": source.assessment_id.to_string(),
             "answer": from.to_string(),
         })),

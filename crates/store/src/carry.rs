@@ -16,16 +16,15 @@ use crate::{
 
 impl AnswerInput {
     /// A domain answer (an accepted suggestion, an imported or migrated answer) as the store's
-    /// input for requirement `ix`; `kind` names where it came from (`derived`, `migration`,
-    /// `import`) in the stored origin.
-    pub fn from_domain(set: &CatalogSet, ix: NodeIx, a: &Answer, kind: &str) -> Result<AnswerInput> {
+    /// input for requirement `ix`; `kind` names where it came from in the stored origin.
+    pub fn from_domain(set: &CatalogSet, ix: NodeIx, a: &Answer, kind: crate::Origin) -> Result<AnswerInput> {
         let mut input = AnswerInput::new(set.requirement(ix).id.as_str(), a.result.into());
         input.how = a.how.clone().unwrap_or_default();
         input.justification = a.justification.clone();
         if let Some(origin) = &a.origin {
             let mut value = serde_json::to_value(origin)?;
             if let Some(map) = value.as_object_mut() {
-                map.insert("kind".into(), kind.into());
+                map.insert("kind".into(), kind.as_str().into());
             }
             input.origin = Some(value);
         }
@@ -54,13 +53,14 @@ pub fn migration_inputs(
         let flags: Vec<&str> = item.flags.iter().map(|f| f.as_str()).collect();
         let needs_placeholder = item.flags.iter().any(|f| matches!(f, Flag::New | Flag::Split | Flag::Merged));
         let mut input = match &item.answer {
-            Some(a) => AnswerInput::from_domain(set, item.node, a, "migration")?,
+            Some(a) => AnswerInput::from_domain(set, item.node, a, crate::Origin::Migration)?,
             None if needs_placeholder => {
                 AnswerInput::new(set.requirement(item.node).id.as_str(), AnswerResult::Unanswered)
             }
             None => continue,
         };
-        let origin = input.origin.get_or_insert_with(|| serde_json::json!({ "kind": "migration" }));
+        let origin =
+            input.origin.get_or_insert_with(|| serde_json::json!({ "kind": crate::Origin::Migration.as_str() }));
         origin["from_assessment"] = from.to_string().into();
         origin["flags"] = serde_json::json!(flags);
         for &src in &item.sources {

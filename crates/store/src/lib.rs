@@ -55,8 +55,8 @@ pub use rows::{
     ImportSummary, NewAssessment, NewEvidence, NewOrganization, NewSystem, Organization, System,
 };
 pub use types::{
-    Actor, AnswerResult, AssessmentStatus, Date, EvidenceKind, Id, IdSource, OrgKind, RandomIds, Role, SequentialIds,
-    ServiceModel, Timestamp, VendorPosition,
+    Actor, AnswerResult, AssessmentStatus, Date, EvidenceKind, Id, IdSource, OrgKind, Origin, RandomIds, Role,
+    SequentialIds, ServiceModel, Timestamp, VendorPosition,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");

@@ -3,7 +3,7 @@
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use crate::answers::{ORIGIN_BASELINE, copy_answer};
+use crate::answers::copy_answer;
 use crate::audit::{append, change};
 use crate::{
     Actor, Assessment, AssessmentMeta, AssessmentStatus, Id, IdSource, NewAssessment, NewOrganization, NewSystem,
@@ -382,7 +382,7 @@ pub(crate) async fn insert_assessment(
                 .await?;
         for (answer,) in rows {
             let answer: Id = crate::parse("answers", "id", answer)?;
-            copy_answer(conn, ids, answer, id, ORIGIN_BASELINE, actor, now).await?;
+            copy_answer(conn, ids, answer, id, crate::Origin::Baseline, actor, now).await?;
         }
     }
     Ok(id)

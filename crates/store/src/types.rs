@@ -194,6 +194,30 @@ stored_enum!(
 );
 
 stored_enum!(
+    /// Where an answer came from: `origin.kind` in its stored origin (an answer a person typed
+    /// has no origin).
+    Origin {
+        /// A derived suggestion a person accepted (推定を採用).
+        Derived = "derived",
+        /// Copied from the baseline assessment.
+        Baseline = "baseline",
+        /// Imported from a file (a filled checklist, an answers file).
+        Import = "import",
+        /// Carried over by a migration to another catalog or edition.
+        Migration = "migration",
+        /// The bundled sample.
+        Sample = "sample",
+    }
+);
+
+impl Origin {
+    /// The kind of a stored origin (`{"kind": …}`), if it names one.
+    pub fn of(origin: &serde_json::Value) -> Option<Origin> {
+        origin.get("kind")?.as_str()?.parse().ok()
+    }
+}
+
+stored_enum!(
     AssessmentStatus { Draft = "draft", InReview = "in-review", Final = "final" }
 );
 

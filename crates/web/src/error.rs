@@ -127,6 +127,40 @@ impl From<sansho_store::StoreError> for WebError {
     }
 }
 
+/// A use case's refusal, in the page's language (English for the API): its class decides the
+/// status, and a refusal about one form field names the field first (`catalog_id: …`). This is
+/// the one place an application error becomes a response.
+impl From<sansho_app::AppError> for WebError {
+    fn from(e: sansho_app::AppError) -> Self {
+        from_app(crate::i18n::current(), e)
+    }
+}
+
+/// A use case's refusal in `lang` (see `From<AppError>`).
+pub fn from_app(lang: crate::Lang, e: sansho_app::AppError) -> WebError {
+    use sansho_app::{AppError as E, Class};
+    {
+        match e {
+            E::Store(s) => crate::ops::refusal(lang, s),
+            E::Internal(detail) => WebError::Internal(detail),
+            e => {
+                let message = match e.field() {
+                    Some(field) => format!("{field}: {}", e.message(lang.into())),
+                    None => e.message(lang.into()),
+                };
+                match e.class() {
+                    Class::NotFound => WebError::NotFound(message),
+                    Class::Invalid => WebError::Invalid(message),
+                    Class::Conflict => WebError::Conflict(message),
+                    Class::Forbidden => WebError::Forbidden(message),
+                    Class::TooLarge => WebError::TooLarge(message),
+                    Class::Internal => WebError::Internal(e.to_string()),
+                }
+            }
+        }
+    }
+}
+
 /// A store field's name as the Japanese pages call it.
 fn field_ja(field: &str) -> &str {
     match field {

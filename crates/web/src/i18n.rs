@@ -85,3 +85,12 @@ pub fn current() -> Lang {
 pub async fn scope<F: std::future::Future>(lang: Lang, f: F) -> F::Output {
     PAGE_LANG.scope(lang, f).await
 }
+
+impl From<Lang> for sansho_core::Lang {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::Ja => sansho_core::Lang::Ja,
+            Lang::En => sansho_core::Lang::En,
+        }
+    }
+}

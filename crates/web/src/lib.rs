@@ -63,6 +63,9 @@ pub struct App {
     pub public: Option<PublicUrl>,
     /// Security events not written by the store (exports, downloads, refusals), rate-limited.
     pub events: Arc<events::EventLog>,
+    /// How an uploaded workbook is read: in a sandboxed child process, this very program run as
+    /// `sansho __read-workbook` (`None` when the program cannot be found: imports then refuse).
+    pub books: Option<sansho_import::workbook::BookReader>,
 }
 
 /// The configured public address of the server.
@@ -328,7 +331,18 @@ impl AppState {
             alerts: Arc::default(),
             public: None,
             events: Arc::default(),
+            books: sansho_import::workbook::BookReader::sandbox_self().ok(),
         }))
+    }
+
+    /// The state with another workbook reader (tests: the `sansho` binary as the sandbox's
+    /// program, or reading in process).
+    pub fn with_book_reader(mut self, reader: sansho_import::workbook::BookReader) -> Self {
+        match Arc::get_mut(&mut self.0) {
+            Some(app) => app.books = Some(reader),
+            None => panic!("with_book_reader is called on a new state, before it is shared"),
+        }
+        self
     }
 
     /// The state with the server's public address (`--public-url`): unsafe requests must come

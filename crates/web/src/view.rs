@@ -85,18 +85,6 @@ pub fn outline_warning(lang: Lang, c: &sansho_core::Catalog) -> String {
     }
 }
 
-/// The refusal for an outline chosen for an assessment, in the page's language.
-pub fn outline_refusal(lang: Lang, id: &str) -> String {
-    match lang {
-        Lang::Ja => format!(
-            "{id} はアウトライン（骨組みと一部の本文のみ）のため評価に使えません。公式の本文を `sansho catalog fill {id}` で補ったカタログを読み込んでください"
-        ),
-        Lang::En => format!(
-            "{id} is an outline (structure and a few texts only) and cannot be assessed; load a catalog filled with its official text (`sansho catalog fill {id}`)"
-        ),
-    }
-}
-
 /// One node of a catalog tree, with its depth for indentation.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TreeNode {

@@ -260,7 +260,7 @@ async fn answering_in_the_browser_keeps_history_evidence_and_accepts_a_suggestio
     assert_eq!(stored.origin.as_ref().unwrap()["kind"], "derived");
     // Accepting again never overwrites the answer.
     let again = b.post(&format!("/assessments/{a}/r/{local}/accept"), &[("csrf_token", &c)]).await;
-    assert!(again.body.contains("上書きしません"));
+    assert!(again.body.contains("上書きすることはありません"));
     assert!(store.verify_audit().await.unwrap().is_intact());
 }
 

@@ -1,17 +1,17 @@
 //! `sansho answer`: answer a requirement, see one with its history, evidence and derived
 //! suggestion, list them all, accept suggestions.
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, anyhow};
+use sansho_app::answers::{Accept, Unset};
 use sansho_core::CatalogSet;
 use sansho_core::assess::{ResultBasis, ResultCode, derive, is_requirement};
 use sansho_import::answers::result_word as parse_result;
-use sansho_store::AnswerInput;
 use serde::Serialize;
 
 use crate::args::{AnswerCmd, Lang};
 use crate::cmd::assessment::load;
 use crate::cmd::show::{chain_text, relation_word};
-use crate::db::{Db, now, requirement, result_word, when};
+use crate::db::{Db, requirement, result_word, when};
 use crate::ui::{ellipsize, outln, print_json, t, table, tr};
 
 /// Says on standard error that a due date (期限) given is already past: it is kept (a late item
@@ -35,16 +35,7 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &AnswerCmd, lang: Lang) -> Result<()>
     match cmd {
         AnswerCmd::Set { assessment, requirement: req, result, how, justification, owner, due, json } => {
             let l = load(db, set, assessment)?;
-            let catalog = &l.assessment.catalog_id;
-            let ix = requirement(set, catalog, req)?;
-            if !is_requirement(set, ix) {
-                let label = &set.requirement(ix).label;
-                bail!(tr!(
-                    lang,
-                    "{catalog} {label} は他の要求事項をまとめる見出しで、それ自体には回答しません（結果は下位項目から集計されます）",
-                    "{catalog} {label} groups other requirements and is not answered itself (its result is rolled up from them)"
-                ));
-            }
+            let ix = requirement(set, &l.assessment.catalog_id, req)?;
             let result = parse_result(result).ok_or_else(|| {
                 anyhow!(tr!(
                     lang,
@@ -52,18 +43,15 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &AnswerCmd, lang: Lang) -> Result<()>
                     "unknown result {result:?}: use 実施済 / 一部実施 / 未実施 / 該当なし / 未回答 (or implemented / partial / not-implemented / not-applicable / unanswered, ■/□, ○/×, 済/未, yes/no)"
                 ))
             })?;
-            let local = set.requirement(ix).id.as_str();
-            // Fields not given keep their current value.
-            let current = l.stored.iter().find(|a| a.requirement_id == local);
-            let mut input = AnswerInput::new(local, result.into());
-            input.how = how.clone().or_else(|| current.map(|a| a.how.clone())).unwrap_or_default();
-            input.justification = justification.clone().or_else(|| current.and_then(|a| a.justification.clone()));
-            input.owner = owner.clone().or_else(|| current.and_then(|a| a.owner.clone()));
-            input.due_date = match due {
-                Some(d) => Some(d.parse()?),
-                None => current.and_then(|a| a.due_date.clone()),
+            let fields = sansho_app::answers::AnswerFields {
+                result: result.into(),
+                how: how.clone(),
+                justification: justification.clone(),
+                owner: owner.clone(),
+                due: sansho_app::parse_date("due", due.as_deref())?,
             };
-            let saved = db.run(db.store.set_answer(l.assessment.id, &input, &db.actor, now()))?;
+            // Fields not given keep their current value.
+            let saved = db.run(sansho_app::answers::save(&db.cx(set), &db.actor, &l, ix, fields, Unset::Keep))?;
             if let Some(d) = due {
                 warn_past_due(lang, d);
             }
@@ -280,41 +268,13 @@ fn accept(
 ) -> Result<()> {
     let l = load(db, set, assessment)?;
     let catalog = l.assessment.catalog_id.clone();
-    if !all && requirements.is_empty() {
-        bail!(tr!(
-            lang,
-            "採用する要求事項を指定するか、--all を指定してください",
-            "name the requirements to accept, or pass --all"
-        ));
-    }
-    let derived = derive(set, &l.answers).map_err(|e| crate::errors::in_assessment(lang, l.assessment.id, e))?;
-    let targets: Vec<_> = if all {
-        set.catalog_nodes(&catalog)
-            .into_iter()
-            .filter(|&ix| is_requirement(set, ix))
-            .filter(|&ix| derived.direct(ix).is_none_or(|a| a.result == ResultCode::Unanswered))
-            .filter(|&ix| {
-                derived.suggestion(ix).is_some_and(|s| s.result != ResultCode::Unanswered && (!firm || !s.needs_review))
-            })
-            .collect()
-    } else {
-        requirements.iter().map(|r| requirement(set, &catalog, r)).collect::<Result<_>>()?
-    };
-    let mut inputs = Vec::new();
-    for &ix in &targets {
-        if let Some(a) = derived.direct(ix).filter(|a| a.result != ResultCode::Unanswered) {
-            let (label, word) = (&set.requirement(ix).label, result_word(lang, a.result));
-            bail!(tr!(
-                lang,
-                "{label} は回答済みです（{word}）: 推定が回答を上書きすることはありません。変えるには sansho answer set",
-                "{label} is already answered ({word}): a suggestion never overwrites an answer; change it with `answer set`"
-            ));
-        }
-        let accepted = derived.accept(ix)?;
-        inputs.push(AnswerInput::from_domain(set, ix, &accepted, "derived")?);
-    }
-    let n = inputs.len();
-    let summary = db.run(db.store.import_answers(l.assessment.id, inputs, &db.actor, now()))?;
+    let targets: Vec<_> = requirements.iter().map(|r| requirement(set, &catalog, r)).collect::<Result<_>>()?;
+    let which = if all { Accept::All { firm } } else { Accept::These(&targets) };
+    let accepted = db.run(sansho_app::answers::accept(&db.cx(set), &db.actor, &l, which))?;
+    let n = accepted.len();
+    // An unanswered placeholder (a migration's) is updated; otherwise the answer is new.
+    let updated = accepted.iter().filter(|&&ix| l.stored_for(set.requirement(ix).id.as_str()).is_some()).count();
+    let summary = sansho_store::ImportSummary { created: n - updated, updated, unchanged: 0 };
     if json {
         return print_json(&summary);
     }

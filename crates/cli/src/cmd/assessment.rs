@@ -1,39 +1,26 @@
 //! `sansho assessment`: start one (optionally from last year's), import answers, migrate it to
 //! another catalog or edition, and see what changed since its baseline.
 
-use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
 use sansho_core::CatalogSet;
-use sansho_core::assess::{Answer, Flag, GapOptions, ResultCode, derive, gaps, migrate};
-use sansho_store::{
-    AnswerInput, AnswerResult, Assessment, AssessmentStatus, BaselineChange, Kind, NewAssessment, migration_inputs,
-};
+use sansho_core::assess::{Flag, ResultCode};
+use sansho_store::{AnswerResult, Assessment, AssessmentStatus, BaselineChange, Kind};
 use serde::Serialize;
 
 use crate::args::{AssessmentCmd, Lang, StatusArg};
 use crate::cmd::check_answers::read_answers_file;
-use crate::db::{Db, domain_answers, now, result_word, short, status_word, when};
+use crate::db::{Db, result_word, short, status_word, when};
 use crate::ui::{outln, print_json, t, table, tr};
 
-/// An assessment with its stored answers, read and checked against the catalogs.
-pub struct Loaded {
-    pub assessment: Assessment,
-    pub stored: Vec<sansho_store::Answer>,
-    pub answers: Vec<Answer>,
-}
+pub use sansho_app::assessment::Loaded;
 
+/// The assessment a person named (its id or a unique start of it), checked against the catalogs.
 pub fn load(db: &Db, set: &CatalogSet, typed: &str) -> Result<Loaded> {
     let id = db.id(Kind::Assessment, typed)?;
-    let assessment = db.run(db.store.assessment(id))?;
-    let stored = db.run(db.store.answers(id))?;
-    let answers = domain_answers(set, &assessment.catalog_id, &stored).with_context(|| {
-        let id = assessment.id;
-        crate::ui::msg!("評価 {id}", "assessment {id}")
-    })?;
-    Ok(Loaded { assessment, stored, answers })
+    Ok(db.run(sansho_app::assessment::load(&db.cx(set), id))?)
 }
 
 /// A progress bar on standard error for `n` steps (drawn only on a terminal).
@@ -49,15 +36,17 @@ pub fn progress(n: usize, what: &str) -> ProgressBar {
 pub fn run(db: &Db, set: &CatalogSet, cmd: &AssessmentCmd, lang: Lang) -> Result<()> {
     match cmd {
         AssessmentCmd::New { system, catalog, baseline, name, json } => {
-            if set.catalog(catalog).is_none() {
-                return Err(crate::errors::unknown_catalog(lang, catalog));
-            }
-            super::fill::ensure_offered(set, catalog, lang)?;
+            sansho_app::assessment::offered(set, "catalog", catalog)?;
             let system_id = db.id(Kind::System, system)?;
             let baseline_id = baseline.as_deref().map(|b| db.id(Kind::Assessment, b)).transpose()?;
-            let new = NewAssessment { system_id, catalog_id: catalog.clone(), baseline_id };
-            let meta = sansho_store::AssessmentMeta { name: name.clone(), owner_id: None };
-            let a = db.run(db.store.create_assessment_as(&new, &meta, &db.actor, now()))?;
+            let start = sansho_app::assessment::Start {
+                system: system_id,
+                catalog,
+                name: name.as_deref(),
+                baseline: baseline_id,
+                owner: None,
+            };
+            let a = db.run(sansho_app::assessment::start(&db.cx(set), &db.actor, start))?;
             if *json {
                 return print_json(&a);
             }
@@ -115,13 +104,15 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &AssessmentCmd, lang: Lang) -> Result
                 StatusArg::InReview => AssessmentStatus::InReview,
                 StatusArg::Final => AssessmentStatus::Final,
             };
-            let a = db.run(db.store.set_assessment_status(id, status, &db.actor, now()))?;
+            let current = db.run(db.store.assessment(id))?;
+            let a = db.run(sansho_app::assessment::set_status(&db.cx(set), &db.actor, &current, status))?;
             outln!("{}  {}", a.id, status_word(lang, a.status));
         }
         AssessmentCmd::Reopen { id, reason } => {
             // The command line acts as the file's operator (no user to check).
             let id = db.id(Kind::Assessment, id)?;
-            let a = db.run(db.store.reopen_assessment(id, reason, None, &db.actor, now()))?;
+            let current = db.run(db.store.assessment(id))?;
+            let a = db.run(sansho_app::assessment::reopen(&db.cx(set), &db.actor, &current, reason, None))?;
             outln!("{}  {}", a.id, status_word(lang, a.status));
         }
         AssessmentCmd::Import { id, file, sheet, dry_run, json } => {
@@ -146,20 +137,17 @@ fn show(db: &Db, set: &CatalogSet, typed: &str, json: bool, lang: Lang) -> Resul
     let a = &l.assessment;
     let system = db.run(db.store.system(a.system_id))?;
     let org = db.run(db.store.organization(system.organization_id))?;
-    let derived = derive(set, &l.answers).map_err(|e| crate::errors::in_assessment(lang, a.id, e))?;
-    let own = gaps(&derived, &a.catalog_id, GapOptions::default())?;
-    let mut coverage = Vec::new();
-    for c in set.catalogs() {
-        let report = gaps(&derived, c.id.as_str(), GapOptions { include_derived: true })?;
-        if c.id.as_str() == a.catalog_id || report.total.count(ResultCode::Unanswered) == report.total.total {
-            continue;
-        }
-        coverage.push(Coverage {
+    let derived = l.derive(set)?;
+    let sansho_app::assessment::Coverage { own, others } =
+        sansho_app::assessment::coverage(set, &derived, &a.catalog_id)?;
+    let coverage: Vec<Coverage> = others
+        .iter()
+        .map(|(c, report)| Coverage {
             catalog: c.id.as_str(),
             requirements: report.total.total,
             counts: report.total.counts,
-        });
-    }
+        })
+        .collect();
     let changes = db.run(db.store.baseline_changes(a.id))?;
     let today = crate::db::today();
     let evidence = db.run(db.store.evidence_of_assessment(a.id))?;
@@ -284,15 +272,6 @@ pub fn import_pause() -> Option<std::time::Duration> {
     Some(std::time::Duration::from_millis(ms))
 }
 
-/// Where an imported answer came from, kept in its origin.
-fn import_origin(file: &Path, at: Option<String>) -> serde_json::Value {
-    let mut v = serde_json::json!({ "kind": "import", "file": file.display().to_string() });
-    if let Some(at) = at {
-        v["at"] = at.into();
-    }
-    v
-}
-
 #[allow(clippy::too_many_arguments)]
 fn import(
     db: &Db,
@@ -304,123 +283,58 @@ fn import(
     json: bool,
     lang: Lang,
 ) -> Result<()> {
+    use sansho_app::import;
     let l = load(db, set, typed)?;
-    let catalog = l.assessment.catalog_id.clone();
+    let cx = db.cx(set);
+    let name = file.display().to_string();
     let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let mut inputs: Vec<AnswerInput> = Vec::new();
-    let mut skipped = 0usize;
-    if ext == "toml" {
-        let (_, answers) = read_answers_file(set, file, Some(&catalog), lang)?;
-        for a in &answers {
-            let ix = set.node(a.requirement.catalog.as_str(), a.requirement.local.as_str()).expect("resolved");
-            let mut input = AnswerInput::from_domain(set, ix, a, "import")?;
-            input.origin = Some(import_origin(file, None));
-            inputs.push(input);
-        }
+    let read = if ext == "toml" {
+        let (_, answers) = read_answers_file(set, file, Some(&l.assessment.catalog_id), lang)?;
+        import::from_domain(&cx, &name, &answers)?
     } else {
         let bytes = std::fs::read(file).with_context(|| crate::errors::cannot(lang, crate::errors::Io::Read, file))?;
-        let name = file.display().to_string();
-        let read = sansho_import::checklist::read_checklist_with(
-            &crate::cmd::sandbox::reader()?,
-            &name,
-            &bytes,
-            set,
-            &catalog,
-            sheet,
-        )
-        .map_err(|e| anyhow!("{e}"))?;
-        skipped = read.skipped.len();
-        let mut past_due: Vec<String> = Vec::new();
-        for c in &read.answers {
-            let mut input = AnswerInput::new(set.requirement(c.requirement).id.as_str(), c.result.into());
-            input.how = c.how.clone().unwrap_or_default();
-            input.justification = c.justification.clone();
-            input.owner = c.owner.clone();
-            input.due_date = c
-                .due
-                .as_deref()
-                .map(str::parse)
-                .transpose()
-                .map_err(|e| anyhow!("{name}:{}:{}: {}", c.at.row, c.at.column, crate::errors::store(&e, lang)))?;
-            if let Some(d) = c.due.as_deref().filter(|d| *d < crate::db::today().as_str()) {
-                past_due.push(format!("{}:{} {d}", c.at.row, c.at.column));
-            }
-            let at = match &read.sheet {
-                Some(s) => format!("{s}!{}{}", c.at.column, c.at.row),
-                None => format!("{}:{}", c.at.row, c.at.column),
-            };
-            input.origin = Some(import_origin(file, Some(at)));
-            inputs.push(input);
-        }
-        if !past_due.is_empty() {
-            let (n, list) = (past_due.len(), past_due.join(", "));
-            eprintln!(
-                "sansho: {}",
-                tr!(
-                    lang,
-                    "注意: {name} の {n} 行の期限はすでに過ぎています（行:列 期限: {list}）。このまま取り込みます",
-                    "warning: {n} rows of {name} have a due date in the past (row:column date: {list}); imported as given"
-                )
-            );
-        }
-    }
-    let existing: HashMap<&str, &sansho_store::Answer> =
-        l.stored.iter().map(|a| (a.requirement_id.as_str(), a)).collect();
-    // What the file does not say (no owner, due date or justification) keeps its current value:
-    // an import never clears a field it has no column for.
-    for i in &mut inputs {
-        if let Some(a) = existing.get(i.requirement_id.as_str()) {
-            i.owner = i.owner.take().or_else(|| a.owner.clone());
-            i.due_date = i.due_date.take().or_else(|| a.due_date.clone());
-            i.justification = i.justification.take().or_else(|| a.justification.clone());
-        }
-    }
-    // An answer whose content the file repeats is unchanged, whatever its origin says: it keeps
-    // the origin of where its content came from, and the import does not touch it.
-    let same = |i: &AnswerInput| {
-        existing.get(i.requirement_id.as_str()).is_some_and(|a| {
-            a.result == i.result
-                && a.how.trim() == i.how.trim()
-                && a.justification == i.justification
-                && a.owner == i.owner
-                && a.due_date == i.due_date
-        })
+        import::read_checklist(&cx, &l, &crate::cmd::sandbox::reader()?, (&name, &bytes), sheet)?
     };
-    let (new, changed) = inputs.iter().fold((0, 0), |(n, c), i| match existing.get(i.requirement_id.as_str()) {
-        None => (n + 1, c),
-        Some(_) if !same(i) => (n, c + 1),
-        Some(_) => (n, c),
-    });
+    if !read.past_due.is_empty() {
+        let n = read.past_due.len();
+        let list = read.past_due.iter().map(|p| format!("{} {}", p.at, p.due)).collect::<Vec<_>>().join(", ");
+        eprintln!(
+            "sansho: {}",
+            tr!(
+                lang,
+                "注意: {name} の {n} 行の期限はすでに過ぎています（行:列 期限: {list}）。このまま取り込みます",
+                "warning: {n} rows of {name} have a due date in the past (row:column date: {list}); imported as given"
+            )
+        );
+    }
+    let plan = import::plan(&l, read);
+    let c = plan.counts();
+    let (total, skipped) = (c.answers, c.skipped_rows);
     if dry_run {
         if json {
             return print_json(&serde_json::json!({
-                "assessment": l.assessment.id, "answers": inputs.len(), "new": new, "changed": changed,
-                "unchanged": inputs.len() - new - changed, "skipped_rows": skipped, "written": false,
+                "assessment": l.assessment.id, "answers": total, "new": c.new, "changed": c.changed,
+                "unchanged": c.unchanged, "skipped_rows": skipped, "written": false,
             }));
         }
         outln!(
             "{}",
             match lang {
                 Lang::Ja => format!(
-                    "{} 件の回答を確認しました（新規 {new}、変更 {changed}、変更なし {}、読み飛ばした行 {skipped}）。書き込みはしていません。",
-                    inputs.len(),
-                    inputs.len() - new - changed
+                    "{total} 件の回答を確認しました（新規 {}、変更 {}、変更なし {}、読み飛ばした行 {skipped}）。書き込みはしていません。",
+                    c.new, c.changed, c.unchanged
                 ),
                 Lang::En => format!(
-                    "Checked {} answers ({new} new, {changed} changed, {} unchanged, {skipped} rows skipped). Nothing written.",
-                    inputs.len(),
-                    inputs.len() - new - changed
+                    "Checked {total} answers ({} new, {} changed, {} unchanged, {skipped} rows skipped). Nothing written.",
+                    c.new, c.changed, c.unchanged
                 ),
             }
         );
         return Ok(());
     }
-    let total = inputs.len();
-    inputs.retain(|i| !same(i));
-    let repeated = total - inputs.len();
-    let bar = progress(inputs.len(), t(lang, "取り込み", "Importing"));
+    let bar = progress(c.new + c.changed, t(lang, "取り込み", "Importing"));
     let pause = import_pause();
-    let summary = db.run(db.store.import_answers_with_progress(l.assessment.id, inputs, &db.actor, now(), &mut |n| {
+    let summary = db.run(import::apply(&cx, &db.actor, &l, plan, &mut |n| {
         bar.set_position(n as u64);
         if let Some(p) = pause {
             eprintln!("sansho: answer {n} written, transaction open");
@@ -428,11 +342,10 @@ fn import(
         }
     }));
     bar.finish_and_clear();
-    let mut summary = summary.map_err(|e| {
-        let (f, e) = (file.display(), crate::errors::store(&e, lang));
+    let summary = summary.map_err(|e| {
+        let (f, e) = (file.display(), crate::errors::app(&e, lang));
         anyhow!(tr!(lang, "{f}: {e}（何も書き込んでいません）", "{f}: {e} (nothing was written)"))
     })?;
-    summary.unchanged += repeated;
     if json {
         return print_json(&serde_json::json!({
             "assessment": l.assessment.id, "answers": total, "created": summary.created,
@@ -465,35 +378,18 @@ fn flag_word(lang: Lang, f: Flag) -> &'static str {
 fn migrate_cmd(db: &Db, set: &CatalogSet, typed: &str, to: &str, json: bool, lang: Lang) -> Result<()> {
     let l = load(db, set, typed)?;
     let from = l.assessment.catalog_id.clone();
-    if set.catalog(to).is_none() {
-        return Err(crate::errors::unknown_catalog(lang, to));
-    }
-    super::fill::ensure_offered(set, to, lang)?;
-    if to == from {
-        let id = l.assessment.id;
-        bail!(tr!(
-            lang,
-            "評価 {id} はすでに {to} の評価です: 引き継ぐには --baseline で新しい評価を作成してください",
-            "assessment {id} is already of {to}: start a new one with --baseline to carry it over"
-        ));
-    }
-    let derived = derive(set, &l.answers).map_err(|e| crate::errors::in_assessment(lang, l.assessment.id, e))?;
-    let m = migrate(&derived, &from, to);
-    let summary = m.summary(l.answers.len());
-    // Evidence travels with the answers it proves.
-    let evidence = db.run(db.store.evidence_of_assessment(l.assessment.id))?;
-    let inputs = migration_inputs(set, &m, l.assessment.id, &l.answers, &evidence)?;
-    let system = l.assessment.system_id;
-    let new = NewAssessment { system_id: system, catalog_id: to.to_owned(), baseline_id: None };
-    let bar = progress(inputs.len(), t(lang, "移行", "Migrating"));
-    let created = db.run(
-        db.store.create_assessment_with_answers(&new, inputs, &db.actor, now(), &mut |n| bar.set_position(n as u64)),
-    );
+    let cx = db.cx(set);
+    // The plan first, for the size of the progress bar (and its refusals before anything is drawn).
+    let n = db.run(sansho_app::assessment::migration_plan(&cx, &l, to))?.inputs.len();
+    let bar = progress(n, t(lang, "移行", "Migrating"));
+    let created = db.run(sansho_app::assessment::migrate_to(&cx, &db.actor, &l, (to, None, None), &mut |n| {
+        bar.set_position(n as u64)
+    }));
     bar.finish_and_clear();
-    let (created, _) = created?;
+    let (created, plan) = created?;
+    let (summary, items) = (plan.summary, plan.items);
     if json {
-        let items: Vec<serde_json::Value> = m
-            .items
+        let items: Vec<serde_json::Value> = items
             .iter()
             .filter(|i| !i.flags.is_empty() || i.answer.is_some())
             .map(|i| {
@@ -539,7 +435,7 @@ fn migrate_cmd(db: &Db, set: &CatalogSet, typed: &str, to: &str, json: bool, lan
     if !counts.is_empty() {
         outln!("  {}", counts.join("  "));
     }
-    let shown: Vec<_> = m.items.iter().filter(|i| i.flags.iter().any(|f| *f != Flag::Unmapped)).collect();
+    let shown: Vec<_> = items.iter().filter(|i| i.flags.iter().any(|f| *f != Flag::Unmapped)).collect();
     if !shown.is_empty() {
         let mut tbl = table(vec![
             t(lang, "項番", "Label"),
@@ -571,14 +467,7 @@ fn migrate_cmd(db: &Db, set: &CatalogSet, typed: &str, to: &str, json: bool, lan
 
 fn diff(db: &Db, set: &CatalogSet, typed: &str, json: bool, lang: Lang) -> Result<()> {
     let l = load(db, set, typed)?;
-    let Some(changes) = db.run(db.store.baseline_changes(l.assessment.id))? else {
-        let id = l.assessment.id;
-        bail!(tr!(
-            lang,
-            "評価 {id} にはベースラインがありません（sansho assessment new --baseline で作成します）",
-            "assessment {id} has no baseline (create one with `assessment new --baseline`)"
-        ));
-    };
+    let changes = db.run(sansho_app::assessment::baseline_changes(&db.cx(set), &l.assessment))?;
     if json {
         return print_json(&changes);
     }

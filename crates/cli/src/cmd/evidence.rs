@@ -1,53 +1,41 @@
 //! `sansho evidence`: files (content-addressed, re-hashed on every read) and links that prove an
 //! answer, with their effective and expiry dates.
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
+use sansho_app::evidence::EvidenceFields;
 use sansho_core::CatalogSet;
-use sansho_store::{EvidenceSource, Kind, NewEvidence, StoreError};
+use sansho_store::Kind;
 
 use crate::args::{EvidenceCmd, Lang};
 use crate::cmd::assessment::load;
-use crate::db::{Db, now, requirement, today};
+use crate::db::{Db, requirement, today};
 use crate::ui::{outln, print_json, t, table, tr};
-
-/// The stored answer to a requirement, which evidence is attached to.
-fn answer_id(db: &Db, set: &CatalogSet, assessment: &str, req: &str) -> Result<sansho_store::Id> {
-    let l = load(db, set, assessment)?;
-    let ix = requirement(set, &l.assessment.catalog_id, req)?;
-    let local = set.requirement(ix).id.as_str();
-    l.stored.iter().find(|a| a.requirement_id == local).map(|a| a.id).ok_or_else(|| {
-        let label = &set.requirement(ix).label;
-        anyhow!(crate::ui::msg!(
-            "{label} はこの評価でまだ回答されていません: 先に回答してください（sansho answer set）",
-            "{label} is not answered yet in this assessment: answer it first (`sansho answer set`)"
-        ))
-    })
-}
 
 pub fn run(db: &Db, set: &CatalogSet, cmd: &EvidenceCmd, lang: Lang) -> Result<i32> {
     match cmd {
         EvidenceCmd::Add { assessment, requirement: req, file, url, title, effective, expires, json } => {
-            let answer = answer_id(db, set, assessment, req)?;
-            let (source, default_title) = match (file, url) {
-                (Some(path), _) => {
+            let l = load(db, set, assessment)?;
+            let ix = requirement(set, &l.assessment.catalog_id, req)?;
+            let file = match file {
+                Some(path) => {
                     let content = std::fs::read(path)
                         .with_context(|| crate::errors::cannot(lang, crate::errors::Io::Read, path))?;
                     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                    (EvidenceSource::File { file_name: name.clone(), content }, name)
+                    Some((name, content))
                 }
-                (None, Some(u)) => (EvidenceSource::Link { url: u.clone() }, u.clone()),
-                (None, None) => bail!(tr!(lang, "--file か --url を指定してください", "give --file or --url")),
+                None if url.is_none() => {
+                    bail!(tr!(lang, "--file か --url を指定してください", "give --file or --url"))
+                }
+                None => None,
             };
-            let new = NewEvidence {
-                title: title.clone().unwrap_or(default_title),
-                source,
-                effective_date: effective.clone().unwrap_or_else(today).parse()?,
-                expiry_date: expires.as_deref().map(str::parse).transpose()?,
-                // Uploaded for this answer's organization.
-                organization_id: Some(db.run(db.store.organization_of_answer(answer))?),
+            let fields = EvidenceFields {
+                file,
+                url: url.clone(),
+                title: title.clone(),
+                effective: sansho_app::parse_date("effective", effective.as_deref())?,
+                expiry: sansho_app::parse_date("expiry", expires.as_deref())?,
             };
-            let e = db.run(db.store.add_evidence(&new, &db.actor, now()))?;
-            db.run(db.store.attach_evidence(answer, e.id, &db.actor, now()))?;
+            let e = db.run(sansho_app::evidence::add(&db.cx(set), &db.actor, &l, ix, fields))?;
             if *json {
                 print_json(&e)?;
             } else {
@@ -56,8 +44,9 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &EvidenceCmd, lang: Lang) -> Result<i
         }
         EvidenceCmd::Attach { evidence, assessment, requirement: req } => {
             let e = db.id(Kind::Evidence, evidence)?;
-            let answer = answer_id(db, set, assessment, req)?;
-            db.run(db.store.attach_evidence(answer, e, &db.actor, now()))?;
+            let l = load(db, set, assessment)?;
+            let ix = requirement(set, &l.assessment.catalog_id, req)?;
+            db.run(sansho_app::evidence::attach(&db.cx(set), &db.actor, &l, ix, e))?;
             outln!("{}", t(lang, "エビデンスを紐付けました。", "Evidence attached."));
         }
         EvidenceCmd::List { assessment, json } => {
@@ -105,20 +94,10 @@ pub fn run(db: &Db, set: &CatalogSet, cmd: &EvidenceCmd, lang: Lang) -> Result<i
             outln!("{} ({} bytes, sha256 verified)", out.display(), content.len());
         }
         EvidenceCmd::Verify { json } => {
-            let all = db.run(db.store.all_evidence())?;
-            let mut problems = Vec::new();
-            let mut files = 0;
-            for e in all.iter().filter(|e| e.sha256.is_some()) {
-                files += 1;
-                match db.run(db.store.read_evidence(e.id)) {
-                    Ok(_) => {}
-                    Err(err @ (StoreError::EvidenceCorrupt { .. } | StoreError::EvidenceMissing { .. })) => {
-                        // JSON keeps the English words (a machine reads them); people read theirs.
-                        problems.push((e.id, err.to_string(), crate::errors::store(&err, lang)))
-                    }
-                    Err(err) => return Err(err.into()),
-                }
-            }
+            let (files, found) = db.run(sansho_app::evidence::verify_all(&db.cx(set)))?;
+            // JSON keeps the English words (a machine reads them); people read theirs.
+            let problems: Vec<_> =
+                found.iter().map(|(id, err)| (*id, err.to_string(), crate::errors::store(err, lang))).collect();
             if *json {
                 let v: Vec<_> =
                     problems.iter().map(|(id, m, _)| serde_json::json!({ "evidence": id, "problem": m })).collect();

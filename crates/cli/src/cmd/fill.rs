@@ -1,6 +1,6 @@
 //! `sansho catalog fill <outline-id> FILE --out DIR`: supply the official text of an outline
-//! catalog from the user's own copy, and the refusal every command gives an outline where an
-//! assessment would be made.
+//! catalog from the user's own copy (the refusal of an outline for an assessment is
+//! `sansho_app::AppError::Outline`).
 //!
 //! FILE is a CSV (UTF-8, a header row with a label column — `ラベル`/`label`/`項番`/`No.` — and a
 //! text column — `本文`/`text`/`記載内容`), a workbook (xlsx/xlsm/ods: the same header row on the
@@ -26,15 +26,6 @@ use sansho_core::{Catalog, CatalogSet, Provenance};
 use crate::args::Lang;
 use crate::ui::{outln, t};
 
-/// Refuses an outline catalog where an assessment would be made on it (new, migrate), in the
-/// user's language, naming `catalog fill`.
-pub fn ensure_offered(set: &CatalogSet, id: &str, lang: Lang) -> Result<()> {
-    match set.catalog(id) {
-        Some(c) if !c.offered_for_assessment() => bail!("{}", refusal(id, lang)),
-        _ => Ok(()),
-    }
-}
-
 /// One line saying a catalog is an outline, for `show` and `crosswalk`.
 pub fn outline_line(c: &Catalog, lang: Lang) -> String {
     match lang {
@@ -47,21 +38,6 @@ pub fn outline_line(c: &Catalog, lang: Lang) -> String {
             "outline (アウトライン): {} holds the structure and a few texts only ({} requirement leaves without text).",
             c.id,
             c.leaves_without_text().len()
-        ),
-    }
-}
-
-/// The message for an outline offered for an assessment.
-pub fn refusal(id: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format!(
-            "{id} はアウトライン（骨組みと一部の本文のみ）のカタログのため、評価には使えません。\
-             手元の公式の本文を `sansho catalog fill {id} <ファイル> --out <フォルダ>` で補い、\
-             そのフォルダを --catalogs に指定してください。"
-        ),
-        Lang::En => format!(
-            "{id} is an outline catalog (structure and a few texts only) and cannot be assessed. Supply the \
-             official text with `sansho catalog fill {id} <file> --out <dir>` and load that folder with --catalogs."
         ),
     }
 }

@@ -30,8 +30,10 @@ pub fn load(db: &Db, set: &CatalogSet, json: bool, lang: Lang) -> Result<()> {
         let ix = set.resolve(&catalog, &e.requirement)?;
         let mut a = sansho_core::assess::Answer::new(set.reference(ix), e.result)?;
         a.how = e.how.clone();
-        let mut input = AnswerInput::from_domain(set, ix, &a, "import")?;
-        input.origin = Some(serde_json::json!({ "kind": "sample", "file": SAMPLE_NAME, "line": e.at.line }));
+        let mut input = AnswerInput::from_domain(set, ix, &a, sansho_store::Origin::Import)?;
+        input.origin = Some(
+            serde_json::json!({ "kind": sansho_store::Origin::Sample.as_str(), "file": SAMPLE_NAME, "line": e.at.line }),
+        );
         inputs.push(input);
     }
     let now = now();

@@ -433,7 +433,7 @@ async fn save(
     ops::require_editor(lang, &user.user)?;
     let fields = ops::AnswerFields {
         result: body.result.into(),
-        how: body.how.unwrap_or_default(),
+        how: Some(body.how.unwrap_or_default()),
         justification: body.justification,
         owner: body.owner,
         due: strict_date(lang, "due_date", body.due_date)?,
@@ -444,13 +444,15 @@ async fn save(
 
 /// A date field of a JSON body or API form: exactly `YYYY-MM-DD` when given (the pages' forms are
 /// more forgiving: blank means none there). Left out or null means none.
-fn strict_date(lang: Lang, field: &str, value: Option<String>) -> Result<Option<String>, WebError> {
+fn strict_date(lang: Lang, field: &str, value: Option<String>) -> Result<Option<sansho_store::Date>, WebError> {
     match value {
-        Some(d) if d.parse::<sansho_store::Date>().is_err() => Err(WebError::Invalid(format!(
-            "{field}: {d:?} {}",
-            lang.t("は日付ではありません（YYYY-MM-DD）", "is not a date (YYYY-MM-DD)")
-        ))),
-        v => Ok(v),
+        None => Ok(None),
+        Some(d) => d.parse::<sansho_store::Date>().map(Some).map_err(|_| {
+            WebError::Invalid(format!(
+                "{field}: {d:?} {}",
+                lang.t("は日付ではありません（YYYY-MM-DD）", "is not a date (YYYY-MM-DD)")
+            ))
+        }),
     }
 }
 
@@ -518,9 +520,19 @@ pub struct EvidenceUpload {
     pub expiry_date: Option<String>,
 }
 
+/// Evidence as the request gives it, its dates still text.
+#[derive(Default)]
+struct EvidenceText {
+    file: Option<(String, Vec<u8>)>,
+    url: Option<String>,
+    title: Option<String>,
+    effective: Option<String>,
+    expiry: Option<String>,
+}
+
 /// The multipart form, read.
-async fn read_upload(mut form: Multipart) -> Result<ops::EvidenceFields, WebError> {
-    let mut f = ops::EvidenceFields::default();
+async fn read_upload(mut form: Multipart) -> Result<EvidenceText, WebError> {
+    let mut f = EvidenceText::default();
     while let Some(field) = form.next_field().await.map_err(|e| WebError::BadRequest(e.body_text()))? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
@@ -580,7 +592,7 @@ async fn add_evidence(
         read_upload(form).await?
     } else {
         let ApiJson(link) = ApiJson::<EvidenceLink>::from_request(request, &s).await?;
-        ops::EvidenceFields {
+        EvidenceText {
             file: None,
             url: Some(link.url),
             title: link.title,
@@ -591,7 +603,9 @@ async fn add_evidence(
     let fields = ops::EvidenceFields {
         effective: strict_date(lang, "effective_date", fields.effective)?,
         expiry: strict_date(lang, "expiry_date", fields.expiry)?,
-        ..fields
+        file: fields.file,
+        url: fields.url,
+        title: fields.title,
     };
     let e = ops::add_evidence(&s, lang, &user.actor(), &a, ix, fields).await?;
     Ok((StatusCode::CREATED, Json(EvidenceView::from(&e))))

@@ -940,7 +940,7 @@ async fn export(
     Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let a = ops::load_assessment(&s, &user.user, &id).await?;
-    let file = ops::export(&s, lang, &a, ops::ExportFormat::parse(&format)?).await?;
+    let file = ops::export(&s, lang, &a, ops::export_format(&format)?).await?;
     let mut r = file.bytes.into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(file.content_type));
     r.headers_mut().insert(

@@ -461,14 +461,15 @@ async fn save_checklist(
             ops::answer_input(
                 &s,
                 lang,
+                &a,
                 ix,
                 ops::AnswerFields {
                     result,
-                    how: lf(&row.how),
+                    how: Some(lf(&row.how)),
                     justification: Some(lf(&row.why)),
                     // The answer's other fields are kept.
                     owner: stored.and_then(|x| x.owner.clone()),
-                    due: stored.and_then(|x| x.due_date.as_ref().map(|d| d.to_string())),
+                    due: stored.and_then(|x| x.due_date.clone()),
                 },
             )
         });
@@ -793,13 +794,12 @@ async fn save(
     let ix = ops::node(&s.set, &a.assessment.catalog_id, &req)?;
     let local = s.set.requirement(ix).id.as_str();
     let result = ops::parse_result(&f.result).map_err(|e| WebError::BadRequest(e.public_message()))?;
-    let fields = ops::AnswerFields {
-        result,
-        how: f.how,
-        justification: Some(f.justification),
-        owner: Some(f.owner),
-        due: Some(f.due),
+    let due = match ops::date(lang, "due", Some(&f.due)) {
+        Ok(due) => due,
+        Err(e) => return refused(&s, lang, &user, &id, &req, e).await,
     };
+    let fields =
+        ops::AnswerFields { result, how: Some(f.how), justification: Some(f.justification), owner: Some(f.owner), due };
     match ops::save_answer(&s, lang, &user.actor(&client.addr.to_string()), &a, ix, fields).await {
         Ok(_) => Ok(Redirect::to(&format!("/assessments/{}/r/{local}", a.assessment.id)).into_response()),
         Err(e) => refused(&s, lang, &user, &id, &req, e).await,
@@ -844,6 +844,7 @@ async fn upload(
 ) -> Result<Response, WebError> {
     let mut csrf = String::new();
     let mut fields = ops::EvidenceFields::default();
+    let (mut effective, mut expiry) = (String::new(), String::new());
     while let Some(field) = form.next_field().await.map_err(|e| WebError::BadRequest(e.to_string()))? {
         let name = field.name().unwrap_or_default().to_owned();
         match name.as_str() {
@@ -860,8 +861,8 @@ async fn upload(
                     "csrf_token" => csrf = text,
                     "title" => fields.title = Some(text),
                     "url" => fields.url = Some(text),
-                    "effective" => fields.effective = Some(text),
-                    "expiry" => fields.expiry = Some(text),
+                    "effective" => effective = text,
+                    "expiry" => expiry = text,
                     _ => {}
                 }
             }
@@ -875,6 +876,12 @@ async fn upload(
         return Ok(read_only(lang));
     }
     let ix = ops::node(&s.set, &a.assessment.catalog_id, &req)?;
+    let dates =
+        ops::date(lang, "effective", Some(&effective)).and_then(|e| Ok((e, ops::date(lang, "expiry", Some(&expiry))?)));
+    match dates {
+        Ok((e, x)) => (fields.effective, fields.expiry) = (e, x),
+        Err(e) => return refused(&s, lang, &user, &id, &req, e).await,
+    }
     let actor = user.actor(&client.addr.to_string());
     match ops::add_evidence(&s, lang, &actor, &a, ix, fields).await {
         Ok(_) => {

@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sansho_core::CatalogSet;
-use sansho_core::assess::{Answer, GapOptions, ResultBasis, ResultCode, derive, gaps};
+use sansho_core::assess::{GapOptions, ResultBasis, ResultCode, derive, gaps};
 use sansho_store::{AssessmentStatus, Id, Kind};
 
 use crate::charts::{Bar, stacked_bars};
@@ -25,16 +25,6 @@ pub fn routes() -> Router<AppState> {
         .route("/assessments", get(list))
         .route("/assessments/{id}", get(dashboard))
         .route("/assessments/{id}/export/{format}", get(export))
-}
-
-/// The stored answers as domain answers; an answer to a requirement the catalog no longer has
-/// is an error naming it.
-pub fn domain_answers(
-    set: &CatalogSet,
-    catalog: &str,
-    stored: &[sansho_store::Answer],
-) -> Result<Vec<Answer>, WebError> {
-    crate::ops::domain_answers(set, catalog, stored)
 }
 
 pub fn status_word(lang: Lang, s: AssessmentStatus) -> &'static str {
@@ -261,7 +251,7 @@ async fn dashboard(
     let set = &s.set;
     let cat =
         set.catalog(&a.catalog_id).ok_or_else(|| WebError::Internal(format!("catalog {} not loaded", a.catalog_id)))?;
-    let answers = domain_answers(set, &a.catalog_id, &stored)?;
+    let answers = sansho_app::assessment::domain_answers(set, &a, &stored)?;
     let derived = derive(set, &answers).map_err(|e| WebError::Internal(e.to_string()))?;
     let own = gaps(&derived, &a.catalog_id, GapOptions::default()).map_err(|e| WebError::Internal(e.to_string()))?;
     let mut coverage = vec![Bar {
@@ -357,7 +347,7 @@ async fn export(
     Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let a = crate::ops::load_assessment(&s, &user.user, &id).await?;
-    let file = crate::ops::export(&s, lang, &a, crate::ops::ExportFormat::parse(&format)?).await?;
+    let file = crate::ops::export(&s, lang, &a, crate::ops::export_format(&format)?).await?;
     let mut r = file.bytes.into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(file.content_type));
     let name = format!("attachment; filename=\"{}\"", file.file_name);

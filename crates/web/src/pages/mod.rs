@@ -7,6 +7,7 @@ pub(crate) mod answers;
 pub(crate) mod assessments;
 pub(crate) mod auth;
 pub(crate) mod guidelines;
+mod import;
 mod orgs;
 
 use axum::Router;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(assessments::routes())
         .merge(auth::routes())
         .merge(answers::routes())
+        .merge(import::routes())
         .merge(admin::routes())
         .merge(orgs::routes())
         .merge(account::routes())

@@ -595,14 +595,13 @@ async fn migrate_confirm(
     let loaded = ops::load_assessment(&s, &user.user, &id).await?;
     let a = &loaded.assessment;
     let path = format!("/systems/{}", a.system_id);
-    let evidence = s.store.evidence_of_assessment(a.id).await?;
     let to = q.to.trim();
     if to.is_empty() {
         let msg = lang.t("移行先のガイドラインを選んでください。", "Choose the guideline to migrate to.");
         return system_page(&s, lang, &user, a.system_id, path, Some(msg.into())).await;
     }
-    let (summary, _) = match ops::migration_plan(&s, lang, &loaded, to, &evidence) {
-        Ok(x) => x,
+    let summary = match ops::migration_plan(&s, lang, &loaded, to).await {
+        Ok(plan) => plan.summary,
         Err(WebError::Invalid(msg)) => return system_page(&s, lang, &user, a.system_id, path, Some(msg)).await,
         Err(e) => return Err(e),
     };

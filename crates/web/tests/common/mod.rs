@@ -362,7 +362,7 @@ pub async fn sample_assessment(store: &Store) -> (sansho_store::Id, sansho_store
         let ix = set.resolve("mhlw-3-checklist", &e.requirement).unwrap();
         let mut answer = sansho_core::assess::Answer::new(set.reference(ix), e.result).unwrap();
         answer.how = e.how.clone();
-        inputs.push(sansho_store::AnswerInput::from_domain(&set, ix, &answer, "import").unwrap());
+        inputs.push(sansho_store::AnswerInput::from_domain(&set, ix, &answer, sansho_store::Origin::Import).unwrap());
     }
     let (org, a) = org_with_assessment(store, "サンプル事業者").await;
     store.import_answers(a, inputs, &Actor::new("fixture", "test"), Timestamp(now_ms())).await.unwrap();
