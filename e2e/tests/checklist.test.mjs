@@ -6,87 +6,21 @@
 // checklist rows become cards. Screenshots at 1280 and 390 px, Japanese and English, go to
 // e2e/screenshots/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
-import { REPO, startServer } from './server.mjs';
-import { stepAt, totp } from './totp.mjs';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SHOTS = join(REPO, 'e2e', 'screenshots');
-const DEMO_ORG = 'サンプル事業者（出典003）';
+import { firstAdmin, walk } from './harness.mjs';
 
 describe('the checklist in a real browser', { timeout: 240_000 }, () => {
-  let server;
-  let browser;
+  const { step, at, shot, page: p, server, expected, state } = walk('checklist');
   let page;
-  const problems = [];
-  /** Responses allowed to fail (a refused form comes back with 422). */
-  const expected = new Set();
-  let broken = false;
-  const state = {};
-  const at = (path) => server.url + path;
-  const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  const step = (name, fn) =>
-    it(name, async (t) => {
-      if (broken) return t.skip('an earlier step failed');
-      const seen = problems.length;
-      try {
-        await fn();
-        assert.deepEqual(problems.slice(seen), [], 'no console error, script error or CSP violation');
-      } catch (e) {
-        broken = true;
-        await shot(`failed-checklist-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => {});
-        throw e;
-      }
-    });
-
-  before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-    await context.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) =>
-        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`),
-      );
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !expected.has('console')) problems.push(`console on ${page.url()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`script error on ${page.url()}: ${e.message}`));
-    page.on('response', (r) => {
-      if (r.status() >= 400 && !expected.has(r.status())) problems.push(`${r.status()} for ${r.url()}`);
-    });
-  });
-
-  after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await server?.stop();
-    }
-  });
 
   step('an administrator is set up and opens the demo checklist', async () => {
-    await page.goto(at('/setup'));
-    await page.fill('input[name=token]', server.token);
-    await page.fill('input[name=username]', 'e2e-checklist');
-    await page.fill('input[name=display_name]', '評価担当');
-    await page.fill('input[name=password]', 'hyoka-Passw0rd-2026!');
-    await Promise.all([page.waitForURL('**/account/totp'), page.click('form[action="/setup"] button[type=submit]')]);
-    const secret = (await page.locator('code.secret').innerText()).trim();
-    await page.fill('input[name=code]', totp(secret, stepAt(Date.now())));
-    await page.click('form[action="/account/totp"] button[type=submit]');
-    await page.locator('ol.recovery').waitFor();
-    await page.goto(at('/assessments'));
-    const row = page.locator('table.list tbody tr', { hasText: DEMO_ORG });
-    state.assessment = await row.locator('a[href^="/assessments/"]').first().getAttribute('href');
+    page = p();
+    state.assessment = await firstAdmin(page, server(), {
+      username: 'e2e-checklist',
+      display: '評価担当',
+      password: 'hyoka-Passw0rd-2026!',
+    });
     await page.goto(at(`${state.assessment}/answers`));
     assert.equal(await page.locator('form#checklist').count(), 1, 'one form for the whole checklist');
   });

@@ -5,7 +5,7 @@ use sansho_core::assess::{ResultCode, is_requirement};
 use sansho_core::set::NodeIx;
 use sansho_store::{AnswerInput, AnswerResult, Date};
 
-use crate::assessment::Loaded;
+use crate::assessment::{Loaded, ensure_open};
 use crate::{Actor, AppError, Ctx, Result, blank};
 
 /// What a person writes into an answer; dates already parsed (at the adapter's edge).
@@ -69,6 +69,7 @@ pub async fn save(
     f: AnswerFields,
     unset: Unset,
 ) -> Result<sansho_store::Answer> {
+    ensure_open(a)?;
     let input = answer_input(cx, a, ix, f, unset)?;
     Ok(cx.store.set_answer(a.assessment.id, &input, actor, cx.now).await?)
 }
@@ -76,6 +77,7 @@ pub async fn save(
 /// Saves several answers at once (the checklist's changed rows, each already checked with
 /// [`answer_input`]): one transaction, all or none.
 pub async fn save_many(cx: &Ctx<'_>, actor: &Actor, a: &Loaded, inputs: Vec<AnswerInput>) -> Result<()> {
+    ensure_open(a)?;
     if inputs.is_empty() {
         return Ok(());
     }
@@ -98,6 +100,7 @@ pub enum Accept<'a> {
 /// came from. A suggestion never overwrites an answer. One transaction; returns the
 /// requirements accepted.
 pub async fn accept(cx: &Ctx<'_>, actor: &Actor, a: &Loaded, which: Accept<'_>) -> Result<Vec<NodeIx>> {
+    ensure_open(a)?;
     let set = cx.set;
     let derived = a.derive(set)?;
     let targets: Vec<NodeIx> = match which {
@@ -120,9 +123,17 @@ pub async fn accept(cx: &Ctx<'_>, actor: &Actor, a: &Loaded, which: Accept<'_>) 
             return Err(AppError::SuggestionOverAnswer { label: label() });
         }
         let accepted =
-            derived.accept(ix).map_err(|e| AppError::NoSuggestion { label: label(), reason: e.to_string() })?;
+            derived.accept(ix).map_err(|e| AppError::NoSuggestion { label: label(), reason: reason(&e).to_owned() })?;
         inputs.push(AnswerInput::from_domain(set, ix, &accepted, sansho_store::Origin::Derived)?);
     }
     save_many(cx, actor, a, inputs).await?;
     Ok(targets)
+}
+
+/// Why a suggestion cannot be accepted, as the core says it.
+fn reason(e: &sansho_core::assess::AnswerError) -> &str {
+    match e {
+        sansho_core::assess::AnswerError::NothingToAccept { reason, .. } => reason,
+        sansho_core::assess::AnswerError::MissingJustification { .. } => "該当なし needs a justification",
+    }
 }

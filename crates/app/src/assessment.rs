@@ -34,6 +34,15 @@ impl Loaded {
     }
 }
 
+/// Refuses a write to a 確定 (final) assessment before anything else is checked (the store
+/// refuses it too, inside the write's transaction).
+pub fn ensure_open(a: &Loaded) -> Result<()> {
+    if a.assessment.status == AssessmentStatus::Final {
+        return Err(StoreError::AssessmentFinal(a.assessment.id).into());
+    }
+    Ok(())
+}
+
 /// Opens the assessment `id`: its catalog must be loaded and every stored answer must answer a
 /// requirement of it (else the catalogs changed under it, and nothing computed would be true).
 pub async fn load(cx: &Ctx<'_>, id: Id) -> Result<Loaded> {

@@ -272,7 +272,14 @@ impl AppError {
             E::SuggestionOverAnswer { label } => {
                 format!("{label} は回答済みです: 推定が回答を上書きすることはありません")
             }
-            E::NoSuggestion { label, reason } => format!("{label}: 採用できる推定がありません（{reason}）"),
+            E::NoSuggestion { label, reason } => {
+                let why = match reason.as_str() {
+                    "no answer reaches it" => "対応表でこの項目に届く回答がありません",
+                    "only 該当なし answers reach it" => "届く回答は該当なしだけです",
+                    other => other,
+                };
+                format!("{label}: 採用できる推定がありません（{why}）")
+            }
             E::NothingToAccept => "採用する要求事項を指定するか、すべてを採用してください".to_owned(),
             E::NoAnswerYet { label } => {
                 format!("{label} はこの評価でまだ回答されていません: 先に回答を保存してください。")

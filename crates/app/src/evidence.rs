@@ -4,7 +4,7 @@
 use sansho_core::set::NodeIx;
 use sansho_store::{Date, Evidence, EvidenceSource, Id, NewEvidence, StoreError};
 
-use crate::assessment::Loaded;
+use crate::assessment::{Loaded, ensure_open};
 use crate::{Actor, AppError, Ctx, Result, blank};
 
 /// The largest evidence file accepted (20 MiB).
@@ -29,6 +29,7 @@ pub struct EvidenceFields {
 /// answer first). A file must not be empty or over [`MAX_FILE`]; a link must be an absolute
 /// http(s) URL. The evidence records the organization it was given for.
 pub async fn add(cx: &Ctx<'_>, actor: &Actor, a: &Loaded, ix: NodeIx, f: EvidenceFields) -> Result<Evidence> {
+    ensure_open(a)?;
     let local = cx.set.requirement(ix).id.as_str();
     let Some(answer) = a.stored_for(local) else {
         return Err(AppError::NoAnswerYet { label: cx.set.requirement(ix).label.clone() });
@@ -61,6 +62,7 @@ pub async fn add(cx: &Ctx<'_>, actor: &Actor, a: &Loaded, ix: NodeIx, f: Evidenc
 
 /// Attaches evidence already kept to the answer of requirement `ix` (which must exist).
 pub async fn attach(cx: &Ctx<'_>, actor: &Actor, a: &Loaded, ix: NodeIx, evidence: Id) -> Result<()> {
+    ensure_open(a)?;
     let r = cx.set.requirement(ix);
     let Some(answer) = a.stored_for(r.id.as_str()) else {
         return Err(AppError::NoAnswerYet { label: r.label.clone() });

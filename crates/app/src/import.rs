@@ -207,6 +207,7 @@ pub async fn apply(
     plan: Plan,
     written: &mut (dyn FnMut(usize) + Send),
 ) -> Result<ImportSummary> {
+    crate::assessment::ensure_open(a)?;
     let repeated = plan.items.iter().filter(|i| i.change == Change::Unchanged).count();
     let inputs: Vec<AnswerInput> =
         plan.items.into_iter().filter(|i| i.change != Change::Unchanged).map(|i| i.input).collect();
@@ -286,6 +287,7 @@ pub const MAX_REVIEWED: usize = 5_000;
 /// a reason for 該当なし, the store's length limits), and if any stored answer changed since the
 /// review nothing is written and the new comparison comes back instead. One transaction.
 pub async fn confirm(cx: &Ctx<'_>, actor: &Actor, a: &Loaded, file: &str, rows: Vec<Reviewed>) -> Result<Confirmed> {
+    crate::assessment::ensure_open(a)?;
     if rows.len() > MAX_REVIEWED {
         return Err(AppError::TooManyRows { max: MAX_REVIEWED });
     }

@@ -21,6 +21,7 @@ mod error;
 pub mod evidence;
 pub mod export;
 pub mod import;
+pub mod orgs;
 
 use sansho_core::CatalogSet;
 pub use sansho_store::Actor;

@@ -122,6 +122,10 @@ impl From<sansho_store::StoreError> for WebError {
             ),
             e @ E::NotFinal(_) => WebError::Conflict(e.to_string()),
             e @ E::ReopenNotAllowed { .. } => WebError::Forbidden(e.to_string()),
+            // An id that names nothing: 404, like a foreign one (never the id's internals).
+            e if sansho_app::store_class(&e) == sansho_app::Class::NotFound => {
+                WebError::NotFound(format!("no such {}", unknown_kind(&e)))
+            }
             e => WebError::Internal(format!("store: {e}")),
         }
     }
@@ -158,6 +162,20 @@ pub fn from_app(lang: crate::Lang, e: sansho_app::AppError) -> WebError {
                 }
             }
         }
+    }
+}
+
+/// What kind of thing an unknown id was meant to name.
+fn unknown_kind(e: &sansho_store::StoreError) -> &'static str {
+    use sansho_store::StoreError as E;
+    match e {
+        E::UnknownOrganization(_) => "organization",
+        E::UnknownSystem(_) => "system",
+        E::UnknownAssessment(_) => "assessment",
+        E::UnknownAnswer(_) => "answer",
+        E::UnknownEvidence(_) => "evidence",
+        E::UnknownUser(_) => "user",
+        _ => "id",
     }
 }
 

@@ -1,72 +1,35 @@
 //! `sansho export`: an assessment as the checklist workbook auditors know (xlsx), Markdown, CSV
 //! or JSON. The file is written whole or not at all (a temporary file renamed into place).
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
+use sansho_app::export::Format;
 use sansho_core::CatalogSet;
-use sansho_core::assess::derive;
-use sansho_export::{EvidenceRef, ExportInput, Extra, Meta};
 
 use crate::args::{ExportArgs, ExportFormat, Lang};
 use crate::cmd::assessment::load;
-use crate::db::{Db, status_word, today};
+use crate::db::{Db, today};
 use crate::ui::{outln, tr};
 
 pub fn run(db: &Db, set: &CatalogSet, a: &ExportArgs, lang: Lang) -> Result<()> {
     let l = load(db, set, &a.assessment)?;
     let catalog = a.catalog.clone().unwrap_or_else(|| l.assessment.catalog_id.clone());
-    if set.catalog(&catalog).is_none() {
-        return Err(crate::errors::unknown_catalog(lang, &catalog));
-    }
-    let system = db.run(db.store.system(l.assessment.system_id))?;
-    let org = db.run(db.store.organization(system.organization_id))?;
-    let mut extra: HashMap<String, Extra> = HashMap::new();
-    if catalog == l.assessment.catalog_id {
-        for s in &l.stored {
-            let e = extra.entry(s.requirement_id.clone()).or_default();
-            e.owner = s.owner.clone();
-            e.due = s.due_date.as_ref().map(|d| d.to_string());
-        }
-        for (req, ev) in db.run(db.store.evidence_of_assessment(l.assessment.id))? {
-            extra.entry(req).or_default().evidence.push(EvidenceRef {
-                title: ev.title,
-                file_name: ev.file_name,
-                sha256: ev.sha256,
-                url: ev.url,
-                effective: ev.effective_date.to_string(),
-                expiry: ev.expiry_date.map(|d| d.to_string()),
-            });
-        }
-    }
-    let derived = derive(set, &l.answers).map_err(|e| crate::errors::in_assessment(lang, l.assessment.id, e))?;
-    let date = today();
-    let input = ExportInput {
-        derived: &derived,
-        catalog: &catalog,
-        meta: Meta {
-            organization: org.name,
-            system: system.name,
-            assessment_id: l.assessment.id.to_string(),
-            status: status_word(lang, l.assessment.status).to_owned(),
-            exported_on: date.clone(),
-            baseline: l.assessment.baseline_id.map(|b| b.to_string()),
-        },
-        extra,
-        lang: match lang {
-            Lang::Ja => sansho_export::Lang::Ja,
-            Lang::En => sansho_export::Lang::En,
-        },
-        include_derived: a.with_derived || catalog != l.assessment.catalog_id,
+    let format = match a.format {
+        ExportFormat::Xlsx => Format::Xlsx,
+        ExportFormat::Md => Format::Md,
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::Json => Format::Json,
     };
-    let (bytes, ext) = match a.format {
-        ExportFormat::Xlsx => (sansho_export::xlsx(&input)?, "xlsx"),
-        ExportFormat::Md => (sansho_export::markdown(&input).into_bytes(), "md"),
-        ExportFormat::Csv => (sansho_export::csv(&input).into_bytes(), "csv"),
-        ExportFormat::Json => (serde_json::to_vec_pretty(&sansho_export::json(&input))?, "json"),
+    let request = sansho_app::export::Request {
+        format,
+        catalog: Some(&catalog),
+        with_derived: a.with_derived,
+        lang: lang.into(),
     };
+    let bytes = db.run(sansho_app::export::export(&db.cx(set), &l, request))?;
+    let (date, ext) = (today(), format.extension());
     let out = a.out.clone().unwrap_or_else(|| PathBuf::from(format!("{catalog}-{date}.{ext}")));
     if out.as_os_str() == "-" {
         if a.format == ExportFormat::Xlsx {

@@ -9,7 +9,7 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use sansho_core::assess::{GapOptions, ResultBasis, ResultCode, Tally, derive, gaps};
 use sansho_store::{
-    Assessment, AssessmentStatus, BaselineChange, Id, Kind, NewSystem, Organization, ServiceModel, StoreError, System,
+    Assessment, AssessmentStatus, BaselineChange, Id, Kind, NewSystem, Organization, ServiceModel, System,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use super::extract::{ApiJson, ApiPath as Path, ApiUser};
 use crate::error::ErrorBody;
 use crate::ops;
-use crate::session::{check_access, now};
+use crate::session::check_access;
 use crate::{AppState, Lang, WebError};
 
 pub fn routes() -> Router<AppState> {
@@ -265,21 +265,13 @@ async fn organizations(State(s): State<AppState>, user: ApiUser) -> Result<Json<
 async fn load_organization(s: &AppState, user: &ApiUser, id: &str) -> Result<Organization, WebError> {
     let oid = ops::parse_id(id, "organization")?;
     check_access(s, &user.user, Kind::Organization, oid).await?;
-    match s.store.organization(oid).await {
-        Ok(o) => Ok(o),
-        Err(StoreError::UnknownOrganization(_)) => Err(WebError::NotFound("no such organization".into())),
-        Err(e) => Err(e.into()),
-    }
+    Ok(s.store.organization(oid).await?)
 }
 
 async fn load_system(s: &AppState, user: &ApiUser, id: &str) -> Result<System, WebError> {
     let sid = ops::parse_id(id, "system")?;
     check_access(s, &user.user, Kind::System, sid).await?;
-    match s.store.system(sid).await {
-        Ok(x) => Ok(x),
-        Err(StoreError::UnknownSystem(_)) => Err(WebError::NotFound("no such system".into())),
-        Err(e) => Err(e.into()),
-    }
+    Ok(s.store.system(sid).await?)
 }
 
 /// One of my organizations.
@@ -349,14 +341,13 @@ async fn create_system(
 ) -> Result<(StatusCode, Json<SystemView>), WebError> {
     let org = load_organization(&s, &user, &id).await?;
     ops::require_editor(lang, &user.user)?;
-    let name = ops::blank(&body.name).ok_or_else(|| WebError::Invalid("name: must not be blank".into()))?;
     let new = NewSystem {
         organization_id: org.id,
-        name,
+        name: body.name,
         service_model: body.service_model.into(),
-        description: body.description.unwrap_or_default().trim().to_owned(),
+        description: body.description.unwrap_or_default(),
     };
-    let system = s.store.create_system(&new, &user.actor(), now()).await?;
+    let system = sansho_app::orgs::create_system(&ops::cx(&s), &user.actor(), new).await?;
     Ok((StatusCode::CREATED, Json(SystemView::from(&system))))
 }
 
@@ -793,8 +784,8 @@ async fn dashboard(
     let set = &s.set;
     let catalog = a.assessment.catalog_id.as_str();
     let cat = set.catalog(catalog).ok_or_else(|| WebError::Internal(format!("catalog {catalog} not loaded")))?;
-    let derived = derive(set, &a.answers).map_err(|e| WebError::Internal(e.to_string()))?;
-    let own = gaps(&derived, catalog, GapOptions::default()).map_err(|e| WebError::Internal(e.to_string()))?;
+    let derived = a.derive(set)?;
+    let sansho_app::assessment::Coverage { own, others } = sansho_app::assessment::coverage(set, &derived, catalog)?;
     let mut coverage = vec![CoverageView {
         catalog_id: catalog.to_owned(),
         title: cat.title.ja.clone(),
@@ -802,19 +793,13 @@ async fn dashboard(
         derived: false,
         tally: TallyView::from(&own.total),
     }];
-    for c in set.catalogs().iter().filter(|c| c.id.as_str() != catalog) {
-        let r = gaps(&derived, c.id.as_str(), GapOptions { include_derived: true })
-            .map_err(|e| WebError::Internal(e.to_string()))?;
-        if r.total.count(ResultCode::Unanswered) < r.total.total {
-            coverage.push(CoverageView {
-                catalog_id: c.id.as_str().to_owned(),
-                title: c.title.ja.clone(),
-                edition: c.edition.clone(),
-                derived: true,
-                tally: TallyView::from(&r.total),
-            });
-        }
-    }
+    coverage.extend(others.iter().map(|(c, r)| CoverageView {
+        catalog_id: c.id.as_str().to_owned(),
+        title: c.title.ja.clone(),
+        edition: c.edition.clone(),
+        derived: true,
+        tally: TallyView::from(&r.total),
+    }));
     let gap_views = own
         .gaps
         .iter()

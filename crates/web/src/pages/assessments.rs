@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use sansho_core::CatalogSet;
-use sansho_core::assess::{GapOptions, ResultBasis, ResultCode, derive, gaps};
+use sansho_core::assess::{ResultBasis, ResultCode, derive};
 use sansho_store::{AssessmentStatus, Id, Kind};
 
 use crate::charts::{Bar, stacked_bars};
@@ -253,23 +253,18 @@ async fn dashboard(
         set.catalog(&a.catalog_id).ok_or_else(|| WebError::Internal(format!("catalog {} not loaded", a.catalog_id)))?;
     let answers = sansho_app::assessment::domain_answers(set, &a, &stored)?;
     let derived = derive(set, &answers).map_err(|e| WebError::Internal(e.to_string()))?;
-    let own = gaps(&derived, &a.catalog_id, GapOptions::default()).map_err(|e| WebError::Internal(e.to_string()))?;
+    let sansho_app::assessment::Coverage { own, others } =
+        sansho_app::assessment::coverage(set, &derived, &a.catalog_id)?;
     let mut coverage = vec![Bar {
         label: crate::view::catalog_name(lang, cat),
         tally: own.total.clone(),
         href: Some(format!("/guidelines/{}", a.catalog_id)),
     }];
-    for c in set.catalogs().iter().filter(|c| c.id.as_str() != a.catalog_id) {
-        let r = gaps(&derived, c.id.as_str(), GapOptions { include_derived: true })
-            .map_err(|e| WebError::Internal(e.to_string()))?;
-        if r.total.count(ResultCode::Unanswered) < r.total.total {
-            coverage.push(Bar {
-                label: format!("{}{}", lang.t("（推定）", "(derived) "), crate::view::catalog_name(lang, c)),
-                tally: r.total.clone(),
-                href: Some(format!("/guidelines/{}", c.id)),
-            });
-        }
-    }
+    coverage.extend(others.iter().map(|(c, r)| Bar {
+        label: format!("{}{}", lang.t("（推定）", "(derived) "), crate::view::catalog_name(lang, c)),
+        tally: r.total.clone(),
+        href: Some(format!("/guidelines/{}", c.id)),
+    }));
     let group_bars = |groups: &[sansho_core::assess::Group], word: fn(Lang, &sansho_core::assess::Group) -> String| {
         groups.iter().map(|g| Bar { label: word(lang, g), tally: g.tally.clone(), href: None }).collect::<Vec<_>>()
     };

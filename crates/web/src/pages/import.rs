@@ -11,7 +11,7 @@
 //! those answers in between, nothing is written and the comparison is shown again.
 
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -161,8 +161,11 @@ async fn preview(
     lang: Lang,
     user: Authed,
     Path(id): Path<String>,
-    mut form: Multipart,
+    request: Request,
 ) -> Result<Response, WebError> {
+    // Whose assessment it is decides first: a body never answers before the access check.
+    let a = ops::load_assessment(&s, &user.user, &id).await?;
+    let mut form = Multipart::from_request(request, &s).await.map_err(|e| WebError::BadRequest(e.body_text()))?;
     let (mut csrf, mut sheet, mut file) = (String::new(), String::new(), None);
     while let Some(field) = form.next_field().await.map_err(|e| WebError::BadRequest(e.body_text()))? {
         match field.name().unwrap_or_default() {
@@ -182,7 +185,6 @@ async fn preview(
     if !user.csrf_ok(&s, &csrf) {
         return Ok(form_expired(lang, "/"));
     }
-    let a = ops::load_assessment(&s, &user.user, &id).await?;
     if !ops::can_edit(&user.user) {
         return Ok(read_only(lang));
     }

@@ -18,7 +18,7 @@ use crate::ops;
 use crate::pages::assessments::status_word;
 use crate::pages::auth::Client;
 use crate::pages::guidelines::{ErrorPage, form_expired, render_status};
-use crate::session::{Authed, check_access, now};
+use crate::session::{Authed, check_access};
 use crate::{AppState, Lang, WebError};
 
 pub fn routes() -> Router<AppState> {
@@ -232,17 +232,17 @@ async fn add_system(
         let msg = format!("{}: {:?}", lang.t("提供形態が正しくありません", "Unknown service model"), f.service_model);
         return org_page(&s, lang, &user, org, path, Some(msg), f).await;
     };
-    if name.is_empty() || name.chars().count() > 200 {
-        let msg = lang.t("システム名は1〜200文字で入力してください。", "A system name has 1 to 200 characters.");
-        return org_page(&s, lang, &user, org, path, Some(msg.into()), f).await;
-    }
-    let new = NewSystem {
-        organization_id: org,
-        name: name.to_owned(),
-        service_model,
-        description: f.description.trim().to_owned(),
+    let new =
+        NewSystem { organization_id: org, name: name.to_owned(), service_model, description: f.description.clone() };
+    let created = match sansho_app::orgs::create_system(&ops::cx(&s), &user.actor(&client.addr.to_string()), new).await
+    {
+        Ok(created) => created,
+        Err(e) if e.class() == sansho_app::Class::Invalid => {
+            let msg = ops::app_refusal(lang, e).public_message();
+            return org_page(&s, lang, &user, org, path, Some(msg), f).await;
+        }
+        Err(e) => return Err(ops::app_refusal(lang, e)),
     };
-    let created = s.store.create_system(&new, &user.actor(&client.addr.to_string()), now()).await?;
     Ok(Redirect::to(&format!("/systems/{}", created.id)).into_response())
 }
 
