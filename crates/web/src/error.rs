@@ -107,10 +107,15 @@ impl From<sansho_store::StoreError> for WebError {
                 }
                 crate::Lang::En => format!("{field}: at most {max} characters ({len} given)."),
             }),
-            E::Empty { field } => WebError::Invalid(match lang {
-                crate::Lang::Ja => format!("{}を入力してください。", field_ja(field)),
-                crate::Lang::En => format!("{field}: must not be empty."),
-            }),
+            E::Empty { field } => {
+                let max = sansho_store::limits::ALL.iter().find(|l| l.field == field).map(|l| l.max);
+                WebError::Invalid(match (lang, max) {
+                    (crate::Lang::Ja, Some(max)) => format!("{}は1〜{max}文字で入力してください。", field_ja(field)),
+                    (crate::Lang::Ja, None) => format!("{}を入力してください。", field_ja(field)),
+                    (crate::Lang::En, Some(max)) => format!("{field}: 1 to {max} characters."),
+                    (crate::Lang::En, None) => format!("{field}: must not be empty."),
+                })
+            }
             e @ (E::JustificationRequired { .. }
             | E::ExpiryBeforeEffective { .. }
             | E::PositionWithoutVendor

@@ -26,7 +26,7 @@ async fn pages_answer_errors_as_pages_and_the_api_as_json() {
         assert!(page.content_type.starts_with("text/html"), "{path}: {}", page.content_type);
         assert!(page.body.contains("<html") && !page.body.contains("\"code\""), "{path}: {}", page.body);
     }
-    for path in [format!("/api/assessments/{unknown}"), format!("/api/assessments/{a}/requirements/no-such/answer")] {
+    for path in [format!("/api/assessments/{unknown}"), format!("/api/assessments/{a}/requirements/no-such")] {
         let got = me.get(&path).await;
         assert_eq!(got.status, StatusCode::NOT_FOUND, "{path}: {}", got.body);
         assert!(got.content_type.starts_with("application/json"), "{path}: {}", got.content_type);
@@ -59,7 +59,7 @@ async fn a_system_name_over_its_limit_is_refused_alike_by_the_page_and_the_api()
         )
         .await;
     assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", form.body);
-    assert!(form.body.contains("200文字以内"), "{}", form.body);
+    assert!(form.body.contains("システム名は200文字以内"), "{}", form.body);
     // A blank name too, and nothing was made.
     let blank = me
         .api(
