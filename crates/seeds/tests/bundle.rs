@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use sansho_import::{Inputs, Output, build_bundled};
+use sansho_seeds::{Inputs, Output, build_bundled};
 
 fn build() -> Output {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
