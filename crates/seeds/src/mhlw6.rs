@@ -98,9 +98,8 @@
 //!   verbatim on lines `first..=last`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::LazyLock;
 
-use regex::Regex;
+use lazy_regex::{Lazy, Regex, lazy_regex};
 use sansho_core::{
     Basis, Catalog, CatalogId, CatalogKind, Level, LocalId, Localized, Mapping, MappingSet, NodeKind, Provenance,
     Relation, Requirement,
@@ -126,30 +125,24 @@ const OTHER_HEADINGS: [&str; 5] = ["第5.2版記載内容", "項番", "区分", 
 /// Display width below which a line ends its paragraph (full width ≈ 100).
 const WRAP_WIDTH: usize = 80;
 
-static REF_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[0-9]+(?:\.[0-9]+)*[\u{2460}-\u{2473}]*(?:、[0-9]+(?:\.[0-9]+)*[\u{2460}-\u{2473}]*)*$").unwrap()
-});
-static REF_ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([0-9]+(?:\.[0-9]+)*)([\u{2460}-\u{2473}]*)$").unwrap());
-static FOOTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]+ / [0-9]+ ページ$").unwrap());
-static SECTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([0-9]+\.[0-9]+)\. (.+?)(?: (C\.最低限のガイ|D\.推奨される))?$").unwrap());
-static ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([0-9]+)\. (.+)$").unwrap());
-static SUB: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\(([0-9]+)\) (.+)$").unwrap());
-static LETTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([a-z]) (.+)$").unwrap());
+static REF_LINE: Lazy<Regex> =
+    lazy_regex!(r"^[0-9]+(?:\.[0-9]+)*[\u{2460}-\u{2473}]*(?:、[0-9]+(?:\.[0-9]+)*[\u{2460}-\u{2473}]*)*$");
+static REF_ITEM: Lazy<Regex> = lazy_regex!(r"^([0-9]+(?:\.[0-9]+)*)([\u{2460}-\u{2473}]*)$");
+static FOOTER: Lazy<Regex> = lazy_regex!(r"^[0-9]+ / [0-9]+ ページ$");
+static SECTION: Lazy<Regex> = lazy_regex!(r"^([0-9]+\.[0-9]+)\. (.+?)(?: (C\.最低限のガイ|D\.推奨される))?$");
+static ITEM: Lazy<Regex> = lazy_regex!(r"^([0-9]+)\. (.+)$");
+static SUB: Lazy<Regex> = lazy_regex!(r"^\(([0-9]+)\) (.+)$");
+static LETTER: Lazy<Regex> = lazy_regex!(r"^([a-z]) (.+)$");
 /// An item number printed at the start of a text (`(エ) `, `(1)`, `1. `, `①`): the numbering is
 /// not part of the wording compared between editions.
-static LEADING_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:\([0-9A-Za-z\p{Katakana}]{1,3}\)|（[^）]{1,3}）|[0-9]+\.|[\u{2460}-\u{2473}])\s*").unwrap()
-});
-static VOLUME_001: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"概説編|経営管理編|企画管理編|システム運用編").unwrap());
-static EDITION_001: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"6\.0 ?版").unwrap());
-static SECTION_001: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9A-Za-z.()\-])([0-9]+(?:\.[0-9]+)*)\s*(?:「([^」]+)」|（([^）]+)）|\(([^)]+)\))").unwrap()
-});
-static PAGE_001: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*([0-9]+)\s*頁").unwrap());
-static COMPLIANCE_001: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"遵守事項([\u{2460}-\u{2473}])").unwrap());
+static LEADING_NUMBER: Lazy<Regex> =
+    lazy_regex!(r"^\s*(?:\([0-9A-Za-z\p{Katakana}]{1,3}\)|（[^）]{1,3}）|[0-9]+\.|[\u{2460}-\u{2473}])\s*");
+static VOLUME_001: Lazy<Regex> = lazy_regex!(r"概説編|経営管理編|企画管理編|システム運用編");
+static EDITION_001: Lazy<Regex> = lazy_regex!(r"6\.0 ?版");
+static SECTION_001: Lazy<Regex> =
+    lazy_regex!(r"(?:^|[^0-9A-Za-z.()\-])([0-9]+(?:\.[0-9]+)*)\s*(?:「([^」]+)」|（([^）]+)）|\(([^)]+)\))");
+static PAGE_001: Lazy<Regex> = lazy_regex!(r"^\s*([0-9]+)\s*頁");
+static COMPLIANCE_001: Lazy<Regex> = lazy_regex!(r"遵守事項([\u{2460}-\u{2473}])");
 
 pub fn import(seed002: &Seed, seed001: &Seed, ov: &Overrides, mhlw5: &Catalog) -> Result<Output, ImportError> {
     let mut rep2 = ImportReport::new(seed002.name.clone());
@@ -670,7 +663,7 @@ fn parse_001(seed: &Seed, ov: &Overrides, rep: &mut ImportReport) -> Result<Cite
     let mut out = Cites::default();
     let mut whole = Vec::new();
     for (n, raw) in seed.lines() {
-        let vols: Vec<regex::Match> = VOLUME_001.find_iter(raw).collect();
+        let vols: Vec<lazy_regex::regex::Match> = VOLUME_001.find_iter(raw).collect();
         if vols.is_empty() {
             if EDITION_001.is_match(raw) {
                 rep.rows_read += 1;

@@ -94,9 +94,8 @@
 //! the 002 pairings do).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::LazyLock;
 
-use regex::Regex;
+use lazy_regex::{Lazy, Regex, lazy_regex};
 use sansho_core::{
     Basis, Catalog, CatalogId, CatalogKind, Category, Level, LocalId, Localized, Mapping, MappingSet, NodeKind,
     Provenance, Relation, Requirement,
@@ -137,20 +136,16 @@ const MTITLE: usize = 8;
 const MLOC: usize = 9;
 const MTEXT: usize = 10;
 
-fn re(s: &str) -> Regex {
-    Regex::new(s).expect("valid regex")
-}
-
-static RE_SECLOC: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+(?:\.\d+)*)\s*([CD])$"));
-static RE_SEC_TITLE: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+(?:\.\d+)+)\s*(\S.*)$"));
-static RE_SECNUM: LazyLock<Regex> = LazyLock::new(|| re(r"^\d+(?:\.\d+)*$"));
-static RE_MIC_ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"^3(?:\.\d+)+$"));
-static RE_SUBITEM: LazyLock<Regex> = LazyLock::new(|| re(r"^\(([ア-ン])\)(?:\(([a-z])\))?(\d+)?$"));
-static RE_WHOLE_SECTION: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+(?:\.\d+)+)\s*全般$"));
-static RE_METI_LOC: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(?:(.+?)について)?(実施すべき|推奨される)安全管理策(?:\s*安全管理措置)?$"));
-static RE_CHAPTER: LazyLock<Regex> = LazyLock::new(|| re(r"^第(\d+)章\s*(\S.*)$"));
-static RE_NUM_TITLE: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+(?:\.\d+)+)\s*(\S.*)?$"));
+static RE_SECLOC: Lazy<Regex> = lazy_regex!(r"^(\d+(?:\.\d+)*)\s*([CD])$");
+static RE_SEC_TITLE: Lazy<Regex> = lazy_regex!(r"^(\d+(?:\.\d+)+)\s*(\S.*)$");
+static RE_SECNUM: Lazy<Regex> = lazy_regex!(r"^\d+(?:\.\d+)*$");
+static RE_MIC_ITEM: Lazy<Regex> = lazy_regex!(r"^3(?:\.\d+)+$");
+static RE_SUBITEM: Lazy<Regex> = lazy_regex!(r"^\(([ア-ン])\)(?:\(([a-z])\))?(\d+)?$");
+static RE_WHOLE_SECTION: Lazy<Regex> = lazy_regex!(r"^(\d+(?:\.\d+)+)\s*全般$");
+static RE_METI_LOC: Lazy<Regex> =
+    lazy_regex!(r"^(?:(.+?)について)?(実施すべき|推奨される)安全管理策(?:\s*安全管理措置)?$");
+static RE_CHAPTER: Lazy<Regex> = lazy_regex!(r"^第(\d+)章\s*(\S.*)$");
+static RE_NUM_TITLE: Lazy<Regex> = lazy_regex!(r"^(\d+(?:\.\d+)+)\s*(\S.*)?$");
 
 const KANA: &str = "アイウエオカキクケコサシスセソタチツテト";
 const ROMAJI: [&str; 20] = [
@@ -337,18 +332,16 @@ impl Tok {
     }
 }
 
-static MARKERS: LazyLock<Vec<(Style, Regex)>> = LazyLock::new(|| {
-    vec![
-        (Style::NumCircled, re(r"^(\d+)-([①-⑳])")),
-        (Style::LatinNum, re(r"^([a-z])-(\d+)\.")),
-        (Style::Num, re(r"^(\d+)\.")),
-        (Style::ParenNum, re(r"^[(（](\d+)[)）]")),
-        (Style::ParenLatin, re(r"^[(（]([a-z])[)）]")),
-        (Style::ParenKana, re(r"^[(（]([ア-ン])[)）]")),
-        (Style::Latin, re(r"^([a-z])\.")),
-        (Style::Circled, re(r"^([①-⑳])")),
-    ]
-});
+static MARKERS: [(Style, Lazy<Regex>); 8] = [
+    (Style::NumCircled, lazy_regex!(r"^(\d+)-([①-⑳])")),
+    (Style::LatinNum, lazy_regex!(r"^([a-z])-(\d+)\.")),
+    (Style::Num, lazy_regex!(r"^(\d+)\.")),
+    (Style::ParenNum, lazy_regex!(r"^[(（](\d+)[)）]")),
+    (Style::ParenLatin, lazy_regex!(r"^[(（]([a-z])[)）]")),
+    (Style::ParenKana, lazy_regex!(r"^[(（]([ア-ン])[)）]")),
+    (Style::Latin, lazy_regex!(r"^([a-z])\.")),
+    (Style::Circled, lazy_regex!(r"^([①-⑳])")),
+];
 
 fn circled(c: char) -> u32 {
     c as u32 - '①' as u32 + 1

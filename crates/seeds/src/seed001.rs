@@ -63,7 +63,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use regex::Regex;
+use lazy_regex::{Lazy, Regex, lazy_regex};
 use sansho_core::{
     Basis, Catalog, CatalogId, CatalogKind, LocalId, Localized, Mapping, MappingSet, NodeKind, Relation, Requirement,
 };
@@ -83,7 +83,7 @@ const CIRCLED: [char; 20] =
 pub fn import(seed: &Seed, ov: &Overrides) -> Result<Output, ImportError> {
     let mut report = ImportReport::new(&seed.name);
     let lines = repaired_lines(seed, ov, &mut report)?;
-    let cx = Cx { seed, lines, re: Regexes::new() };
+    let cx = Cx { seed, lines };
 
     let toc = cx.read_toc(&mut report)?;
     let quotes = cx.read_quotes(&toc, ov, &mut report)?;
@@ -126,51 +126,33 @@ fn repaired_lines(seed: &Seed, ov: &Overrides, report: &mut ImportReport) -> Res
     Ok(lines)
 }
 
-struct Regexes {
-    /// `3.1.1. 安全管理義務` / `5.1.1 リスク特定` / `2. 本ガイドラインの対象`
-    numbered: Regex,
-    /// A survey section heading `3.1.1. 安全管理義務 (12頁)`, several per line possible.
-    heading: Regex,
-    /// `<2省GL該当箇所の記載 13~14頁>`
-    quote_pages: Regex,
-    /// `① 利用者認証における考慮事項`
-    consideration: Regex,
-    /// `…特有の考慮事項⑦として…`
-    proposal_mention: Regex,
-    /// summary table group cell `1 セキュアな設計・開発・供給・運用 脆弱性を抑え、…`
-    group_cell: Regex,
-    /// summary table item cell `1.1.`
-    item_cell: Regex,
-    /// `S(1)-1 設計時のリスク評価と対策の追跡` (detail table first cell)
-    s_label_cell: Regex,
-    /// `S(1)-4「サービスのモニタリング」` anywhere in the text
-    s_label_quoted: Regex,
-    /// 2省GL section references in a 対応案 cell: 「3.2. …」 or （5.1.5.）
-    section_ref: Regex,
-}
-
-impl Regexes {
-    fn new() -> Self {
-        let re = |s: &str| Regex::new(s).expect("static regex");
-        Self {
-            numbered: re(r"^(\d+(?:\.\d+)*)\.?\s+(\S.*?)$"),
-            heading: re(r"(\d+(?:\.\d+)*)\.?\s*([^\s()（）\d][^()（）]*?)\s*[(（]\s*(\d+)\s*頁\s*[)）]"),
-            quote_pages: re(r"(\d+\s*(?:[~～\-]\s*\d+)?)\s*頁"),
-            consideration: re(r"^([①-⑳])\s*(\S.*考慮事項)$"),
-            proposal_mention: re(r"考慮事項([①-⑳])として"),
-            group_cell: re(r"^(\d+)\s+(\S+)\s+(\S.*)$"),
-            item_cell: re(r"^(\d+)\.(\d+)\.?$"),
-            s_label_cell: re(r"^S[(（](\d+)[)）]-(\d+)\s+(\S.*)$"),
-            s_label_quoted: re(r"S[(（](\d+)[)）]-(\d+)\s*「([^」]+)」"),
-            section_ref: re(r"「(\d+(?:\.\d+)+)\.\s|（(\d+(?:\.\d+)+)\.?）"),
-        }
-    }
-}
+/// `3.1.1. 安全管理義務` / `5.1.1 リスク特定` / `2. 本ガイドラインの対象`
+static NUMBERED: Lazy<Regex> = lazy_regex!(r"^(\d+(?:\.\d+)*)\.?\s+(\S.*?)$");
+/// A survey section heading `3.1.1. 安全管理義務 (12頁)`, several per line possible.
+static HEADING: Lazy<Regex> =
+    lazy_regex!(r"(\d+(?:\.\d+)*)\.?\s*([^\s()（）\d][^()（）]*?)\s*[(（]\s*(\d+)\s*頁\s*[)）]");
+/// `<2省GL該当箇所の記載 13~14頁>`
+static QUOTE_PAGES: Lazy<Regex> = lazy_regex!(r"(\d+\s*(?:[~～\-]\s*\d+)?)\s*頁");
+/// `① 利用者認証における考慮事項`
+static CONSIDERATION: Lazy<Regex> = lazy_regex!(r"^([①-⑳])\s*(\S.*考慮事項)$");
+/// `…特有の考慮事項⑦として…`
+static PROPOSAL_MENTION: Lazy<Regex> = lazy_regex!(r"考慮事項([①-⑳])として");
+/// summary table group cell `1 セキュアな設計・開発・供給・運用 脆弱性を抑え、…`
+static GROUP_CELL: Lazy<Regex> = lazy_regex!(r"^(\d+)\s+(\S+)\s+(\S.*)$");
+/// summary table item cell `1.1.`
+static ITEM_CELL: Lazy<Regex> = lazy_regex!(r"^(\d+)\.(\d+)\.?$");
+/// `S(1)-1 設計時のリスク評価と対策の追跡` (detail table first cell)
+static S_LABEL_CELL: Lazy<Regex> = lazy_regex!(r"^S[(（](\d+)[)）]-(\d+)\s+(\S.*)$");
+/// `S(1)-4「サービスのモニタリング」` anywhere in the text
+static S_LABEL_QUOTED: Lazy<Regex> = lazy_regex!(r"S[(（](\d+)[)）]-(\d+)\s*「([^」]+)」");
+/// 2省GL section references in a 対応案 cell: 「3.2. …」 or （5.1.5.）
+static SECTION_REF: Lazy<Regex> = lazy_regex!(r"「(\d+(?:\.\d+)+)\.\s|（(\d+(?:\.\d+)+)\.?）");
+/// `S(2)-4.1`: a sub-item the survey cites.
+static SUB_ITEM: Lazy<Regex> = lazy_regex!(r"S[(（](\d+)[)）]-(\d+)\.(\d+)");
 
 struct Cx<'a> {
     seed: &'a Seed,
     lines: Vec<String>,
-    re: Regexes,
 }
 
 /// Which part of the seed says what a section's title and page are, best first.
@@ -337,7 +319,7 @@ impl Cx<'_> {
 
     /// `2. 本ガイドラインの対象` → (`2`, `本ガイドラインの対象`).
     fn split_numbered(&self, cell: &str) -> Option<(SectionNo, String)> {
-        let c = self.re.numbered.captures(cell.trim())?;
+        let c = NUMBERED.captures(cell.trim())?;
         let no = SectionNo::parse(&c[1])?;
         let title = c[2].trim_end_matches(['.', '…', ' ']).trim().to_owned();
         Some((no, title))
@@ -348,7 +330,7 @@ impl Cx<'_> {
         let mut out = Vec::new();
         let mut rest = String::new();
         let mut last = 0;
-        for c in self.re.heading.captures_iter(line) {
+        for c in HEADING.captures_iter(line) {
             let m = c.get(0).expect("match");
             rest.push_str(&line[last..m.start()]);
             last = m.end();
@@ -565,7 +547,7 @@ impl Cx<'_> {
             }
             if t.starts_with("<2省GL該当箇所の記載") {
                 mode = Mode::Quote;
-                block_pages = self.re.quote_pages.captures(t).map(|c| squash(&c[1])).unwrap_or_default();
+                block_pages = QUOTE_PAGES.captures(t).map(|c| squash(&c[1])).unwrap_or_default();
                 match &ctx {
                     Some(no) if toc.contains(&no.to_string()) => target = Some(no.clone()),
                     _ => report.reject(n, "quoted 2省GL text on a survey page with no known section heading"),
@@ -598,7 +580,7 @@ impl Cx<'_> {
                 Mode::Outside | Mode::Other => continue,
                 Mode::Lv1 => {
                     if at_considerations {
-                        for c in self.re.proposal_mention.captures_iter(t) {
+                        for c in PROPOSAL_MENTION.captures_iter(t) {
                             let i = circled_index(c[1].chars().next().expect("one char")).expect("circled");
                             q.proposals
                                 .entry(i)
@@ -614,7 +596,7 @@ impl Cx<'_> {
                     continue;
                 }
                 Mode::Lv2 => {
-                    if at_considerations && let Some(c) = self.re.consideration.captures(t) {
+                    if at_considerations && let Some(c) = CONSIDERATION.captures(t) {
                         let i = circled_index(c[1].chars().next().expect("one char")).expect("circled");
                         let p = q.proposals.entry(i).or_insert_with(|| Proposal {
                             title: String::new(),
@@ -631,7 +613,7 @@ impl Cx<'_> {
                         // The line naming the document: 「…ガイドライン第 2.0版 51-55頁」 or 「… 目次」.
                         *header_seen = true;
                         *is_toc = t.contains("目次");
-                        block_pages = self.re.quote_pages.captures(t).map(|c| squash(&c[1])).unwrap_or_default();
+                        block_pages = QUOTE_PAGES.captures(t).map(|c| squash(&c[1])).unwrap_or_default();
                         if !*is_toc {
                             blocks.push(n);
                         }
@@ -676,7 +658,7 @@ impl Cx<'_> {
                 }
                 Mode::Quote => {
                     if target.as_ref() == Some(&considerations)
-                        && let Some(c) = self.re.consideration.captures(t)
+                        && let Some(c) = CONSIDERATION.captures(t)
                     {
                         let i = circled_index(c[1].chars().next().expect("one char")).expect("circled");
                         if q.considerations.contains_key(&i) {
@@ -938,9 +920,7 @@ impl Cx<'_> {
                 return Err(self.err(n, format!("summary row has {} cells, expected 6", cells.len())));
             }
             if !cells[0].is_empty() {
-                let c = self
-                    .re
-                    .group_cell
+                let c = GROUP_CELL
                     .captures(cells[0])
                     .ok_or_else(|| self.err(n, "group cell is not `N title description`"))?;
                 let no: u32 = c[1].parse().map_err(|_| self.err(n, "bad group number"))?;
@@ -950,7 +930,7 @@ impl Cx<'_> {
                 groups.push(Group { no, title: c[2].to_owned(), text: clean(&c[3]), line: n });
             }
             let g = groups.last().ok_or_else(|| self.err(n, "requirement row before any group"))?;
-            let c = self.re.item_cell.captures(cells[1]).ok_or_else(|| self.err(n, "item cell is not `N.M.`"))?;
+            let c = ITEM_CELL.captures(cells[1]).ok_or_else(|| self.err(n, "item cell is not `N.M.`"))?;
             let (gi, ii): (u32, u32) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
             let expected = rows.iter().filter(|r| r.group == g.no).count() as u32 + 1;
             if gi != g.no || ii != expected {
@@ -1001,7 +981,7 @@ impl Cx<'_> {
         let mut details: BTreeMap<(u32, u32), Detail> = BTreeMap::new();
         for (n, l) in self.numbered() {
             let cells: Vec<&str> = l.split('\t').map(str::trim).collect();
-            let Some(c) = self.re.s_label_cell.captures(cells[0]) else { continue };
+            let Some(c) = S_LABEL_CELL.captures(cells[0]) else { continue };
             if cells.len() != 6 {
                 return Err(self.err(n, format!("detail row has {} cells, expected 6", cells.len())));
             }
@@ -1025,7 +1005,7 @@ impl Cx<'_> {
                 );
             }
             let mut sections: Vec<SectionNo> = Vec::new();
-            for c in self.re.section_ref.captures_iter(cells[5]) {
+            for c in SECTION_REF.captures_iter(cells[5]) {
                 let s = c.get(1).or_else(|| c.get(2)).expect("one group").as_str();
                 if let Some(no) = SectionNo::parse(s).filter(|no| meti.get(&no.to_string()).is_some())
                     && !sections.contains(&no)
@@ -1051,7 +1031,7 @@ impl Cx<'_> {
         // Other places that print an S-label with its title: check, and keep as provenance.
         let mut mentions: BTreeMap<(u32, u32), Vec<u32>> = BTreeMap::new();
         for (n, l) in self.numbered() {
-            for c in self.re.s_label_quoted.captures_iter(l) {
+            for c in S_LABEL_QUOTED.captures_iter(l) {
                 let key: (u32, u32) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
                 match rows.iter().find(|r| (r.group, r.item) == key) {
                     Some(r) if squash(&r.title) == squash(&c[3]) => mentions.entry(key).or_default().push(n),
@@ -1064,9 +1044,8 @@ impl Cx<'_> {
         }
 
         // Sub-items the survey cites (S(2)-4.1) but no table lists: reported, not imported.
-        let sub_item = Regex::new(r"S[(（](\d+)[)）]-(\d+)\.(\d+)").expect("static regex");
         for (n, l) in self.numbered() {
-            for c in sub_item.captures_iter(l) {
+            for c in SUB_ITEM.captures_iter(l) {
                 report.notes.push(format!(
                     "{CYBER}: line {n} cites S({})-{}.{}, a sub-item of S({})-{} that 001 does not list (only the \
                      survey's paraphrase of it); not imported.",

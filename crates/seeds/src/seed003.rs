@@ -70,9 +70,8 @@
 //! catalog with [`label_key`], and an unresolved label is an error naming the table's line.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::LazyLock;
 
-use regex::Regex;
+use lazy_regex::{Lazy, Regex, lazy_regex};
 use serde::Deserialize;
 
 use sansho_core::label::{fold, label_key};
@@ -215,12 +214,11 @@ enum Ctx {
     Answers { section: String, top: Option<usize>, cur: Option<usize> },
 }
 
-static TOP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d+)\.(?:\s+(.*))?$").unwrap());
-static SUB: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\(\d+\)|\([a-z]\)|[①-⑳])(?:\s*([■□]))?(?:\s+(.*))?$").unwrap());
-static MARK_REST: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([■□])?\s*(.*)$").unwrap());
-static HEISEI: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"平成(\d+)年(\d+)月(\d+)日").unwrap());
-static EDITION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"第\d+版").unwrap());
+static TOP: Lazy<Regex> = lazy_regex!(r"^(\d+)\.(?:\s+(.*))?$");
+static SUB: Lazy<Regex> = lazy_regex!(r"^(\(\d+\)|\([a-z]\)|[①-⑳])(?:\s*([■□]))?(?:\s+(.*))?$");
+static MARK_REST: Lazy<Regex> = lazy_regex!(r"^([■□])?\s*(.*)$");
+static HEISEI: Lazy<Regex> = lazy_regex!(r"平成(\d+)年(\d+)月(\d+)日");
+static EDITION: Lazy<Regex> = lazy_regex!(r"第\d+版");
 
 fn err(seed: &Seed, line: u32, msg: impl Into<String>) -> ImportError {
     ImportError::at(&seed.name, line as usize, 1, msg)

@@ -28,7 +28,7 @@ fn build() -> Output {
 #[test]
 fn notes_and_descriptions_are_in_japanese() {
     let out = build();
-    let english = regex::Regex::new(r"[a-z]{2,} [a-z]{2,}").unwrap();
+    let english = lazy_regex::regex!(r"[a-z]{2,} [a-z]{2,}");
     let mut prose: Vec<&str> = Vec::new();
     for c in &out.catalogs {
         prose.extend(c.description.as_deref());
