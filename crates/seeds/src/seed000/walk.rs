@@ -225,7 +225,10 @@ impl<'a> Walk<'a> {
         }
         Ok(src)
     }
+}
 
+/// The MHLW side of a row.
+impl Walk<'_> {
     /// The MHLW side of a row: `明文規定なし`, a whole section (`6.9全般`), or a numbered text;
     /// true when it gave an edge.
     fn mhlw_side(&mut self, row: &Row, src: &str) -> Result<bool, ImportError> {
@@ -467,7 +470,10 @@ impl<'a> Walk<'a> {
         }
         Ok(paths)
     }
+}
 
+/// The METI side of a row.
+impl Walk<'_> {
     /// The METI side of a row: its section, title (part), 記載箇所 (topic, 実施すべき or
     /// 推奨される) and the measures of its text; true when it gave an edge.
     fn meti_side(&mut self, row: &Row, src: &str) -> Result<bool, ImportError> {

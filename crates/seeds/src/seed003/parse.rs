@@ -126,7 +126,10 @@ impl<'a> Reader<'a> {
         }
         Ok(())
     }
+}
 
+/// Lines whose role an override or a column header decides.
+impl Reader<'_> {
     /// Lines whose role an override or a column header decides (section headings, the title,
     /// description and date, column headers, check items and their parts, stray hows); true
     /// when the line was one of them.
@@ -281,7 +284,10 @@ impl<'a> Reader<'a> {
         }
         Ok(false)
     }
+}
 
+/// Answers and running text.
+impl Reader<'_> {
     /// An answer number starts (or continues) an answer run; outside an answer block it needs an
     /// `answers` override naming the category.
     fn answer_number(&mut self, n: u32, t: &str, m: Marker) -> Result<(), ImportError> {
@@ -401,7 +407,10 @@ impl<'a> Reader<'a> {
         }
         Ok(())
     }
+}
 
+/// The phases after the lines are read.
+impl Reader<'_> {
     /// Phase 2: the check-item parts printed apart (`continue`) join their items.
     fn attach_parts(&mut self) -> Result<(), ImportError> {
         let ov = self.ov;
