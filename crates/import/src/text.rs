@@ -56,6 +56,11 @@ fn html_tag_len(s: &str) -> Option<usize> {
     Some(close + 1)
 }
 
+/// Bytes (a digest) as lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -118,7 +118,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::ImportError;
 use crate::report::ImportReport;
-use crate::seed::hex;
+use crate::text::hex;
 use crate::workbook::{BookReader, Format};
 
 /// How many rows from the top of a sheet are searched for the header row.

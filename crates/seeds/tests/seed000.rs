@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sansho_core::validate::{Severity, validate};
 use sansho_core::{Basis, Catalog, CatalogSet, Category, Level, MappingSet, Relation, Requirement, label::label_key};
-use sansho_import::{Output, Overrides, Seed, derive, seed000};
+use sansho_seeds::{Output, Overrides, Seed, derive, seed000};
 
 const S000: &[u8] = include_bytes!("../../../data/seeds/000_5783f1c91487ba10.txt");
 const S004: &[u8] = include_bytes!("../../../data/seeds/004_a1475434a89fb475.txt");
@@ -36,7 +36,7 @@ fn run() -> Output {
     ov.finish().unwrap_or_else(|e| panic!("{e}"));
     let derived = derive::mhlw5_meti2012(&out).unwrap_or_else(|e| panic!("{e}"));
     out.mapping_sets.push(derived);
-    // To eyeball the output: SANSHO_DUMP=/tmp/dir cargo test -p sansho-import --test seed000
+    // To eyeball the output: SANSHO_DUMP=/tmp/dir cargo test -p sansho-seeds --test seed000
     if let Ok(dir) = std::env::var("SANSHO_DUMP") {
         for c in &out.catalogs {
             std::fs::write(format!("{dir}/{}.toml", c.id), sansho_catalog::catalog_to_toml(c, &[])).unwrap();

@@ -94,17 +94,17 @@
 //! the 002 pairings do).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::LazyLock;
 
-use regex::Regex;
+use lazy_regex::{Lazy, Regex, lazy_regex};
 use sansho_core::{
-    Basis, Catalog, CatalogId, CatalogKind, Category, Level, LocalId, Localized, Mapping, MappingSet, NodeKind,
-    Provenance, Relation, Requirement,
+    Basis, Catalog, CatalogId, CatalogKind, Category, LocalId, Localized, Mapping, MappingSet, NodeKind, Provenance,
+    Relation, Requirement, SourceDoc,
 };
 
 use crate::report::ImportReport;
-use crate::text::clean;
 use crate::{ImportError, Output, Overrides, Seed};
+
+mod walk;
 
 pub const MIC: &str = "mic-cloud-2018";
 pub const MHLW: &str = "mhlw-5";
@@ -137,20 +137,16 @@ const MTITLE: usize = 8;
 const MLOC: usize = 9;
 const MTEXT: usize = 10;
 
-fn re(s: &str) -> Regex {
-    Regex::new(s).expect("valid regex")
-}
-
-static RE_SECLOC: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+(?:\.\d+)*)\s*([CD])$"));
-static RE_SEC_TITLE: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+(?:\.\d+)+)\s*(\S.*)$"));
-static RE_SECNUM: LazyLock<Regex> = LazyLock::new(|| re(r"^\d+(?:\.\d+)*$"));
-static RE_MIC_ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"^3(?:\.\d+)+$"));
-static RE_SUBITEM: LazyLock<Regex> = LazyLock::new(|| re(r"^\(([ア-ン])\)(?:\(([a-z])\))?(\d+)?$"));
-static RE_WHOLE_SECTION: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+(?:\.\d+)+)\s*全般$"));
-static RE_METI_LOC: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(?:(.+?)について)?(実施すべき|推奨される)安全管理策(?:\s*安全管理措置)?$"));
-static RE_CHAPTER: LazyLock<Regex> = LazyLock::new(|| re(r"^第(\d+)章\s*(\S.*)$"));
-static RE_NUM_TITLE: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d+(?:\.\d+)+)\s*(\S.*)?$"));
+static RE_SECLOC: Lazy<Regex> = lazy_regex!(r"^(\d+(?:\.\d+)*)\s*([CD])$");
+static RE_SEC_TITLE: Lazy<Regex> = lazy_regex!(r"^(\d+(?:\.\d+)+)\s*(\S.*)$");
+static RE_SECNUM: Lazy<Regex> = lazy_regex!(r"^\d+(?:\.\d+)*$");
+static RE_MIC_ITEM: Lazy<Regex> = lazy_regex!(r"^3(?:\.\d+)+$");
+static RE_SUBITEM: Lazy<Regex> = lazy_regex!(r"^\(([ア-ン])\)(?:\(([a-z])\))?(\d+)?$");
+static RE_WHOLE_SECTION: Lazy<Regex> = lazy_regex!(r"^(\d+(?:\.\d+)+)\s*全般$");
+static RE_METI_LOC: Lazy<Regex> =
+    lazy_regex!(r"^(?:(.+?)について)?(実施すべき|推奨される)安全管理策(?:\s*安全管理措置)?$");
+static RE_CHAPTER: Lazy<Regex> = lazy_regex!(r"^第(\d+)章\s*(\S.*)$");
+static RE_NUM_TITLE: Lazy<Regex> = lazy_regex!(r"^(\d+(?:\.\d+)+)\s*(\S.*)?$");
 
 const KANA: &str = "アイウエオカキクケコサシスセソタチツテト";
 const ROMAJI: [&str; 20] = [
@@ -337,18 +333,16 @@ impl Tok {
     }
 }
 
-static MARKERS: LazyLock<Vec<(Style, Regex)>> = LazyLock::new(|| {
-    vec![
-        (Style::NumCircled, re(r"^(\d+)-([①-⑳])")),
-        (Style::LatinNum, re(r"^([a-z])-(\d+)\.")),
-        (Style::Num, re(r"^(\d+)\.")),
-        (Style::ParenNum, re(r"^[(（](\d+)[)）]")),
-        (Style::ParenLatin, re(r"^[(（]([a-z])[)）]")),
-        (Style::ParenKana, re(r"^[(（]([ア-ン])[)）]")),
-        (Style::Latin, re(r"^([a-z])\.")),
-        (Style::Circled, re(r"^([①-⑳])")),
-    ]
-});
+static MARKERS: [(Style, Lazy<Regex>); 8] = [
+    (Style::NumCircled, lazy_regex!(r"^(\d+)-([①-⑳])")),
+    (Style::LatinNum, lazy_regex!(r"^([a-z])-(\d+)\.")),
+    (Style::Num, lazy_regex!(r"^(\d+)\.")),
+    (Style::ParenNum, lazy_regex!(r"^[(（](\d+)[)）]")),
+    (Style::ParenLatin, lazy_regex!(r"^[(（]([a-z])[)）]")),
+    (Style::ParenKana, lazy_regex!(r"^[(（]([ア-ン])[)）]")),
+    (Style::Latin, lazy_regex!(r"^([a-z])\.")),
+    (Style::Circled, lazy_regex!(r"^([①-⑳])")),
+];
 
 fn circled(c: char) -> u32 {
     c as u32 - '①' as u32 + 1
@@ -1048,9 +1042,7 @@ fn build_set(
     })
 }
 
-// ---------------------------------------------------------------------------------------------
-// The import
-
+/// The MHLW place a row left: its section and location, the path of its last node, its line.
 struct MhlwCtx {
     sec: String,
     loc: String,
@@ -1058,12 +1050,64 @@ struct MhlwCtx {
     line: u32,
 }
 
+// ---------------------------------------------------------------------------------------------
+// The import, phase by phase: read rows → repair rows → catalog skeletons → walk the rows
+// (nodes and edges) → METI sections → texts → catalogs and mapping sets.
+
+/// Imports seed 000 (with seed 004's structure) under the overrides `ov`: the three catalogs,
+/// the two mapping sets and the report.
 pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, ImportError> {
     let file = seed.name.as_str();
     let mut report = ImportReport::new(&seed.name);
     let st = parse_structure(structure);
 
-    // --- Rows -----------------------------------------------------------------------------
+    let mut rows = read_rows(seed, ov, &mut report)?;
+    repair_rows(&mut rows, ov, &mut report)?;
+    let mut tov = text_overrides(ov)?;
+
+    let s004 = structure.name.as_str();
+    let mic = mic_skeleton(&st, s004)?;
+    let mut walk = walk::Walk::new(file, ov, report, mic, walk::MhlwSections::new(&st, file, s004));
+    for row in &rows {
+        walk.row(row)?;
+    }
+    let walk::Walk {
+        mut report,
+        mic: MicSkeleton { store: mut mic, lines: mic_lines, .. },
+        mut mhlw,
+        sections,
+        mut meti,
+        mut to_mhlw,
+        mut to_meti,
+        meti_titles,
+        meti_sections,
+        notes,
+        ..
+    } = walk;
+    let mhlw_struct_lines = sections.lines;
+    report.notes.extend(notes);
+    note_ambiguous_rows(&rows, ov, &mut to_mhlw, &mut to_meti)?;
+    meti_section_nodes(&mut meti, file, &meti_sections, &meti_titles, &mut report)?;
+
+    // MIC parents get the lines of their children.
+    propagate_lines(&mut mic, &mic_lines);
+    propagate_lines(&mut mhlw, &mhlw_struct_lines);
+    propagate_lines(&mut meti, &BTreeMap::new());
+    texts(&mut mhlw, &mut meti, &mut tov, seed, ov, &mut report)?;
+
+    let reqs = Requirements {
+        mic: requirements_with_structure(mic, seed, structure, &mic_lines, false),
+        mhlw: requirements_with_structure(mhlw, seed, structure, &mhlw_struct_lines, true),
+        meti: requirements_with_structure(meti, seed, structure, &BTreeMap::new(), true),
+    };
+    output(seed, structure, reqs, to_mhlw, to_meti, &tov, report)
+}
+
+/// Phase 1, read cells: every data line of the seed as a row of eleven cells, after the layout
+/// overrides (shift, remap, move, set). Blank lines and repeated page headers are skipped and
+/// counted in the report; a cell beyond the eleventh column is an error.
+fn read_rows(seed: &Seed, ov: &Overrides, report: &mut ImportReport) -> Result<Vec<Row>, ImportError> {
+    let file = seed.name.as_str();
     let (mut blank, mut header) = (Vec::new(), Vec::new());
     let mut rows: Vec<Row> = Vec::new();
     for (n, line) in seed.lines() {
@@ -1076,7 +1120,7 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
             header.push(n);
             continue;
         }
-        layout_overrides(n, &mut cells, ov, &mut report)?;
+        layout_overrides(n, &mut cells, ov, report)?;
         if let Some(extra) = cells[NCOL..].iter().position(|c| !c.trim().is_empty()) {
             return Err(ImportError::at(
                 file,
@@ -1095,6 +1139,12 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         header.len(),
         header.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
     ));
+    Ok(rows)
+}
+
+/// Phase 2, repair: the overrides that work across rows (`copy` a structural cell from another
+/// line, `join-cell` a cell split by a page break), then the generic rules on every row.
+fn repair_rows(rows: &mut [Row], ov: &Overrides, report: &mut ImportReport) -> Result<(), ImportError> {
     let row_at: HashMap<u32, usize> = rows.iter().enumerate().map(|(i, r)| (r.line, i)).collect();
     let find_row = |o: &crate::Override, line: u32| {
         row_at.get(&line).copied().ok_or_else(|| ov_err(ov, o, format!("line {line} is not a data row")))
@@ -1119,11 +1169,14 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
             report.repaired(line, &o.action, &o.reason);
         }
     }
-    for r in &mut rows {
+    for r in rows {
         generic_rules(&mut r.cells);
     }
+    Ok(())
+}
 
-    // Row-level overrides used while parsing.
+/// The `prefer` and `merge` overrides, used when the nodes' texts are decided.
+fn text_overrides(ov: &Overrides) -> Result<TextOverrides, ImportError> {
     let mut tov = TextOverrides::default();
     for o in ov.take_all("prefer") {
         tov.prefer.insert(o.str_arg(&ov.file, "id")?.to_owned(), (o.line, o.reason.clone()));
@@ -1131,14 +1184,23 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
     for o in ov.take_all("merge") {
         tov.merge.insert(o.str_arg(&ov.file, "id")?.to_owned(), (o.line, o.reason.clone()));
     }
+    Ok(tov)
+}
 
-    // --- Catalog skeletons -----------------------------------------------------------------
+/// The MIC catalog before the rows: its chapters, sections and annex from seed 004.
+struct MicSkeleton {
+    store: Store,
+    /// Node id → the seed-004 lines that name it (their provenance comes first).
+    lines: BTreeMap<String, Vec<u32>>,
+    /// Section id → the category its title names (given to the sub-items below it).
+    categories: HashMap<String, Category>,
+}
+
+/// Phase 3, catalog skeletons: the MIC chapters, sections and annex seed 004 gives. (The MHLW
+/// chapters and sections are made when a row cites them: [`walk::MhlwSections`].)
+fn mic_skeleton(st: &Structure, s004: &str) -> Result<MicSkeleton, ImportError> {
     let mut mic = Store::default();
-    let mut mhlw = Store::default();
-    let mut meti = Store::default();
-    let s004 = structure.name.as_str();
-    let mut mic_lines: BTreeMap<String, Vec<u32>> = BTreeMap::new(); // structure provenance (004)
-
+    let mut mic_lines: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (ch, (title, line)) in &st.mic_chapters {
         let id = format!("ch{ch}");
         let i = mic.ensure(s004, *line, &id, None, NodeKind::Chapter, &format!("第{ch}章"), vec![(0, *ch, 0)])?;
@@ -1167,434 +1229,17 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         mic.nodes[i].req.title = Some(title.clone());
         mic_lines.entry("annex".into()).or_default().push(*line);
     }
+    Ok(MicSkeleton { store: mic, lines: mic_lines, categories: mic_categories })
+}
 
-    // MHLW sections are created when cited.
-    let mut mhlw_struct_lines: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    let mut ensure_mhlw_section = |mhlw: &mut Store, sec: &str, line: u32| -> Result<String, ImportError> {
-        let parts: Vec<&str> = sec.split('.').collect();
-        let ch: u32 = parts[0].parse().unwrap_or(0);
-        let ch_id = format!("ch{ch}");
-        let (ch_title, ch_line) = st.mhlw_chapters.get(&ch).cloned().ok_or_else(|| {
-            ImportError::at(file, line as usize, SEC + 1, format!("chapter {ch} of section {sec} is not in seed 004"))
-        })?;
-        let i = mhlw.ensure(s004, ch_line, &ch_id, None, NodeKind::Chapter, &format!("第{ch}章"), vec![(0, ch, 0)])?;
-        mhlw.nodes[i].req.title = Some(ch_title);
-        mhlw_struct_lines.entry(ch_id.clone()).or_default().push(ch_line);
-        // The nearest ancestor section seed 004 names (8.1 for 8.1.2), else the chapter.
-        let mut parent = ch_id;
-        for k in 2..parts.len() {
-            let anc = parts[..k].join(".");
-            if let Some((t, l)) = st.mhlw_sections.get(&anc) {
-                let i = mhlw.ensure(s004, *l, &anc, Some(&parent), NodeKind::Section, &anc, num_key(&anc))?;
-                mhlw.nodes[i].req.title = Some(t.clone());
-                mhlw_struct_lines.entry(anc.clone()).or_default().push(*l);
-                parent = anc;
-            }
-        }
-        let (title, l) = st.mhlw_sections.get(sec).cloned().ok_or_else(|| {
-            ImportError::at(file, line as usize, SEC + 1, format!("section {sec} is not in seed 004"))
-        })?;
-        let i = mhlw.ensure(s004, l, sec, Some(&parent), NodeKind::Section, sec, num_key(sec))?;
-        mhlw.nodes[i].req.title = Some(title);
-        mhlw.nodes[i].req.category = mhlw_category(sec);
-        mhlw_struct_lines.entry(sec.to_owned()).or_default().push(l);
-        mhlw.touch(sec, line);
-        Ok(sec.to_owned())
-    };
-
-    // --- Walk the rows ---------------------------------------------------------------------
-    let mut to_mhlw = Edges::default();
-    let mut to_meti = Edges::default();
-    let mut cur_item: Option<String> = None;
-    let mut cur_sub: Option<String> = None;
-    let mut prev: Option<MhlwCtx> = None;
-    let mut headings: HashMap<(String, String), Vec<String>> = HashMap::new();
-    let mut meti_titles: BTreeMap<String, Vec<(String, u32)>> = BTreeMap::new();
-    let mut meti_topics: HashMap<String, Vec<String>> = HashMap::new();
-    let mut meti_sections: BTreeSet<String> = BTreeSet::new();
-    let mut notes = Vec::new();
-
-    for row in &rows {
-        let line = row.line;
-        let c = &row.cells;
-        let mut produced = false;
-
-        // MIC item.
-        if !c[ITEM].is_empty() {
-            if !RE_MIC_ITEM.is_match(&c[ITEM]) {
-                return Err(ImportError::at(
-                    file,
-                    line as usize,
-                    ITEM + 1,
-                    format!("項番 {:?} is not an item number", c[ITEM]),
-                ));
-            }
-            if cur_item.as_deref() != Some(&c[ITEM]) {
-                cur_sub = None;
-            }
-            cur_item = Some(c[ITEM].clone());
-        }
-        if !c[SUB].is_empty() {
-            cur_sub = Some(c[SUB].clone());
-        } else if !c[ITEM].is_empty() {
-            cur_sub = None;
-        }
-        let Some(item) = cur_item.clone() else {
-            return Err(ImportError::at(file, line as usize, 1, "a row before any 項番"));
-        };
-        let src = ensure_mic(&mut mic, &mic_categories, file, line, &item, cur_sub.as_deref())?;
-        if !c[ITEM].is_empty() {
-            mic.touch(&item, line);
-        }
-
-        // MHLW side.
-        let text = clean(&c[TEXT]);
-        let sec = c[SEC].clone();
-        if text == "明文規定なし" {
-            to_mhlw.add(&src, None, Relation::NoCounterpart, line, None);
-            prev = None;
-            produced = true;
-        } else if let Some(m) = RE_WHOLE_SECTION.captures(&text) {
-            let target = ensure_mhlw_section(&mut mhlw, &m[1], line)?;
-            to_mhlw.add(&src, Some(&target), Relation::RefersToSection, line, None);
-            prev = None;
-            produced = true;
-        } else if sec.is_empty() != text.is_empty() {
-            report.reject(
-                line,
-                if sec.is_empty() {
-                    "MHLW 記載内容 without a 節: the section of the text is unknown".to_owned()
-                } else {
-                    "MHLW 節 without 記載内容".to_owned()
-                },
-            );
-        } else if !sec.is_empty() {
-            if !RE_SECNUM.is_match(&sec) {
-                return Err(ImportError::at(
-                    file,
-                    line as usize,
-                    SEC + 1,
-                    format!("節 {sec:?} is not a section number"),
-                ));
-            }
-            let loc = c[LOC].clone();
-            let level = match loc.as_str() {
-                "C" => Level::Mandatory,
-                "D" => Level::Recommended,
-                _ => {
-                    return Err(ImportError::at(
-                        file,
-                        line as usize,
-                        LOC + 1,
-                        format!("記載箇所 {loc:?} is not C or D; add a `set` override if the seed shows which"),
-                    ));
-                }
-            };
-            ensure_mhlw_section(&mut mhlw, &sec, line)?;
-            let base_id = format!("{sec}-{}", loc.to_lowercase());
-            let base_label = format!("{sec} {loc}");
-            let same = prev.as_ref().filter(|p| p.sec == sec && p.loc == loc);
-            let ctx: Vec<Tok> = same.map(|p| p.stack.clone()).unwrap_or_default();
-
-            // The 小項目 heading.
-            let head = clean(&c[HEAD]);
-            let head_tok: Option<(Tok, String)> = if head.is_empty() {
-                None
-            } else if let Some((t, len)) = marker_at(&head) {
-                Some((t, head[len..].trim().to_owned()))
-            } else {
-                let list = headings.entry((sec.clone(), loc.clone())).or_default();
-                let n = match list.iter().position(|h| norm(h) == norm(&head)) {
-                    Some(p) => p + 1,
-                    None => {
-                        list.push(head.clone());
-                        list.len()
-                    }
-                };
-                let tok =
-                    Tok { style: Style::Heading, ord: n as u32, sub: 0, label: head.clone(), id: format!("h{n}") };
-                Some((tok, head.clone()))
-            };
-
-            let headings_only = ov.take_one(line, "headings-only");
-            let lead_in = ov.take_one(line, "lead-in");
-            let cell: Option<Vec<CellNode>> = if let Some(o) = headings_only {
-                report.repaired(line, &o.action, &o.reason);
-                let (t, _) = marker_at(&text).ok_or_else(|| ov_err(ov, o, "the cell does not start with a number"))?;
-                Some(vec![CellNode { tok: t, parent: None, text: String::new() }])
-            } else {
-                let anchor = lead_in.map(|o| o.str_arg(&ov.file, "text")).transpose()?;
-                let r = split_mhlw(&text, anchor).map_err(|e| ImportError::at(file, line as usize, TEXT + 1, e))?;
-                if let Some(o) = lead_in {
-                    report.repaired(line, &o.action, &o.reason);
-                }
-                r
-            };
-            let distinct = ov.take_one(line, "distinct");
-
-            let path_id = |p: &[Tok]| {
-                let mut s = base_id.clone();
-                for t in p {
-                    s.push('-');
-                    s.push_str(&t.id);
-                }
-                s
-            };
-            let ensure_path = |mhlw: &mut Store, p: &[Tok]| -> Result<String, ImportError> {
-                let mut parent = sec.clone();
-                let mut label = base_label.clone();
-                let mut key = num_key(&sec);
-                key.push((1, if loc == "C" { 0 } else { 1 }, 0));
-                for (k, t) in p.iter().enumerate() {
-                    label.push(' ');
-                    label.push_str(&t.label);
-                    key.push(t.key());
-                    let id = path_id(&p[..=k]);
-                    let kind = if k == 0 { NodeKind::Item } else { NodeKind::SubItem };
-                    let i = mhlw.ensure(file, line, &id, Some(&parent), kind, &label, key.clone())?;
-                    let n = &mut mhlw.nodes[i];
-                    n.req.level = Some(level);
-                    n.req.category = mhlw_category(&sec);
-                    parent = id;
-                }
-                Ok(parent)
-            };
-
-            let first: Option<Tok> = head_tok.as_ref().map(|h| h.0.clone()).or(cell.as_ref().map(|c| c[0].tok.clone()));
-            match first {
-                None => {
-                    // A row without a number: the body of the node above, or an unnumbered node.
-                    if let (Some(p), false) = (same, ctx.is_empty()) {
-                        let id = path_id(&ctx);
-                        let node = mhlw.get_mut(&id).expect("context node exists");
-                        node.lines.insert(line);
-                        match node.texts.iter_mut().rev().find(|t| t.lines.contains(&p.line)) {
-                            Some(t) => {
-                                t.text = format!("{} {}", t.text, text);
-                                t.lines.push(line);
-                            }
-                            None => node.texts.push(Cand { lines: vec![line], text: text.clone() }),
-                        }
-                        to_mhlw.add(&src, Some(&id), Relation::Intersects, line, None);
-                        prev = Some(MhlwCtx { sec: sec.clone(), loc: loc.clone(), stack: ctx, line });
-                    } else {
-                        let path = vec![Tok::unnumbered()];
-                        let id = ensure_path(&mut mhlw, &path)?;
-                        mhlw.add_text(&id, line, &text);
-                        to_mhlw.add(&src, Some(&id), Relation::Intersects, line, None);
-                        prev = Some(MhlwCtx { sec: sec.clone(), loc: loc.clone(), stack: path, line });
-                    }
-                }
-                Some(mut first) => {
-                    if let Some(o) = distinct {
-                        first.label = format!("{} (番号重複: 行{line})", first.label);
-                        first.id = format!("{}-l{line}", first.id);
-                        report.repaired(line, &o.action, &o.reason);
-                    }
-                    let mut base: Vec<Tok> = if let Some(k) = ctx.iter().rposition(|t| t.style == first.style) {
-                        ctx[..k].to_vec()
-                    } else if first.style != Style::Heading
-                        && first.is_first()
-                        && ctx.last().is_some_and(|_| {
-                            let n = mhlw.get(&path_id(&ctx)).expect("context node exists");
-                            n.texts.first().is_none_or(|t| heading_like(&t.text))
-                        })
-                    {
-                        ctx.clone()
-                    } else {
-                        Vec::new()
-                    };
-                    if base.is_empty() && first.style == Style::Circled {
-                        base.push(Tok::placeholder());
-                    }
-                    let mut path = base;
-                    path.push(first.clone());
-                    let mut head_path = None;
-                    if let Some((_, title)) = &head_tok {
-                        let id = ensure_path(&mut mhlw, &path)?;
-                        mhlw.touch(&id, line);
-                        mhlw.set_title(&id, title, &mut notes);
-                        head_path = Some(path.clone());
-                    }
-                    let mut last_path = path.clone();
-                    let mut target = head_path.as_ref().map(|p| path_id(p));
-                    if let Some(cell) = &cell {
-                        let mut paths: Vec<Vec<Tok>> = Vec::with_capacity(cell.len());
-                        for (k, cn) in cell.iter().enumerate() {
-                            let mut p = match cn.parent {
-                                Some(par) => paths[par].clone(),
-                                None => head_path.clone().unwrap_or_else(|| path[..path.len() - 1].to_vec()),
-                            };
-                            if k == 0 && head_path.is_none() {
-                                p.push(first.clone());
-                            } else {
-                                p.push(cn.tok.clone());
-                            }
-                            let id = ensure_path(&mut mhlw, &p)?;
-                            mhlw.touch(&id, line);
-                            mhlw.add_text(&id, line, &cn.text);
-                            paths.push(p);
-                        }
-                        last_path = paths.last().cloned().expect("a node");
-                        // The edge: the outermost node, down while it has exactly one child.
-                        let mut t = 0;
-                        loop {
-                            let kids: Vec<usize> = (0..cell.len()).filter(|&j| cell[j].parent == Some(t)).collect();
-                            if kids.len() == 1 {
-                                t = kids[0];
-                            } else {
-                                break;
-                            }
-                        }
-                        target = Some(path_id(&paths[t]));
-                    }
-                    let target = target.expect("a heading or a cell");
-                    to_mhlw.add(&src, Some(&target), Relation::Intersects, line, None);
-                    prev = Some(MhlwCtx { sec: sec.clone(), loc: loc.clone(), stack: last_path, line });
-                }
-            }
-            produced = true;
-        }
-
-        // METI side.
-        let mtext = clean(&c[MTEXT]);
-        let msec = c[MSEC].clone();
-        if msec.is_empty() != mtext.is_empty() {
-            report.reject(
-                line,
-                if msec.is_empty() { "METI 記載内容 without a 節" } else { "METI 節 without 記載内容" }.to_owned(),
-            );
-        } else if !msec.is_empty() {
-            if !RE_SECNUM.is_match(&msec) {
-                return Err(ImportError::at(
-                    file,
-                    line as usize,
-                    MSEC + 1,
-                    format!("METI 節 {msec:?} is not a section number"),
-                ));
-            }
-            let mut title = clean(&c[MTITLE]);
-            let mut part = None;
-            if let Some(ch) = title.chars().last().filter(|c| ('①'..='⑳').contains(c)) {
-                part = Some(circled(ch));
-                title.pop();
-            }
-            meti_titles.entry(msec.clone()).or_default().push((title, line));
-            let mloc = clean(&c[MLOC]);
-            let m = RE_METI_LOC.captures(&mloc).ok_or_else(|| {
-                ImportError::at(
-                    file,
-                    line as usize,
-                    MLOC + 1,
-                    format!("METI 記載箇所 {mloc:?} is not 実施すべき/推奨される安全管理策; add a `set` override"),
-                )
-            })?;
-            let topic = m.get(1).map(|t| t.as_str().to_owned());
-            let must = &m[2] == "実施すべき";
-            let topic_slug = match topic.as_deref() {
-                None => None,
-                Some("パスワード管理") => Some("password"),
-                Some("作業者のログオン") => Some("logon"),
-                Some("特権ID") => Some("privileged-id"),
-                Some("作業者ID") => Some("operator-id"),
-                Some(t) => {
-                    return Err(ImportError::at(file, line as usize, MLOC + 1, format!("unknown METI topic {t:?}")));
-                }
-            };
-            let topics = meti_topics.entry(msec.clone()).or_default();
-            let topic_ord = match &topic {
-                None => 0,
-                Some(t) => match topics.iter().position(|x| x == t) {
-                    Some(p) => p as u32 + 1,
-                    None => {
-                        topics.push(t.clone());
-                        topics.len() as u32
-                    }
-                },
-            };
-            meti_sections.insert(msec.clone());
-            let distinct_meti = ov.take_one(line, "distinct-meti");
-            if let Some(o) = distinct_meti {
-                report.repaired(line, &o.action, &o.reason);
-            }
-            let lost = ov.take_one(line, "meti-text-lost");
-            if let Some(o) = lost {
-                report.repaired(line, &o.action, &o.reason);
-            }
-            let measures = match ov.take_one(line, "meti-number") {
-                _ if lost.is_some() => vec![(None, mtext.clone())],
-                Some(o) => {
-                    report.repaired(line, &o.action, &o.reason);
-                    vec![(Some(o.int_arg(&ov.file, "number")? as u32), mtext.clone())]
-                }
-                None => split_meti(&mtext),
-            };
-            for (n, text) in measures {
-                let mut id = msec.clone();
-                let mut label = msec.clone();
-                if let Some(p) = part {
-                    id.push_str(&format!("-p{p}"));
-                    label.push(char::from_u32('①' as u32 + p - 1).expect("circled"));
-                }
-                if let (Some(slug), Some(t)) = (topic_slug, &topic) {
-                    id.push_str(&format!("-{slug}"));
-                    label.push_str(&format!(" {t}"));
-                }
-                id.push_str(if must { "-must" } else { "-rec" });
-                label.push_str(if must { " 実施すべき" } else { " 推奨される" });
-                match n {
-                    Some(n) => {
-                        id.push_str(&format!("-{n}"));
-                        label.push_str(&format!(" ({n})"));
-                        if distinct_meti.is_some() {
-                            id.push_str(&format!("-l{line}"));
-                            label.push_str(&format!(" (番号重複: 行{line})"));
-                        }
-                    }
-                    None if lost.is_some() => {
-                        id.push_str(&format!("-l{line}"));
-                        label.push_str(&format!(" (本文欠落: 行{line})"));
-                    }
-                    None => {
-                        id.push_str("-u");
-                        label.push_str(" (番号なし)");
-                    }
-                }
-                let mut key = num_key(&msec);
-                key.push((1, part.unwrap_or(0), topic_ord));
-                key.push((2, u32::from(!must), n.unwrap_or(999)));
-                let i = meti.ensure(file, line, &id, Some(&msec), NodeKind::Item, &label, key)?;
-                let node = &mut meti.nodes[i];
-                node.req.level = Some(if must { Level::Mandatory } else { Level::Recommended });
-                node.req.topics = topic.iter().cloned().collect();
-                if lost.is_some() {
-                    node.lines.insert(line);
-                    // The row names the section and 区分 it cites; its text cell holds no
-                    // measure, so the node has no text and says why.
-                    let cited = format!("{} {}", msec, clean(&c[MLOC]));
-                    node.req.note = Some(format!(
-                        "出典000の{line}行目は {cited} の管理策を引用しているが、記載内容の欄には「{text}」しかない\
-                         （抽出時に混入したページ番号）。引用された管理策の番号と本文は失われており、出典に含まれない。"
-                    ));
-                    let e = to_meti.add(&src, Some(&id), Relation::Intersects, line, None);
-                    to_meti.list[e].notes.push(format!(
-                        "出典000（{line}行目）の記載内容はページ番号「{text}」のみで、引用された管理策の本文は失われている。"
-                    ));
-                } else {
-                    meti.add_text(&id, line, &text);
-                    to_meti.add(&src, Some(&id), Relation::Intersects, line, Some(&text));
-                }
-            }
-            produced = true;
-        }
-        mic.touch(&src, line);
-        if !produced {
-            report.reject(line, "the row has neither an MHLW nor a METI reference");
-        }
-    }
-    report.notes.extend(notes);
-    // A row that rests on a judgement marked AMBIGUOUS says so on each of its edges.
-    for row in &rows {
+/// A row that rests on a judgement marked AMBIGUOUS says so on each of its edges.
+fn note_ambiguous_rows(
+    rows: &[Row],
+    ov: &Overrides,
+    to_mhlw: &mut Edges,
+    to_meti: &mut Edges,
+) -> Result<(), ImportError> {
+    for row in rows {
         for o in ov.ambiguous(row.line) {
             let why = o.str_arg(&ov.file, "note")?;
             let note = format!(
@@ -1605,9 +1250,19 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
             to_meti.note_line(row.line, &note);
         }
     }
+    Ok(())
+}
 
-    // METI sections and their parents.
-    for sec in &meti_sections {
+/// Phase 5, METI structure: chapter 7, each cited section (titled by the variant most rows give)
+/// and the untitled sections between them.
+fn meti_section_nodes(
+    meti: &mut Store,
+    file: &str,
+    meti_sections: &BTreeSet<String>,
+    meti_titles: &BTreeMap<String, Vec<(String, u32)>>,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    for sec in meti_sections {
         let parts: Vec<&str> = sec.split('.').collect();
         let first_line = meti_titles[sec][0].1;
         let ch = meti.ensure(file, first_line, "7", None, NodeKind::Chapter, "7", vec![(0, 7, 0)])?;
@@ -1644,14 +1299,22 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
             meti.nodes[i].lines.insert(*l);
         }
     }
-    // MIC parents get the lines of their children.
-    propagate_lines(&mut mic, &mic_lines);
-    propagate_lines(&mut mhlw, &mhlw_struct_lines);
-    propagate_lines(&mut meti, &BTreeMap::new());
+    Ok(())
+}
 
-    // Texts.
-    resolve_texts(&mut mhlw, &mut tov, seed, &mut report)?;
-    resolve_texts(&mut meti, &mut tov, seed, &mut report)?;
+/// Phase 6, texts: each MHLW and METI node's text decided from its candidates (a `prefer` or
+/// `merge` that no node needed is an error); an MHLW number the seed cites without text or
+/// title says so in its note.
+fn texts(
+    mhlw: &mut Store,
+    meti: &mut Store,
+    tov: &mut TextOverrides,
+    seed: &Seed,
+    ov: &Overrides,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    resolve_texts(mhlw, tov, seed, report)?;
+    resolve_texts(meti, tov, seed, report)?;
     for (action, map) in [("prefer", &tov.prefer), ("merge", &tov.merge)] {
         for (id, (line, _)) in map {
             if !tov.used.contains(id) {
@@ -1672,111 +1335,69 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
             );
         }
     }
+    Ok(())
+}
 
-    // --- Output ----------------------------------------------------------------------------
-    let mic_struct = mic_lines;
-    let mut mic_reqs = {
+/// The finished requirements of the three catalogs.
+struct Requirements {
+    mic: Vec<Requirement>,
+    mhlw: Vec<Requirement>,
+    meti: Vec<Requirement>,
+}
+
+/// A store's finished requirements, with seed 000's lines as provenance and, first, the seed-004
+/// lines of `structure_lines`: for MIC (`sorted` false) each line in turn is put first; for MHLW
+/// (`sorted` true) the lines are put first in ascending order, once each.
+fn requirements_with_structure(
+    store: Store,
+    seed: &Seed,
+    structure: &Seed,
+    structure_lines: &BTreeMap<String, Vec<u32>>,
+    sorted: bool,
+) -> Vec<Requirement> {
+    let mut reqs = {
         let name = seed.name.clone();
-        finish_catalog(mic, move |l| Provenance::line(name.clone(), l))
+        finish_catalog(store, move |l| Provenance::line(name.clone(), l))
     };
-    for r in &mut mic_reqs {
-        if let Some(ls) = mic_struct.get(r.id.as_str()) {
-            for &l in ls {
-                r.provenance.insert(0, structure.provenance(l));
+    for r in &mut reqs {
+        if let Some(ls) = structure_lines.get(r.id.as_str()) {
+            if sorted {
+                let mut ls = ls.clone();
+                ls.sort_unstable();
+                ls.dedup();
+                for &l in ls.iter().rev() {
+                    r.provenance.insert(0, structure.provenance(l));
+                }
+            } else {
+                for &l in ls {
+                    r.provenance.insert(0, structure.provenance(l));
+                }
             }
         }
     }
-    let mut mhlw_reqs = {
-        let name = seed.name.clone();
-        finish_catalog(mhlw, move |l| Provenance::line(name.clone(), l))
-    };
-    for r in &mut mhlw_reqs {
-        if let Some(ls) = mhlw_struct_lines.get(r.id.as_str()) {
-            let mut ls = ls.clone();
-            ls.sort_unstable();
-            ls.dedup();
-            for &l in ls.iter().rev() {
-                r.provenance.insert(0, structure.provenance(l));
-            }
-        }
-    }
+    reqs
+}
 
+/// Phase 7, output: the three catalogs, the two mapping sets (the METI edges note the excerpt
+/// each row cites, so they are built against the final METI requirements) and the counts.
+fn output(
+    seed: &Seed,
+    structure: &Seed,
+    reqs: Requirements,
+    to_mhlw: Edges,
+    to_meti: Edges,
+    tov: &TextOverrides,
+    mut report: ImportReport,
+) -> Result<Output, ImportError> {
     let src000 = seed.source_doc("対応表：総務省クラウドGL（案）の項目 → 厚労省GL 第5版 → 経産省GL（出典000）");
     let src004 = structure.source_doc("総務省クラウドGLの構成と、厚労省GLとの対応（出典004）");
 
-    // Edges need the resolved METI texts (for the excerpt notes), so build them from a store
-    // holding the final requirements.
     let mut meti_final = Store::default();
-    let meti_reqs = {
-        let name = seed.name.clone();
-        finish_catalog(meti, move |l| Provenance::line(name.clone(), l))
-    };
-    for r in &meti_reqs {
+    for r in &reqs.meti {
         meti_final.by_id.insert(r.id.as_str().to_owned(), meti_final.nodes.len());
         meti_final.nodes.push(Node { req: r.clone(), key: Vec::new(), lines: BTreeSet::new(), texts: Vec::new() });
     }
-
-    let mic_cat = Catalog {
-        id: CatalogId::parse(MIC).expect("id"),
-        title: Localized::new(
-            "クラウドサービス事業者が医療情報を取り扱う際の安全管理に関するガイドライン（案）",
-            "Guidelines for cloud service providers handling medical information (draft)",
-        ),
-        issuers: vec!["総務省".into()],
-        edition: "案".into(),
-        date: None,
-        kind: CatalogKind::Guideline,
-        sources: vec![src000.clone(), src004.clone()],
-        description: Some(
-            "章構成は出典004による。項番3.2.1～3.4と、出典000の対応表が引用するすべてのサブ項番を収録する。\
-             本ガイドライン自体の要求事項の本文は出典に含まれないため、サブ項番は番号のみを持つ。"
-                .into(),
-        ),
-        requirements: mic_reqs,
-        outline: None,
-        ext: None,
-    };
-    let mhlw_cat = Catalog {
-        id: CatalogId::parse(MHLW).expect("id"),
-        title: Localized::new(
-            "医療情報システムの安全管理に関するガイドライン",
-            "Guidelines for the security management of medical information systems",
-        ),
-        issuers: vec!["厚生労働省".into()],
-        edition: "第5版".into(),
-        date: None,
-        kind: CatalogKind::Guideline,
-        sources: vec![src000.clone(), src004.clone()],
-        description: Some(
-            "出典000の対応表が引用する第6～8章の節（見出しは出典004による）と、対応表が引用するすべての要求事項の本文。\
-             記載された番号ごとに1ノードとする（C＝最低限のガイドライン（遵守事項）、D＝推奨されるガイドライン（推奨事項））。\
-             収録は対応表が引用する範囲に限られ、ガイドラインのその他の部分は出典に含まれない。"
-                .into(),
-        ),
-        requirements: mhlw_reqs,
-        outline: None,
-        ext: None,
-    };
-    let meti_cat = Catalog {
-        id: CatalogId::parse(METI).expect("id"),
-        title: Localized::new(
-            "医療情報を受託管理する情報処理事業者向けガイドライン",
-            "Guidelines for information processing businesses entrusted with medical information",
-        ),
-        issuers: vec!["経済産業省".into()],
-        edition: "第2版".into(),
-        date: None,
-        kind: CatalogKind::Guideline,
-        sources: vec![src000.clone()],
-        description: Some(
-            "出典000の対応表が引用する7.xの節。(n) の管理策ごとに1ノードとし、区分（実施すべき／推奨される安全管理策）と\
-             トピック（パスワード管理等）を付す。収録は対応表が引用する管理策に限られる。"
-                .into(),
-        ),
-        requirements: meti_reqs,
-        outline: None,
-        ext: None,
-    };
+    let [mic_cat, mhlw_cat, meti_cat] = catalogs(reqs, &src000, &src004);
 
     let set_mhlw = build_set(
         SET_MHLW,
@@ -1818,6 +1439,72 @@ pub fn import(seed: &Seed, structure: &Seed, ov: &Overrides) -> Result<Output, I
         reports: vec![report],
         ..Output::default()
     })
+}
+
+/// The catalogs `mic-cloud-2018`, `mhlw-5` and `meti-2012` around their requirements.
+fn catalogs(reqs: Requirements, src000: &SourceDoc, src004: &SourceDoc) -> [Catalog; 3] {
+    let mic_cat = Catalog {
+        id: CatalogId::parse(MIC).expect("id"),
+        title: Localized::new(
+            "クラウドサービス事業者が医療情報を取り扱う際の安全管理に関するガイドライン（案）",
+            "Guidelines for cloud service providers handling medical information (draft)",
+        ),
+        issuers: vec!["総務省".into()],
+        edition: "案".into(),
+        date: None,
+        kind: CatalogKind::Guideline,
+        sources: vec![src000.clone(), src004.clone()],
+        description: Some(
+            "章構成は出典004による。項番3.2.1～3.4と、出典000の対応表が引用するすべてのサブ項番を収録する。\
+             本ガイドライン自体の要求事項の本文は出典に含まれないため、サブ項番は番号のみを持つ。"
+                .into(),
+        ),
+        requirements: reqs.mic,
+        outline: None,
+        ext: None,
+    };
+    let mhlw_cat = Catalog {
+        id: CatalogId::parse(MHLW).expect("id"),
+        title: Localized::new(
+            "医療情報システムの安全管理に関するガイドライン",
+            "Guidelines for the security management of medical information systems",
+        ),
+        issuers: vec!["厚生労働省".into()],
+        edition: "第5版".into(),
+        date: None,
+        kind: CatalogKind::Guideline,
+        sources: vec![src000.clone(), src004.clone()],
+        description: Some(
+            "出典000の対応表が引用する第6～8章の節（見出しは出典004による）と、対応表が引用するすべての要求事項の本文。\
+             記載された番号ごとに1ノードとする（C＝最低限のガイドライン（遵守事項）、D＝推奨されるガイドライン（推奨事項））。\
+             収録は対応表が引用する範囲に限られ、ガイドラインのその他の部分は出典に含まれない。"
+                .into(),
+        ),
+        requirements: reqs.mhlw,
+        outline: None,
+        ext: None,
+    };
+    let meti_cat = Catalog {
+        id: CatalogId::parse(METI).expect("id"),
+        title: Localized::new(
+            "医療情報を受託管理する情報処理事業者向けガイドライン",
+            "Guidelines for information processing businesses entrusted with medical information",
+        ),
+        issuers: vec!["経済産業省".into()],
+        edition: "第2版".into(),
+        date: None,
+        kind: CatalogKind::Guideline,
+        sources: vec![src000.clone()],
+        description: Some(
+            "出典000の対応表が引用する7.xの節。(n) の管理策ごとに1ノードとし、区分（実施すべき／推奨される安全管理策）と\
+             トピック（パスワード管理等）を付す。収録は対応表が引用する管理策に限られる。"
+                .into(),
+        ),
+        requirements: reqs.meti,
+        outline: None,
+        ext: None,
+    };
+    [mic_cat, mhlw_cat, meti_cat]
 }
 
 fn mhlw_category(sec: &str) -> Option<Category> {

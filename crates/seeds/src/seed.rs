@@ -3,6 +3,7 @@
 use sha2::{Digest, Sha256};
 
 use sansho_core::{Provenance, SourceDoc};
+use sansho_import::text::hex;
 
 /// A seed file's name and text. Lines are numbered from 1, as editors show them.
 #[derive(Debug, Clone)]
@@ -50,8 +51,4 @@ impl Seed {
     pub fn source_doc(&self, description: &str) -> SourceDoc {
         SourceDoc { file: self.name.clone(), sha256: self.sha256.clone(), description: Some(description.to_owned()) }
     }
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -3,7 +3,7 @@
 
 use sansho_core::validate::{Severity, validate};
 use sansho_core::{Basis, Catalog, Mapping, MappingSet, NodeKind, Relation, Requirement};
-use sansho_import::{ImportReport, Output, Overrides, Seed, seed001};
+use sansho_seeds::{ImportReport, Output, Overrides, Seed, seed001};
 
 const SEED: &[u8] = include_bytes!("../../../data/seeds/001_485acbf5d70072c0.txt");
 const OVERRIDES: &str = include_str!("../../../data/overrides/001.toml");

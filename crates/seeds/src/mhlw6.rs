@@ -98,9 +98,8 @@
 //!   verbatim on lines `first..=last`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::LazyLock;
 
-use regex::Regex;
+use lazy_regex::{Lazy, Regex, lazy_regex};
 use sansho_core::{
     Basis, Catalog, CatalogId, CatalogKind, Level, LocalId, Localized, Mapping, MappingSet, NodeKind, Provenance,
     Relation, Requirement,
@@ -126,30 +125,24 @@ const OTHER_HEADINGS: [&str; 5] = ["第5.2版記載内容", "項番", "区分", 
 /// Display width below which a line ends its paragraph (full width ≈ 100).
 const WRAP_WIDTH: usize = 80;
 
-static REF_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[0-9]+(?:\.[0-9]+)*[\u{2460}-\u{2473}]*(?:、[0-9]+(?:\.[0-9]+)*[\u{2460}-\u{2473}]*)*$").unwrap()
-});
-static REF_ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([0-9]+(?:\.[0-9]+)*)([\u{2460}-\u{2473}]*)$").unwrap());
-static FOOTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]+ / [0-9]+ ページ$").unwrap());
-static SECTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([0-9]+\.[0-9]+)\. (.+?)(?: (C\.最低限のガイ|D\.推奨される))?$").unwrap());
-static ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([0-9]+)\. (.+)$").unwrap());
-static SUB: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\(([0-9]+)\) (.+)$").unwrap());
-static LETTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([a-z]) (.+)$").unwrap());
+static REF_LINE: Lazy<Regex> =
+    lazy_regex!(r"^[0-9]+(?:\.[0-9]+)*[\u{2460}-\u{2473}]*(?:、[0-9]+(?:\.[0-9]+)*[\u{2460}-\u{2473}]*)*$");
+static REF_ITEM: Lazy<Regex> = lazy_regex!(r"^([0-9]+(?:\.[0-9]+)*)([\u{2460}-\u{2473}]*)$");
+static FOOTER: Lazy<Regex> = lazy_regex!(r"^[0-9]+ / [0-9]+ ページ$");
+static SECTION: Lazy<Regex> = lazy_regex!(r"^([0-9]+\.[0-9]+)\. (.+?)(?: (C\.最低限のガイ|D\.推奨される))?$");
+static ITEM: Lazy<Regex> = lazy_regex!(r"^([0-9]+)\. (.+)$");
+static SUB: Lazy<Regex> = lazy_regex!(r"^\(([0-9]+)\) (.+)$");
+static LETTER: Lazy<Regex> = lazy_regex!(r"^([a-z]) (.+)$");
 /// An item number printed at the start of a text (`(エ) `, `(1)`, `1. `, `①`): the numbering is
 /// not part of the wording compared between editions.
-static LEADING_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:\([0-9A-Za-z\p{Katakana}]{1,3}\)|（[^）]{1,3}）|[0-9]+\.|[\u{2460}-\u{2473}])\s*").unwrap()
-});
-static VOLUME_001: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"概説編|経営管理編|企画管理編|システム運用編").unwrap());
-static EDITION_001: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"6\.0 ?版").unwrap());
-static SECTION_001: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9A-Za-z.()\-])([0-9]+(?:\.[0-9]+)*)\s*(?:「([^」]+)」|（([^）]+)）|\(([^)]+)\))").unwrap()
-});
-static PAGE_001: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*([0-9]+)\s*頁").unwrap());
-static COMPLIANCE_001: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"遵守事項([\u{2460}-\u{2473}])").unwrap());
+static LEADING_NUMBER: Lazy<Regex> =
+    lazy_regex!(r"^\s*(?:\([0-9A-Za-z\p{Katakana}]{1,3}\)|（[^）]{1,3}）|[0-9]+\.|[\u{2460}-\u{2473}])\s*");
+static VOLUME_001: Lazy<Regex> = lazy_regex!(r"概説編|経営管理編|企画管理編|システム運用編");
+static EDITION_001: Lazy<Regex> = lazy_regex!(r"6\.0 ?版");
+static SECTION_001: Lazy<Regex> =
+    lazy_regex!(r"(?:^|[^0-9A-Za-z.()\-])([0-9]+(?:\.[0-9]+)*)\s*(?:「([^」]+)」|（([^）]+)）|\(([^)]+)\))");
+static PAGE_001: Lazy<Regex> = lazy_regex!(r"^\s*([0-9]+)\s*頁");
+static COMPLIANCE_001: Lazy<Regex> = lazy_regex!(r"遵守事項([\u{2460}-\u{2473}])");
 
 pub fn import(seed002: &Seed, seed001: &Seed, ov: &Overrides, mhlw5: &Catalog) -> Result<Output, ImportError> {
     let mut rep2 = ImportReport::new(seed002.name.clone());
@@ -342,194 +335,29 @@ fn part_level(part: Option<char>) -> Option<Level> {
     }
 }
 
+/// Parses seed 002, phase by phase: each line (the page's preamble, layout, a heading
+/// continuation, a section or 区分 line, an item, sub-item or lettered sub-item, a continuation
+/// line), then the `note` overrides and the note on the last section.
 fn parse_002(seed: &Seed, ov: &Overrides, rep: &mut ImportReport) -> Result<Table, ImportError> {
-    let file = seed.name.as_str();
-    let mut t = Table::default();
-    let mut in_table = false;
-    // Open nodes: section, item, sub-item, lettered sub-item; the node continuation lines go to.
-    let mut section: Option<usize> = None;
-    let mut item: Option<usize> = None;
-    let mut sub: Option<usize> = None;
-    let mut open: Option<usize> = None;
-    let mut part: Option<char> = None;
-
+    let mut r = Reader002 {
+        file: seed.name.as_str(),
+        ov,
+        rep,
+        t: Table::default(),
+        in_table: false,
+        section: None,
+        item: None,
+        sub: None,
+        open: None,
+        part: None,
+    };
     for (n, raw) in seed.lines() {
         let line = text::clean(raw);
-        if line.is_empty() {
-            continue;
-        }
-        if !in_table {
-            if line == OTHER_HEADINGS[0] {
-                in_table = true;
-                rep.rows_read += 1;
-            } else if line.starts_with("【参考資料") || line.starts_with("公開元URL") || line.starts_with("出典情報")
-            {
-                rep.rows_read += 1;
-                t.meta.push((n, line));
-            } else {
-                rep.rows_read += 1;
-                rep.reject(n, format!("web page boilerplate before the table, not part of the document: {line}"));
-            }
-            continue;
-        }
-        rep.rows_read += 1;
-
-        if OTHER_HEADINGS.contains(&line.as_str()) {
-            continue;
-        }
-        if let Some(v) = VOLUMES.iter().position(|(_, _, h, en)| line == *h || Some(line.as_str()) == *en) {
-            t.volume_lines[v].push(n);
-            continue;
-        }
-        if FOOTER.is_match(&line) {
-            rep.reject(n, format!("page footer 「{line}」"));
-            t.footer = Some((n, line));
-            continue;
-        }
-        if REF_LINE.is_match(&line) {
-            t.refs.push(RefCell { line: n, printed: line });
-            continue;
-        }
-        if let Some(o) = ov.take_one(n, "heading-continuation") {
-            let part_text = o.str_arg(&ov.file, "text")?;
-            let rest = line.strip_prefix(part_text).map(str::trim).ok_or_else(|| {
-                ImportError::at(&ov.file, o.defined_at, 1, format!("seed line {n} does not start with {part_text:?}"))
-            })?;
-            if !rest.is_empty() && !matches!(rest, "ドライン" | "ガイドライン") {
-                return Err(ImportError::at(
-                    &ov.file,
-                    o.defined_at,
-                    1,
-                    format!("after {part_text:?} seed line {n} has {rest:?}, which is not a 区分 fragment"),
-                ));
-            }
-            let s = section
-                .ok_or_else(|| ImportError::at(file, n as usize, 1, "heading continuation outside a section"))?;
-            t.nodes[s].title.push((n, part_text.to_owned()));
-            t.nodes[s].lines.push(n);
-            rep.repaired(n, &o.action, &o.reason);
-            continue;
-        }
-        if let Some(c) = SECTION.captures(&line) {
-            let mut node = Node52::new(c[1].to_owned(), None, NodeKind::Section, c[1].to_owned(), n);
-            node.title.push((n, c[2].to_owned()));
-            section = Some(t.push(node));
-            (item, sub, open) = (None, None, None);
-            part = c.get(3).map(|k| if k.as_str().starts_with('C') { 'C' } else { 'D' });
-            continue;
-        }
-        match line.as_str() {
-            "B.考え方" => {
-                let s = section.ok_or_else(|| ImportError::at(file, n as usize, 1, "B.考え方 outside a section"))?;
-                let sec = &t.nodes[s];
-                let mut node =
-                    Node52::new(format!("{}-b", sec.id), Some(s), NodeKind::Item, format!("{} B", sec.label), n);
-                node.title.push((n, "考え方".to_owned()));
-                node.level = Some(Level::Informative);
-                let idx = t.push(node);
-                part = Some('B');
-                (item, sub, open) = (None, None, Some(idx));
-                continue;
-            }
-            "C.最低限のガイ" | "D.推奨される" => {
-                part = Some(line.chars().next().unwrap_or('C'));
-                (item, sub, open) = (None, None, None);
-                continue;
-            }
-            "ドライン" | "ガイドライン" => continue,
-            "(略)" if part == Some('B') => {
-                let o = open.ok_or_else(|| ImportError::at(file, n as usize, 1, "(略) without a B node"))?;
-                t.nodes[o].notes.push(format!(
-                    "出典002は本節の考え方について「(略)」（省略）とのみ記載している（出典002の{n}行目）。本文は出典に含まれない。"
-                ));
-                t.nodes[o].lines.push(n);
-                continue;
-            }
-            _ => {}
-        }
-
-        // Items, sub-items, lettered sub-items, continuation lines.
-        let heading = ov.take_one(n, "heading");
-        let new_node = if let Some(c) = ITEM.captures(&line) {
-            let s = match section {
-                Some(s) => s,
-                None => unnumbered(&mut t, &mut section, n),
-            };
-            let p = part.ok_or_else(|| ImportError::at(file, n as usize, 1, "numbered item before any 区分"))?;
-            let sec = &t.nodes[s];
-            let label =
-                if sec.label.is_empty() { format!("{p} {}", &c[1]) } else { format!("{} {p} {}", sec.label, &c[1]) };
-            let id = format!("{}-{}-{}", sec.id, p.to_ascii_lowercase(), &c[1]);
-            let mut node = Node52::new(id, Some(s), NodeKind::Item, label, n);
-            node.text.push((n, c[2].to_owned()));
-            node.level = part_level(part);
-            item = Some(t.push(node));
-            sub = None;
-            item
-        } else if let Some(c) = SUB.captures(&line) {
-            // A sub-item without an item only where the page starts inside the table.
-            let (parent, orphan) = match (item, section) {
-                (Some(i), _) => (i, false),
-                (None, None) => (unnumbered(&mut t, &mut section, n), true),
-                (None, Some(s)) if t.nodes[s].id == "unnumbered" => (s, true),
-                (None, Some(_)) => {
-                    return Err(ImportError::at(
-                        file,
-                        n as usize,
-                        1,
-                        format!("sub-item outside a numbered item: {line}"),
-                    ));
-                }
-            };
-            let p = &t.nodes[parent];
-            let label = if p.label.is_empty() { format!("({})", &c[1]) } else { format!("{} ({})", p.label, &c[1]) };
-            let mut node = Node52::new(format!("{}-{}", p.id, &c[1]), Some(parent), NodeKind::SubItem, label, n);
-            node.text.push((n, c[2].to_owned()));
-            if orphan {
-                node.notes.push(format!(
-                    "出典002の頁は表の途中から始まるため、({}) が属する項目の番号と区分は出典に含まれない。",
-                    &c[1]
-                ));
-            } else {
-                node.level = part_level(part);
-            }
-            sub = Some(t.push(node));
-            sub
-        } else if let (Some(c), Some(sp)) = (LETTER.captures(&line), sub) {
-            let p = &t.nodes[sp];
-            let (id, label) = (format!("{}-{}", p.id, &c[1]), format!("{} {}", p.label, &c[1]));
-            let mut node = Node52::new(id, Some(sp), NodeKind::SubItem, label, n);
-            node.text.push((n, c[2].to_owned()));
-            node.level = p.level;
-            Some(t.push(node))
-        } else {
-            None
-        };
-        match new_node {
-            Some(idx) => {
-                open = Some(idx);
-                if let Some(h) = heading {
-                    let node = &mut t.nodes[idx];
-                    node.title = std::mem::take(&mut node.text);
-                    rep.repaired(n, &h.action, &h.reason);
-                }
-            }
-            None => {
-                if let Some(h) = heading {
-                    return Err(ImportError::at(
-                        &ov.file,
-                        h.defined_at,
-                        1,
-                        format!("override `heading` for seed line {n}, but no item starts on that line"),
-                    ));
-                }
-                let o =
-                    open.ok_or_else(|| ImportError::at(file, n as usize, 1, format!("text outside any item: {line}")))?;
-                t.nodes[o].text.push((n, line));
-                t.nodes[o].lines.push(n);
-            }
+        if !line.is_empty() {
+            r.line(n, line)?;
         }
     }
+    let Reader002 { mut t, .. } = r;
     // Notes on lines.
     for o in ov.take_all("note") {
         let note = o.str_arg(&ov.file, "note")?;
@@ -546,6 +374,228 @@ fn parse_002(seed: &Seed, ov: &Overrides, rep: &mut ImportReport) -> Result<Tabl
         ));
     }
     Ok(t)
+}
+
+/// The seed-002 reader's state: the table so far and the open nodes.
+struct Reader002<'a> {
+    file: &'a str,
+    ov: &'a Overrides,
+    rep: &'a mut ImportReport,
+    t: Table,
+    in_table: bool,
+    // Open nodes: section, item, sub-item; the node continuation lines go to; the 区分.
+    section: Option<usize>,
+    item: Option<usize>,
+    sub: Option<usize>,
+    open: Option<usize>,
+    part: Option<char>,
+}
+
+impl Reader002<'_> {
+    fn err(&self, n: u32, msg: impl Into<String>) -> ImportError {
+        ImportError::at(self.file, n as usize, 1, msg)
+    }
+
+    /// One non-blank line.
+    fn line(&mut self, n: u32, line: String) -> Result<(), ImportError> {
+        if !self.in_table {
+            self.preamble(n, line);
+            return Ok(());
+        }
+        self.rep.rows_read += 1;
+        if self.layout(n, &line) || self.heading_continuation(n, &line)? || self.section_or_part(n, &line)? {
+            return Ok(());
+        }
+        self.node_line(n, line)
+    }
+
+    /// Before the table: the source's metadata, or web page boilerplate (rejected).
+    fn preamble(&mut self, n: u32, line: String) {
+        self.rep.rows_read += 1;
+        if line == OTHER_HEADINGS[0] {
+            self.in_table = true;
+        } else if line.starts_with("【参考資料") || line.starts_with("公開元URL") || line.starts_with("出典情報")
+        {
+            self.t.meta.push((n, line));
+        } else {
+            self.rep.reject(n, format!("web page boilerplate before the table, not part of the document: {line}"));
+        }
+    }
+
+    /// Column headings, volume headings, the page footer and the 第6.0版 reference cells.
+    fn layout(&mut self, n: u32, line: &str) -> bool {
+        if OTHER_HEADINGS.contains(&line) {
+            return true;
+        }
+        if let Some(v) = VOLUMES.iter().position(|(_, _, h, en)| line == *h || Some(line) == *en) {
+            self.t.volume_lines[v].push(n);
+            return true;
+        }
+        if FOOTER.is_match(line) {
+            self.rep.reject(n, format!("page footer 「{line}」"));
+            self.t.footer = Some((n, line.to_owned()));
+            return true;
+        }
+        if REF_LINE.is_match(line) {
+            self.t.refs.push(RefCell { line: n, printed: line.to_owned() });
+            return true;
+        }
+        false
+    }
+
+    /// A `heading-continuation` override: the line continues the section's title (and may end
+    /// with a 区分 fragment).
+    fn heading_continuation(&mut self, n: u32, line: &str) -> Result<bool, ImportError> {
+        let ov = self.ov;
+        let Some(o) = ov.take_one(n, "heading-continuation") else { return Ok(false) };
+        let part_text = o.str_arg(&ov.file, "text")?;
+        let rest = line.strip_prefix(part_text).map(str::trim).ok_or_else(|| {
+            ImportError::at(&ov.file, o.defined_at, 1, format!("seed line {n} does not start with {part_text:?}"))
+        })?;
+        if !rest.is_empty() && !matches!(rest, "ドライン" | "ガイドライン") {
+            return Err(ImportError::at(
+                &ov.file,
+                o.defined_at,
+                1,
+                format!("after {part_text:?} seed line {n} has {rest:?}, which is not a 区分 fragment"),
+            ));
+        }
+        let s = self.section.ok_or_else(|| self.err(n, "heading continuation outside a section"))?;
+        self.t.nodes[s].title.push((n, part_text.to_owned()));
+        self.t.nodes[s].lines.push(n);
+        self.rep.repaired(n, &o.action, &o.reason);
+        Ok(true)
+    }
+
+    /// A section heading (`6.1. …`, maybe with its 区分), a 区分 line (B.考え方 opens a node;
+    /// C/D set the level), a wrapped 区分 fragment, or a B's `(略)`.
+    fn section_or_part(&mut self, n: u32, line: &str) -> Result<bool, ImportError> {
+        if let Some(c) = SECTION.captures(line) {
+            let mut node = Node52::new(c[1].to_owned(), None, NodeKind::Section, c[1].to_owned(), n);
+            node.title.push((n, c[2].to_owned()));
+            self.section = Some(self.t.push(node));
+            (self.item, self.sub, self.open) = (None, None, None);
+            self.part = c.get(3).map(|k| if k.as_str().starts_with('C') { 'C' } else { 'D' });
+            return Ok(true);
+        }
+        match line {
+            "B.考え方" => {
+                let s = self.section.ok_or_else(|| self.err(n, "B.考え方 outside a section"))?;
+                let sec = &self.t.nodes[s];
+                let mut node =
+                    Node52::new(format!("{}-b", sec.id), Some(s), NodeKind::Item, format!("{} B", sec.label), n);
+                node.title.push((n, "考え方".to_owned()));
+                node.level = Some(Level::Informative);
+                let idx = self.t.push(node);
+                self.part = Some('B');
+                (self.item, self.sub, self.open) = (None, None, Some(idx));
+                Ok(true)
+            }
+            "C.最低限のガイ" | "D.推奨される" => {
+                self.part = Some(line.chars().next().unwrap_or('C'));
+                (self.item, self.sub, self.open) = (None, None, None);
+                Ok(true)
+            }
+            "ドライン" | "ガイドライン" => Ok(true),
+            "(略)" if self.part == Some('B') => {
+                let o = self.open.ok_or_else(|| self.err(n, "(略) without a B node"))?;
+                self.t.nodes[o].notes.push(format!(
+                    "出典002は本節の考え方について「(略)」（省略）とのみ記載している（出典002の{n}行目）。本文は出典に含まれない。"
+                ));
+                self.t.nodes[o].lines.push(n);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// An item, sub-item or lettered sub-item starts a node (a `heading` override makes its
+    /// text the title); any other line continues the open node.
+    fn node_line(&mut self, n: u32, line: String) -> Result<(), ImportError> {
+        let heading = self.ov.take_one(n, "heading");
+        let new_node = if let Some(c) = ITEM.captures(&line) {
+            Some(self.item_node(n, &c[1], &c[2])?)
+        } else if let Some(c) = SUB.captures(&line) {
+            Some(self.sub_node(n, &line, &c[1], &c[2])?)
+        } else if let (Some(c), Some(sp)) = (LETTER.captures(&line), self.sub) {
+            let p = &self.t.nodes[sp];
+            let (id, label) = (format!("{}-{}", p.id, &c[1]), format!("{} {}", p.label, &c[1]));
+            let mut node = Node52::new(id, Some(sp), NodeKind::SubItem, label, n);
+            node.text.push((n, c[2].to_owned()));
+            node.level = p.level;
+            Some(self.t.push(node))
+        } else {
+            None
+        };
+        match new_node {
+            Some(idx) => {
+                self.open = Some(idx);
+                if let Some(h) = heading {
+                    let node = &mut self.t.nodes[idx];
+                    node.title = std::mem::take(&mut node.text);
+                    self.rep.repaired(n, &h.action, &h.reason);
+                }
+            }
+            None => {
+                if let Some(h) = heading {
+                    return Err(ImportError::at(
+                        &self.ov.file,
+                        h.defined_at,
+                        1,
+                        format!("override `heading` for seed line {n}, but no item starts on that line"),
+                    ));
+                }
+                let o = self.open.ok_or_else(|| self.err(n, format!("text outside any item: {line}")))?;
+                self.t.nodes[o].text.push((n, line));
+                self.t.nodes[o].lines.push(n);
+            }
+        }
+        Ok(())
+    }
+
+    /// A numbered item `N. text` under the section (or the unnumbered one) and the 区分.
+    fn item_node(&mut self, n: u32, no: &str, text: &str) -> Result<usize, ImportError> {
+        let s = match self.section {
+            Some(s) => s,
+            None => unnumbered(&mut self.t, &mut self.section, n),
+        };
+        let p = self.part.ok_or_else(|| self.err(n, "numbered item before any 区分"))?;
+        let sec = &self.t.nodes[s];
+        let label = if sec.label.is_empty() { format!("{p} {no}") } else { format!("{} {p} {no}", sec.label) };
+        let id = format!("{}-{}-{}", sec.id, p.to_ascii_lowercase(), no);
+        let mut node = Node52::new(id, Some(s), NodeKind::Item, label, n);
+        node.text.push((n, text.to_owned()));
+        node.level = part_level(self.part);
+        let idx = self.t.push(node);
+        self.item = Some(idx);
+        self.sub = None;
+        Ok(idx)
+    }
+
+    /// A sub-item `(N) text` under the open item; without one only where the page starts inside
+    /// the table (then its item is unknown and its note says so).
+    fn sub_node(&mut self, n: u32, line: &str, no: &str, text: &str) -> Result<usize, ImportError> {
+        let (parent, orphan) = match (self.item, self.section) {
+            (Some(i), _) => (i, false),
+            (None, None) => (unnumbered(&mut self.t, &mut self.section, n), true),
+            (None, Some(s)) if self.t.nodes[s].id == "unnumbered" => (s, true),
+            (None, Some(_)) => return Err(self.err(n, format!("sub-item outside a numbered item: {line}"))),
+        };
+        let p = &self.t.nodes[parent];
+        let label = if p.label.is_empty() { format!("({no})") } else { format!("{} ({no})", p.label) };
+        let mut node = Node52::new(format!("{}-{no}", p.id), Some(parent), NodeKind::SubItem, label, n);
+        node.text.push((n, text.to_owned()));
+        if orphan {
+            node.notes.push(format!(
+                "出典002の頁は表の途中から始まるため、({no}) が属する項目の番号と区分は出典に含まれない。"
+            ));
+        } else {
+            node.level = part_level(self.part);
+        }
+        let idx = self.t.push(node);
+        self.sub = Some(idx);
+        Ok(idx)
+    }
 }
 
 /// Opens the node for items printed before the first section number of the page.
@@ -670,7 +720,7 @@ fn parse_001(seed: &Seed, ov: &Overrides, rep: &mut ImportReport) -> Result<Cite
     let mut out = Cites::default();
     let mut whole = Vec::new();
     for (n, raw) in seed.lines() {
-        let vols: Vec<regex::Match> = VOLUME_001.find_iter(raw).collect();
+        let vols: Vec<lazy_regex::regex::Match> = VOLUME_001.find_iter(raw).collect();
         if vols.is_empty() {
             if EDITION_001.is_match(raw) {
                 rep.rows_read += 1;
@@ -771,7 +821,10 @@ fn parse_001(seed: &Seed, ov: &Overrides, rep: &mut ImportReport) -> Result<Cite
 /// For each 002 reference cell (by line): the ids of the items it names, with their labels.
 type Unplaced = BTreeMap<u32, Vec<(LocalId, String)>>;
 
-fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalog, Unplaced), ImportError> {
+/// The five volumes (titles and provenance from 002's column headings and 001's mentions), each
+/// with the sections, 遵守事項 and pages 001 cites in it (sections first; each once, the first
+/// citation giving the title).
+fn volume_nodes(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<Vec<Requirement>, ImportError> {
     let mut reqs = Vec::new();
     for (v, (vid, label, heading, en)) in VOLUMES.iter().enumerate() {
         let mut r = Requirement::new(lid(vid, &s2.name, 0)?, NodeKind::Volume, *label);
@@ -806,70 +859,80 @@ fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalo
             if !seen.insert(c.kind.clone()) {
                 continue;
             }
-            let (id, kind, node_label) = match &c.kind {
-                CiteKind::Section(nums, printed) => (
-                    format!("{vid}-{printed}"),
-                    if nums.len() == 1 { NodeKind::Chapter } else { NodeKind::Section },
-                    format!("{label} {printed}"),
-                ),
-                CiteKind::Compliance(k, ch) => {
-                    (format!("{vid}-compliance-{k}"), NodeKind::Item, format!("{label} 遵守事項{ch}"))
-                }
-                CiteKind::Page(p) => (format!("{vid}-p{p}"), NodeKind::Section, format!("{label} {p}頁")),
-            };
-            let mut r = Requirement::new(lid(&id, &s1.name, c.line)?, kind, node_label);
-            r.parent = Some(lid(vid, &s1.name, c.line)?);
-            r.title = c.title.clone();
-            let all: Vec<u32> =
-                cites.cites.iter().filter(|x| x.volume == v && x.kind == c.kind).map(|x| x.line).collect();
-            match (&c.kind, &c.quote) {
-                (CiteKind::Page(p), Some((_, last, q))) => {
-                    r.page = Some(p.to_string());
-                    r.text = Some(q.clone());
-                    r.provenance = vec![s1.provenance_range(c.line, *last)];
-                    let elided = if q.contains("(略)") {
-                        "報告書は引用の一部を「(略)」として省略している。"
-                    } else {
-                        ""
-                    };
-                    r.note = Some(format!(
-                        "出典001は第6.0版 {label} {p}頁の本箇所を引用している（出典001の{}行目）が、節番号は示していない。報告書が強調のために付した太字記号（**）は除去した。{elided}",
-                        c.line
-                    ));
-                }
-                (CiteKind::Page(p), None) => {
-                    r.page = Some(p.to_string());
-                    r.provenance = all.iter().map(|&l| s1.provenance(l)).collect();
-                    r.note = Some(format!("出典001は頁のみを引用している（出典001の{}行目）。本文なし。", c.line));
-                }
-                (CiteKind::Compliance(..), _) => {
-                    r.level = Some(Level::Mandatory);
-                    r.provenance = all.iter().map(|&l| s1.provenance(l)).collect();
-                    let with = cites
-                        .cites
-                        .iter()
-                        .filter(|x| x.line == c.line && x.volume == v && matches!(x.kind, CiteKind::Section(..)))
-                        .map(|x| x.printed.as_str())
-                        .collect::<Vec<_>>()
-                        .join("、");
-                    r.note = Some(format!(
-                        "出典001（{}行目）には参照のみが記載されている（「{}」に続けて「{}」と記載され、「{with}」と併記）。どの章の遵守事項かは示されていないため、章の下には置いていない。本文なし。",
-                        c.line, c.volume_printed, c.printed
-                    ));
-                }
-                (CiteKind::Section(..), _) => {
-                    r.provenance = all.iter().map(|&l| s1.provenance(l)).collect();
-                    r.note = Some(format!(
-                        "出典001（{}行目）には参照と見出しのみが記載されている（「{}」に続けて「{}」と記載）。本節の本文は引用されていない。",
-                        c.line, c.volume_printed, c.printed
-                    ));
-                }
-            }
-            reqs.push(r);
+            reqs.push(cite_node(s1, cites, v, vid, label, c)?);
         }
     }
+    Ok(reqs)
+}
 
-    // 002's references, volume unknown.
+/// The node of one citation `c` in volume `v` (`vid`, `label`): a section, a 遵守事項 or a
+/// page (with the quoted wording where a `quote` override gives it).
+fn cite_node(s1: &Seed, cites: &Cites, v: usize, vid: &str, label: &str, c: &Cite) -> Result<Requirement, ImportError> {
+    let (id, kind, node_label) = match &c.kind {
+        CiteKind::Section(nums, printed) => (
+            format!("{vid}-{printed}"),
+            if nums.len() == 1 { NodeKind::Chapter } else { NodeKind::Section },
+            format!("{label} {printed}"),
+        ),
+        CiteKind::Compliance(k, ch) => {
+            (format!("{vid}-compliance-{k}"), NodeKind::Item, format!("{label} 遵守事項{ch}"))
+        }
+        CiteKind::Page(p) => (format!("{vid}-p{p}"), NodeKind::Section, format!("{label} {p}頁")),
+    };
+    let mut r = Requirement::new(lid(&id, &s1.name, c.line)?, kind, node_label);
+    r.parent = Some(lid(vid, &s1.name, c.line)?);
+    r.title = c.title.clone();
+    let all: Vec<u32> = cites.cites.iter().filter(|x| x.volume == v && x.kind == c.kind).map(|x| x.line).collect();
+    match (&c.kind, &c.quote) {
+        (CiteKind::Page(p), Some((_, last, q))) => {
+            r.page = Some(p.to_string());
+            r.text = Some(q.clone());
+            r.provenance = vec![s1.provenance_range(c.line, *last)];
+            let elided = if q.contains("(略)") {
+                "報告書は引用の一部を「(略)」として省略している。"
+            } else {
+                ""
+            };
+            r.note = Some(format!(
+                "出典001は第6.0版 {label} {p}頁の本箇所を引用している（出典001の{}行目）が、節番号は示していない。報告書が強調のために付した太字記号（**）は除去した。{elided}",
+                c.line
+            ));
+        }
+        (CiteKind::Page(p), None) => {
+            r.page = Some(p.to_string());
+            r.provenance = all.iter().map(|&l| s1.provenance(l)).collect();
+            r.note = Some(format!("出典001は頁のみを引用している（出典001の{}行目）。本文なし。", c.line));
+        }
+        (CiteKind::Compliance(..), _) => {
+            r.level = Some(Level::Mandatory);
+            r.provenance = all.iter().map(|&l| s1.provenance(l)).collect();
+            let with = cites
+                .cites
+                .iter()
+                .filter(|x| x.line == c.line && x.volume == v && matches!(x.kind, CiteKind::Section(..)))
+                .map(|x| x.printed.as_str())
+                .collect::<Vec<_>>()
+                .join("、");
+            r.note = Some(format!(
+                "出典001（{}行目）には参照のみが記載されている（「{}」に続けて「{}」と記載され、「{with}」と併記）。どの章の遵守事項かは示されていないため、章の下には置いていない。本文なし。",
+                c.line, c.volume_printed, c.printed
+            ));
+        }
+        (CiteKind::Section(..), _) => {
+            r.provenance = all.iter().map(|&l| s1.provenance(l)).collect();
+            r.note = Some(format!(
+                "出典001（{}行目）には参照と見出しのみが記載されている（「{}」に続けて「{}」と記載）。本節の本文は引用されていない。",
+                c.line, c.volume_printed, c.printed
+            ));
+        }
+    }
+    Ok(r)
+}
+
+/// 002's references whose volume column was lost: one node per reference cell under 巻不明
+/// (a cell naming several items gets one child per item), and the ids each cell names.
+fn unplaced_nodes(s2: &Seed, t: &Table) -> Result<(Vec<Requirement>, Unplaced), ImportError> {
+    let mut reqs = Vec::new();
     let mut unplaced = Unplaced::new();
     let first = t.refs.first().map_or(1, |r| r.line);
     let last = t.refs.last().map_or(1, |r| r.line);
@@ -920,6 +983,15 @@ fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalo
         }
         unplaced.insert(rc.line, ids);
     }
+    Ok((reqs, unplaced))
+}
+
+/// The `mhlw-6` outline: the volumes with what 001 cites in them, and 002's references whose
+/// volume is unknown; with the ids each 002 reference cell names.
+fn build_mhlw6(s2: &Seed, s1: &Seed, t: &Table, cites: &Cites) -> Result<(Catalog, Unplaced), ImportError> {
+    let mut reqs = volume_nodes(s2, s1, t, cites)?;
+    let (unplaced_reqs, unplaced) = unplaced_nodes(s2, t)?;
+    reqs.extend(unplaced_reqs);
 
     let cat = Catalog {
         id: CatalogId::parse("mhlw-6").expect("valid catalog id"),

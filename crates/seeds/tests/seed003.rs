@@ -12,9 +12,9 @@ use sansho_core::{
     Basis, Catalog, CatalogId, CatalogKind, Category, Level, LocalId, Localized, NodeKind, Provenance, Relation,
     Requirement,
 };
-use sansho_import::seed000;
-use sansho_import::seed003::{self, Answer};
-use sansho_import::{ImportReport, Output, Overrides, Seed};
+use sansho_seeds::seed000;
+use sansho_seeds::seed003::{self, Answer};
+use sansho_seeds::{ImportReport, Output, Overrides, Seed};
 
 const SEED: &[u8] = include_bytes!("../../../data/seeds/003_348eaa4a0c950f58.txt");
 const SEED000: &str = include_str!("../../../data/seeds/000_5783f1c91487ba10.txt");

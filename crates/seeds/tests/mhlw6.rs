@@ -4,7 +4,7 @@
 use sansho_core::{
     Basis, Catalog, CatalogId, CatalogKind, Level, LocalId, Localized, NodeKind, Provenance, Relation, Requirement,
 };
-use sansho_import::{ImportError, Output, Overrides, Seed, mhlw6};
+use sansho_seeds::{ImportError, Output, Overrides, Seed, mhlw6};
 
 const S1: &str = "001_485acbf5d70072c0.txt";
 const S2: &str = "002_440e422744ed7759.txt";
@@ -523,7 +523,7 @@ fn same_text_against_the_real_mhlw5_of_seed_000() {
     let s4 =
         Seed::new("004_a1475434a89fb475.txt", include_bytes!("../../../data/seeds/004_a1475434a89fb475.txt")).unwrap();
     let ov0 = Overrides::parse("data/overrides/000.toml", include_str!("../../../data/overrides/000.toml")).unwrap();
-    let out0 = sansho_import::seed000::import(&s0, &s4, &ov0).unwrap();
+    let out0 = sansho_seeds::seed000::import(&s0, &s4, &ov0).unwrap();
     let m5 = out0.catalog("mhlw-5").unwrap();
     let out = import_with(OVERRIDES, m5).unwrap();
     let set = out.mapping_set("mhlw-5--mhlw-5.2").unwrap();

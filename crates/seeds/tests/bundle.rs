@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use sansho_import::{Inputs, Output, build_bundled};
+use sansho_seeds::{Inputs, Output, build_bundled};
 
 fn build() -> Output {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -28,7 +28,7 @@ fn build() -> Output {
 #[test]
 fn notes_and_descriptions_are_in_japanese() {
     let out = build();
-    let english = regex::Regex::new(r"[a-z]{2,} [a-z]{2,}").unwrap();
+    let english = lazy_regex::regex!(r"[a-z]{2,} [a-z]{2,}");
     let mut prose: Vec<&str> = Vec::new();
     for c in &out.catalogs {
         prose.extend(c.description.as_deref());
