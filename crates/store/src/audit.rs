@@ -24,8 +24,9 @@ use std::fmt::{self, Write as _};
 
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row as _;
+
+use crate::backend::{Conn, Row};
 
 use crate::{Actor, Result, Store, StoreError, Timestamp, limits};
 
@@ -106,7 +107,7 @@ impl AuditRecord {
     }
 }
 
-fn record_from_row(r: &SqliteRow) -> Result<AuditRecord> {
+fn record_from_row(r: &Row) -> Result<AuditRecord> {
     Ok(AuditRecord {
         seq: r.try_get("seq")?,
         at: Timestamp(r.try_get("at")?),
@@ -170,7 +171,7 @@ impl Change {
 }
 
 /// Appends one record inside the caller's transaction and moves the head to it. Returns its seq.
-pub(crate) async fn append(conn: &mut SqliteConnection, actor: &Actor, now: Timestamp, change: Change) -> Result<i64> {
+pub(crate) async fn append(conn: &mut Conn, actor: &Actor, now: Timestamp, change: Change) -> Result<i64> {
     let head: Option<(i64, String)> =
         sqlx::query_as("SELECT last_seq, last_hash FROM audit_head WHERE id = 1").fetch_optional(&mut *conn).await?;
     let (last_seq, last_hash) = head.ok_or(StoreError::AuditHeadMissing)?;
@@ -420,7 +421,7 @@ impl Store {
 }
 
 /// Walks the records in seq order, then compares the last one with the head.
-async fn check_chain(conn: &mut SqliteConnection, head: Option<&AuditHead>) -> Result<Option<AuditProblem>> {
+async fn check_chain(conn: &mut Conn, head: Option<&AuditHead>) -> Result<Option<AuditProblem>> {
     let mut expected = 1i64;
     let mut previous = GENESIS_HASH.to_owned();
     let mut after = i64::MIN;
@@ -481,7 +482,7 @@ async fn check_chain(conn: &mut SqliteConnection, head: Option<&AuditHead>) -> R
 
 /// See [`Store::version_reader`].
 pub struct VersionReader {
-    conn: sqlx::pool::PoolConnection<sqlx::Sqlite>,
+    conn: crate::backend::PooledConn,
 }
 
 impl VersionReader {
@@ -491,7 +492,7 @@ impl VersionReader {
     }
 }
 
-async fn read_audit_seq(conn: &mut SqliteConnection) -> Result<i64> {
+async fn read_audit_seq(conn: &mut Conn) -> Result<i64> {
     let row: Option<(i64,)> =
         sqlx::query_as("SELECT last_seq FROM audit_head WHERE id = 1").fetch_optional(conn).await?;
     Ok(row.map_or(0, |(s,)| s))

@@ -2,8 +2,9 @@
 //! expire (sliding, by `touch_session`) and can be revoked one by one or all of a user's at once.
 
 use serde::Serialize;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row as _;
+
+use crate::backend::{Conn, Row};
 
 use crate::audit::{append, change};
 use crate::users::{fetch_user, is_sha256_hex, revoke_all_sessions};
@@ -46,7 +47,7 @@ pub struct NewSession {
     pub mfa_passed: bool,
 }
 
-fn session_from_row(r: &SqliteRow) -> Result<Session> {
+fn session_from_row(r: &Row) -> Result<Session> {
     const T: &str = "sessions";
     Ok(Session {
         id: parse(T, "id", r.try_get("id")?)?,
@@ -61,7 +62,7 @@ fn session_from_row(r: &SqliteRow) -> Result<Session> {
     })
 }
 
-async fn fetch_session(conn: &mut SqliteConnection, id: Id) -> Result<Session> {
+async fn fetch_session(conn: &mut Conn, id: Id) -> Result<Session> {
     let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
     session_from_row(&row.ok_or(StoreError::UnknownSession(id))?)
@@ -69,7 +70,7 @@ async fn fetch_session(conn: &mut SqliteConnection, id: Id) -> Result<Session> {
 
 /// Revokes one session inside the caller's transaction (`session.revoke`). False (and no record)
 /// when it was already revoked.
-pub(crate) async fn revoke_in(conn: &mut SqliteConnection, id: Id, actor: &Actor, now: Timestamp) -> Result<bool> {
+pub(crate) async fn revoke_in(conn: &mut Conn, id: Id, actor: &Actor, now: Timestamp) -> Result<bool> {
     let before = fetch_session(conn, id).await?;
     if before.revoked_at.is_some() {
         return Ok(false);

@@ -8,8 +8,9 @@
 //! secret.
 
 use serde::{Serialize, Serializer};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row as _;
+
+use crate::backend::{Conn, Row};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::audit::{append, change};
@@ -129,7 +130,7 @@ fn check_password_hash(hash: &str) -> Result<()> {
     if hash.starts_with("$argon2id$") { Ok(()) } else { Err(StoreError::NotAnArgon2idHash) }
 }
 
-fn user_from_row(r: &SqliteRow) -> Result<User> {
+fn user_from_row(r: &Row) -> Result<User> {
     const T: &str = "users";
     Ok(User {
         id: parse(T, "id", r.try_get("id")?)?,
@@ -154,13 +155,13 @@ fn user_from_row(r: &SqliteRow) -> Result<User> {
     })
 }
 
-pub(crate) async fn fetch_user(conn: &mut SqliteConnection, id: Id) -> Result<User> {
+pub(crate) async fn fetch_user(conn: &mut Conn, id: Id) -> Result<User> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
     user_from_row(&row.ok_or(StoreError::UnknownUser(id))?)
 }
 
-fn emergency_from_row(r: &SqliteRow) -> Result<EmergencyUse> {
+fn emergency_from_row(r: &Row) -> Result<EmergencyUse> {
     const T: &str = "emergency_uses";
     Ok(EmergencyUse {
         id: parse(T, "id", r.try_get("id")?)?,
@@ -176,7 +177,7 @@ fn emergency_from_row(r: &SqliteRow) -> Result<EmergencyUse> {
 const EMERGENCY_SELECT: &str = "SELECT e.id, e.user_id, u.username, e.used_at, e.source, e.acknowledged_by, \
                                 e.acknowledged_at FROM emergency_uses e JOIN users u ON u.id = e.user_id";
 
-async fn fetch_emergency_use(conn: &mut SqliteConnection, id: Id) -> Result<EmergencyUse> {
+async fn fetch_emergency_use(conn: &mut Conn, id: Id) -> Result<EmergencyUse> {
     let sql = format!("{EMERGENCY_SELECT} WHERE e.id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
     emergency_from_row(&row.ok_or(StoreError::UnknownEmergencyUse(id))?)
@@ -184,13 +185,7 @@ async fn fetch_emergency_use(conn: &mut SqliteConnection, id: Id) -> Result<Emer
 
 /// Reads the user after a change and appends the audit record `action` with the row before and
 /// after.
-async fn audit_user(
-    conn: &mut SqliteConnection,
-    before: &User,
-    action: &str,
-    actor: &Actor,
-    now: Timestamp,
-) -> Result<User> {
+async fn audit_user(conn: &mut Conn, before: &User, action: &str, actor: &Actor, now: Timestamp) -> Result<User> {
     let after = fetch_user(conn, before.id).await?;
     append(conn, actor, now, change(action, "user", before.id).before(before)?.after(&after)?).await?;
     Ok(after)
@@ -198,12 +193,7 @@ async fn audit_user(
 
 /// Revokes every live (unrevoked, unexpired) session of a user inside the caller's transaction, one `session.revoke`
 /// record each. Returns how many were revoked.
-pub(crate) async fn revoke_all_sessions(
-    conn: &mut SqliteConnection,
-    user: Id,
-    actor: &Actor,
-    now: Timestamp,
-) -> Result<usize> {
+pub(crate) async fn revoke_all_sessions(conn: &mut Conn, user: Id, actor: &Actor, now: Timestamp) -> Result<usize> {
     let live: Vec<(String,)> = sqlx::query_as(
         "SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
          ORDER BY created_at, id",
@@ -228,7 +218,7 @@ fn check_code_hashes(code_hashes: &[String]) -> Result<()> {
 
 /// Replaces the user's recovery codes inside the caller's transaction (`user.recovery_codes_set`).
 async fn replace_recovery_codes(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: Id,
     code_hashes: &[String],
     actor: &Actor,
@@ -301,7 +291,7 @@ impl Store {
 
     async fn insert_user(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut Conn,
         new: &NewUser,
         must_change_password: bool,
         actor: &Actor,
@@ -921,7 +911,7 @@ impl Store {
 
 /// Removes a user's TOTP secret and turns the second factor off (`user.totp_disable`), inside the
 /// caller's transaction.
-async fn remove_totp(conn: &mut SqliteConnection, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
+async fn remove_totp(conn: &mut Conn, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
     let before = fetch_user(conn, user).await?;
     sqlx::query(
         "UPDATE users SET totp_secret = NULL, totp_enabled = $1, totp_last_step = NULL, updated_at = $2,
@@ -940,7 +930,7 @@ async fn remove_totp(conn: &mut SqliteConnection, user: Id, actor: &Actor, now: 
 /// Stores a password hash, with whether the user must choose their own at the next login, and
 /// audits it as `action`, inside the caller's transaction.
 async fn write_password_hash(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: Id,
     hash: &str,
     must_change: bool,
