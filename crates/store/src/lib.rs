@@ -14,8 +14,9 @@
 //! - every write appends its audit record(s) to the hash-chained audit log in that same
 //!   transaction (see [`audit`](crate::AuditRecord)); reads write nothing;
 //! - the caller passes the time (`now`) and the acting user and their address ([`Actor`]); new
-//!   ids come from the [`IdSource`] the store was given. The store reads neither a clock nor a
-//!   random source;
+//!   ids come from the [`IdSource`] the opener gave ([`Store::open_with_ids`]). The store reads no
+//!   clock, and no random source but that one: [`RandomIds`], which the programs pass and the
+//!   test shorthands [`Store::open`] and [`Store::open_in_memory`] install;
 //! - unknown ids are typed errors naming the id; bad input is refused before anything is written;
 //! - evidence files are content-addressed (`<data>/evidence/ab/cdef…`, the SHA-256 of the
 //!   content) and re-hashed on every read: a file that no longer matches is an error, never bytes.
@@ -77,24 +78,32 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
-    /// Evidence files are kept beside it, under `<path's folder>/evidence/`. Ids are random.
-    pub async fn open(path: impl AsRef<Path>) -> Result<Store> {
+    /// Opens (creating if needed) the database file at `path` and brings its schema up to date;
+    /// every id this store makes comes from `ids` (the CLI and the server pass [`RandomIds`]).
+    /// Evidence files are kept beside it, under `<path's folder>/evidence/`.
+    pub async fn open_with_ids(path: impl AsRef<Path>, ids: impl IdSource + 'static) -> Result<Store> {
         let path = path.as_ref();
         let pool = backend::open_file(path).await?;
         let data_dir = path.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p }.to_path_buf());
-        Store::migrated(pool, data_dir).await
+        Store::migrated(pool, Arc::new(ids), data_dir).await
     }
 
-    /// A private database in memory (tests, dry runs). It has no evidence directory until
+    /// [`Store::open_with_ids`] with [`RandomIds`]: a shorthand for tests and examples (the
+    /// programs pass their id source themselves).
+    pub async fn open(path: impl AsRef<Path>) -> Result<Store> {
+        Store::open_with_ids(path, RandomIds).await
+    }
+
+    /// A private database in memory (tests, dry runs) with [`RandomIds`] until
+    /// [`Store::with_ids`] gives it other ids. It has no evidence directory until
     /// [`Store::with_data_dir`] gives it one.
     pub async fn open_in_memory() -> Result<Store> {
-        Store::migrated(backend::open_in_memory().await?, None).await
+        Store::migrated(backend::open_in_memory().await?, Arc::new(RandomIds), None).await
     }
 
-    async fn migrated(pool: Pool, data_dir: Option<PathBuf>) -> Result<Store> {
+    async fn migrated(pool: Pool, ids: Arc<dyn IdSource>, data_dir: Option<PathBuf>) -> Result<Store> {
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool, ids: Arc::new(RandomIds), data_dir })
+        Ok(Store { pool, ids, data_dir })
     }
 
     /// Use `ids` for every id this store makes from now on.

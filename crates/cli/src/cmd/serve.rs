@@ -78,7 +78,7 @@ pub fn run(set: CatalogSet, db: &Path, a: &ServeArgs, config: ServerConfig, lang
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async {
-        let store = sansho_store::Store::open(db)
+        let store = sansho_store::Store::open_with_ids(db, sansho_store::RandomIds)
             .await
             .map_err(|e| {
                 let (p, e) = (db.display(), crate::errors::store(&e, lang));
