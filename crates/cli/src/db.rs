@@ -85,7 +85,7 @@ pub fn now() -> Timestamp {
 }
 
 /// The time zone of the dates and times written for people, set once at start
-/// (`config::time_zone`: `SANSHO_TZ`, the config file, else Asia/Tokyo).
+/// (`config::Settings::time_zone`: `SANSHO_TZ`, the config file, else Asia/Tokyo).
 static TIME_ZONE: std::sync::OnceLock<chrono_tz::Tz> = std::sync::OnceLock::new();
 
 pub fn set_time_zone(tz: chrono_tz::Tz) {
