@@ -123,6 +123,7 @@ impl Store {
         Ok(out)
     }
 
+    /// Is `user` a member of `organization`?
     pub async fn is_member(&self, user: Id, organization: Id) -> Result<bool> {
         is_member_in(&mut *self.pool.acquire().await?, user, organization).await
     }

@@ -318,6 +318,7 @@ impl Store {
         Ok(answer)
     }
 
+    /// The answer with this id.
     pub async fn answer(&self, id: Id) -> Result<Answer> {
         fetch_answer(&mut *self.pool.acquire().await?, id).await
     }

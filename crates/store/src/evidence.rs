@@ -196,6 +196,7 @@ impl Store {
         Ok(evidence)
     }
 
+    /// The evidence with this id (its record; the file is read by other methods).
     pub async fn evidence(&self, id: Id) -> Result<Evidence> {
         fetch_evidence(&mut *self.pool.acquire().await?, id).await
     }

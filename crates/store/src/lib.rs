@@ -21,6 +21,8 @@
 //! - evidence files are content-addressed (`<data>/evidence/ab/cdef…`, the SHA-256 of the
 //!   content) and re-hashed on every read: a file that no longer matches is an error, never bytes.
 
+#![warn(missing_docs)]
+
 mod access;
 mod answers;
 mod audit;
@@ -162,10 +164,15 @@ async fn exists(conn: &mut Conn, table: Table, id: Id) -> Result<bool> {
 /// What kind of row an id names, for [`Store::resolve_id`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// An organization (hospital or vendor).
     Organization,
+    /// A system of an organization.
     System,
+    /// An assessment of a system.
     Assessment,
+    /// An answer of an assessment.
     Answer,
+    /// An evidence item.
     Evidence,
 }
 

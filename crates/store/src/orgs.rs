@@ -114,6 +114,7 @@ fn non_empty(field: &'static str, value: &str) -> Result<()> {
 }
 
 impl Store {
+    /// Creates an organization (`organization.create`); only a vendor has a vendor position.
     pub async fn create_organization(
         &self,
         new: &NewOrganization,
@@ -145,6 +146,7 @@ impl Store {
         Ok(org)
     }
 
+    /// The organization with this id.
     pub async fn organization(&self, id: Id) -> Result<Organization> {
         fetch_organization(&mut *self.pool.acquire().await?, id).await
     }
@@ -156,6 +158,7 @@ impl Store {
         rows.iter().map(org_from_row).collect()
     }
 
+    /// Creates a system of an organization (`system.create`).
     pub async fn create_system(&self, new: &NewSystem, actor: &Actor, now: Timestamp) -> Result<System> {
         non_empty("system name", &new.name)?;
         crate::limits::SYSTEM_NAME.check(&new.name)?;
@@ -184,6 +187,7 @@ impl Store {
         Ok(system)
     }
 
+    /// The system with this id.
     pub async fn system(&self, id: Id) -> Result<System> {
         fetch_system(&mut *self.pool.acquire().await?, id).await
     }
@@ -232,6 +236,7 @@ impl Store {
         rows.iter().map(system_from_row).collect()
     }
 
+    /// The assessment with this id.
     pub async fn assessment(&self, id: Id) -> Result<Assessment> {
         fetch_assessment(&mut *self.pool.acquire().await?, id).await
     }

@@ -16,14 +16,20 @@ const SESSION_COLUMNS: &str =
 /// A session as stored. Serializing it (JSON, audit records) leaves out the token hash.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Session {
+    /// The session's id (not its token).
     pub id: Id,
     /// SHA-256 (lowercase hex) of the session token.
     #[serde(skip_serializing)]
     pub token_hash: String,
+    /// Whose session it is.
     pub user_id: Id,
+    /// When it was made (the login).
     pub created_at: Timestamp,
+    /// The last request made with it.
     pub last_seen_at: Timestamp,
+    /// It is not valid from this moment on.
     pub expires_at: Timestamp,
+    /// When it was revoked (logout, an admin, a password reset), if it was.
     pub revoked_at: Option<Timestamp>,
     /// The second factor was passed in this session.
     pub mfa_passed: bool,
@@ -38,12 +44,16 @@ impl Session {
     }
 }
 
+/// A session to create at a login.
 #[derive(Clone, Debug)]
 pub struct NewSession {
     /// SHA-256 (lowercase hex) of the token the client holds.
     pub token_hash: String,
+    /// Whose session it is.
     pub user_id: Id,
+    /// It is not valid from this moment on.
     pub expires_at: Timestamp,
+    /// The second factor was passed (or is not required) at the login.
     pub mfa_passed: bool,
 }
 
@@ -117,6 +127,7 @@ impl Store {
         Ok(session)
     }
 
+    /// The session with this id (revoked and expired ones too).
     pub async fn session(&self, id: Id) -> Result<Session> {
         fetch_session(&mut *self.pool.acquire().await?, id).await
     }

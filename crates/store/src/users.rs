@@ -24,25 +24,32 @@ const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, tot
 /// hash and shows only whether a TOTP secret is set.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct User {
+    /// The account's id.
     pub id: Id,
     /// As typed at creation.
     pub username: String,
+    /// The name shown for the user.
     pub display_name: String,
     /// The argon2id PHC string to verify a password against.
     #[serde(skip_serializing)]
     pub password_hash: String,
+    /// What the user may do.
     pub role: Role,
     /// Base32 TOTP secret: set while enrolment is pending and once enabled.
     #[serde(rename = "totp_secret_set", serialize_with = "is_set")]
     pub totp_secret: Option<String>,
+    /// The second factor is on (enrolment confirmed).
     pub totp_enabled: bool,
     /// The last accepted TOTP time step (a code of this step or an earlier one is a replay).
     pub totp_last_step: Option<i64>,
+    /// Failed logins since the last success or lock.
     pub failed_logins: i64,
+    /// Locked out until this moment (see [`User::is_locked`]).
     pub locked_until: Option<Timestamp>,
     /// Lockouts since the last successful login or unlock: the next one lasts `2^lock_count` times
     /// the policy's first lock (capped).
     pub lock_count: i64,
+    /// The account cannot log in.
     pub disabled: bool,
     /// 非常時用アカウント: created disabled; every login is recorded in the emergency uses.
     pub is_emergency: bool,
@@ -51,9 +58,13 @@ pub struct User {
     pub must_change_password: bool,
     /// When the account was last enabled (an emergency account lapses a set time after it).
     pub enabled_at: Option<Timestamp>,
+    /// When the account was made.
     pub created_at: Timestamp,
+    /// Who made it.
     pub created_by: String,
+    /// The last change to the account (not logins).
     pub updated_at: Timestamp,
+    /// Who made the last change.
     pub updated_by: String,
 }
 
@@ -68,12 +79,16 @@ impl User {
     }
 }
 
+/// An account to create.
 #[derive(Clone, Debug)]
 pub struct NewUser {
+    /// The username (surrounding white space is dropped).
     pub username: String,
+    /// The name shown for the user.
     pub display_name: String,
     /// An argon2id PHC string (`$argon2id$v=19$…`), made by the caller.
     pub password_hash: String,
+    /// What the user may do.
     pub role: Role,
     /// An emergency account (非常時用アカウント): it is created disabled.
     pub is_emergency: bool,
@@ -84,6 +99,7 @@ pub struct NewUser {
 /// login in between lasts twice as long as the one before, at most `max_lock_ms`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LockoutPolicy {
+    /// Consecutive failures that lock the account.
     pub max_failures: u32,
     /// The first lock's length.
     pub lock_ms: i64,
@@ -103,13 +119,19 @@ impl LockoutPolicy {
 /// One use (login) of an emergency account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EmergencyUse {
+    /// The use's id.
     pub id: Id,
+    /// The emergency account.
     pub user_id: Id,
+    /// Its username.
     pub username: String,
+    /// When it logged in.
     pub used_at: Timestamp,
     /// The client's address.
     pub source: String,
+    /// The admin who acknowledged the use, once one has.
     pub acknowledged_by: Option<String>,
+    /// When.
     pub acknowledged_at: Option<Timestamp>,
 }
 
@@ -421,6 +443,7 @@ impl Store {
         Ok(user)
     }
 
+    /// The user with this id.
     pub async fn user(&self, id: Id) -> Result<User> {
         fetch_user(&mut *self.pool.acquire().await?, id).await
     }
