@@ -59,6 +59,8 @@
 //! assert!(verify_csrf(&csrf_key, &hash, &csrf));
 //! ```
 
+#![warn(missing_docs)]
+
 mod csrf;
 mod headers;
 mod password;

@@ -52,10 +52,13 @@ const OUTPUT_LEN: usize = 32;
 /// Why a hash could not be made or a stored hash could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PasswordError {
+    /// The argon2 parameters were refused.
     #[error("invalid argon2 parameters")]
     Params,
+    /// The stored hash is not a PHC string argon2 can read.
     #[error("the stored password hash is not a valid PHC string: {0}")]
     MalformedHash(String),
+    /// Hashing failed.
     #[error("argon2 failed: {0}")]
     Hash(String),
 }
@@ -121,12 +124,26 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 /// message for the user; `Display` is the English one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyViolation {
+    /// Fewer characters than [`MIN_PASSWORD_CHARS`].
     #[error("{}", self.en())]
-    TooShort { min: usize, actual: usize },
+    TooShort {
+        /// The minimum, in characters.
+        min: usize,
+        /// The password's length, in characters.
+        actual: usize,
+    },
+    /// More characters than [`MAX_PASSWORD_CHARS`].
     #[error("{}", self.en())]
-    TooLong { max: usize, actual: usize },
+    TooLong {
+        /// The maximum, in characters.
+        max: usize,
+        /// The password's length, in characters.
+        actual: usize,
+    },
+    /// One character repeated.
     #[error("{}", self.en())]
     SingleCharacter,
+    /// The user name itself (ignoring case and surrounding white space).
     #[error("{}", self.en())]
     SameAsUsername,
     /// On the bundled list of common passwords (NIST SP 800-63B §5.1.1.2).

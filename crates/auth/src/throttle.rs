@@ -34,10 +34,12 @@ pub struct LoginFailures {
 /// Whether a login may be attempted now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Admission {
+    /// Check the password.
     Allow,
     /// Locked until this moment (milliseconds since the Unix epoch). Do not check the password:
     /// answer that the account is temporarily locked, and when it opens again.
     Locked {
+        /// Milliseconds since the Unix epoch.
         until: i64,
     },
 }
@@ -55,6 +57,7 @@ pub struct LockoutPolicy {
 }
 
 impl LockoutPolicy {
+    /// 5 failures, 15 minutes, doubling, 24 hours at most.
     pub const DEFAULT: LockoutPolicy =
         LockoutPolicy { threshold: 5, first_lock_ms: 15 * MINUTE_MS, max_lock_ms: 24 * 60 * MINUTE_MS };
 
@@ -127,6 +130,7 @@ impl RateLimit {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("too many requests; retry after {ms} ms")]
 pub struct RetryAfter {
+    /// Milliseconds to wait.
     pub ms: i64,
 }
 
@@ -150,6 +154,7 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
+    /// A limiter that remembers no address yet.
     pub fn new(limit: RateLimit) -> RateLimiter {
         RateLimiter { limit, full_at: Mutex::new(HashMap::new()) }
     }
@@ -189,6 +194,7 @@ impl RateLimiter {
         self.full_at.lock().unwrap_or_else(PoisonError::into_inner).len()
     }
 
+    /// No address is remembered.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

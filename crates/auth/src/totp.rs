@@ -110,10 +110,13 @@ impl fmt::Debug for TotpSecret {
 /// A secret that cannot be used or rendered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TotpError {
+    /// The secret is not base32.
     #[error("the TOTP secret is not valid base32")]
     Base32,
+    /// The secret has fewer than 128 bits.
     #[error("the TOTP secret is shorter than 128 bits")]
     SecretTooShort,
+    /// The provisioning URI is too long for a QR code.
     #[error("the provisioning URI does not fit in a QR code")]
     QrTooLong,
 }

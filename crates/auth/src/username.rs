@@ -14,21 +14,34 @@ pub const MAX_USERNAME_CHARS: usize = 64;
 /// message; `Display` is the English one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UsernameViolation {
+    /// Nothing but white space.
     #[error("{}", self.en())]
     Empty,
+    /// Longer than the maximum.
     #[error("{}", self.en())]
-    TooLong { max: usize },
+    TooLong {
+        /// The maximum, in characters.
+        max: usize,
+    },
     /// A control character, a bidi control or an invisible formatting character (U+NNNN).
     #[error("{}", self.en())]
-    Invisible { code_point: u32 },
+    Invisible {
+        /// The character's code point.
+        code_point: u32,
+    },
+    /// Letters of more than one script (Latin and Cyrillic, say).
     #[error("{}", self.en())]
     MixedScripts,
     /// Looks like the existing user's name.
     #[error("{}", self.en())]
-    Confusable { existing: String },
+    Confusable {
+        /// The existing username it looks like.
+        existing: String,
+    },
 }
 
 impl UsernameViolation {
+    /// The message in Japanese.
     pub fn ja(&self) -> String {
         match self {
             UsernameViolation::Empty => "ユーザー名を入力してください。".into(),
@@ -45,6 +58,7 @@ impl UsernameViolation {
         }
     }
 
+    /// The message in English.
     pub fn en(&self) -> String {
         match self {
             UsernameViolation::Empty => "Enter a user name.".into(),

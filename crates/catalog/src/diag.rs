@@ -8,18 +8,22 @@ pub use sansho_core::validate::Severity;
 /// One problem found in a file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
+    /// The file's name, as given in its [`SourceText`](crate::SourceText).
     pub file: String,
     /// 1-based; 0 when the problem is about the whole file.
     pub line: usize,
     /// 1-based, in characters.
     pub column: usize,
+    /// An error (the file cannot be used) or a warning.
     pub severity: Severity,
     /// The field the problem is in, where there is one (`text`, `relation`, …).
     pub field: Option<String>,
+    /// What is wrong, for a person.
     pub message: String,
 }
 
 impl Diagnostic {
+    /// Is this an error (not a warning)?
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

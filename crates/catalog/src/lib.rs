@@ -8,6 +8,8 @@
 //!
 //! It reads no files itself: callers hand it `(name, text)` pairs. The CLI does the IO.
 
+#![warn(missing_docs)]
+
 mod diag;
 mod format;
 mod read;
@@ -31,11 +33,14 @@ pub fn bundled() -> &'static [(&'static str, &'static str)] {
 /// A named file's text, as handed to [`load`].
 #[derive(Debug, Clone)]
 pub struct SourceText {
+    /// The name diagnostics give the file (its path, or a name such as `bundled:…`).
     pub name: String,
+    /// The file's content.
     pub text: String,
 }
 
 impl SourceText {
+    /// A file named `name` holding `text`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         Self { name: name.into(), text: text.into() }
     }
@@ -75,11 +80,14 @@ pub fn bundled_with(user: Vec<SourceText>) -> Vec<SourceText> {
 /// stop) and every diagnostic, errors and warnings, in file order.
 #[derive(Debug)]
 pub struct Loaded {
+    /// The catalogs and mapping sets, unless an error stopped the load.
     pub set: Option<CatalogSet>,
+    /// Every error and warning, in file order.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Loaded {
+    /// Is any diagnostic an error (not only warnings)?
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }

@@ -19,7 +19,9 @@ pub(crate) type Spans = HashMap<&'static str, Range<usize>>;
 /// What one file held, with the spans diagnostics need.
 #[derive(Debug)]
 pub enum Parsed {
+    /// A catalog file.
     Catalog(Catalog, FileSpans),
+    /// A mapping-set file.
     MappingSet(MappingSet, FileSpans),
 }
 

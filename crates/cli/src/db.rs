@@ -9,7 +9,7 @@ use anyhow::{Context, Result, anyhow};
 use sansho_core::CatalogSet;
 use sansho_core::assess::ResultCode;
 use sansho_core::set::NodeIx;
-use sansho_store::{Actor, AssessmentStatus, Id, Kind, Store, Timestamp};
+use sansho_store::{Actor, AssessmentStatus, Id, Kind, RandomIds, Store, Timestamp};
 
 use crate::args::Lang;
 
@@ -51,7 +51,7 @@ impl Db {
             })?;
         }
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        let store = rt.block_on(Store::open(path)).map_err(|e| {
+        let store = rt.block_on(Store::open_with_ids(path, RandomIds)).map_err(|e| {
             let (p, e) = (path.display(), crate::errors::store(&e, lang));
             anyhow!(crate::ui::msg!("{p}: データベースを開けません: {e}", "{p}: cannot open the database: {e}"))
         })?;
@@ -95,7 +95,7 @@ pub fn now() -> Timestamp {
 }
 
 /// The time zone of the dates and times written for people, set once at start
-/// (`config::time_zone`: `SANSHO_TZ`, the config file, else Asia/Tokyo).
+/// (`config::Settings::time_zone`: `SANSHO_TZ`, the config file, else Asia/Tokyo).
 static TIME_ZONE: std::sync::OnceLock<chrono_tz::Tz> = std::sync::OnceLock::new();
 
 pub fn set_time_zone(tz: chrono_tz::Tz) {

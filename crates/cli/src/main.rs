@@ -36,12 +36,13 @@ fn main() -> ExitCode {
 /// data (e.g. `catalog check`), 3 a `check` gate not met.
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let lang = cli.global.lang;
-    let time_zone = config::time_zone(cli.global.config.as_deref())?;
-    db::set_time_zone(time_zone);
-    sansho_web::set_time_zone(time_zone);
-    let dirs = || config::catalog_dirs(&cli.global.catalogs, cli.global.config.as_deref());
+    let settings =
+        config::Settings::read(&cli.global.catalogs, cli.global.db.as_deref(), cli.global.config.as_deref())?;
+    db::set_time_zone(settings.time_zone);
+    sansho_web::set_time_zone(settings.time_zone);
+    let dirs = || anyhow::Ok(settings.catalog_dirs.clone());
     let open_db = || -> anyhow::Result<db::Db> {
-        let path = config::db_path(cli.global.db.as_deref(), cli.global.config.as_deref())?;
+        let path = settings.db_path()?;
         db::Db::open(&path, cli.global.actor.as_deref(), lang)
     };
     // Commands on the assessments database: the catalogs and the database, closed at the end.
@@ -103,22 +104,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Oscal(c) => oscal::run(&c, &dirs()?, &|| Ok(load::catalogs(&dirs()?)?.0), &open_db, lang)?,
         Command::Serve(a) => {
             let (set, _) = load::catalogs(&dirs()?)?;
-            let path = config::db_path(cli.global.db.as_deref(), cli.global.config.as_deref())?;
-            let server = config::server(cli.global.config.as_deref())?;
+            let path = settings.db_path()?;
             if a.demo {
                 let db = open_db()?;
                 let loaded = cmd::serve::demo(&db, &set, lang);
                 db.close();
                 loaded?;
             }
-            cmd::serve::run(set, &path, &a, server, lang)?;
+            cmd::serve::run(set, &path, &a, &settings, lang)?;
         }
         Command::Sample(SampleCmd::Load { json }) => {
             return with_db(&|db, set| cmd::sample::load(db, set, json, lang).map(|()| 0));
         }
         Command::Audit(c) => {
             // An auditor names an existing file: a mistyped path must not verify an empty log.
-            let path = config::db_path(cli.global.db.as_deref(), cli.global.config.as_deref())?;
+            let path = settings.db_path()?;
             if !path.exists() {
                 let p = path.display();
                 anyhow::bail!(ui::tr!(lang, "{p}: データベースがありません", "{p}: no database there"));
@@ -141,7 +141,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(code? as u8));
         }
         Command::Db(DbCmd::Path) => {
-            let path = config::db_path(cli.global.db.as_deref(), cli.global.config.as_deref())?;
+            let path = settings.db_path()?;
             ui::outln!("{}", path.display());
         }
         Command::Check(a) => {

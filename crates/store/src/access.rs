@@ -5,7 +5,7 @@
 //! its system's; an answer to its assessment's; evidence to the organizations of the answers it is
 //! attached to, or — while it is attached to nothing — to the organization that uploaded it.
 
-use sqlx::SqliteConnection;
+use crate::backend::Conn;
 
 use crate::audit::{append, change};
 use crate::orgs::fetch_organization;
@@ -22,7 +22,7 @@ fn membership_json(user: Id, organization: Id, now: Timestamp, actor: &Actor) ->
     })
 }
 
-async fn is_member_in(conn: &mut SqliteConnection, user: Id, organization: Id) -> Result<bool> {
+async fn is_member_in(conn: &mut Conn, user: Id, organization: Id) -> Result<bool> {
     let row = sqlx::query("SELECT 1 FROM memberships WHERE user_id = $1 AND organization_id = $2")
         .bind(user.to_string())
         .bind(organization.to_string())
@@ -32,7 +32,7 @@ async fn is_member_in(conn: &mut SqliteConnection, user: Id, organization: Id) -
 }
 
 /// One id column of a single-row query, or the typed error for an unknown id.
-async fn one_id(conn: &mut SqliteConnection, sql: &'static str, id: Id, unknown: StoreError) -> Result<Id> {
+async fn one_id(conn: &mut Conn, sql: &'static str, id: Id, unknown: StoreError) -> Result<Id> {
     let row: Option<(String,)> = sqlx::query_as(sql).bind(id.to_string()).fetch_optional(conn).await?;
     let (owner,) = row.ok_or(unknown)?;
     parse("systems", "organization_id", owner)
@@ -123,6 +123,7 @@ impl Store {
         Ok(out)
     }
 
+    /// Is `user` a member of `organization`?
     pub async fn is_member(&self, user: Id, organization: Id) -> Result<bool> {
         is_member_in(&mut *self.pool.acquire().await?, user, organization).await
     }

@@ -2,8 +2,9 @@
 
 use std::collections::HashSet;
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row as _;
+
+use crate::backend::{Conn, Row};
 
 use crate::audit::{append, change};
 use crate::{
@@ -23,7 +24,7 @@ const ANSWER_COLUMNS: &str = "id, assessment_id, requirement_id, result, how, ju
 /// The fields of an answer that history tracks, in the order they are recorded.
 const FIELDS: [&str; 6] = ["result", "how", "justification", "owner", "due_date", "origin"];
 
-fn answer_from_row(r: &SqliteRow) -> Result<Answer> {
+fn answer_from_row(r: &Row) -> Result<Answer> {
     const T: &str = "answers";
     let origin: Option<String> = r.try_get("origin")?;
     let origin = match origin {
@@ -52,7 +53,7 @@ fn answer_from_row(r: &SqliteRow) -> Result<Answer> {
 }
 
 /// One answer, read inside the caller's transaction (or on any connection).
-pub(crate) async fn fetch_answer(conn: &mut SqliteConnection, id: Id) -> Result<Answer> {
+pub(crate) async fn fetch_answer(conn: &mut Conn, id: Id) -> Result<Answer> {
     let sql = format!("SELECT {ANSWER_COLUMNS} FROM answers WHERE id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
     answer_from_row(&row.ok_or(StoreError::UnknownAnswer(id))?)
@@ -102,7 +103,7 @@ impl Outcome {
 
 /// Appends one history row per changed field, numbering them after the answer's last row.
 async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     answer: Id,
     changes: &[(&str, Option<String>, Option<String>)],
     actor: &str,
@@ -132,7 +133,7 @@ async fn record(
 
 /// Records one change that is not a field of the answer row (an evidence link).
 pub(crate) async fn record_change(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     answer: Id,
     field: &str,
     old: Option<String>,
@@ -147,7 +148,7 @@ pub(crate) async fn record_change(
 /// its audit record (`action`; none when nothing changed), and links the input's evidence. The
 /// caller owns the transaction and has checked that the assessment exists.
 async fn write_answer(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ids: &dyn IdSource,
     assessment: Id,
     input: &AnswerInput,
@@ -167,7 +168,7 @@ async fn write_answer(
 }
 
 async fn write_fields(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ids: &dyn IdSource,
     assessment: Id,
     input: &AnswerInput,
@@ -261,7 +262,7 @@ async fn write_fields(
 /// Copies answer `from` (with its evidence links) into assessment `into`; the copy's origin is
 /// `{"kind": <origin_kind>, "assessment": …, "answer": …}` naming the answer it was copied from.
 pub(crate) async fn copy_answer(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ids: &dyn IdSource,
     from: Id,
     into: Id,
@@ -314,6 +315,7 @@ impl Store {
         Ok(answer)
     }
 
+    /// The answer with this id.
     pub async fn answer(&self, id: Id) -> Result<Answer> {
         fetch_answer(&mut *self.pool.acquire().await?, id).await
     }
@@ -464,7 +466,7 @@ pub(crate) fn check_batch(inputs: &[AnswerInput]) -> Result<()> {
 /// Writes a checked batch inside the caller's transaction, each answer audited as `action`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn write_batch(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ids: &dyn IdSource,
     assessment: Id,
     inputs: &[AnswerInput],

@@ -24,8 +24,9 @@ use std::fmt::{self, Write as _};
 
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row as _;
+
+use crate::backend::{Conn, Row};
 
 use crate::{Actor, Result, Store, StoreError, Timestamp, limits};
 
@@ -41,8 +42,11 @@ const AUDIT_COLUMNS: &str =
 /// One record of the audit log, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AuditRecord {
+    /// Its number: 1, 2, 3, … without gaps.
     pub seq: i64,
+    /// When the action was done.
     pub at: Timestamp,
+    /// Who did it (a username, or the name given at the command line).
     pub actor: String,
     /// The client's address, or `cli`.
     pub source: String,
@@ -51,6 +55,7 @@ pub struct AuditRecord {
     /// What it was done to: `organization`, `system`, `assessment`, `answer`, `evidence`, `user`,
     /// `session`, `emergency-use`.
     pub entity_kind: String,
+    /// The entity's id, where it has one.
     pub entity_id: Option<String>,
     /// The entity before the action, as the JSON text that was hashed (`None`: it did not exist).
     #[serde(rename = "before", serialize_with = "embedded_json")]
@@ -58,7 +63,9 @@ pub struct AuditRecord {
     /// The entity after the action (`None`: it no longer exists or the action changed no row).
     #[serde(rename = "after", serialize_with = "embedded_json")]
     pub after_json: Option<String>,
+    /// The previous record's `hash` ([`GENESIS_HASH`] for the first).
     pub prev_hash: String,
+    /// The SHA-256 of this record's fields and `prev_hash` (see the module's documentation).
     pub hash: String,
 }
 
@@ -106,7 +113,7 @@ impl AuditRecord {
     }
 }
 
-fn record_from_row(r: &SqliteRow) -> Result<AuditRecord> {
+fn record_from_row(r: &Row) -> Result<AuditRecord> {
     Ok(AuditRecord {
         seq: r.try_get("seq")?,
         at: Timestamp(r.try_get("at")?),
@@ -126,14 +133,20 @@ fn record_from_row(r: &SqliteRow) -> Result<AuditRecord> {
 /// caller for an event that changes no row ([`Store::record_event`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuditEvent {
+    /// The record's `action` (`user.logout`, …).
     pub action: String,
+    /// The record's `entity_kind`.
     pub entity_kind: String,
+    /// The record's `entity_id`.
     pub entity_id: Option<String>,
+    /// Stored as the record's `before_json`.
     pub before: Option<serde_json::Value>,
+    /// Stored as the record's `after_json`.
     pub after: Option<serde_json::Value>,
 }
 
 impl AuditEvent {
+    /// An event with neither a before nor an after.
     pub fn new(action: impl Into<String>, entity_kind: impl Into<String>, entity_id: Option<String>) -> AuditEvent {
         AuditEvent { action: action.into(), entity_kind: entity_kind.into(), entity_id, before: None, after: None }
     }
@@ -170,7 +183,7 @@ impl Change {
 }
 
 /// Appends one record inside the caller's transaction and moves the head to it. Returns its seq.
-pub(crate) async fn append(conn: &mut SqliteConnection, actor: &Actor, now: Timestamp, change: Change) -> Result<i64> {
+pub(crate) async fn append(conn: &mut Conn, actor: &Actor, now: Timestamp, change: Change) -> Result<i64> {
     let head: Option<(i64, String)> =
         sqlx::query_as("SELECT last_seq, last_hash FROM audit_head WHERE id = 1").fetch_optional(&mut *conn).await?;
     let (last_seq, last_hash) = head.ok_or(StoreError::AuditHeadMissing)?;
@@ -217,7 +230,9 @@ pub(crate) async fn append(conn: &mut SqliteConnection, actor: &Actor, now: Time
 /// What `audit_head` says: the last record's seq and hash.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AuditHead {
+    /// The last record's seq.
     pub seq: i64,
+    /// The last record's hash.
     pub hash: String,
 }
 
@@ -227,21 +242,59 @@ pub struct AuditHead {
 pub enum AuditProblem {
     /// The record's content does not hash to its stored hash: it was edited (a changed seq is an
     /// edit too, so two swapped records show here).
-    Edited { seq: i64, stored_hash: String, computed_hash: String },
+    Edited {
+        /// The edited record.
+        seq: i64,
+        /// The hash stored in it.
+        stored_hash: String,
+        /// The hash of its content.
+        computed_hash: String,
+    },
     /// The record's `prev_hash` is not the previous record's hash: the previous record was
     /// replaced (with a recomputed hash) or this link was edited.
-    BrokenLink { seq: i64, prev_hash: String, previous_hash: String },
+    BrokenLink {
+        /// The record whose link is broken.
+        seq: i64,
+        /// Its `prev_hash`.
+        prev_hash: String,
+        /// The previous record's hash.
+        previous_hash: String,
+    },
     /// Record `seq` was expected next but `found` came instead: records were deleted (or renumbered).
-    Gap { seq: i64, found: i64 },
+    Gap {
+        /// The seq expected.
+        seq: i64,
+        /// The seq found.
+        found: i64,
+    },
     /// The head names a later record than the last one there is: the tail from `seq` on was deleted.
-    TailMissing { seq: i64, head_seq: i64 },
+    TailMissing {
+        /// The first missing record.
+        seq: i64,
+        /// The last record the head names.
+        head_seq: i64,
+    },
     /// The last record is not the one the head names: records were added or the last one rewritten
     /// without going through the store.
-    HeadMismatch { seq: i64, head_seq: i64, head_hash: String, last_hash: String },
+    HeadMismatch {
+        /// The first record the head does not account for.
+        seq: i64,
+        /// The seq the head holds.
+        head_seq: i64,
+        /// The hash the head holds.
+        head_hash: String,
+        /// The last record's hash.
+        last_hash: String,
+    },
     /// The head row is gone.
     HeadMissing,
     /// A record cannot be read (a column holds the wrong type).
-    Unreadable { seq: i64, detail: String },
+    Unreadable {
+        /// The unreadable record.
+        seq: i64,
+        /// What could not be read.
+        detail: String,
+    },
 }
 
 impl AuditProblem {
@@ -310,6 +363,7 @@ pub struct AuditReport {
 }
 
 impl AuditReport {
+    /// No problem was found.
     pub fn is_intact(&self) -> bool {
         self.problem.is_none()
     }
@@ -318,10 +372,13 @@ impl AuditReport {
 /// Which records [`Store::audit_log`] returns: newest first, every given condition must hold.
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
+    /// Records of this actor.
     pub actor: Option<String>,
     /// An action (`answer.set`), or every action starting with a prefix ending in `.` (`user.`).
     pub action: Option<String>,
+    /// Records about this kind of entity.
     pub entity_kind: Option<String>,
+    /// Records about the entity with this id.
     pub entity_id: Option<String>,
     /// At or after this moment.
     pub since: Option<Timestamp>,
@@ -376,6 +433,8 @@ impl Store {
         Ok(VersionReader { conn: self.pool.acquire().await? })
     }
 
+    /// Audit records, newest first, filtered and paged ([`AuditFilter`]; at most `limit`, 100 when
+    /// it is 0).
     pub async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
         let limit = if filter.limit == 0 { 100 } else { i64::from(filter.limit) };
         let sql = format!(
@@ -420,7 +479,7 @@ impl Store {
 }
 
 /// Walks the records in seq order, then compares the last one with the head.
-async fn check_chain(conn: &mut SqliteConnection, head: Option<&AuditHead>) -> Result<Option<AuditProblem>> {
+async fn check_chain(conn: &mut Conn, head: Option<&AuditHead>) -> Result<Option<AuditProblem>> {
     let mut expected = 1i64;
     let mut previous = GENESIS_HASH.to_owned();
     let mut after = i64::MIN;
@@ -481,7 +540,7 @@ async fn check_chain(conn: &mut SqliteConnection, head: Option<&AuditHead>) -> R
 
 /// See [`Store::version_reader`].
 pub struct VersionReader {
-    conn: sqlx::pool::PoolConnection<sqlx::Sqlite>,
+    conn: crate::backend::PooledConn,
 }
 
 impl VersionReader {
@@ -491,7 +550,7 @@ impl VersionReader {
     }
 }
 
-async fn read_audit_seq(conn: &mut SqliteConnection) -> Result<i64> {
+async fn read_audit_seq(conn: &mut Conn) -> Result<i64> {
     let row: Option<(i64,)> =
         sqlx::query_as("SELECT last_seq FROM audit_head WHERE id = 1").fetch_optional(conn).await?;
     Ok(row.map_or(0, |(s,)| s))

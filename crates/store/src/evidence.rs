@@ -6,8 +6,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row as _;
+
+use crate::backend::{Conn, Row};
 
 use crate::audit::{append, change};
 use crate::{
@@ -18,7 +19,7 @@ use crate::{
 const EVIDENCE_COLUMNS: &str = "e.id, e.kind, e.title, e.sha256, e.file_name, e.size_bytes, e.url, e.effective_date, \
                                 e.expiry_date, e.organization_id, e.created_at, e.created_by";
 
-fn evidence_from_row(r: &SqliteRow) -> Result<Evidence> {
+fn evidence_from_row(r: &Row) -> Result<Evidence> {
     const T: &str = "evidence";
     Ok(Evidence {
         id: parse(T, "id", r.try_get("id")?)?,
@@ -36,7 +37,7 @@ fn evidence_from_row(r: &SqliteRow) -> Result<Evidence> {
     })
 }
 
-pub(crate) async fn fetch_evidence(conn: &mut SqliteConnection, id: Id) -> Result<Evidence> {
+pub(crate) async fn fetch_evidence(conn: &mut Conn, id: Id) -> Result<Evidence> {
     let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidence e WHERE e.id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
     evidence_from_row(&row.ok_or(StoreError::UnknownEvidence(id))?)
@@ -91,13 +92,7 @@ fn write_blob(path: &Path, content: &[u8], sha256: &str, id: Id) -> Result<()> {
 
 /// Links evidence to an answer (no-op if already linked) and records it in the answer's history
 /// and the audit log (`evidence.attach` on the answer). Says whether a new link was made.
-pub(crate) async fn attach(
-    conn: &mut SqliteConnection,
-    answer: Id,
-    evidence: Id,
-    actor: &Actor,
-    now: Timestamp,
-) -> Result<bool> {
+pub(crate) async fn attach(conn: &mut Conn, answer: Id, evidence: Id, actor: &Actor, now: Timestamp) -> Result<bool> {
     if !exists(conn, Table::Answers, answer).await? {
         return Err(StoreError::UnknownAnswer(answer));
     }
@@ -201,6 +196,7 @@ impl Store {
         Ok(evidence)
     }
 
+    /// The evidence with this id (its record; the file is read by other methods).
     pub async fn evidence(&self, id: Id) -> Result<Evidence> {
         fetch_evidence(&mut *self.pool.acquire().await?, id).await
     }

@@ -1,10 +1,12 @@
 //! sansho's storage: organizations, systems, assessments, answers with their full history, and
 //! evidence.
 //!
-//! Embedded SQLite by default (WAL, foreign keys on, a busy timeout); the schema in `migrations/`
-//! is portable SQL so a later PostgreSQL backend uses the same files. Queries are runtime
-//! `sqlx::query` calls with binds, never the compile-time macros, so building needs no database;
-//! their placeholders are `$1, $2, …`, which SQLite and PostgreSQL both accept.
+//! The database engine is named in one module, `backend` (opening the pool, the write lock,
+//! listing tables for the dump); everything else is engine-neutral: the schema in `migrations/`
+//! is portable SQL, and queries are runtime `sqlx::query` calls with binds, never the
+//! compile-time macros, so building needs no database; their placeholders are `$1, $2, …`, which
+//! PostgreSQL accepts as well as today's engine. `tests/invariants.rs` keeps the engine's name out of
+//! every other file.
 //!
 //! Rules every method keeps:
 //! - every write runs in one transaction, and an answer's history rows are written in the
@@ -12,15 +14,19 @@
 //! - every write appends its audit record(s) to the hash-chained audit log in that same
 //!   transaction (see [`audit`](crate::AuditRecord)); reads write nothing;
 //! - the caller passes the time (`now`) and the acting user and their address ([`Actor`]); new
-//!   ids come from the [`IdSource`] the store was given. The store reads neither a clock nor a
-//!   random source;
+//!   ids come from the [`IdSource`] the opener gave ([`Store::open_with_ids`]). The store reads no
+//!   clock, and no random source but that one: [`RandomIds`], which the programs pass and the
+//!   test shorthands [`Store::open`] and [`Store::open_in_memory`] install;
 //! - unknown ids are typed errors naming the id; bad input is refused before anything is written;
 //! - evidence files are content-addressed (`<data>/evidence/ab/cdef…`, the SHA-256 of the
 //!   content) and re-hashed on every read: a file that no longer matches is an error, never bytes.
 
+#![warn(missing_docs)]
+
 mod access;
 mod answers;
 mod audit;
+mod backend;
 mod carry;
 pub use audit::{
     AuditEvent, AuditFilter, AuditHead, AuditProblem, AuditRecord, AuditReport, GENESIS_HASH, VersionReader,
@@ -44,10 +50,8 @@ pub use users::{EmergencyUse, LockoutPolicy, NewUser, User, fold_username};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{SqliteConnection, SqlitePool};
+use backend::{Conn, Pool, Tx};
 
 pub use error::{Result, StoreError};
 pub use rows::{
@@ -61,13 +65,10 @@ pub use types::{
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// How long a writer waits for another writer's lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
 /// An open database plus the directory its evidence files live in.
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
     ids: Arc<dyn IdSource>,
     data_dir: Option<PathBuf>,
 }
@@ -79,41 +80,32 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
-    /// Evidence files are kept beside it, under `<path's folder>/evidence/`. Ids are random.
-    pub async fn open(path: impl AsRef<Path>) -> Result<Store> {
+    /// Opens (creating if needed) the database file at `path` and brings its schema up to date;
+    /// every id this store makes comes from `ids` (the CLI and the server pass [`RandomIds`]).
+    /// Evidence files are kept beside it, under `<path's folder>/evidence/`.
+    pub async fn open_with_ids(path: impl AsRef<Path>, ids: impl IdSource + 'static) -> Result<Store> {
         let path = path.as_ref();
-        private_files(path)?;
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let pool = backend::open_file(path).await?;
         let data_dir = path.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p }.to_path_buf());
-        Store::migrated(pool, data_dir).await
+        Store::migrated(pool, Arc::new(ids), data_dir).await
     }
 
-    /// A private database in memory (tests, dry runs). It has no evidence directory until
+    /// [`Store::open_with_ids`] with [`RandomIds`]: a shorthand for tests and examples (the
+    /// programs pass their id source themselves).
+    pub async fn open(path: impl AsRef<Path>) -> Result<Store> {
+        Store::open_with_ids(path, RandomIds).await
+    }
+
+    /// A private database in memory (tests, dry runs) with [`RandomIds`] until
+    /// [`Store::with_ids`] gives it other ids. It has no evidence directory until
     /// [`Store::with_data_dir`] gives it one.
     pub async fn open_in_memory() -> Result<Store> {
-        let options = SqliteConnectOptions::new().in_memory(true).foreign_keys(true).busy_timeout(BUSY_TIMEOUT);
-        // One connection that is never recycled: the database lives as long as it does.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(options)
-            .await?;
-        Store::migrated(pool, None).await
+        Store::migrated(backend::open_in_memory().await?, Arc::new(RandomIds), None).await
     }
 
-    async fn migrated(pool: SqlitePool, data_dir: Option<PathBuf>) -> Result<Store> {
+    async fn migrated(pool: Pool, ids: Arc<dyn IdSource>, data_dir: Option<PathBuf>) -> Result<Store> {
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool, ids: Arc::new(RandomIds), data_dir })
+        Ok(Store { pool, ids, data_dir })
     }
 
     /// Use `ids` for every id this store makes from now on.
@@ -141,47 +133,11 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// A write transaction. `BEGIN IMMEDIATE` takes SQLite's write lock up front, so a transaction
-    /// that reads before it writes waits on the busy timeout instead of failing half-way.
-    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// A write transaction, holding the engine's write lock from its start (see
+    /// [`backend::begin_write`]).
+    async fn write(&self) -> Result<Tx> {
+        backend::begin_write(&self.pool).await
     }
-}
-
-/// The database file holds TOTP secrets and the audit trail: it is made (or, made before,
-/// tightened to) 0600 — readable and writable by its owner only — before SQLite opens it, whatever
-/// the umask. SQLite makes its `-wal` and `-shm` files with the database file's permissions; ones
-/// left from before are tightened too. Not on Windows (the folder's ACL decides there).
-fn private_files(path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        let io = |source| StoreError::Io { path: path.to_path_buf(), source };
-        if !path.exists() {
-            match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
-                Ok(_) => {}
-                // Made by another process meanwhile: tightened below like any existing file.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(io(e)),
-            }
-        }
-        let beside = |suffix: &str| {
-            let mut name = path.as_os_str().to_owned();
-            name.push(suffix);
-            PathBuf::from(name)
-        };
-        for file in [path.to_path_buf(), beside("-wal"), beside("-shm")] {
-            if let Ok(meta) = std::fs::metadata(&file)
-                && meta.permissions().mode() & 0o077 != 0
-            {
-                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(meta.permissions().mode() & 0o700))
-                    .map_err(|source| StoreError::Io { path: file.clone(), source })?;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
 }
 
 /// Parses a stored word or id, reporting the table and column when the row is unreadable.
@@ -194,7 +150,7 @@ fn parse_opt<T: FromStr>(table: &'static str, column: &'static str, value: Optio
 }
 
 /// Does a row with this id exist in `table`? (`table` is one of ours, never user input.)
-async fn exists(conn: &mut SqliteConnection, table: Table, id: Id) -> Result<bool> {
+async fn exists(conn: &mut Conn, table: Table, id: Id) -> Result<bool> {
     let sql = match table {
         Table::Organizations => "SELECT 1 FROM organizations WHERE id = $1",
         Table::Systems => "SELECT 1 FROM systems WHERE id = $1",
@@ -208,10 +164,15 @@ async fn exists(conn: &mut SqliteConnection, table: Table, id: Id) -> Result<boo
 /// What kind of row an id names, for [`Store::resolve_id`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// An organization (hospital or vendor).
     Organization,
+    /// A system of an organization.
     System,
+    /// An assessment of a system.
     Assessment,
+    /// An answer of an assessment.
     Answer,
+    /// An evidence item.
     Evidence,
 }
 

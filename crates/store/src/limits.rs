@@ -15,16 +15,25 @@ use crate::{Result, StoreError};
 /// A text field's name (as error messages name it) and its longest allowed value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limit {
+    /// The field's name in error messages.
     pub field: &'static str,
+    /// The most characters allowed.
     pub max: usize,
 }
 
+/// An organization's name.
 pub const ORGANIZATION_NAME: Limit = Limit { field: "organization name", max: 200 };
+/// A system's name.
 pub const SYSTEM_NAME: Limit = Limit { field: "system name", max: 200 };
+/// A system's description.
 pub const SYSTEM_DESCRIPTION: Limit = Limit { field: "system description", max: 4_000 };
+/// An assessment's name ("2026年度 定期評価").
 pub const ASSESSMENT_NAME: Limit = Limit { field: "assessment name", max: 200 };
+/// Why a final (確定) assessment is reopened.
 pub const REOPEN_REASON: Limit = Limit { field: "reopen reason", max: 4_000 };
+/// A catalog id an assessment names.
 pub const CATALOG_ID: Limit = Limit { field: "catalog id", max: 200 };
+/// A requirement id an answer names.
 pub const REQUIREMENT_ID: Limit = Limit { field: "requirement id", max: 200 };
 /// 実施内容.
 pub const ANSWER_HOW: Limit = Limit { field: "how (実施内容)", max: 10_000 };
@@ -32,10 +41,15 @@ pub const ANSWER_HOW: Limit = Limit { field: "how (実施内容)", max: 10_000 }
 pub const ANSWER_JUSTIFICATION: Limit = Limit { field: "justification", max: 4_000 };
 /// 担当者.
 pub const ANSWER_OWNER: Limit = Limit { field: "owner", max: 200 };
+/// An evidence item's title.
 pub const EVIDENCE_TITLE: Limit = Limit { field: "evidence title", max: 500 };
+/// An evidence file's name as uploaded.
 pub const EVIDENCE_FILE_NAME: Limit = Limit { field: "evidence file name", max: 255 };
+/// An evidence link's URL.
 pub const EVIDENCE_URL: Limit = Limit { field: "evidence url", max: 2_048 };
+/// A username.
 pub const USERNAME: Limit = Limit { field: "username", max: 64 };
+/// The name shown for a user.
 pub const DISPLAY_NAME: Limit = Limit { field: "display name", max: 100 };
 
 /// Every limit, for documentation and tests.

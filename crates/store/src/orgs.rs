@@ -1,7 +1,8 @@
 //! Organizations, their systems, and assessments of a system against a catalog.
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row as _;
+
+use crate::backend::{Conn, Row};
 
 use crate::answers::copy_answer;
 use crate::audit::{append, change};
@@ -15,7 +16,7 @@ const SYSTEM_COLUMNS: &str = "id, organization_id, name, service_model, descript
 const ASSESSMENT_COLUMNS: &str =
     "id, system_id, catalog_id, status, baseline_id, created_at, created_by, updated_at, updated_by, name, owner_id";
 
-fn org_from_row(r: &SqliteRow) -> Result<Organization> {
+fn org_from_row(r: &Row) -> Result<Organization> {
     const T: &str = "organizations";
     Ok(Organization {
         id: parse(T, "id", r.try_get("id")?)?,
@@ -27,7 +28,7 @@ fn org_from_row(r: &SqliteRow) -> Result<Organization> {
     })
 }
 
-fn system_from_row(r: &SqliteRow) -> Result<System> {
+fn system_from_row(r: &Row) -> Result<System> {
     const T: &str = "systems";
     Ok(System {
         id: parse(T, "id", r.try_get("id")?)?,
@@ -40,7 +41,7 @@ fn system_from_row(r: &SqliteRow) -> Result<System> {
     })
 }
 
-fn assessment_from_row(r: &SqliteRow) -> Result<Assessment> {
+fn assessment_from_row(r: &Row) -> Result<Assessment> {
     const T: &str = "assessments";
     Ok(Assessment {
         id: parse(T, "id", r.try_get("id")?)?,
@@ -59,7 +60,7 @@ fn assessment_from_row(r: &SqliteRow) -> Result<Assessment> {
 
 /// Refuses a write to a final (確定) assessment, inside the writer's transaction; an unknown id is
 /// `UnknownAssessment`. Every path that changes an assessment's answers or evidence links calls it.
-pub(crate) async fn ensure_open(conn: &mut SqliteConnection, id: Id) -> Result<()> {
+pub(crate) async fn ensure_open(conn: &mut Conn, id: Id) -> Result<()> {
     if !exists(conn, Table::Assessments, id).await? {
         return Err(StoreError::UnknownAssessment(id));
     }
@@ -72,7 +73,7 @@ pub(crate) async fn ensure_open(conn: &mut SqliteConnection, id: Id) -> Result<(
 }
 
 /// [`ensure_open`] for the assessment an answer belongs to.
-pub(crate) async fn ensure_open_for_answer(conn: &mut SqliteConnection, answer: Id) -> Result<()> {
+pub(crate) async fn ensure_open_for_answer(conn: &mut Conn, answer: Id) -> Result<()> {
     let row: Option<(String,)> = sqlx::query_as("SELECT assessment_id FROM answers WHERE id = $1")
         .bind(answer.to_string())
         .fetch_optional(&mut *conn)
@@ -90,19 +91,19 @@ struct Reopened<'a> {
 }
 
 /// One organization, read inside the caller's transaction (or on any connection).
-pub(crate) async fn fetch_organization(conn: &mut SqliteConnection, id: Id) -> Result<Organization> {
+pub(crate) async fn fetch_organization(conn: &mut Conn, id: Id) -> Result<Organization> {
     let sql = format!("SELECT {ORG_COLUMNS} FROM organizations WHERE id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
     org_from_row(&row.ok_or(StoreError::UnknownOrganization(id))?)
 }
 
-pub(crate) async fn fetch_system(conn: &mut SqliteConnection, id: Id) -> Result<System> {
+pub(crate) async fn fetch_system(conn: &mut Conn, id: Id) -> Result<System> {
     let sql = format!("SELECT {SYSTEM_COLUMNS} FROM systems WHERE id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
     system_from_row(&row.ok_or(StoreError::UnknownSystem(id))?)
 }
 
-pub(crate) async fn fetch_assessment(conn: &mut SqliteConnection, id: Id) -> Result<Assessment> {
+pub(crate) async fn fetch_assessment(conn: &mut Conn, id: Id) -> Result<Assessment> {
     let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
     assessment_from_row(&row.ok_or(StoreError::UnknownAssessment(id))?)
@@ -113,6 +114,7 @@ fn non_empty(field: &'static str, value: &str) -> Result<()> {
 }
 
 impl Store {
+    /// Creates an organization (`organization.create`); only a vendor has a vendor position.
     pub async fn create_organization(
         &self,
         new: &NewOrganization,
@@ -144,6 +146,7 @@ impl Store {
         Ok(org)
     }
 
+    /// The organization with this id.
     pub async fn organization(&self, id: Id) -> Result<Organization> {
         fetch_organization(&mut *self.pool.acquire().await?, id).await
     }
@@ -155,6 +158,7 @@ impl Store {
         rows.iter().map(org_from_row).collect()
     }
 
+    /// Creates a system of an organization (`system.create`).
     pub async fn create_system(&self, new: &NewSystem, actor: &Actor, now: Timestamp) -> Result<System> {
         non_empty("system name", &new.name)?;
         crate::limits::SYSTEM_NAME.check(&new.name)?;
@@ -183,6 +187,7 @@ impl Store {
         Ok(system)
     }
 
+    /// The system with this id.
     pub async fn system(&self, id: Id) -> Result<System> {
         fetch_system(&mut *self.pool.acquire().await?, id).await
     }
@@ -231,6 +236,7 @@ impl Store {
         rows.iter().map(system_from_row).collect()
     }
 
+    /// The assessment with this id.
     pub async fn assessment(&self, id: Id) -> Result<Assessment> {
         fetch_assessment(&mut *self.pool.acquire().await?, id).await
     }
@@ -317,7 +323,7 @@ impl Store {
 /// with its audit records (`assessment.create`, then one `answer.baseline_copy` per copied answer
 /// and one `evidence.attach` per copied evidence link).
 pub(crate) async fn insert_assessment(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ids: &dyn IdSource,
     new: &NewAssessment,
     meta: &AssessmentMeta,

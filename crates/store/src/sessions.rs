@@ -2,8 +2,9 @@
 //! expire (sliding, by `touch_session`) and can be revoked one by one or all of a user's at once.
 
 use serde::Serialize;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row as _;
+
+use crate::backend::{Conn, Row};
 
 use crate::audit::{append, change};
 use crate::users::{fetch_user, is_sha256_hex, revoke_all_sessions};
@@ -15,14 +16,20 @@ const SESSION_COLUMNS: &str =
 /// A session as stored. Serializing it (JSON, audit records) leaves out the token hash.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Session {
+    /// The session's id (not its token).
     pub id: Id,
     /// SHA-256 (lowercase hex) of the session token.
     #[serde(skip_serializing)]
     pub token_hash: String,
+    /// Whose session it is.
     pub user_id: Id,
+    /// When it was made (the login).
     pub created_at: Timestamp,
+    /// The last request made with it.
     pub last_seen_at: Timestamp,
+    /// It is not valid from this moment on.
     pub expires_at: Timestamp,
+    /// When it was revoked (logout, an admin, a password reset), if it was.
     pub revoked_at: Option<Timestamp>,
     /// The second factor was passed in this session.
     pub mfa_passed: bool,
@@ -37,16 +44,20 @@ impl Session {
     }
 }
 
+/// A session to create at a login.
 #[derive(Clone, Debug)]
 pub struct NewSession {
     /// SHA-256 (lowercase hex) of the token the client holds.
     pub token_hash: String,
+    /// Whose session it is.
     pub user_id: Id,
+    /// It is not valid from this moment on.
     pub expires_at: Timestamp,
+    /// The second factor was passed (or is not required) at the login.
     pub mfa_passed: bool,
 }
 
-fn session_from_row(r: &SqliteRow) -> Result<Session> {
+fn session_from_row(r: &Row) -> Result<Session> {
     const T: &str = "sessions";
     Ok(Session {
         id: parse(T, "id", r.try_get("id")?)?,
@@ -61,7 +72,7 @@ fn session_from_row(r: &SqliteRow) -> Result<Session> {
     })
 }
 
-async fn fetch_session(conn: &mut SqliteConnection, id: Id) -> Result<Session> {
+async fn fetch_session(conn: &mut Conn, id: Id) -> Result<Session> {
     let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
     session_from_row(&row.ok_or(StoreError::UnknownSession(id))?)
@@ -69,7 +80,7 @@ async fn fetch_session(conn: &mut SqliteConnection, id: Id) -> Result<Session> {
 
 /// Revokes one session inside the caller's transaction (`session.revoke`). False (and no record)
 /// when it was already revoked.
-pub(crate) async fn revoke_in(conn: &mut SqliteConnection, id: Id, actor: &Actor, now: Timestamp) -> Result<bool> {
+pub(crate) async fn revoke_in(conn: &mut Conn, id: Id, actor: &Actor, now: Timestamp) -> Result<bool> {
     let before = fetch_session(conn, id).await?;
     if before.revoked_at.is_some() {
         return Ok(false);
@@ -116,6 +127,7 @@ impl Store {
         Ok(session)
     }
 
+    /// The session with this id (revoked and expired ones too).
     pub async fn session(&self, id: Id) -> Result<Session> {
         fetch_session(&mut *self.pool.acquire().await?, id).await
     }

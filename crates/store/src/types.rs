@@ -45,6 +45,7 @@ impl FromStr for Id {
 
 /// Where new ids come from. Randomness is passed in: the store never makes an id by itself.
 pub trait IdSource: Send + Sync {
+    /// A new id, never handed out before by this source.
     fn next_id(&self) -> Id;
 }
 
@@ -86,6 +87,7 @@ pub struct Timestamp(pub i64);
 pub struct Date(String);
 
 impl Date {
+    /// `YYYY-MM-DD`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -139,6 +141,7 @@ macro_rules! stored_enum {
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
+            /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             /// The word stored in the database.
@@ -173,7 +176,12 @@ macro_rules! stored_enum {
 
 stored_enum!(
     /// 医療機関等 or 対象事業者.
-    OrgKind { MedicalInstitution = "medical-institution", Vendor = "vendor" }
+    OrgKind {
+        /// 医療機関等: a hospital, clinic or pharmacy.
+        MedicalInstitution = "medical-institution",
+        /// 対象事業者: a vendor of systems or services handling medical information.
+        Vendor = "vendor",
+    }
 );
 
 stored_enum!(
@@ -190,7 +198,16 @@ stored_enum!(
 
 stored_enum!(
     /// オンプレ / IaaS / PaaS / SaaS.
-    ServiceModel { OnPremises = "on-premises", Iaas = "iaas", Paas = "paas", Saas = "saas" }
+    ServiceModel {
+        /// オンプレ: run on the institution's own premises.
+        OnPremises = "on-premises",
+        /// IaaS.
+        Iaas = "iaas",
+        /// PaaS.
+        Paas = "paas",
+        /// SaaS.
+        Saas = "saas",
+    }
 );
 
 stored_enum!(
@@ -218,7 +235,15 @@ impl Origin {
 }
 
 stored_enum!(
-    AssessmentStatus { Draft = "draft", InReview = "in-review", Final = "final" }
+    /// Where an assessment is in its life.
+    AssessmentStatus {
+        /// Being answered.
+        Draft = "draft",
+        /// Answered, being reviewed.
+        InReview = "in-review",
+        /// 確定: read-only until reopened.
+        Final = "final",
+    }
 );
 
 stored_enum!(
@@ -263,23 +288,39 @@ impl From<ResultCode> for AnswerResult {
 }
 
 stored_enum!(
-    EvidenceKind { File = "file", Link = "link" }
+    /// What an evidence item is.
+    EvidenceKind {
+        /// A file kept by the store, content-addressed.
+        File = "file",
+        /// A link (URL) to evidence kept elsewhere.
+        Link = "link",
+    }
 );
 
 stored_enum!(
     /// What a user may do: admins also manage users; assessors edit; viewers read.
-    Role { Admin = "admin", Assessor = "assessor", Viewer = "viewer" }
+    Role {
+        /// Manages users and settings, and does what an assessor does.
+        Admin = "admin",
+        /// Edits organizations, systems, assessments and answers.
+        Assessor = "assessor",
+        /// Reads.
+        Viewer = "viewer",
+    }
 );
 
 /// Who acts and from where, for the audit trail and the `*_by` columns: `name` is the user (the
 /// CLI's `--actor` or login name, a web user's username), `source` the client's address or `cli`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Actor {
+    /// Who acts.
     pub name: String,
+    /// From where: the client's address, or `cli`.
     pub source: String,
 }
 
 impl Actor {
+    /// `name` acting from `source`.
     pub fn new(name: impl Into<String>, source: impl Into<String>) -> Actor {
         Actor { name: name.into(), source: source.into() }
     }

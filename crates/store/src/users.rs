@@ -8,8 +8,9 @@
 //! secret.
 
 use serde::{Serialize, Serializer};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row as _;
+
+use crate::backend::{Conn, Row};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::audit::{append, change};
@@ -23,25 +24,32 @@ const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, tot
 /// hash and shows only whether a TOTP secret is set.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct User {
+    /// The account's id.
     pub id: Id,
     /// As typed at creation.
     pub username: String,
+    /// The name shown for the user.
     pub display_name: String,
     /// The argon2id PHC string to verify a password against.
     #[serde(skip_serializing)]
     pub password_hash: String,
+    /// What the user may do.
     pub role: Role,
     /// Base32 TOTP secret: set while enrolment is pending and once enabled.
     #[serde(rename = "totp_secret_set", serialize_with = "is_set")]
     pub totp_secret: Option<String>,
+    /// The second factor is on (enrolment confirmed).
     pub totp_enabled: bool,
     /// The last accepted TOTP time step (a code of this step or an earlier one is a replay).
     pub totp_last_step: Option<i64>,
+    /// Failed logins since the last success or lock.
     pub failed_logins: i64,
+    /// Locked out until this moment (see [`User::is_locked`]).
     pub locked_until: Option<Timestamp>,
     /// Lockouts since the last successful login or unlock: the next one lasts `2^lock_count` times
     /// the policy's first lock (capped).
     pub lock_count: i64,
+    /// The account cannot log in.
     pub disabled: bool,
     /// 非常時用アカウント: created disabled; every login is recorded in the emergency uses.
     pub is_emergency: bool,
@@ -50,9 +58,13 @@ pub struct User {
     pub must_change_password: bool,
     /// When the account was last enabled (an emergency account lapses a set time after it).
     pub enabled_at: Option<Timestamp>,
+    /// When the account was made.
     pub created_at: Timestamp,
+    /// Who made it.
     pub created_by: String,
+    /// The last change to the account (not logins).
     pub updated_at: Timestamp,
+    /// Who made the last change.
     pub updated_by: String,
 }
 
@@ -67,12 +79,16 @@ impl User {
     }
 }
 
+/// An account to create.
 #[derive(Clone, Debug)]
 pub struct NewUser {
+    /// The username (surrounding white space is dropped).
     pub username: String,
+    /// The name shown for the user.
     pub display_name: String,
     /// An argon2id PHC string (`$argon2id$v=19$…`), made by the caller.
     pub password_hash: String,
+    /// What the user may do.
     pub role: Role,
     /// An emergency account (非常時用アカウント): it is created disabled.
     pub is_emergency: bool,
@@ -83,6 +99,7 @@ pub struct NewUser {
 /// login in between lasts twice as long as the one before, at most `max_lock_ms`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LockoutPolicy {
+    /// Consecutive failures that lock the account.
     pub max_failures: u32,
     /// The first lock's length.
     pub lock_ms: i64,
@@ -102,13 +119,19 @@ impl LockoutPolicy {
 /// One use (login) of an emergency account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EmergencyUse {
+    /// The use's id.
     pub id: Id,
+    /// The emergency account.
     pub user_id: Id,
+    /// Its username.
     pub username: String,
+    /// When it logged in.
     pub used_at: Timestamp,
     /// The client's address.
     pub source: String,
+    /// The admin who acknowledged the use, once one has.
     pub acknowledged_by: Option<String>,
+    /// When.
     pub acknowledged_at: Option<Timestamp>,
 }
 
@@ -129,7 +152,7 @@ fn check_password_hash(hash: &str) -> Result<()> {
     if hash.starts_with("$argon2id$") { Ok(()) } else { Err(StoreError::NotAnArgon2idHash) }
 }
 
-fn user_from_row(r: &SqliteRow) -> Result<User> {
+fn user_from_row(r: &Row) -> Result<User> {
     const T: &str = "users";
     Ok(User {
         id: parse(T, "id", r.try_get("id")?)?,
@@ -154,13 +177,13 @@ fn user_from_row(r: &SqliteRow) -> Result<User> {
     })
 }
 
-pub(crate) async fn fetch_user(conn: &mut SqliteConnection, id: Id) -> Result<User> {
+pub(crate) async fn fetch_user(conn: &mut Conn, id: Id) -> Result<User> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
     user_from_row(&row.ok_or(StoreError::UnknownUser(id))?)
 }
 
-fn emergency_from_row(r: &SqliteRow) -> Result<EmergencyUse> {
+fn emergency_from_row(r: &Row) -> Result<EmergencyUse> {
     const T: &str = "emergency_uses";
     Ok(EmergencyUse {
         id: parse(T, "id", r.try_get("id")?)?,
@@ -176,7 +199,7 @@ fn emergency_from_row(r: &SqliteRow) -> Result<EmergencyUse> {
 const EMERGENCY_SELECT: &str = "SELECT e.id, e.user_id, u.username, e.used_at, e.source, e.acknowledged_by, \
                                 e.acknowledged_at FROM emergency_uses e JOIN users u ON u.id = e.user_id";
 
-async fn fetch_emergency_use(conn: &mut SqliteConnection, id: Id) -> Result<EmergencyUse> {
+async fn fetch_emergency_use(conn: &mut Conn, id: Id) -> Result<EmergencyUse> {
     let sql = format!("{EMERGENCY_SELECT} WHERE e.id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await?;
     emergency_from_row(&row.ok_or(StoreError::UnknownEmergencyUse(id))?)
@@ -184,26 +207,78 @@ async fn fetch_emergency_use(conn: &mut SqliteConnection, id: Id) -> Result<Emer
 
 /// Reads the user after a change and appends the audit record `action` with the row before and
 /// after.
-async fn audit_user(
-    conn: &mut SqliteConnection,
-    before: &User,
-    action: &str,
-    actor: &Actor,
-    now: Timestamp,
-) -> Result<User> {
+async fn audit_user(conn: &mut Conn, before: &User, action: &str, actor: &Actor, now: Timestamp) -> Result<User> {
     let after = fetch_user(conn, before.id).await?;
     append(conn, actor, now, change(action, "user", before.id).before(before)?.after(&after)?).await?;
     Ok(after)
 }
 
-/// Revokes every live (unrevoked, unexpired) session of a user inside the caller's transaction, one `session.revoke`
-/// record each. Returns how many were revoked.
-pub(crate) async fn revoke_all_sessions(
-    conn: &mut SqliteConnection,
-    user: Id,
+/// A new value for one column of a user row (the column is one of ours, never user input).
+#[derive(Clone, Copy)]
+enum Set<'a> {
+    Text(&'static str, Option<&'a str>),
+    Bool(&'static str, bool),
+    Int(&'static str, Option<i64>),
+}
+
+/// Does an update record who changed the account and when (`updated_at`, `updated_by`)? Login
+/// bookkeeping does not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stamp {
+    Changed,
+    Bookkeeping,
+}
+
+/// Sets columns of the user `before` (read in this transaction), then reads the row again and
+/// appends the audit record `action` with the row before and after, inside the caller's
+/// transaction.
+async fn update_user(
+    conn: &mut Conn,
+    before: &User,
+    sets: &[Set<'_>],
+    stamp: Stamp,
+    action: &str,
     actor: &Actor,
     now: Timestamp,
-) -> Result<usize> {
+) -> Result<User> {
+    let mut columns: Vec<&str> = sets
+        .iter()
+        .map(|s| match s {
+            Set::Text(c, _) | Set::Bool(c, _) | Set::Int(c, _) => *c,
+        })
+        .collect();
+    if stamp == Stamp::Changed {
+        columns.extend(["updated_at", "updated_by"]);
+    }
+    let assignments: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+    let sql = format!("UPDATE users SET {} WHERE id = ${}", assignments.join(", "), columns.len() + 1);
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for set in sets {
+        query = match *set {
+            Set::Text(_, v) => query.bind(v),
+            Set::Bool(_, v) => query.bind(v),
+            Set::Int(_, v) => query.bind(v),
+        };
+    }
+    if stamp == Stamp::Changed {
+        query = query.bind(now.0).bind(&actor.name);
+    }
+    query.bind(before.id.to_string()).execute(&mut *conn).await?;
+    audit_user(conn, before, action, actor, now).await
+}
+
+/// The columns a successful login or an unlock clears: the failure count, the lock, and the
+/// lockouts counted towards doubling.
+const LOGIN_CLEARS: [Set<'static>; 3] =
+    [Set::Int("failed_logins", Some(0)), Set::Int("locked_until", None), Set::Int("lock_count", Some(0))];
+
+/// The columns that turn the second factor off and forget its secret.
+const TOTP_OFF: [Set<'static>; 3] =
+    [Set::Text("totp_secret", None), Set::Bool("totp_enabled", false), Set::Int("totp_last_step", None)];
+
+/// Revokes every live (unrevoked, unexpired) session of a user inside the caller's transaction, one `session.revoke`
+/// record each. Returns how many were revoked.
+pub(crate) async fn revoke_all_sessions(conn: &mut Conn, user: Id, actor: &Actor, now: Timestamp) -> Result<usize> {
     let live: Vec<(String,)> = sqlx::query_as(
         "SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
          ORDER BY created_at, id",
@@ -228,7 +303,7 @@ fn check_code_hashes(code_hashes: &[String]) -> Result<()> {
 
 /// Replaces the user's recovery codes inside the caller's transaction (`user.recovery_codes_set`).
 async fn replace_recovery_codes(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: Id,
     code_hashes: &[String],
     actor: &Actor,
@@ -264,6 +339,24 @@ fn check_base32(secret: &str) -> Result<()> {
 }
 
 impl Store {
+    /// One account change in its own transaction: reads the user, lets `sets` refuse or name the
+    /// new column values, writes them stamped with `updated_at`/`updated_by` and audits `action`.
+    async fn change_user<'a>(
+        &self,
+        user: Id,
+        action: &str,
+        actor: &Actor,
+        now: Timestamp,
+        sets: impl FnOnce(&User) -> Result<Vec<Set<'a>>>,
+    ) -> Result<User> {
+        let mut tx = self.write().await?;
+        let before = fetch_user(&mut tx, user).await?;
+        let sets = sets(&before)?;
+        let after = update_user(&mut tx, &before, &sets, Stamp::Changed, action, actor, now).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
     /// Creates a user. The username must be unique once folded ([`fold_username`]); an emergency
     /// account is created disabled.
     pub async fn create_user(&self, new: &NewUser, actor: &Actor, now: Timestamp) -> Result<User> {
@@ -301,7 +394,7 @@ impl Store {
 
     async fn insert_user(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut Conn,
         new: &NewUser,
         must_change_password: bool,
         actor: &Actor,
@@ -350,6 +443,7 @@ impl Store {
         Ok(user)
     }
 
+    /// The user with this id.
     pub async fn user(&self, id: Id) -> Result<User> {
         fetch_user(&mut *self.pool.acquire().await?, id).await
     }
@@ -393,35 +487,14 @@ impl Store {
 
     /// Changes the role (`user.role_set`).
     pub async fn set_role(&self, user: Id, role: Role, actor: &Actor, now: Timestamp) -> Result<User> {
-        let mut tx = self.write().await?;
-        let before = fetch_user(&mut tx, user).await?;
-        sqlx::query("UPDATE users SET role = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
-            .bind(role.as_str())
-            .bind(now.0)
-            .bind(&actor.name)
-            .bind(user.to_string())
-            .execute(&mut *tx)
-            .await?;
-        let after = audit_user(&mut tx, &before, "user.role_set", actor, now).await?;
-        tx.commit().await?;
-        Ok(after)
+        self.change_user(user, "user.role_set", actor, now, |_| Ok(vec![Set::Text("role", Some(role.as_str()))])).await
     }
 
     /// Changes the name shown for the user (`user.display_name_set`).
     pub async fn set_display_name(&self, user: Id, name: &str, actor: &Actor, now: Timestamp) -> Result<User> {
         crate::limits::DISPLAY_NAME.check(name.trim())?;
-        let mut tx = self.write().await?;
-        let before = fetch_user(&mut tx, user).await?;
-        sqlx::query("UPDATE users SET display_name = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
-            .bind(name.trim())
-            .bind(now.0)
-            .bind(&actor.name)
-            .bind(user.to_string())
-            .execute(&mut *tx)
-            .await?;
-        let after = audit_user(&mut tx, &before, "user.display_name_set", actor, now).await?;
-        tx.commit().await?;
-        Ok(after)
+        let name = Set::Text("display_name", Some(name.trim()));
+        self.change_user(user, "user.display_name_set", actor, now, |_| Ok(vec![name])).await
     }
 
     /// Disables (`user.disable`, revoking every live session in the same transaction) or enables
@@ -429,17 +502,11 @@ impl Store {
     pub async fn set_user_disabled(&self, user: Id, disabled: bool, actor: &Actor, now: Timestamp) -> Result<User> {
         let mut tx = self.write().await?;
         let before = fetch_user(&mut tx, user).await?;
-        sqlx::query("UPDATE users SET disabled = $1, enabled_at = $2, updated_at = $3, updated_by = $4 WHERE id = $5")
-            .bind(disabled)
-            // Enabling a disabled account starts its enabled time again.
-            .bind(if !disabled && before.disabled { Some(now.0) } else { before.enabled_at.map(|t| t.0) })
-            .bind(now.0)
-            .bind(&actor.name)
-            .bind(user.to_string())
-            .execute(&mut *tx)
-            .await?;
+        // Enabling a disabled account starts its enabled time again.
+        let enabled_at = if !disabled && before.disabled { Some(now.0) } else { before.enabled_at.map(|t| t.0) };
+        let sets = [Set::Bool("disabled", disabled), Set::Int("enabled_at", enabled_at)];
         let action = if disabled { "user.disable" } else { "user.enable" };
-        let after = audit_user(&mut tx, &before, action, actor, now).await?;
+        let after = update_user(&mut tx, &before, &sets, Stamp::Changed, action, actor, now).await?;
         if disabled {
             revoke_all_sessions(&mut tx, user, actor, now).await?;
         }
@@ -452,42 +519,23 @@ impl Store {
     pub async fn set_totp_secret(&self, user: Id, secret: &str, actor: &Actor, now: Timestamp) -> Result<User> {
         let secret = secret.trim();
         check_base32(secret)?;
-        let mut tx = self.write().await?;
-        let before = fetch_user(&mut tx, user).await?;
-        sqlx::query(
-            "UPDATE users SET totp_secret = $1, totp_enabled = $2, totp_last_step = NULL, updated_at = $3,
-                              updated_by = $4
-             WHERE id = $5",
-        )
-        .bind(secret)
-        .bind(false)
-        .bind(now.0)
-        .bind(&actor.name)
-        .bind(user.to_string())
-        .execute(&mut *tx)
-        .await?;
-        let after = audit_user(&mut tx, &before, "user.totp_enroll", actor, now).await?;
-        tx.commit().await?;
-        Ok(after)
+        let sets = vec![
+            Set::Text("totp_secret", Some(secret)),
+            Set::Bool("totp_enabled", false),
+            Set::Int("totp_last_step", None),
+        ];
+        self.change_user(user, "user.totp_enroll", actor, now, |_| Ok(sets)).await
     }
 
     /// Turns the second factor on once the user has confirmed a code (`user.totp_enable`).
     pub async fn enable_totp(&self, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
-        let mut tx = self.write().await?;
-        let before = fetch_user(&mut tx, user).await?;
-        if before.totp_secret.is_none() {
-            return Err(StoreError::NoTotpSecret(user));
-        }
-        sqlx::query("UPDATE users SET totp_enabled = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
-            .bind(true)
-            .bind(now.0)
-            .bind(&actor.name)
-            .bind(user.to_string())
-            .execute(&mut *tx)
-            .await?;
-        let after = audit_user(&mut tx, &before, "user.totp_enable", actor, now).await?;
-        tx.commit().await?;
-        Ok(after)
+        self.change_user(user, "user.totp_enable", actor, now, |before| {
+            if before.totp_secret.is_none() {
+                return Err(StoreError::NoTotpSecret(user));
+            }
+            Ok(vec![Set::Bool("totp_enabled", true)])
+        })
+        .await
     }
 
     /// Enrols (or re-enrols) the second factor in one transaction, once the user has confirmed a
@@ -509,20 +557,12 @@ impl Store {
         check_code_hashes(code_hashes)?;
         let mut tx = self.write().await?;
         let before = fetch_user(&mut tx, user).await?;
-        sqlx::query(
-            "UPDATE users SET totp_secret = $1, totp_enabled = $2, totp_last_step = $3, updated_at = $4,
-                              updated_by = $5
-             WHERE id = $6",
-        )
-        .bind(secret)
-        .bind(true)
-        .bind(step)
-        .bind(now.0)
-        .bind(&actor.name)
-        .bind(user.to_string())
-        .execute(&mut *tx)
-        .await?;
-        let after = audit_user(&mut tx, &before, "user.totp_enable", actor, now).await?;
+        let sets = [
+            Set::Text("totp_secret", Some(secret)),
+            Set::Bool("totp_enabled", true),
+            Set::Int("totp_last_step", Some(step)),
+        ];
+        let after = update_user(&mut tx, &before, &sets, Stamp::Changed, "user.totp_enable", actor, now).await?;
         replace_recovery_codes(&mut tx, user, code_hashes, actor, now).await?;
         tx.commit().await?;
         Ok(after)
@@ -542,10 +582,7 @@ impl Store {
 
     /// Removes the second factor and its secret (`user.totp_disable`).
     pub async fn clear_totp(&self, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
-        let mut tx = self.write().await?;
-        let after = remove_totp(&mut tx, user, actor, now).await?;
-        tx.commit().await?;
-        Ok(after)
+        self.change_user(user, "user.totp_disable", actor, now, |_| Ok(TOTP_OFF.to_vec())).await
     }
 
     /// Accepts a TOTP code's time step once: true (`user.totp_used`) when `step` is later than the
@@ -597,14 +634,12 @@ impl Store {
         } else {
             (failures, before.locked_until.map(|t| t.0), before.lock_count)
         };
-        sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2, lock_count = $3 WHERE id = $4")
-            .bind(failures)
-            .bind(locked_until)
-            .bind(lock_count)
-            .bind(user.to_string())
-            .execute(&mut *tx)
-            .await?;
-        let after = audit_user(&mut tx, &before, "user.login_failed", actor, now).await?;
+        let sets = [
+            Set::Int("failed_logins", Some(failures)),
+            Set::Int("locked_until", locked_until),
+            Set::Int("lock_count", Some(lock_count)),
+        ];
+        let after = update_user(&mut tx, &before, &sets, Stamp::Bookkeeping, "user.login_failed", actor, now).await?;
         if locks {
             let lock =
                 serde_json::json!({ "locked_until": locked_until, "lock_ms": lock_ms, "lock_count": lock_count });
@@ -627,11 +662,7 @@ impl Store {
         if before.is_locked(now) {
             return Err(StoreError::UserLocked(user));
         }
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL, lock_count = 0 WHERE id = $1")
-            .bind(user.to_string())
-            .execute(&mut *tx)
-            .await?;
-        let after = audit_user(&mut tx, &before, "user.login", actor, now).await?;
+        let after = update_user(&mut tx, &before, &LOGIN_CLEARS, Stamp::Bookkeeping, "user.login", actor, now).await?;
         if before.is_emergency {
             let id = self.ids.next_id();
             sqlx::query("INSERT INTO emergency_uses (id, user_id, used_at, source) VALUES ($1, $2, $3, $4)")
@@ -651,20 +682,7 @@ impl Store {
     /// Lifts a lockout and clears the failure count and the lockouts counted towards doubling
     /// (`user.unlock`).
     pub async fn unlock_user(&self, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
-        let mut tx = self.write().await?;
-        let before = fetch_user(&mut tx, user).await?;
-        sqlx::query(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL, lock_count = 0, updated_at = $1, updated_by = $2
-             WHERE id = $3",
-        )
-        .bind(now.0)
-        .bind(&actor.name)
-        .bind(user.to_string())
-        .execute(&mut *tx)
-        .await?;
-        let after = audit_user(&mut tx, &before, "user.unlock", actor, now).await?;
-        tx.commit().await?;
-        Ok(after)
+        self.change_user(user, "user.unlock", actor, now, |_| Ok(LOGIN_CLEARS.to_vec())).await
     }
 
     /// Replaces the user's recovery codes with these (`user.recovery_codes_set`, which records how
@@ -842,14 +860,8 @@ impl Store {
             } else {
                 continue;
             };
-            sqlx::query("UPDATE users SET disabled = $1, updated_at = $2, updated_by = $3 WHERE id = $4")
-                .bind(true)
-                .bind(now.0)
-                .bind(&actor.name)
-                .bind(id.to_string())
-                .execute(&mut *tx)
-                .await?;
-            let after = audit_user(&mut tx, &before, "user.disable", actor, now).await?;
+            let sets = [Set::Bool("disabled", true)];
+            let after = update_user(&mut tx, &before, &sets, Stamp::Changed, "user.disable", actor, now).await?;
             let lapse = serde_json::json!({
                 "reason": reason,
                 "enabled_at": since.0,
@@ -921,26 +933,15 @@ impl Store {
 
 /// Removes a user's TOTP secret and turns the second factor off (`user.totp_disable`), inside the
 /// caller's transaction.
-async fn remove_totp(conn: &mut SqliteConnection, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
+async fn remove_totp(conn: &mut Conn, user: Id, actor: &Actor, now: Timestamp) -> Result<User> {
     let before = fetch_user(conn, user).await?;
-    sqlx::query(
-        "UPDATE users SET totp_secret = NULL, totp_enabled = $1, totp_last_step = NULL, updated_at = $2,
-                          updated_by = $3
-         WHERE id = $4",
-    )
-    .bind(false)
-    .bind(now.0)
-    .bind(&actor.name)
-    .bind(user.to_string())
-    .execute(&mut *conn)
-    .await?;
-    audit_user(conn, &before, "user.totp_disable", actor, now).await
+    update_user(conn, &before, &TOTP_OFF, Stamp::Changed, "user.totp_disable", actor, now).await
 }
 
 /// Stores a password hash, with whether the user must choose their own at the next login, and
 /// audits it as `action`, inside the caller's transaction.
 async fn write_password_hash(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: Id,
     hash: &str,
     must_change: bool,
@@ -949,16 +950,6 @@ async fn write_password_hash(
     now: Timestamp,
 ) -> Result<User> {
     let before = fetch_user(conn, user).await?;
-    sqlx::query(
-        "UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3, updated_by = $4
-         WHERE id = $5",
-    )
-    .bind(hash)
-    .bind(must_change)
-    .bind(now.0)
-    .bind(&actor.name)
-    .bind(user.to_string())
-    .execute(&mut *conn)
-    .await?;
-    audit_user(conn, &before, action, actor, now).await
+    let sets = [Set::Text("password_hash", Some(hash)), Set::Bool("must_change_password", must_change)];
+    update_user(conn, &before, &sets, Stamp::Changed, action, actor, now).await
 }

@@ -892,3 +892,13 @@ async fn an_assessment_name_and_a_reopen_reason_are_length_limited() {
     }
     store.reopen_assessment(a.id, &"x".repeat(4_000), Some(admin), &Actor::cli("bob"), T1).await.unwrap();
 }
+
+/// The id source the opener passes makes every id (the store picks none of its own).
+#[tokio::test]
+async fn the_opener_s_id_source_makes_the_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sansho.db");
+    let store = Store::open_with_ids(&path, SequentialIds::starting_after(41)).await.unwrap();
+    let (org, system, assessment) = scenario(&store).await;
+    assert_eq!([org, system, assessment], [Id::from_u128(42), Id::from_u128(43), Id::from_u128(44)]);
+}

@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use sansho_core::CatalogSet;
 
 use crate::args::{Lang, ServeArgs};
-use crate::config::ServerConfig;
+use crate::config::Settings;
 use crate::db::Db;
 use crate::ui::t;
 
@@ -65,9 +65,11 @@ fn master_secret(db: &Path) -> Result<Vec<u8>> {
     Ok(secret)
 }
 
-pub fn run(set: CatalogSet, db: &Path, a: &ServeArgs, config: ServerConfig, lang: Lang) -> Result<()> {
-    let listen: SocketAddr = a.listen.or(config.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
-    let public_url = a.public_url.clone().or(config.public_url);
+/// Serves the web application on the database at `db`; `--listen` and `--public-url` win over
+/// the configured `settings`.
+pub fn run(set: CatalogSet, db: &Path, a: &ServeArgs, settings: &Settings, lang: Lang) -> Result<()> {
+    let listen: SocketAddr = a.listen.or(settings.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let public_url = a.public_url.clone().or_else(|| settings.public_url.clone());
     let https = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     let secure = sansho_auth::cookie_secure(listen.ip(), https);
     let master = master_secret(db)?;
@@ -78,7 +80,7 @@ pub fn run(set: CatalogSet, db: &Path, a: &ServeArgs, config: ServerConfig, lang
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async {
-        let store = sansho_store::Store::open(db)
+        let store = sansho_store::Store::open_with_ids(db, sansho_store::RandomIds)
             .await
             .map_err(|e| {
                 let (p, e) = (db.display(), crate::errors::store(&e, lang));
