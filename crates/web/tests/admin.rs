@@ -377,6 +377,7 @@ async fn non_admins_get_403_on_every_admin_page_and_endpoint() {
     assert!(!admin_user.disabled && admin_user.role == sansho_store::Role::Admin);
 }
 
+// long function: one scenario walked end to end, its steps handing on what they made.
 #[tokio::test]
 async fn the_api_manages_users_and_organizations_and_never_leaves_no_admin() {
     let (mut b, store) = setup().await;

@@ -50,6 +50,7 @@ async fn upload(b: &mut Browser, uri: &str, csrf: &str, parts: &[(&str, Option<&
     b.request("POST", uri, Some((&content_type, Body::from(body))), &[("x-csrf-token", csrf)]).await
 }
 
+// long function: one scenario walked end to end, its steps handing on what they made.
 #[tokio::test]
 async fn json_login_then_answers_suggestions_evidence_dashboard_and_exports() {
     let (mut b, store) = setup().await;

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use common::*;
 use sansho_store::{Actor, AnswerInput, AnswerResult, AssessmentStatus, Role, Timestamp};
 
+// long function: one scenario walked end to end, its steps handing on what they made.
 #[tokio::test]
 async fn an_editor_adds_a_system_starts_assessments_and_migrates_one() {
     let (mut b, store) = setup().await;
