@@ -37,14 +37,14 @@ pub fn routes() -> Router<AppState> {
 
 /// Where an answer came from, from its `origin` JSON, in words.
 fn origin_word(lang: Lang, origin: &serde_json::Value) -> String {
-    let kind = origin.get("kind").and_then(|k| k.as_str()).unwrap_or_default();
-    let word = match kind {
-        "derived" => lang.t("推定を採用", "accepted suggestion"),
-        "baseline" => lang.t("ベースラインから複写", "copied from the baseline"),
-        "import" => lang.t("取込み", "imported"),
-        "sample" => lang.t("サンプル", "sample"),
-        "migration" => lang.t("版の移行", "migrated"),
-        other => other,
+    use sansho_store::Origin;
+    let word = match Origin::of(origin) {
+        Some(Origin::Derived) => lang.t("推定を採用", "accepted suggestion"),
+        Some(Origin::Baseline) => lang.t("ベースラインから複写", "copied from the baseline"),
+        Some(Origin::Import) => lang.t("取込み", "imported"),
+        Some(Origin::Sample) => lang.t("サンプル", "sample"),
+        Some(Origin::Migration) => lang.t("版の移行", "migrated"),
+        None => origin.get("kind").and_then(|k| k.as_str()).unwrap_or_default(),
     };
     if origin.get("needs_review").and_then(|r| r.as_bool()) == Some(true) {
         format!("{word}{}", lang.t("（要確認）", " (to review)"))
@@ -217,7 +217,8 @@ async fn migration_review(
     user: &Authed,
     st: &sansho_store::Answer,
 ) -> Result<Option<(String, Vec<Previous>)>, WebError> {
-    let Some(origin) = st.origin.as_ref().filter(|o| o.get("kind").and_then(|k| k.as_str()) == Some("migration"))
+    let Some(origin) =
+        st.origin.as_ref().filter(|o| sansho_store::Origin::of(o) == Some(sansho_store::Origin::Migration))
     else {
         return Ok(None);
     };
@@ -382,7 +383,7 @@ async fn checklist_page(
 /// Whether a stored answer carries a migration flag a person must look at.
 pub(crate) fn review_flagged(st: &sansho_store::Answer) -> bool {
     st.origin.as_ref().is_some_and(|o| {
-        o.get("kind").and_then(|k| k.as_str()) == Some("migration")
+        sansho_store::Origin::of(o) == Some(sansho_store::Origin::Migration)
             && o.get("flags").and_then(|f| f.as_array()).is_some_and(|f| f.iter().any(|x| x != "unmapped"))
     })
 }
@@ -560,6 +561,27 @@ struct AnswerPage {
     today: String,
 }
 
+/// The evidence of an answer as its page lists it (expired against `today`).
+fn evidence_rows(evidence: &[sansho_store::Evidence], today: &str) -> Vec<EvidenceRow> {
+    evidence
+        .iter()
+        .map(|e| EvidenceRow {
+            id: e.id.to_string(),
+            title: e.title.clone(),
+            file: e.file_name.clone().unwrap_or_default(),
+            is_file: e.sha256.is_some(),
+            sha256: e.sha256.clone().unwrap_or_default(),
+            url: e.url.clone().unwrap_or_default(),
+            valid: format!(
+                "{}〜{}",
+                e.effective_date,
+                e.expiry_date.as_ref().map(|d| d.to_string()).unwrap_or_default()
+            ),
+            expired: e.expiry_date.as_ref().is_some_and(|d| d.as_str() < today),
+        })
+        .collect()
+}
+
 async fn requirement_page(
     s: &AppState,
     lang: Lang,
@@ -663,23 +685,7 @@ async fn requirement_page(
         can_accept,
         sources,
         rollup,
-        evidence: evidence
-            .iter()
-            .map(|e| EvidenceRow {
-                id: e.id.to_string(),
-                title: e.title.clone(),
-                file: e.file_name.clone().unwrap_or_default(),
-                is_file: e.sha256.is_some(),
-                sha256: e.sha256.clone().unwrap_or_default(),
-                url: e.url.clone().unwrap_or_default(),
-                valid: format!(
-                    "{}〜{}",
-                    e.effective_date,
-                    e.expiry_date.as_ref().map(|d| d.to_string()).unwrap_or_default()
-                ),
-                expired: e.expiry_date.as_ref().is_some_and(|d| d.as_str() < today.as_str()),
-            })
-            .collect(),
+        evidence: evidence_rows(&evidence, &today),
         history: history
             .iter()
             .map(|h| {
