@@ -11,6 +11,7 @@ pub mod crosswalk;
 pub mod ext;
 pub mod id;
 pub mod label;
+pub mod lang;
 pub mod mapping;
 pub mod model;
 pub mod search;
@@ -18,6 +19,7 @@ pub mod set;
 pub mod validate;
 
 pub use id::{CatalogId, IdError, LocalId, ReqRef};
+pub use lang::{IntoMsg, Lang, Msg};
 pub use mapping::{Basis, Mapping, MappingSet, Relation};
 pub use model::{
     Catalog, CatalogKind, Category, Level, Localized, NodeKind, Outline, Provenance, Requirement, SourceDoc,

@@ -29,25 +29,9 @@ use sansho_core::assess::Derived;
 pub use rows::{Row, RowKind, SourceRef, rows};
 pub use table::{FORMULA_START, neutralise_formula};
 
-/// The language of the fixed words (headers, result words, labels). Guideline text is always
-/// the catalog's own.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Lang {
-    #[default]
-    Ja,
-    En,
-}
-
-impl Lang {
-    /// Picks the word for this language.
-    pub(crate) fn t(self, ja: &'static str, en: &'static str) -> &'static str {
-        match self {
-            Lang::Ja => ja,
-            Lang::En => en,
-        }
-    }
-}
+/// The language of the fixed words (headers, result words, labels): the one [`sansho_core::Lang`].
+/// Guideline text is always the catalog's own.
+pub use sansho_core::Lang;
 
 /// What the export says about the assessment itself (the title block).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -556,10 +556,7 @@ pub async fn export(s: &AppState, lang: Lang, a: &Loaded, format: ExportFormat) 
             baseline: a.assessment.baseline_id.map(|b| b.to_string()),
         },
         extra,
-        lang: match lang {
-            Lang::Ja => sansho_export::Lang::Ja,
-            Lang::En => sansho_export::Lang::En,
-        },
+        lang,
         include_derived: false,
     };
     let bytes = match format {

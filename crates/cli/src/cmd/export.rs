@@ -55,10 +55,7 @@ pub fn run(db: &Db, set: &CatalogSet, a: &ExportArgs, lang: Lang) -> Result<()> 
             baseline: l.assessment.baseline_id.map(|b| b.to_string()),
         },
         extra,
-        lang: match lang {
-            Lang::Ja => sansho_export::Lang::Ja,
-            Lang::En => sansho_export::Lang::En,
-        },
+        lang,
         include_derived: a.with_derived || catalog != l.assessment.catalog_id,
     };
     let (bytes, ext) = match a.format {

@@ -16,6 +16,7 @@ use sansho_core::assess::{GapOptions, ResultBasis, ResultCode, derive, gaps, is_
 use sansho_store::{AnswerResult, AssessmentStatus};
 use serde::Deserialize;
 
+use crate::i18n::{LangExt, PageLang};
 use crate::ops::{self, today};
 use crate::pages::auth::Client;
 use crate::pages::guidelines::{ErrorPage, form_expired, render_status};
@@ -389,7 +390,7 @@ pub(crate) fn review_flagged(st: &sansho_store::Answer) -> bool {
 
 async fn checklist(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: Authed,
     Path(id): Path<String>,
     Query(q): Query<ChecklistQuery>,
@@ -404,7 +405,7 @@ async fn checklist(
 /// back with every value the person entered, and nothing is saved until all rows are right.
 async fn save_checklist(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Path(id): Path<String>,
@@ -714,7 +715,7 @@ async fn requirement_page(
 
 async fn requirement(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: Authed,
     Path((id, req)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
@@ -780,7 +781,7 @@ async fn editable(
 /// correct opens the page again with the message.
 async fn save(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Path((id, req)): Path<(String, String)>,
@@ -813,7 +814,7 @@ struct CsrfForm {
 
 async fn accept(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Path((id, req)): Path<(String, String)>,
@@ -836,7 +837,7 @@ async fn accept(
 
 async fn upload(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Path((id, req)): Path<(String, String)>,
