@@ -327,8 +327,7 @@ fn import(
             set,
             &catalog,
             sheet,
-        )
-        .map_err(|e| anyhow!("{e}"))?;
+        )?;
         skipped = read.skipped.len();
         let mut past_due: Vec<String> = Vec::new();
         for c in &read.answers {
