@@ -193,3 +193,31 @@ fn usage_errors_are_in_japanese_unless_english_is_asked_for() {
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stdout).contains("Usage: sansho check"));
 }
+
+#[test]
+fn catalog_fill_reports_the_rows_of_the_users_file_in_japanese() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("texts.csv"), "ラベル,本文\n5.1.5 ①,\n9.9.9,y\n").unwrap();
+    let args = ["catalog", "fill", "meti-mic-2", "texts.csv", "--out", "cats"];
+    let o = sansho_in(tmp.path(), &args, None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    says(
+        &stderr(&o),
+        &[
+            "texts.csv:2:2: \"5.1.5 ①\" の本文が空です",
+            "texts.csv:3:1: \"9.9.9\" は meti-mic-2 のラベルでも ID でもありません",
+            "何も書き込んでいません。",
+        ],
+        &["is empty", "is not a label", "Nothing was written"],
+    );
+    let o = sansho_in(tmp.path(), &args, Some("en"));
+    says(
+        &stderr(&o),
+        &[
+            "texts.csv:2:2: the text of \"5.1.5 ①\" is empty",
+            "texts.csv:3:1: \"9.9.9\" is not a label or id of meti-mic-2",
+        ],
+        &["本文が空"],
+    );
+    assert!(!tmp.path().join("cats").exists());
+}

@@ -10,6 +10,7 @@
 pub mod answers;
 pub mod checklist;
 pub mod derive;
+pub mod fill;
 pub mod mhlw6;
 pub mod overrides;
 pub mod report;
