@@ -222,7 +222,7 @@ impl AppError {
         use AppError as E;
         if lang == Lang::En {
             return match self {
-                E::Import(e) => e.to_string(),
+                E::Import(e) => e.text(lang),
                 E::Internal(_) => "internal error".to_owned(),
                 other => other.to_string(),
             };
@@ -292,7 +292,7 @@ impl AppError {
                     .to_owned()
             }
             E::TooManyRows { max } => format!("一度に取り込めるのは {max} 件までです"),
-            E::Import(e) => e.to_string(),
+            E::Import(e) => e.text(lang),
             E::Store(e) => e.to_string(),
             E::Internal(_) => "内部エラー".to_owned(),
         }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::ops::Range;
 
 pub use sansho_core::validate::Severity;
+use sansho_core::{IntoMsg, Lang, Msg};
 
 /// One problem found in a file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -18,8 +19,8 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// The field the problem is in, where there is one (`text`, `relation`, …).
     pub field: Option<String>,
-    /// What is wrong, for a person.
-    pub message: String,
+    /// In both languages where the reader says it (`Display` prints the English).
+    pub message: Msg,
 }
 
 impl Diagnostic {
@@ -27,19 +28,29 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// The diagnostic in `lang`, placed as `Display` places it
+    /// (`file:line:column: error [field]: message`; `エラー`/`警告` in Japanese).
+    pub fn text(&self, lang: Lang) -> String {
+        let sev = match (self.severity, lang) {
+            (Severity::Error, Lang::En) => "error",
+            (Severity::Warning, Lang::En) => "warning",
+            (Severity::Error, Lang::Ja) => "エラー",
+            (Severity::Warning, Lang::Ja) => "警告",
+        };
+        let mut out = format!("{}:{}:{}: {sev}", self.file, self.line, self.column);
+        if let Some(field) = &self.field {
+            out.push_str(&format!(" [{field}]"));
+        }
+        out.push_str(": ");
+        out.push_str(self.message.get(lang));
+        out
+    }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{}:{}:{}: {sev}", self.file, self.line, self.column)?;
-        if let Some(field) = &self.field {
-            write!(f, " [{field}]")?;
-        }
-        write!(f, ": {}", self.message)
+        f.write_str(&self.text(Lang::En))
     }
 }
 
@@ -68,7 +79,7 @@ impl<'a> LineIndex<'a> {
         span: Range<usize>,
         field: Option<&str>,
         severity: Severity,
-        message: impl Into<String>,
+        message: impl IntoMsg,
     ) -> Diagnostic {
         let (line, column) = self.position(span.start);
         Diagnostic {
@@ -77,7 +88,7 @@ impl<'a> LineIndex<'a> {
             column,
             severity,
             field: field.map(str::to_owned),
-            message: message.into(),
+            message: message.into_msg(),
         }
     }
 }

@@ -10,7 +10,14 @@ use sansho_core::{
 };
 use toml::Spanned;
 
+use sansho_core::{IntoMsg, Msg, ja_en};
+
 use crate::diag::{Diagnostic, LineIndex};
+
+/// An id that is not one, with the id's own (English) words.
+fn id_msg(e: &sansho_core::IdError) -> Msg {
+    ja_en!("ID として使えません（{e}）", "{e}")
+}
 use crate::format::{CatalogHead, Document, FileIn, MappingRow, MappingSetHead, RequirementRow};
 
 /// Field spans of one table, by field name; `""` is the whole table.
@@ -54,26 +61,28 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err(&mut self, span: Range<usize>, field: &str, msg: impl Into<String>) {
+    fn err(&mut self, span: Range<usize>, field: &str, msg: impl IntoMsg) {
         let d = self.lines.diag(self.file, span, Some(field), Severity::Error, msg);
         self.diags.push(d);
     }
     fn catalog_id(&mut self, s: &Spanned<String>, field: &str) -> Option<CatalogId> {
-        CatalogId::parse(s.get_ref()).map_err(|e| self.err(s.span(), field, e.to_string())).ok()
+        CatalogId::parse(s.get_ref()).map_err(|e| self.err(s.span(), field, id_msg(&e))).ok()
     }
     fn local_id(&mut self, s: &Spanned<String>, field: &str) -> Option<LocalId> {
-        LocalId::parse(s.get_ref()).map_err(|e| self.err(s.span(), field, e.to_string())).ok()
+        LocalId::parse(s.get_ref()).map_err(|e| self.err(s.span(), field, id_msg(&e))).ok()
     }
     fn provenance(&mut self, list: &Spanned<Vec<Spanned<String>>>) -> Vec<Provenance> {
         let mut out = Vec::new();
         for p in list.get_ref() {
             match Provenance::parse(p.get_ref()) {
                 Some(v) => out.push(v),
-                None => self.err(
-                    p.span(),
-                    "provenance",
-                    format!("{:?} is not of the form FILE:LINE or FILE:LINE-LINE", p.get_ref()),
-                ),
+                None => self.err(p.span(), "provenance", {
+                    let v = p.get_ref();
+                    ja_en!(
+                        "{v:?} は FILE:LINE か FILE:LINE-LINE の形ではありません",
+                        "{v:?} is not of the form FILE:LINE or FILE:LINE-LINE"
+                    )
+                }),
             }
         }
         out
@@ -83,7 +92,14 @@ impl Ctx<'_> {
         for d in docs {
             let sha = d.sha256.get_ref();
             if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
-                self.err(d.sha256.span(), "sha256", "sha256 must be 64 lower-case hex digits");
+                self.err(
+                    d.sha256.span(),
+                    "sha256",
+                    Msg::new(
+                        "sha256 は小文字 16 進の 64 文字でなければなりません",
+                        "sha256 must be 64 lower-case hex digits",
+                    ),
+                );
             }
             out.push(SourceDoc {
                 file: d.file.get_ref().clone(),
@@ -102,7 +118,15 @@ impl Ctx<'_> {
     ) -> Option<T> {
         let v = parse(s.get_ref());
         if v.is_none() {
-            self.err(s.span(), field, format!("unknown {field} {:?}; expected one of: {allowed}", s.get_ref()));
+            let v = s.get_ref();
+            self.err(
+                s.span(),
+                field,
+                ja_en!(
+                    "{field} に {v:?} は使えません。次のいずれかを書いてください: {allowed}",
+                    "unknown {field} {v:?}; expected one of: {allowed}"
+                ),
+            );
         }
         v
     }
@@ -119,7 +143,8 @@ pub fn parse(file: &str, text: &str) -> Result<Parsed, Vec<Diagnostic>> {
         Ok(r) => r,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            cx.err(span, "toml", e.message().to_owned());
+            let detail = e.message().trim_end();
+            cx.err(span, "toml", ja_en!("カタログファイルとして読めません（{detail}）", "{detail}"));
             return Err(cx.diags);
         }
     };
@@ -129,23 +154,47 @@ pub fn parse(file: &str, text: &str) -> Result<Parsed, Vec<Diagnostic>> {
                 cx.err(
                     m.span(),
                     "mapping",
-                    "a catalog file cannot hold [[mapping]] rows; put them in a mapping-set file",
+                    Msg::new(
+                        "カタログのファイルに [[mapping]] の行は置けません。対応表（mapping set）のファイルに置いてください",
+                        "a catalog file cannot hold [[mapping]] rows; put them in a mapping-set file",
+                    ),
                 );
             }
             catalog(&mut cx, head, raw.requirement).map(|(c, s)| Parsed::Catalog(c, s))
         }
         (None, Some(head)) => {
             if let Some(r) = raw.requirement.first() {
-                cx.err(r.span(), "requirement", "a mapping-set file cannot hold [[requirement]] rows");
+                cx.err(
+                    r.span(),
+                    "requirement",
+                    Msg::new(
+                        "対応表（mapping set）のファイルに [[requirement]] の行は置けません",
+                        "a mapping-set file cannot hold [[requirement]] rows",
+                    ),
+                );
             }
             mapping_set(&mut cx, head, raw.mapping).map(|(m, s)| Parsed::MappingSet(m, s))
         }
         (Some(c), Some(_)) => {
-            cx.err(c.span(), "catalog", "a file holds either [catalog] or [mapping_set], not both");
+            cx.err(
+                c.span(),
+                "catalog",
+                Msg::new(
+                    "1 つのファイルには [catalog] か [mapping_set] のどちらか一方だけを書きます",
+                    "a file holds either [catalog] or [mapping_set], not both",
+                ),
+            );
             None
         }
         (None, None) => {
-            cx.err(0..0, "catalog", "neither a [catalog] nor a [mapping_set] table: not a sansho catalog file");
+            cx.err(
+                0..0,
+                "catalog",
+                Msg::new(
+                    "[catalog] の表も [mapping_set] の表もありません: sansho のカタログファイルではありません",
+                    "neither a [catalog] nor a [mapping_set] table: not a sansho catalog file",
+                ),
+            );
             None
         }
     };
@@ -171,7 +220,17 @@ fn catalog(
         let ok = matches!(d.get_ref().len(), 4 | 7 | 10)
             && d.get_ref().split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
         if !ok {
-            cx.err(d.span(), "date", format!("date {:?} is not YYYY, YYYY-MM or YYYY-MM-DD", d.get_ref()));
+            {
+                let v = d.get_ref();
+                cx.err(
+                    d.span(),
+                    "date",
+                    ja_en!(
+                        "日付 {v:?} は YYYY、YYYY-MM、YYYY-MM-DD のいずれの形でもありません",
+                        "date {v:?} is not YYYY, YYYY-MM or YYYY-MM-DD"
+                    ),
+                );
+            }
         }
     }
     let sources = cx.documents(&h.document);
@@ -180,7 +239,11 @@ fn catalog(
             Some(sansho_core::Outline { note: note.as_ref().map(|n| n.get_ref().clone()) })
         }
         (_, Some(n)) => {
-            cx.err(n.span(), "outline_note", "`outline_note` needs `outline = true`");
+            cx.err(
+                n.span(),
+                "outline_note",
+                Msg::new("`outline_note` には `outline = true` が必要です", "`outline_note` needs `outline = true`"),
+            );
             None
         }
         _ => None,
@@ -264,7 +327,7 @@ fn mapping_set(
     let source = cx.catalog_id(&h.source, "source");
     let target = cx.catalog_id(&h.target, "target");
     if h.id.get_ref().trim().is_empty() {
-        cx.err(h.id.span(), "id", "mapping set id is empty");
+        cx.err(h.id.span(), "id", Msg::new("対応表の ID が空です", "mapping set id is empty"));
     }
     let sources = cx.documents(&h.document);
     let mut mappings = Vec::with_capacity(rows.len());
@@ -292,7 +355,7 @@ fn mapping_set(
         for v in &m.via {
             match ReqRef::parse(v.get_ref()) {
                 Ok(r) => via.push(r),
-                Err(e) => cx.err(v.span(), "via", e.to_string()),
+                Err(e) => cx.err(v.span(), "via", ja_en!("要求事項の参照として読めません（{e}）", "{e}")),
             }
         }
         let provenance = cx.provenance(&m.provenance);

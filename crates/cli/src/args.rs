@@ -33,23 +33,19 @@ pub struct Global {
     #[arg(long, value_name = "NAME", global = true, env = "SANSHO_ACTOR")]
     pub actor: Option<String>,
     /// Output language for people (JSON keys are always English).
-    #[arg(long, value_enum, global = true, env = "SANSHO_LANG", default_value = "ja")]
+    #[arg(long, value_parser = lang_parser(), global = true, env = "SANSHO_LANG", default_value = "ja")]
     pub lang: Lang,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Lang {
-    Ja,
-    En,
-}
+/// The one language type of sansho; clap reads it through [`lang_parser`] (a foreign trait
+/// cannot be derived on it here).
+pub use sansho_core::Lang;
 
-impl From<Lang> for sansho_core::Lang {
-    fn from(l: Lang) -> Self {
-        match l {
-            Lang::Ja => sansho_core::Lang::Ja,
-            Lang::En => sansho_core::Lang::En,
-        }
-    }
+/// `ja` or `en`, listed as the possible values in `--help` and in usage errors.
+fn lang_parser() -> impl clap::builder::TypedValueParser<Value = Lang> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Lang::ALL.map(Lang::code))
+        .map(|code| Lang::parse(&code).expect("one of the possible values"))
 }
 
 #[derive(Debug, Subcommand)]

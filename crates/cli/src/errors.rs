@@ -1,6 +1,8 @@
 //! Errors as the user reads them, in the chosen language. The libraries' typed errors (the
 //! store's, the catalog set's, the operating system's) are English; in Japanese mode the CLI says
-//! them in Japanese, keeping every name, id, path and value they carry.
+//! them in Japanese, keeping every name, id, path and value they carry. The readers of users'
+//! files (checklists, answers files, OSCAL documents) carry both languages themselves
+//! (`sansho_core::Msg`): the CLI picks one.
 
 use sansho_core::set::ResolveError;
 use sansho_store::StoreError;
@@ -30,6 +32,13 @@ pub fn text(e: &anyhow::Error, lang: Lang) -> String {
         } else if let Some(a) = cause.downcast_ref::<sansho_core::assess::AnswerError>() {
             parts.push(answer(a, lang));
             break;
+        } else if let Some(i) = cause.downcast_ref::<sansho_import::ImportError>() {
+            // A reader of the user's file: its place kept, its words in `lang`.
+            parts.push(i.text(lang));
+            break;
+        } else if let Some(o) = cause.downcast_ref::<sansho_oscal::Error>() {
+            parts.push(o.text(lang));
+            break;
         } else if let Some(io) = cause.downcast_ref::<std::io::Error>() {
             parts.push(io_error(io, lang));
             break;
@@ -46,7 +55,7 @@ pub fn app(e: &sansho_app::AppError, lang: Lang) -> String {
     let words = match e {
         E::Store(s) => return store(s, lang),
         E::Internal(detail) => return format!("internal error: {detail}"),
-        other => other.message(lang.into()),
+        other => other.message(lang),
     };
     // What to type next, where the command line has its own way.
     let hint = match e {

@@ -62,7 +62,8 @@ pub fn catalogs(dirs: &[PathBuf]) -> Result<(CatalogSet, Vec<Diagnostic>)> {
     let sources = sansho_catalog::bundled_with(read_sources(dirs)?);
     let loaded = load(&sources);
     if loaded.has_errors() {
-        let errors: Vec<String> = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+        let errors: Vec<String> =
+            loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.text(crate::ui::lang())).collect();
         let (n, list) = (errors.len(), errors.join("\n"));
         bail!(crate::ui::msg!(
             "カタログに {n} 件のエラーがあります:\n{list}",

@@ -11,6 +11,7 @@ mod errors;
 mod load;
 mod oscal;
 mod ui;
+mod usage;
 mod users;
 
 use std::process::ExitCode;
@@ -20,7 +21,11 @@ use clap::Parser;
 use args::{CatalogCmd, Cli, Command, DbCmd, SampleCmd};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // A usage error is said in the language asked for, read from the raw command line.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage::exit(e, usage::lang_of(std::env::args_os(), std::env::var_os("SANSHO_LANG"))),
+    };
     let lang = cli.global.lang;
     ui::set_lang(lang);
     match run(cli) {

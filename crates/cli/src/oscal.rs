@@ -229,7 +229,7 @@ fn in_source(
         None => ("/catalog".to_owned(), String::new()),
     };
     let field = d.field.as_deref().map(|f| format!(" [{f}]")).unwrap_or_default();
-    let message = &d.message;
+    let message = d.message.get(lang);
     let mut out = format!("{source}#{pointer}{what}{field}: {message}");
     if node == 0 && d.field.as_deref() == Some("id") {
         out.push_str(&tr!(
@@ -266,7 +266,7 @@ fn import(a: &ImportArgs, dirs: &[PathBuf], lang: Lang) -> Result<()> {
     };
     let profile_catalog = a.profile_catalog.as_deref().map(read).transpose()?;
     let imported = sansho_oscal::import_document(&bytes, profile_catalog.as_deref(), id.clone(), &name)
-        .map_err(|e| anyhow!("{}: {e}", a.file.display()))?;
+        .map_err(|e| anyhow::Error::new(e).context(a.file.display().to_string()))?;
     let header = [
         format!("Imported by `sansho oscal import` from the OSCAL document {name}."),
         "Parameters, parts, props and links are kept under `ext` so the catalog exports back as it was.".to_owned(),

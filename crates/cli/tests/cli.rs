@@ -440,7 +440,7 @@ fn check_gates_on_the_minimum_package() {
     let o = sansho_in(tmp.path(), &["check", "answers.toml"]);
     assert_eq!(o.status.code(), Some(1));
     let line = na.lines().position(|l| l == "result = \"該当なし\"").unwrap() + 1;
-    assert!(stderr(&o).contains(&format!("answers.toml:{line}:10: \"org-1\" is 該当なし")), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("answers.toml:{line}:10: \"org-1\" は該当なし")), "{}", stderr(&o));
     let justified = na.replace("result = \"該当なし\"", "result = \"該当なし\"\njustification = \"運用委託なし\"");
     std::fs::write(tmp.path().join("answers.toml"), justified).unwrap();
     assert_eq!(sansho_in(tmp.path(), &["check", "answers.toml"]).status.code(), Some(0));

@@ -198,13 +198,16 @@ fn a_refused_import_writes_nothing() {
     // The wrong model, with its pointer.
     let ar = data("ifa_assessment-results-example.json");
     let err = env.fails(&["oscal", "import", ar.to_str().unwrap(), "--into", "cats", "--id", "x"]);
-    assert!(err.contains("/assessment-results: wrong model"), "{err}");
+    assert!(err.contains("/assessment-results: モデルが違います"), "{err}");
     // An unknown field, with its pointer.
     let mut v: Value = serde_json::from_slice(&std::fs::read(data("basic-catalog.json")).unwrap()).unwrap();
     v["catalog"]["groups"][0]["colour"] = "blue".into();
     std::fs::write(env.path("bad.json"), serde_json::to_vec(&v).unwrap()).unwrap();
     let err = env.fails(&["oscal", "import", "bad.json", "--into", "cats", "--id", "x"]);
-    assert!(err.contains("/catalog/groups/0/colour: unknown field `colour`"), "{err}");
+    assert!(
+        err.contains("/catalog/groups/0/colour: OSCAL のモデルではここに置けない項目です（unknown field `colour`"),
+        "{err}"
+    );
     // An id taken by a bundled catalog: the new file would not load with the others.
     let basic = data("basic-catalog.json");
     let err = env.fails(&["oscal", "import", basic.to_str().unwrap(), "--into", "cats", "--id", "mhlw-5"]);

@@ -19,7 +19,7 @@ pub mod set;
 pub mod validate;
 
 pub use id::{CatalogId, IdError, LocalId, ReqRef};
-pub use lang::Lang;
+pub use lang::{IntoMsg, Lang, Msg};
 pub use mapping::{Basis, Mapping, MappingSet, Relation};
 pub use model::{
     Catalog, CatalogKind, Category, Level, Localized, NodeKind, Outline, Provenance, Requirement, SourceDoc,

@@ -29,8 +29,8 @@ use sansho_core::assess::Derived;
 pub use rows::{Row, RowKind, SourceRef, rows};
 pub use table::{FORMULA_START, neutralise_formula};
 
-/// The language of the fixed words (headers, result words, labels). Guideline text is always
-/// the catalog's own.
+/// The language of the fixed words (headers, result words, labels): the one [`sansho_core::Lang`].
+/// Guideline text is always the catalog's own.
 pub use sansho_core::Lang;
 
 /// What the export says about the assessment itself (the title block).

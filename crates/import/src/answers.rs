@@ -19,7 +19,16 @@ use toml::Spanned;
 
 use sansho_core::assess::ResultCode;
 
+use sansho_core::{Msg, ja_en};
+
 use crate::ImportError;
+
+/// A TOML file that cannot be read as the shape asked for: a Japanese lead with the parser's
+/// own (English) detail in parentheses, and that detail alone in English.
+pub(crate) fn toml_msg(e: &toml::de::Error) -> Msg {
+    let detail = e.message().trim_end();
+    ja_en!("TOML として読めません（{detail}）", "{detail}")
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -136,10 +145,13 @@ pub fn decode<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, ImportError> {
             file,
             p.line,
             p.column,
-            format!(
-                "not UTF-8: byte 0x{:02X} at byte offset {offset} does not start a UTF-8 character (save the file as UTF-8)",
-                body[good]
-            ),
+            {
+                let byte = body[good];
+                ja_en!(
+                    "UTF-8 ではありません: バイト位置 {offset} のバイト 0x{byte:02X} は UTF-8 の文字の始まりではありません（ファイルを UTF-8 で保存してください）",
+                    "not UTF-8: byte 0x{byte:02X} at byte offset {offset} does not start a UTF-8 character (save the file as UTF-8)"
+                )
+            },
         )
     })
 }
@@ -151,11 +163,11 @@ pub fn parse_answers_bytes(file: &str, bytes: &[u8]) -> Result<AnswersFile, Impo
 
 /// Parses an answers file; `file` names it in errors.
 pub fn parse_answers(file: &str, text: &str) -> Result<AnswersFile, ImportError> {
-    let err = |offset: usize, msg: String| {
+    let err = |offset: usize, msg: Msg| {
         let p = position(text, offset);
         ImportError::at(file, p.line, p.column, msg)
     };
-    let raw: FileIn = toml::from_str(text).map_err(|e| err(e.span().map_or(0, |s| s.start), e.message().to_owned()))?;
+    let raw: FileIn = toml::from_str(text).map_err(|e| err(e.span().map_or(0, |s| s.start), toml_msg(&e)))?;
     let catalog = raw.catalog.map(|c| (c.get_ref().clone(), position(text, c.span().start)));
     let mut answers = Vec::with_capacity(raw.answer.len());
     for a in raw.answer {
@@ -164,21 +176,27 @@ pub fn parse_answers(file: &str, text: &str) -> Result<AnswersFile, ImportError>
         let result = result_word(a.result.get_ref()).ok_or_else(|| {
             err(
                 a.result.span().start,
-                format!(
-                    "unknown result {:?}; write one of implemented, partial, not-implemented, not-applicable, unanswered \
-                     (or 実施済, 一部実施, 未実施, 該当なし, 未回答, ■/□, ○/×, 済/未, yes/no)",
-                    a.result.get_ref()
-                ),
+                {
+                    let word = a.result.get_ref();
+                    ja_en!(
+                        "実施状況 {word:?} は使えない語です。実施済・一部実施・未実施・該当なし・未回答（または ■/□、○/×、済/未、yes/no）のいずれかを書いてください",
+                        "unknown result {word:?}; write one of implemented, partial, not-implemented, not-applicable, unanswered \
+                         (or 実施済, 一部実施, 未実施, 該当なし, 未回答, ■/□, ○/×, 済/未, yes/no)"
+                    )
+                },
             )
         })?;
         if a.requirement.get_ref().trim().is_empty() {
-            return Err(err(a.requirement.span().start, "the requirement is empty".into()));
+            return Err(err(a.requirement.span().start, Msg::new("要求事項が空です", "the requirement is empty")));
         }
         if result == ResultCode::NotApplicable && a.justification.as_deref().is_none_or(|j| j.trim().is_empty()) {
-            return Err(err(
-                a.result.span().start,
-                format!("{:?} is 該当なし (not applicable): a `justification` is mandatory", a.requirement.get_ref()),
-            ));
+            return Err(err(a.result.span().start, {
+                let req = a.requirement.get_ref();
+                ja_en!(
+                    "{req:?} は該当なし: 理由（`justification`）が必要です",
+                    "{req:?} is 該当なし (not applicable): a `justification` is mandatory"
+                )
+            }));
         }
         answers.push(AnswerEntry {
             requirement: a.requirement.get_ref().clone(),

@@ -69,10 +69,10 @@ use std::fmt;
 use calamine::{Data, Range};
 use unicode_normalization::UnicodeNormalization;
 
-use sansho_core::CatalogSet;
 use sansho_core::assess::ResultCode;
 use sansho_core::label::label_key;
 use sansho_core::set::NodeIx;
+use sansho_core::{CatalogSet, Msg, ja_en};
 
 use crate::ImportError;
 use crate::answers::result_word;
@@ -101,6 +101,32 @@ impl fmt::Display for Cell {
         } else {
             write!(f, "row {}, column {}", self.row, self.column)
         }
+    }
+}
+
+impl Cell {
+    /// The cell in Japanese: `C12` in a workbook, `12 行目 3 列目` in a CSV file.
+    pub fn ja(&self) -> String {
+        if self.column.chars().all(|c| c.is_ascii_alphabetic()) {
+            self.to_string()
+        } else {
+            format!("{} 行目 {} 列目", self.row, self.column)
+        }
+    }
+}
+
+/// A requirement that could not be found, in Japanese (the English is its `Display`).
+pub(crate) fn resolve_ja(e: &sansho_core::set::ResolveError) -> String {
+    use sansho_core::set::ResolveError as R;
+    match e {
+        R::UnknownCatalog(c) => format!("不明なカタログ {c:?}"),
+        R::NotFound { catalog, query } => {
+            format!("カタログ {catalog} に要求事項 {query:?} はありません（ID、次に表記の番号で探しました）")
+        }
+        R::Ambiguous { catalog, query, candidates } => format!(
+            "{query:?} はカタログ {catalog} の複数の要求事項に当たります（ID で指定してください）: {}",
+            candidates.join(", ")
+        ),
     }
 }
 
@@ -172,10 +198,15 @@ pub fn read_checklist_with(
     sheet: Option<&str>,
 ) -> Result<ChecklistImport, ImportError> {
     if set.catalog(catalog).is_none() {
-        return Err(ImportError::at(file_name, 0, 0, format!("unknown catalog {catalog:?}")));
+        return Err(ImportError::at(
+            file_name,
+            0,
+            0,
+            ja_en!("不明なカタログ {catalog:?}", "unknown catalog {catalog:?}"),
+        ));
     }
     if bytes.is_empty() {
-        return Err(ImportError::at(file_name, 0, 0, "the file is empty"));
+        return Err(ImportError::at(file_name, 0, 0, Msg::new("ファイルが空です", "the file is empty")));
     }
     let ext = extension(file_name);
     let (table, header, sheet_name) = match ext.as_str() {
@@ -185,7 +216,10 @@ pub fn read_checklist_with(
                     file_name,
                     0,
                     0,
-                    format!("sheet {s:?} asked for, but a .{ext} file has no sheets"),
+                    ja_en!(
+                        "シート {s:?} が指定されましたが、.{ext} ファイルにシートはありません",
+                        "sheet {s:?} asked for, but a .{ext} file has no sheets"
+                    ),
                 ));
             }
             let table = read_text(file_name, bytes, &ext)?;
@@ -201,7 +235,10 @@ pub fn read_checklist_with(
                 file_name,
                 0,
                 0,
-                "unknown file type: name the file .xlsx, .xlsm, .xlsb, .ods (a workbook) or .csv, .tsv, .txt (text)",
+                Msg::new(
+                    "ファイルの種類がわかりません: ブックなら .xlsx、.xlsm、.xlsb、.ods、テキストなら .csv、.tsv、.txt の名前にしてください",
+                    "unknown file type: name the file .xlsx, .xlsm, .xlsb, .ods (a workbook) or .csv, .tsv, .txt (text)",
+                ),
             ));
         }
     };
@@ -324,7 +361,10 @@ fn read_workbook(
             file,
             0,
             0,
-            format!("not a legacy .{ext} workbook (it is a zip archive: an .xlsx file? name it .xlsx)"),
+            ja_en!(
+                "旧形式の .{ext} ブックではありません（zip 形式です。.xlsx のブックなら名前を .xlsx にしてください）",
+                "not a legacy .{ext} workbook (it is a zip archive: an .xlsx file? name it .xlsx)"
+            ),
         ));
     }
     let book = reader.read(file, bytes, format)?;
@@ -332,16 +372,20 @@ fn read_workbook(
     if let Some(name) = sheet {
         let Some(meta) = sheets.iter().find(|s| s.name == name) else {
             let have: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
-            return Err(ImportError::at(
-                file,
-                0,
-                0,
-                format!("no sheet named {name:?} in the workbook (its sheets: {})", have.join(", ")),
-            ));
+            return Err(ImportError::at(file, 0, 0, {
+                let (ja, en) = (have.join("、"), have.join(", "));
+                ja_en!(
+                    "ブックに {name:?} という名前のシートはありません（シート: {ja}）",
+                    "no sheet named {name:?} in the workbook (its sheets: {en})"
+                )
+            }));
         };
         let place = sheet_ref(file, &meta.name);
         if !meta.worksheet {
-            return Err(ImportError::at(&place, 0, 0, format!("not a worksheet but a {}", meta.kind)));
+            return Err(ImportError::at(&place, 0, 0, {
+                let kind = &meta.kind;
+                ja_en!("ワークシートではなく {kind} です", "not a worksheet but a {kind}")
+            }));
         }
         let table = sheet_table(place, &meta.range());
         let header = find_header(&table).ok_or_else(|| no_header(&table.place))?;
@@ -356,17 +400,40 @@ fn read_workbook(
         }
         looked.push(meta.name.clone());
     }
-    let sheets = if looked.is_empty() { "the workbook has no worksheets".to_owned() } else { looked.join(", ") };
-    Err(ImportError::at(file, 0, 0, format!("no sheet has a checklist header ({sheets}): {LOOKED_FOR}")))
+    let (ja, en) = if looked.is_empty() {
+        ("ブックにワークシートがありません".to_owned(), "the workbook has no worksheets".to_owned())
+    } else {
+        (looked.join("、"), looked.join(", "))
+    };
+    Err(ImportError::at(
+        file,
+        0,
+        0,
+        ja_en!(
+            "どのシートにもチェックリストの見出し行がありません（{ja}）: {LOOKED_FOR_JA}",
+            "no sheet has a checklist header ({en}): {LOOKED_FOR}"
+        ),
+    ))
 }
 
 fn no_header(place: &str) -> ImportError {
-    ImportError::at(place, 0, 0, format!("no checklist header in rows 1-{HEADER_SCAN_ROWS}: {LOOKED_FOR}"))
+    ImportError::at(
+        place,
+        0,
+        0,
+        ja_en!(
+            "1〜{HEADER_SCAN_ROWS} 行目にチェックリストの見出し行がありません: {LOOKED_FOR_JA}",
+            "no checklist header in rows 1-{HEADER_SCAN_ROWS}: {LOOKED_FOR}"
+        ),
+    )
 }
 
 const LOOKED_FOR: &str = "looked for a row with a requirement column (id / 要求事項ID / No. / 番号 / 項番 / # / \
      チェック項目 / 項目 / 要求事項 / 遵守事項 / Check item / Requirement) and a result column (実施状況 / 結果 / 回答 / \
      対応状況 / Status / Result, or a ■/□ column 実施済 / Done)";
+const LOOKED_FOR_JA: &str = "要求事項の列（id / 要求事項ID / No. / 番号 / 項番 / # / チェック項目 / 項目 / 要求事項 / \
+     遵守事項 / Check item / Requirement）と結果の列（実施状況 / 結果 / 回答 / 対応状況 / Status / Result、または ■/□ の列 \
+     実施済 / Done）のある行を探しました";
 
 /// Decodes a text file and splits it into rows.
 fn read_text(file: &str, bytes: &[u8], ext: &str) -> Result<Table, ImportError> {
@@ -390,7 +457,7 @@ fn read_text(file: &str, bytes: &[u8], ext: &str) -> Result<Table, ImportError> 
         let record = record.map_err(|e| {
             let at = e.position().map_or(0, |p| p.byte() as usize).min(bytes.len());
             let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
-            ImportError::at(file, line, 0, format!("cannot read the CSV: {e}"))
+            ImportError::at(file, line, 0, ja_en!("CSV を読めません（{e}）", "cannot read the CSV: {e}"))
         })?;
         // A record's position is right after the previous record's terminator: skip the
         // line breaks (blank lines) in front of it.
@@ -438,15 +505,27 @@ fn decode(file: &str, bytes: &[u8]) -> Result<String, ImportError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return String::from_utf8(rest.to_vec()).map_err(|e| {
             let line = line_at(3 + e.utf8_error().valid_up_to());
-            ImportError::at(file, line, 0, "the file starts with a UTF-8 BOM but is not valid UTF-8")
+            ImportError::at(
+                file,
+                line,
+                0,
+                Msg::new(
+                    "UTF-8 の BOM で始まっていますが、UTF-8 として正しくありません",
+                    "the file starts with a UTF-8 BOM but is not valid UTF-8",
+                ),
+            )
         });
     }
     for (bom, enc) in [(b"\xFF\xFE", encoding_rs::UTF_16LE), (b"\xFE\xFF", encoding_rs::UTF_16BE)] {
         if let Some(rest) = bytes.strip_prefix(bom) {
-            return enc
-                .decode_without_bom_handling_and_without_replacement(rest)
-                .map(|t| t.into_owned())
-                .ok_or_else(|| ImportError::at(file, 0, 0, format!("the file is not valid {}", enc.name())));
+            return enc.decode_without_bom_handling_and_without_replacement(rest).map(|t| t.into_owned()).ok_or_else(
+                || {
+                    ImportError::at(file, 0, 0, {
+                        let name = enc.name();
+                        ja_en!("{name} として正しくありません", "the file is not valid {name}")
+                    })
+                },
+            );
         }
     }
     if let Ok(t) = std::str::from_utf8(bytes) {
@@ -464,13 +543,23 @@ fn decode(file: &str, bytes: &[u8]) -> Result<String, ImportError> {
                 file,
                 line_at(start),
                 0,
-                "the text is neither UTF-8 nor Shift_JIS (CP932): this line has bytes that are valid in \
-                 neither; save the file from Excel as \"CSV UTF-8\" and import that",
+                Msg::new(
+                    "UTF-8 でも Shift_JIS（CP932）でもありません: この行にどちらとしても読めないバイトがあります。\
+                     Excel で「CSV UTF-8」として保存して取り込んでください",
+                    "the text is neither UTF-8 nor Shift_JIS (CP932): this line has bytes that are valid in \
+                     neither; save the file from Excel as \"CSV UTF-8\" and import that",
+                ),
             ))
         }
-        encoding_rs::DecoderResult::OutputFull => {
-            Err(ImportError::at(file, 0, 0, "internal error: the decoded text did not fit its buffer"))
-        }
+        encoding_rs::DecoderResult::OutputFull => Err(ImportError::at(
+            file,
+            0,
+            0,
+            Msg::new(
+                "内部エラー: 変換した文字列がバッファーに収まりませんでした",
+                "internal error: the decoded text did not fit its buffer",
+            ),
+        )),
     }
 }
 
@@ -667,7 +756,7 @@ struct RowError {
     row: u32,
     /// 0-based column.
     col: usize,
-    message: String,
+    message: Msg,
 }
 
 struct RowReader<'a> {
@@ -689,6 +778,8 @@ struct Carry {
 /// The words a result cell accepts, for messages.
 const ACCEPTED: &str = "実施済, 一部実施, 未実施, 該当なし, 未回答 (or implemented, partial, not-implemented, \
      not-applicable, unanswered; ■/□, ○/×, ✓, 済/未, yes/no, －/N/A/対象外)";
+const ACCEPTED_JA: &str = "実施済、一部実施、未実施、該当なし、未回答（または implemented、partial、not-implemented、\
+     not-applicable、unanswered、■/□、○/×、✓、済/未、yes/no、－/N/A/対象外）";
 
 enum Outcome {
     Answer(ResultCode, Cell),
@@ -730,10 +821,13 @@ impl RowReader<'_> {
                         errors.push(RowError {
                             row: row.row,
                             col: col.ix,
-                            message: format!(
-                                "{}: the Excel error value {e}; fix the formula or type the value",
-                                self.describe(row.row, col)
-                            ),
+                            message: {
+                                let (dj, de) = self.describe(row.row, col);
+                                ja_en!(
+                                    "{dj}: Excel のエラー値 {e} です。数式を直すか、値を入力してください",
+                                    "{de}: the Excel error value {e}; fix the formula or type the value"
+                                )
+                            },
                         });
                         None
                     }
@@ -761,11 +855,15 @@ impl RowReader<'_> {
                         errors.push(RowError {
                             row: row.row,
                             col: col.ix,
-                            message: format!(
-                                "{}: {d:?} is not a date; write it as 2025-04-01 (or 2025/4/1, 2025年4月1日) or \
-                                 leave it blank",
-                                self.describe(row.row, col)
-                            ),
+                            message: {
+                                let (dj, de) = self.describe(row.row, col);
+                                ja_en!(
+                                    "{dj}: {d:?} は日付ではありません。2025-04-01（または 2025/4/1、2025年4月1日）の形で書くか、\
+                                     空欄にしてください",
+                                    "{de}: {d:?} is not a date; write it as 2025-04-01 (or 2025/4/1, 2025年4月1日) or \
+                                     leave it blank"
+                                )
+                            },
                         });
                         None
                     }
@@ -849,31 +947,41 @@ impl RowReader<'_> {
             if result == ResultCode::NotApplicable && justification.is_none() {
                 let c = self.result_col(word.is_some());
                 let col = c.map_or(0, |c| c.ix);
-                let hint = match h.justification.first() {
-                    Some(j) => format!("write the reason in column {} ({})", t.column(j.ix), j.header),
-                    None => "add a 該当なし理由・備考 column with the reason".to_owned(),
+                let (hj, he) = match h.justification.first() {
+                    Some(j) => {
+                        let (column, header) = (t.column(j.ix), &j.header);
+                        (
+                            format!("理由を {column} 列（{header}）に書いてください"),
+                            format!("write the reason in column {column} ({header})"),
+                        )
+                    }
+                    None => (
+                        "該当なし理由・備考の列を設けて理由を書いてください".to_owned(),
+                        "add a 該当なし理由・備考 column with the reason".to_owned(),
+                    ),
                 };
+                let (dj, de) = self.describe_opt(row.row, c);
+                let name = self.name(ix);
                 errors.push(RowError {
                     row: row.row,
                     col,
-                    message: format!(
-                        "{}: {} is 該当なし (not applicable) without a justification; {hint}",
-                        self.describe_opt(row.row, c),
-                        self.name(ix)
+                    message: ja_en!(
+                        "{dj}: {name} は該当なしですが、理由がありません。{hj}",
+                        "{de}: {name} is 該当なし (not applicable) without a justification; {he}"
                     ),
                 });
                 continue;
             }
             if let Some(&first_row) = seen.get(&ix) {
                 let c = self.pairing_col(row);
+                let (dj, de) = self.describe_opt(row.row, c);
+                let (name, this_row) = (self.name(ix), row.row);
                 errors.push(RowError {
                     row: row.row,
                     col: c.map_or(0, |c| c.ix),
-                    message: format!(
-                        "{}: {} is answered twice, in rows {first_row} and {}; keep one",
-                        self.describe_opt(row.row, c),
-                        self.name(ix),
-                        row.row
+                    message: ja_en!(
+                        "{dj}: {name} への回答が {first_row} 行目と {this_row} 行目の 2 つあります。1 つにしてください",
+                        "{de}: {name} is answered twice, in rows {first_row} and {this_row}; keep one"
                     ),
                 });
                 continue;
@@ -890,15 +998,21 @@ impl RowReader<'_> {
         format!("{} ({})", r.label, r.id)
     }
 
-    fn describe(&self, row: u32, col: &Col) -> String {
+    /// The cell as the user sees it, `(Japanese, English)`: `セル F12（実施状況）`, `cell F12 (実施状況)`.
+    fn describe(&self, row: u32, col: &Col) -> (String, String) {
         let cell = self.table.cell(row, col.ix);
-        if self.table.sheet { format!("cell {cell} ({})", col.header) } else { format!("{cell} ({})", col.header) }
+        let header = &col.header;
+        if self.table.sheet {
+            (format!("セル {cell}（{header}）"), format!("cell {cell} ({header})"))
+        } else {
+            (format!("{}（{header}）", cell.ja()), format!("{cell} ({header})"))
+        }
     }
 
-    fn describe_opt(&self, row: u32, col: Option<&Col>) -> String {
+    fn describe_opt(&self, row: u32, col: Option<&Col>) -> (String, String) {
         match col {
             Some(c) => self.describe(row, c),
-            None => format!("row {row}"),
+            None => (format!("{row} 行目"), format!("row {row}")),
         }
     }
 
@@ -914,15 +1028,16 @@ impl RowReader<'_> {
         if word { self.header.result.as_ref() } else { self.header.done.as_ref() }
     }
 
-    fn unpaired(&self, row: &Row, tried: &str) -> RowError {
+    fn unpaired(&self, row: &Row, tried: &Msg) -> RowError {
         let col = self.pairing_col(row);
+        let (dj, de) = self.describe_opt(row.row, col);
+        let (catalog, tj, te) = (self.catalog, tried.ja(), tried.en());
         RowError {
             row: row.row,
             col: col.map_or(0, |c| c.ix),
-            message: format!(
-                "{}: no requirement of catalog {} matches this row: {tried}",
-                self.describe_opt(row.row, col),
-                self.catalog
+            message: ja_en!(
+                "{dj}: この行に当たるカタログ {catalog} の要求事項がありません: {tj}",
+                "{de}: no requirement of catalog {catalog} matches this row: {te}"
             ),
         }
     }
@@ -956,10 +1071,16 @@ impl RowReader<'_> {
     fn result(&self, row: u32, word: Option<&str>, done: Option<&str>, errors: &mut Vec<RowError>) -> Option<Outcome> {
         let h = self.header;
         let t = self.table;
-        let unknown = |col: &Col, w: &str| RowError {
-            row,
-            col: col.ix,
-            message: format!("{}: unknown result {w:?}; write one of {ACCEPTED}", self.describe(row, col)),
+        let unknown = |col: &Col, w: &str| {
+            let (dj, de) = self.describe(row, col);
+            RowError {
+                row,
+                col: col.ix,
+                message: ja_en!(
+                    "{dj}: 実施状況 {w:?} は使えない語です。{ACCEPTED_JA}のいずれかを書いてください",
+                    "{de}: unknown result {w:?}; write one of {ACCEPTED}"
+                ),
+            }
         };
         let word_r = match (word, h.result.as_ref()) {
             (Some(w), Some(col)) => {
@@ -1004,17 +1125,14 @@ impl RowReader<'_> {
                     ResultCode::Unanswered => true,
                 };
                 if !agree {
+                    let ((dj, de), (wj, we)) = (self.describe(row, dc), self.describe(row, wc));
+                    let (dw, ww, dr, wr) = (done.unwrap_or_default(), word.unwrap_or_default(), d.ja(), w.ja());
                     errors.push(RowError {
                         row,
                         col: dc.ix,
-                        message: format!(
-                            "{} says {:?} ({}) but {} says {:?} ({}); make them agree",
-                            self.describe(row, dc),
-                            done.unwrap_or_default(),
-                            d.ja(),
-                            self.describe(row, wc),
-                            word.unwrap_or_default(),
-                            w.ja()
+                        message: ja_en!(
+                            "{dj} は {dw:?}（{dr}）、{wj} は {ww:?}（{wr}）で、食い違っています。そろえてください",
+                            "{de} says {dw:?} ({dr}) but {we} says {ww:?} ({wr}); make them agree"
                         ),
                     });
                     return None;
@@ -1032,13 +1150,7 @@ impl RowReader<'_> {
     }
 
     /// Pairs a row with a requirement, or says what was tried.
-    fn pair(
-        &self,
-        id: Option<&str>,
-        number: Option<&str>,
-        item: Option<&str>,
-        carry: &Carry,
-    ) -> Result<NodeIx, String> {
+    fn pair(&self, id: Option<&str>, number: Option<&str>, item: Option<&str>, carry: &Carry) -> Result<NodeIx, Msg> {
         let set = self.set;
         let catalog = self.catalog;
         if let Some(id) = id {
@@ -1046,13 +1158,20 @@ impl RowReader<'_> {
             let local = match id.split_once(':') {
                 Some((c, l)) if c.trim() == catalog => l.trim(),
                 Some((c, _)) if set.catalog(c.trim()).is_some() => {
-                    return Err(format!("its id {id:?} is a requirement of catalog {}, not of {catalog}", c.trim()));
+                    let c = c.trim();
+                    return Err(ja_en!(
+                        "ID {id:?} はカタログ {c} の要求事項で、{catalog} のものではありません",
+                        "its id {id:?} is a requirement of catalog {c}, not of {catalog}"
+                    ));
                 }
                 _ => id,
             };
-            return set.resolve(catalog, local).map_err(|e| format!("its id {id:?}: {e}"));
+            return set.resolve(catalog, local).map_err(|e| {
+                let ja = resolve_ja(&e);
+                ja_en!("ID {id:?}: {ja}", "its id {id:?}: {e}")
+            });
         }
-        let mut tried: Vec<String> = Vec::new();
+        let mut tried: Vec<(String, String)> = Vec::new();
         let mut labels: Vec<String> = Vec::new();
         if let Some(n) = number {
             let n = norm_number(n);
@@ -1075,11 +1194,14 @@ impl RowReader<'_> {
         for label in &labels {
             match set.nodes_by_label(catalog, label).as_slice() {
                 [one] => return Ok(*one),
-                [] => tried.push(format!("label {label:?}")),
-                many => tried.push(format!(
-                    "label {label:?} (matches {}: ambiguous)",
-                    many.iter().map(|ix| set.requirement(*ix).id.to_string()).collect::<Vec<_>>().join(", ")
-                )),
+                [] => tried.push((format!("表記 {label:?}"), format!("label {label:?}"))),
+                many => {
+                    let ids: Vec<String> = many.iter().map(|ix| set.requirement(*ix).id.to_string()).collect();
+                    tried.push((
+                        format!("表記 {label:?}（{} に当たり、一つに決まりません）", ids.join("、")),
+                        format!("label {label:?} (matches {}: ambiguous)", ids.join(", ")),
+                    ));
+                }
             }
         }
         if let Some(text) = item {
@@ -1087,17 +1209,29 @@ impl RowReader<'_> {
             let more = if text.chars().count() > 40 { "…" } else { "" };
             match self.texts.get(&label_key(text)).map(Vec::as_slice) {
                 Some([one]) => return Ok(*one),
-                Some(many) if many.len() > 1 => tried.push(format!(
-                    "the check-item text {short:?}{more} (the text of {}: ambiguous)",
-                    many.iter().map(|ix| set.requirement(*ix).id.to_string()).collect::<Vec<_>>().join(", ")
+                Some(many) if many.len() > 1 => {
+                    let ids: Vec<String> = many.iter().map(|ix| set.requirement(*ix).id.to_string()).collect();
+                    tried.push((
+                        format!("チェック項目の文 {short:?}{more}（{} の文で、一つに決まりません）", ids.join("、")),
+                        format!("the check-item text {short:?}{more} (the text of {}: ambiguous)", ids.join(", ")),
+                    ));
+                }
+                _ => tried.push((
+                    format!("チェック項目の文 {short:?}{more}"),
+                    format!("the check-item text {short:?}{more}"),
                 )),
-                _ => tried.push(format!("the check-item text {short:?}{more}")),
             }
         }
         if tried.is_empty() {
-            return Err("it has no id, no number and no check-item text".to_owned());
+            return Err(Msg::new(
+                "ID も番号もチェック項目の文もありません",
+                "it has no id, no number and no check-item text",
+            ));
         }
-        Err(format!("tried {}", tried.join(", ")))
+        let ja: Vec<&str> = tried.iter().map(|t| t.0.as_str()).collect();
+        let en: Vec<&str> = tried.iter().map(|t| t.1.as_str()).collect();
+        let (ja, en) = (ja.join("、"), en.join(", "));
+        Err(ja_en!("{ja} で探しました", "tried {en}"))
     }
 
     fn error(&self, mut errors: Vec<RowError>) -> ImportError {
@@ -1106,13 +1240,17 @@ impl RowReader<'_> {
         let first = &errors[0];
         let mut message = first.message.clone();
         for e in errors.iter().skip(1).take(MAX_ERRORS - 1) {
-            message.push_str(&format!("\n{place}:{}:{}: {}", e.row, e.col + 1, e.message));
+            let (row, col) = (e.row, e.col + 1);
+            message.push_line(&e.message.clone().map(|_, m| format!("{place}:{row}:{col}: {m}")));
         }
         if errors.len() > MAX_ERRORS {
-            message.push_str(&format!("\n… and {} more errors", errors.len() - MAX_ERRORS));
+            let more = errors.len() - MAX_ERRORS;
+            message.push_line(&ja_en!("…ほか {more} 件のエラー", "… and {more} more errors"));
         }
         if errors.len() > 1 {
-            message.push_str(&format!("\n({} errors; nothing was imported)", errors.len()));
+            let n = errors.len();
+            message
+                .push_line(&ja_en!("（エラー {n} 件。何も取り込んでいません）", "({n} errors; nothing was imported)"));
         }
         ImportError::at(place, first.row as usize, first.col + 1, message)
     }

@@ -12,6 +12,7 @@
 
 pub mod answers;
 pub mod checklist;
+pub mod fill;
 pub mod report;
 pub mod sandbox;
 pub mod text;
@@ -20,30 +21,43 @@ pub mod xlsx;
 
 use std::fmt;
 
+use sansho_core::{IntoMsg, Lang, Msg};
+
 pub use report::ImportReport;
 
-/// A problem that stops an import: the file, 1-based line (or row) and column, and what.
+/// A problem that stops an import: the file, 1-based line (or row) and column, and what, in
+/// both languages for the readers of users' files ([`Msg`]; `Display` prints the English, see
+/// [`ImportError::text`] for either).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ImportError {
     pub file: String,
     pub line: usize,
     pub column: usize,
-    pub message: String,
+    pub message: Msg,
 }
 
 impl ImportError {
-    pub fn at(file: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
-        Self { file: file.to_owned(), line, column, message: message.into() }
+    /// A problem at `file:line:column` (line 0: the whole file; column 0: the whole line). A plain
+    /// string is an English-only message (the build-time seed importers); users' files get a
+    /// [`Msg`] in both languages.
+    pub fn at(file: &str, line: usize, column: usize, message: impl IntoMsg) -> Self {
+        Self { file: file.to_owned(), line, column, message: message.into_msg() }
+    }
+
+    /// The problem in `lang`, placed as `Display` places it (`file:line:column: message`).
+    pub fn text(&self, lang: Lang) -> String {
+        let message = self.message.get(lang);
+        // A problem with the whole file (line 0) names the file alone.
+        match (self.line, self.column) {
+            (0, _) => format!("{}: {message}", self.file),
+            (line, 0) => format!("{}:{line}: {message}", self.file),
+            (line, column) => format!("{}:{line}:{column}: {message}", self.file),
+        }
     }
 }
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // A problem with the whole file (line 0) names the file alone.
-        match (self.line, self.column) {
-            (0, _) => write!(f, "{}: {}", self.file, self.message),
-            (line, 0) => write!(f, "{}:{line}: {}", self.file, self.message),
-            (line, column) => write!(f, "{}:{line}:{column}: {}", self.file, self.message),
-        }
+        f.write_str(&self.text(Lang::En))
     }
 }

@@ -21,6 +21,8 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use sansho_core::{Msg, ja_en};
+
 use crate::ImportError;
 use crate::workbook::{Book, Format, MAX_FILE_BYTES, read_book};
 
@@ -59,8 +61,17 @@ impl BookReader {
     /// test binary `current_exe` is the test, which has no `__read-workbook`: tests pass the
     /// `sansho` binary (`env!("CARGO_BIN_EXE_sansho")`) as the program, or read in process.
     pub fn sandbox_self() -> Result<BookReader, ImportError> {
-        let program = std::env::current_exe()
-            .map_err(|e| ImportError::at("", 0, 0, format!("cannot find the sansho program to read workbooks: {e}")))?;
+        let program = std::env::current_exe().map_err(|e| {
+            ImportError::at(
+                "",
+                0,
+                0,
+                ja_en!(
+                    "ブックを読むための sansho のプログラムが見つかりません（{e}）",
+                    "cannot find the sansho program to read workbooks: {e}"
+                ),
+            )
+        })?;
         Ok(BookReader::Sandbox { program, limits: Limits::default() })
     }
 
@@ -76,7 +87,28 @@ impl BookReader {
 #[derive(Debug, Serialize, Deserialize)]
 enum ChildOutput {
     Book(Book),
-    Error { file: String, line: usize, column: usize, message: String },
+    /// `message` in English, `message_ja` its Japanese (absent when it has none of its own).
+    Error {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+        #[serde(default)]
+        message_ja: Option<String>,
+    },
+}
+
+impl ChildOutput {
+    fn error(e: ImportError) -> Self {
+        let message_ja = e.message.has_ja().then(|| e.message.ja().to_owned());
+        ChildOutput::Error {
+            file: e.file,
+            line: e.line,
+            column: e.column,
+            message: e.message.en().to_owned(),
+            message_ja,
+        }
+    }
 }
 
 /// Reads a workbook in a child process: `program CHILD_COMMAND --name <file_name> --format
@@ -88,7 +120,7 @@ pub fn read_book_isolated(
     bytes: &[u8],
     format: Format,
 ) -> Result<Book, ImportError> {
-    let fail = |msg: String| ImportError::at(file_name, 0, 0, msg);
+    let fail = |msg: Msg| ImportError::at(file_name, 0, 0, msg);
     if bytes.len() > MAX_FILE_BYTES {
         // Refused here as the child would, without starting it.
         return read_book(file_name, bytes, format);
@@ -109,7 +141,13 @@ pub fn read_book_isolated(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| fail(format!("cannot start the workbook reader ({}): {e}", program.display())))?;
+        .map_err(|e| {
+            let p = program.display();
+            fail(ja_en!(
+                "ブックを読むプロセスを開始できません（{p}: {e}）",
+                "cannot start the workbook reader ({p}): {e}"
+            ))
+        })?;
     let mut stdin = child.stdin.take().expect("piped");
     let mut stdout = child.stdout.take().expect("piped");
     let mut stderr = child.stderr.take().expect("piped");
@@ -155,39 +193,60 @@ pub fn read_book_isolated(
     let last_words = String::from_utf8_lossy(&err).lines().rev().find(|l| !l.trim().is_empty()).map(str::to_owned);
     let detail = last_words.map(|l| format!(" ({})", l.chars().take(200).collect::<String>())).unwrap_or_default();
     if timed_out {
-        return Err(fail(format!(
-            "reading the workbook took longer than {} s and was stopped: the file is damaged or made to stall \
+        return Err(fail(
+            format!(
+                "reading the workbook took longer than {} s and was stopped: the file is damaged or made to stall \
              readers / ブックの読み込みが {} 秒を超えたため中止しました（ファイルが壊れている可能性があります）",
-            limits.time.as_secs(),
-            limits.time.as_secs()
-        )));
+                limits.time.as_secs(),
+                limits.time.as_secs()
+            )
+            .into(),
+        ));
     }
     let success = status.is_some_and(|s| s.success());
     if !success {
         let mib = limits.memory_bytes >> 20;
-        return Err(fail(format!(
-            "the workbook reader stopped abnormally{detail}: the file is damaged, or needs more than the {mib} MiB \
+        return Err(fail(
+            format!(
+                "the workbook reader stopped abnormally{detail}: the file is damaged, or needs more than the {mib} MiB \
              a workbook may take to read; save it again from Excel as .xlsx, or import it as CSV / ブックの読み込み\
              が異常終了しました（壊れているか、読み込みに {mib} MiB を超えるメモリが必要なファイルです）。Excel で \
              .xlsx として保存し直すか、CSV で取り込んでください"
-        )));
+            )
+            .into(),
+        ));
     }
     if out.len() as u64 > limits.output_bytes {
-        return Err(fail(format!(
-            "the workbook holds more than {} MiB of cell data, more than a workbook may / セルのデータが多すぎます",
-            limits.output_bytes >> 20
-        )));
+        return Err(fail(
+            format!(
+                "the workbook holds more than {} MiB of cell data, more than a workbook may / セルのデータが多すぎます",
+                limits.output_bytes >> 20
+            )
+            .into(),
+        ));
     }
     match serde_json::from_slice::<ChildOutput>(&out) {
         Ok(ChildOutput::Book(book)) => {
             book.check(file_name)?;
             if book.format != format {
-                return Err(fail("internal error: the workbook reader answered for another format".to_owned()));
+                return Err(fail(Msg::new(
+                    "内部エラー: ブックを読むプロセスが別の形式について答えました",
+                    "internal error: the workbook reader answered for another format",
+                )));
             }
             Ok(book)
         }
-        Ok(ChildOutput::Error { file, line, column, message }) => Err(ImportError { file, line, column, message }),
-        Err(e) => Err(fail(format!("internal error: the workbook reader's answer is not readable: {e}{detail}"))),
+        Ok(ChildOutput::Error { file, line, column, message, message_ja }) => {
+            let message = match message_ja {
+                Some(ja) => Msg::new(ja, message),
+                None => Msg::en_only(message),
+            };
+            Err(ImportError { file, line, column, message })
+        }
+        Err(e) => Err(fail(ja_en!(
+            "内部エラー: ブックを読むプロセスの答えが読めません（{e}{detail}）",
+            "internal error: the workbook reader's answer is not readable: {e}{detail}"
+        ))),
     }
 }
 
@@ -207,12 +266,12 @@ pub fn child_main(
         return 1;
     }
     let answer = match Format::from_name(&format!("x.{format}")) {
-        None => ChildOutput::Error {
-            file: file_name.to_owned(),
-            line: 0,
-            column: 0,
-            message: format!("unknown workbook format {format:?}"),
-        },
+        None => ChildOutput::error(ImportError::at(
+            file_name,
+            0,
+            0,
+            ja_en!("不明なブックの形式 {format:?}", "unknown workbook format {format:?}"),
+        )),
         Some(format) => {
             let mut bytes = Vec::new();
             match input.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes) {
@@ -222,7 +281,7 @@ pub fn child_main(
                 }
                 Ok(_) => match read_book(file_name, &bytes, format) {
                     Ok(book) => ChildOutput::Book(book),
-                    Err(e) => ChildOutput::Error { file: e.file, line: e.line, column: e.column, message: e.message },
+                    Err(e) => ChildOutput::error(e),
                 },
             }
         }

@@ -40,6 +40,8 @@ use calamine::{
 use quick_xml::events::{BytesStart, Event};
 use serde::{Deserialize, Serialize};
 
+use sansho_core::{Msg, ja_en};
+
 use crate::ImportError;
 pub use crate::sandbox::BookReader;
 use crate::xlsx::column_name;
@@ -246,7 +248,10 @@ impl Book {
                         &crate::xlsx::sheet_ref(file, &s.name),
                         0,
                         0,
-                        "a merged range is not a range of cells",
+                        Msg::new(
+                            "結合セルの範囲がセルの範囲になっていません",
+                            "a merged range is not a range of cells",
+                        ),
                     ));
                 }
             }
@@ -260,7 +265,15 @@ impl Book {
 }
 
 fn too_many_sheets(file: &str, n: usize) -> ImportError {
-    ImportError::at(file, 0, 0, format!("the workbook has {n} sheets, more than the {MAX_SHEETS} a workbook may have"))
+    ImportError::at(
+        file,
+        0,
+        0,
+        ja_en!(
+            "ブックにシートが {n} 枚あり、上限の {MAX_SHEETS} 枚を超えています",
+            "the workbook has {n} sheets, more than the {MAX_SHEETS} a workbook may have"
+        ),
+    )
 }
 
 fn too_many_merges(file: &str, sheet: &str, n: usize) -> ImportError {
@@ -268,7 +281,10 @@ fn too_many_merges(file: &str, sheet: &str, n: usize) -> ImportError {
         &crate::xlsx::sheet_ref(file, sheet),
         0,
         0,
-        format!("the sheet has {n} merged regions, more than the {MAX_MERGES} a sheet may have"),
+        ja_en!(
+            "シートに結合セルが {n} 個あり、上限の {MAX_MERGES} 個を超えています",
+            "the sheet has {n} merged regions, more than the {MAX_MERGES} a sheet may have"
+        ),
     )
 }
 
@@ -287,16 +303,13 @@ impl Area {
     fn add(&mut self, file: &str, sheet: &str, r: u32, c: u32) -> Result<(), ImportError> {
         let place = || crate::xlsx::sheet_ref(file, sheet);
         if r >= LAST_ROW || c >= LAST_COLUMN {
-            return Err(ImportError::at(
-                &place(),
-                0,
-                0,
-                format!(
-                    "a cell at row {}, column {} is outside any worksheet (the last cell is XFD1048576)",
-                    r + 1,
-                    c + 1
-                ),
-            ));
+            return Err(ImportError::at(&place(), 0, 0, {
+                let (row, column) = (r + 1, c + 1);
+                ja_en!(
+                    "{row} 行目 {column} 列目のセルはワークシートの範囲外です（最後のセルは XFD1048576）",
+                    "a cell at row {row}, column {column} is outside any worksheet (the last cell is XFD1048576)"
+                )
+            }));
         }
         let (r0, c0, r1, c1) = match self.span {
             None => (r, c, r, c),
@@ -348,24 +361,37 @@ pub fn xls_refused(file: &str) -> ImportError {
 
 /// Refuses what is not a workbook of `format` by its first bytes, before any parser runs.
 fn sniff(file: &str, bytes: &[u8], format: Format) -> Result<(), ImportError> {
-    let fail = |msg: String| Err(ImportError::at(file, 0, 0, msg));
+    let fail = |msg: Msg| Err(ImportError::at(file, 0, 0, msg));
     if bytes.is_empty() {
-        return fail("the file is empty".to_owned());
+        return fail(Msg::new("ファイルが空です", "the file is empty"));
     }
     if format == Format::Xls || bytes.starts_with(&OLE_MAGIC) {
         return Err(xls_refused(file));
     }
     if bytes.len() > MAX_FILE_BYTES {
-        return fail(format!(
-            "the file is {} bytes, more than the {MAX_FILE_BYTES} bytes a workbook may have / ファイルが大きすぎます（上限 {} MiB）",
-            bytes.len(),
-            MAX_FILE_BYTES >> 20
-        ));
+        return fail(
+            format!(
+                "the file is {} bytes, more than the {MAX_FILE_BYTES} bytes a workbook may have / ファイルが大きすぎます（上限 {} MiB）",
+                bytes.len(),
+                MAX_FILE_BYTES >> 20
+            )
+            .into(),
+        );
     }
     if !is_zip(bytes) {
         let text = std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok();
-        let hint = if text { " (it looks like text: a CSV file? name it .csv)" } else { "" };
-        return fail(format!("not an .{format} workbook: not a zip archive, as every .{format} file is{hint}"));
+        let (hj, he) = if text {
+            (
+                "（テキストのようです。CSV ファイルなら名前を .csv にしてください）",
+                " (it looks like text: a CSV file? name it .csv)",
+            )
+        } else {
+            ("", "")
+        };
+        return fail(ja_en!(
+            ".{format} のブックではありません: .{format} ファイルは zip 形式ですが、このファイルは zip ではありません{hj}",
+            "not an .{format} workbook: not a zip archive, as every .{format} file is{he}"
+        ));
     }
     Ok(())
 }
@@ -380,16 +406,16 @@ pub fn precheck(file: &str, bytes: &[u8], format: Format) -> Result<(), ImportEr
 }
 
 fn precheck_zip(file: &str, bytes: &[u8], format: Format) -> Result<(), ImportError> {
-    let damaged =
-        |e: &dyn fmt::Display| ImportError::at(file, 0, 0, format!("cannot read the .{format} workbook: {e}"));
+    let damaged = |e: &dyn fmt::Display| ImportError::at(file, 0, 0, cannot_read(format, e));
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
     if zip.len() > MAX_ENTRIES {
-        return Err(ImportError::at(
-            file,
-            0,
-            0,
-            format!("the workbook's zip has {} entries, more than the {MAX_ENTRIES} a workbook may have", zip.len()),
-        ));
+        return Err(ImportError::at(file, 0, 0, {
+            let n = zip.len();
+            ja_en!(
+                "ブックの zip に {n} 個の項目があり、上限の {MAX_ENTRIES} 個を超えています",
+                "the workbook's zip has {n} entries, more than the {MAX_ENTRIES} a workbook may have"
+            )
+        }));
     }
     let mut total = 0u64;
     for i in 0..zip.len() {
@@ -509,7 +535,9 @@ fn bad_ref(at: &str, what: &str, value: &str) -> ImportError {
 fn check_xlsx_xml(at: &str, input: &mut impl Read) -> Result<(), ImportError> {
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(input));
     let mut buf = Vec::new();
-    let xml_err = |e: &dyn fmt::Display| ImportError::at(at, 0, 0, format!("the XML is damaged: {e}"));
+    let xml_err = |e: &dyn fmt::Display| {
+        ImportError::at(at, 0, 0, ja_en!("XML が壊れています（{e}）", "the XML is damaged: {e}"))
+    };
     loop {
         buf.clear();
         let event = reader.read_event_into(&mut buf).map_err(|e| xml_err(&e))?;
@@ -574,16 +602,15 @@ fn check_xlsx_xml(at: &str, input: &mut impl Read) -> Result<(), ImportError> {
 fn check_ods_content(file: &str, at: &str, input: &mut impl Read) -> Result<(), ImportError> {
     let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(input));
     let mut buf = Vec::new();
-    let xml_err = |e: &dyn fmt::Display| ImportError::at(at, 0, 0, format!("the XML is damaged: {e}"));
+    let xml_err = |e: &dyn fmt::Display| {
+        ImportError::at(at, 0, 0, ja_en!("XML が壊れています（{e}）", "the XML is damaged: {e}"))
+    };
     let repeats = |e: &BytesStart, name: &str| -> Result<u64, ImportError> {
         match attr(e, name) {
             None => Ok(1),
-            Some(v) => v
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| ImportError::at(at, 0, 0, format!("{name} {v:?} is not a count"))),
+            Some(v) => v.trim().parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                ImportError::at(at, 0, 0, ja_en!("{name} {v:?} は個数ではありません", "{name} {v:?} is not a count"))
+            }),
         }
     };
     #[derive(Default)]
@@ -728,12 +755,17 @@ pub fn read_book(file_name: &str, bytes: &[u8], format: Format) -> Result<Book, 
 }
 
 fn damaged(file: &str, format: Format) -> impl Fn(&dyn fmt::Display) -> ImportError + '_ {
-    move |e| ImportError::at(file, 0, 0, format!("cannot read the .{format} workbook: {e}"))
+    move |e| ImportError::at(file, 0, 0, cannot_read(format, e))
 }
 
 fn sheet_error(file: &str, sheet: &str) -> impl Fn(&dyn fmt::Display) -> ImportError {
     let place = crate::xlsx::sheet_ref(file, sheet);
-    move |e| ImportError::at(&place, 0, 0, format!("cannot read the sheet: {e}"))
+    move |e| ImportError::at(&place, 0, 0, ja_en!("シートを読めません（{e}）", "cannot read the sheet: {e}"))
+}
+
+/// A workbook the library could not read, with its own (English) words.
+fn cannot_read(format: Format, e: &dyn fmt::Display) -> Msg {
+    ja_en!("この .{format} ブックを読めません（{e}）", "cannot read the .{format} workbook: {e}")
 }
 
 fn meta_sheet(meta: &calamine::Sheet) -> Sheet {

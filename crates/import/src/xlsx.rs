@@ -111,7 +111,8 @@ use std::sync::LazyLock;
 use calamine::{Data, Dimensions, Range};
 use regex::Regex;
 use sansho_core::{
-    Catalog, CatalogId, CatalogKind, Category, Level, LocalId, Localized, NodeKind, Provenance, Requirement, SourceDoc,
+    Catalog, CatalogId, CatalogKind, Category, IntoMsg, Level, LocalId, Localized, Msg, NodeKind, Provenance,
+    Requirement, SourceDoc, ja_en,
 };
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
@@ -192,7 +193,7 @@ pub fn import_workbooks_with(
     let mut title_row: Option<String> = None;
     let mut found_named = vec![false; opts.sheets.as_ref().map_or(0, Vec::len)];
     if files.is_empty() {
-        return Err(ImportError::at("", 0, 0, "no workbook given"));
+        return Err(ImportError::at("", 0, 0, Msg::new("ブックが指定されていません", "no workbook given")));
     }
     for (fi, (name, bytes)) in files.iter().enumerate() {
         let prefix = if files.len() > 1 { format!("f{}-", fi + 1) } else { String::new() };
@@ -210,7 +211,12 @@ pub fn import_workbooks_with(
         for (n, found) in names.iter().zip(&found_named) {
             if !found {
                 let file = files.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ");
-                return Err(ImportError::at(&file, 0, 0, format!("no sheet named {n:?} in the workbook")));
+                return Err(ImportError::at(
+                    &file,
+                    0,
+                    0,
+                    ja_en!("ブックに {n:?} という名前のシートはありません", "no sheet named {n:?} in the workbook"),
+                ));
             }
         }
     }
@@ -237,12 +243,13 @@ pub fn import_workbooks_with(
         .collect();
     if let Some(p) = problems.first() {
         // A bug in this importer, not in the workbook; still, write nothing.
-        return Err(ImportError::at(
-            &report.seed,
-            0,
-            0,
-            format!("internal error: the imported catalog does not validate: {}", p.message),
-        ));
+        return Err(ImportError::at(&report.seed, 0, 0, {
+            let m = &p.message;
+            ja_en!(
+                "内部エラー: 取り込んだカタログが検証を通りません（{m}）",
+                "internal error: the imported catalog does not validate: {m}"
+            )
+        }));
     }
     let id = catalog.id.as_str();
     report.count(format!("{id} nodes"), catalog.requirements.len());
@@ -295,9 +302,12 @@ fn file_stem(name: &str) -> &str {
 // The file: format sniffing, sheets.
 
 fn sniff(file: &str, bytes: &[u8]) -> Result<(), ImportError> {
-    let fail = |msg: &str| Err(ImportError::at(file, 0, 0, msg));
+    let fail = |ja: &str, en: &str| Err(ImportError::at(file, 0, 0, Msg::new(ja, en)));
     if bytes.is_empty() {
-        return fail("the file is empty; expected an xlsx workbook");
+        return fail(
+            "ファイルが空です。xlsx のブックを指定してください",
+            "the file is empty; expected an xlsx workbook",
+        );
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return Err(crate::workbook::xls_refused(file));
@@ -306,19 +316,31 @@ fn sniff(file: &str, bytes: &[u8]) -> Result<(), ImportError> {
         let head = &bytes[..bytes.len().min(4096)];
         let text = std::str::from_utf8(head).is_ok() || head.iter().all(|b| *b >= 0x09);
         return if text && head.iter().any(|b| matches!(b, b',' | b'\t')) {
-            fail("this is a text file (CSV or TSV?), not an xlsx workbook; open it in Excel and save it as .xlsx")
+            fail(
+                "テキストファイル（CSV か TSV？）で、xlsx のブックではありません。Excel で開いて .xlsx として保存してください",
+                "this is a text file (CSV or TSV?), not an xlsx workbook; open it in Excel and save it as .xlsx",
+            )
         } else if text {
-            fail("this is a text file, not an xlsx workbook")
+            fail("テキストファイルで、xlsx のブックではありません", "this is a text file, not an xlsx workbook")
         } else {
-            fail("not an xlsx workbook: not a zip archive, as every xlsx file is")
+            fail(
+                "xlsx のブックではありません: xlsx ファイルは zip 形式ですが、このファイルは zip ではありません",
+                "not an xlsx workbook: not a zip archive, as every xlsx file is",
+            )
         };
     }
     let head = &bytes[..bytes.len().min(256)];
     if contains(head, b"mimetypeapplication/vnd.oasis.opendocument") {
-        return fail("this is an OpenDocument file (.ods), not an xlsx workbook; save it as .xlsx and import that");
+        return fail(
+            "OpenDocument のファイル（.ods）で、xlsx のブックではありません。.xlsx として保存して取り込んでください",
+            "this is an OpenDocument file (.ods), not an xlsx workbook; save it as .xlsx and import that",
+        );
     }
     if contains(bytes, b"xl/workbook.bin") {
-        return fail("this is a binary Excel workbook (.xlsb), not an xlsx workbook; save it as .xlsx and import that");
+        return fail(
+            "バイナリ形式の Excel ブック（.xlsb）で、xlsx のブックではありません。.xlsx として保存して取り込んでください",
+            "this is a binary Excel workbook (.xlsb), not an xlsx workbook; save it as .xlsx and import that",
+        );
     }
     Ok(())
 }
@@ -357,28 +379,36 @@ fn import_file(
             None => false,
         };
         let sref = sheet_ref(file, &sheet.name);
-        let hidden = if sheet.hidden { ", hidden" } else { "" };
-        let skip = |why: String, skipped: &mut Vec<String>| -> Result<(), ImportError> {
+        let (hidden_ja, hidden_en) = if sheet.hidden { ("、非表示", ", hidden") } else { ("", "") };
+        let skip = |why: Msg, skipped: &mut Vec<(String, String)>| -> Result<(), ImportError> {
             if named {
                 Err(ImportError::at(&sref, 0, 0, why))
             } else {
-                skipped.push(format!("{} ({why}{hidden})", sheet.name));
+                let name = &sheet.name;
+                skipped.push((format!("{name}（{}{hidden_ja}）", why.ja()), format!("{name} ({why}{hidden_en})")));
                 Ok(())
             }
         };
         if !sheet.worksheet {
-            skip(format!("not a worksheet but a {}", sheet.kind), &mut skipped)?;
+            let kind = &sheet.kind;
+            skip(ja_en!("ワークシートではなく {kind} です", "not a worksheet but a {kind}"), &mut skipped)?;
             continue;
         }
         let range = sheet.range();
         if range.is_empty() || range.used_cells().all(|(_, _, d)| blank(d)) {
-            skip("the sheet is empty".to_owned(), &mut skipped)?;
+            skip(Msg::new("シートが空です", "the sheet is empty"), &mut skipped)?;
             continue;
         }
         let merges = sheet.merges();
         let grid = Grid { range: &range, merges: &merges };
         let Some(header) = find_header(&grid) else {
-            skip(format!("no checklist header in rows 1-{HEADER_SCAN_ROWS}: {LOOKED_FOR}"), &mut skipped)?;
+            skip(
+                ja_en!(
+                    "1〜{HEADER_SCAN_ROWS} 行目にチェックリストの見出し行がありません: {LOOKED_FOR_JA}",
+                    "no checklist header in rows 1-{HEADER_SCAN_ROWS}: {LOOKED_FOR}"
+                ),
+                &mut skipped,
+            )?;
             continue;
         };
         let ctx = SheetCtx { sref, sheet: sheet.name.clone(), id: format!("{id_prefix}s{}", si + 1) };
@@ -393,21 +423,34 @@ fn import_file(
         && skipped.is_empty()
     {
         let have: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+        return Err(ImportError::at(file, 0, 0, {
+            let (nj, ne, hj, he) = (names.join("、"), names.join(", "), have.join("、"), have.join(", "));
+            ja_en!(
+                "ブックに {nj} という名前のシートはありません（シート: {hj}）",
+                "no sheet named {ne} in the workbook (its sheets: {he})"
+            )
+        }));
+    }
+    if imported == 0 {
+        let (ja, en) = if skipped.is_empty() {
+            ("ブックにシートがありません".to_owned(), "the workbook has no sheets".to_owned())
+        } else {
+            (
+                skipped.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join("。"),
+                skipped.iter().map(|s| s.1.as_str()).collect::<Vec<_>>().join("; "),
+            )
+        };
         return Err(ImportError::at(
             file,
             0,
             0,
-            format!("no sheet named {} in the workbook (its sheets: {})", names.join(", "), have.join(", ")),
+            ja_en!("チェックリストのシートが見つかりません: {ja}", "no checklist sheet found: {en}"),
         ));
-    }
-    if imported == 0 {
-        let what = if skipped.is_empty() { "the workbook has no sheets".to_owned() } else { skipped.join("; ") };
-        return Err(ImportError::at(file, 0, 0, format!("no checklist sheet found: {what}")));
     }
     report.count("sheets imported", imported);
     if !skipped.is_empty() {
         report.count("sheets skipped", skipped.len());
-        for s in skipped {
+        for (_, s) in skipped {
             report.notes.push(format!("{file}: sheet {s} skipped"));
         }
     }
@@ -417,6 +460,9 @@ fn import_file(
 const LOOKED_FOR: &str = "looked for a row with a check-item column (チェック項目 / 確認項目 / 項目 / 要求事項 / 内容 / \
      遵守事項 …) and a number (No. / 番号 / 項番 …), category (区分 / 分類 / カテゴリ / 大項目 …), level (必須/推奨 …), \
      reference (参照 / 根拠 …) or result (実施済 / 回答 …) column";
+const LOOKED_FOR_JA: &str = "チェック項目の列（チェック項目 / 確認項目 / 項目 / 要求事項 / 内容 / 遵守事項 …）と、番号\
+     （No. / 番号 / 項番 …）、区分（区分 / 分類 / カテゴリ / 大項目 …）、水準（必須/推奨 …）、参照（参照 / 根拠 …）\
+     または結果（実施済 / 回答 …）の列のある行を探しました";
 
 // ---------------------------------------------------------------------------------------
 // Cells.
@@ -1286,14 +1332,16 @@ struct SheetCtx {
 
 impl SheetCtx {
     /// An error at a 0-based cell.
-    fn err(&self, r: u32, c: u32, msg: impl Into<String>) -> ImportError {
+    fn err(&self, r: u32, c: u32, msg: impl IntoMsg) -> ImportError {
         ImportError::at(&self.sref, r as usize + 1, c as usize + 1, msg)
     }
     fn prov(&self, r: u32) -> Provenance {
         Provenance::line(self.sref.clone(), r + 1)
     }
     fn local_id(&self, id: &str, r: u32, c: u32) -> Result<LocalId, ImportError> {
-        LocalId::parse(id).map_err(|e| self.err(r, c, format!("internal error: cannot make an id: {e}")))
+        LocalId::parse(id).map_err(|e| {
+            self.err(r, c, ja_en!("内部エラー: ID を作れません（{e}）", "internal error: cannot make an id: {e}"))
+        })
     }
 }
 
@@ -1324,15 +1372,13 @@ fn read_row(grid: &Grid, h: &Header, ctx: &SheetCtx, r: u32) -> Result<RowValues
         }
         for c in col.first..=col.last {
             if let Data::Error(e) = grid.data(r, c) {
-                return Err(ctx.err(
-                    r,
-                    c,
-                    format!(
-                        "the cell holds the Excel error {e} (column {}, {}); fix it or type the value",
-                        column_name(c),
-                        col.header
-                    ),
-                ));
+                return Err(ctx.err(r, c, {
+                    let (column, header) = (column_name(c), &col.header);
+                    ja_en!(
+                        "セルが Excel のエラー値 {e} です（{column} 列、{header}）。直すか、値を入力してください",
+                        "the cell holds the Excel error {e} (column {column}, {header}); fix it or type the value"
+                    )
+                }));
             }
         }
         let own: Vec<String> = (col.first..=col.last).filter_map(|c| grid.text(r, c)).collect();
@@ -1505,19 +1551,26 @@ fn import_sheet(
                     return Err(ctx.err(
                         r,
                         *c,
-                        format!(
-                            "cannot read the number {:?} in column {} ({}); expected a number such as 1, 1., 1-1, \
-                             1.1, A-1, 1-(1), 2-(3)-①, (1), 1), ①, ア, (ア), a or (a){}",
-                            one_line(&shown),
-                            column_name(*c),
-                            h.first(Role::Number).map_or("", |c| c.header.as_str()),
-                            if matches!(d, Data::DateTime(_) | Data::DateTimeIso(_)) {
-                                "; the cell holds a date (Excel turns a typed 1-1 into 1月1日): format the column \
-                                 as text and type the number again"
+                        {
+                            let (shown, column) = (one_line(&shown), column_name(*c));
+                            let header = h.first(Role::Number).map_or("", |c| c.header.as_str());
+                            let (dj, de) = if matches!(d, Data::DateTime(_) | Data::DateTimeIso(_)) {
+                                (
+                                    "。セルが日付になっています（Excel は 1-1 と入力すると 1月1日 にします）: 列の書式を文字列にして\
+                                     番号を入力し直してください",
+                                    "; the cell holds a date (Excel turns a typed 1-1 into 1月1日): format the column \
+                                     as text and type the number again",
+                                )
                             } else {
-                                ""
-                            },
-                        ),
+                                ("", "")
+                            };
+                            ja_en!(
+                                "{column} 列（{header}）の番号 {shown:?} を読めません。1、1.、1-1、1.1、A-1、1-(1)、\
+                                 2-(3)-①、(1)、1)、①、ア、(ア)、a、(a) のような番号を書いてください{dj}",
+                                "cannot read the number {shown:?} in column {column} ({header}); expected a number such \
+                                 as 1, 1., 1-1, 1.1, A-1, 1-(1), 2-(3)-①, (1), 1), ①, ア, (ア), a or (a){de}"
+                            )
+                        },
                     ));
                 };
                 add_item(ctx, h, b, &mut w, r, *c, Some(num), &v)?;
@@ -1552,26 +1605,25 @@ fn import_sheet(
         }
     }
     if w.items.is_empty() {
-        return Err(ImportError::at(
-            &ctx.sref,
-            0,
-            0,
-            format!("the header is on row {} but there are no check items below it", h.row + 1),
-        ));
+        return Err(ImportError::at(&ctx.sref, 0, 0, {
+            let row = h.row + 1;
+            ja_en!(
+                "見出しは {row} 行目にありますが、その下にチェック項目がありません",
+                "the header is on row {row} but there are no check items below it"
+            )
+        }));
     }
     for &i in &w.items {
         let n = &b.nodes[i];
         if n.text.is_none() && n.title.is_none() {
-            return Err(ctx.err(
-                b.meta[i].row,
-                text_col,
-                format!(
-                    "item {} has no check-item text (column {}, {})",
-                    n.label,
-                    column_name(text_col),
-                    h.first(Role::Text).map_or("", |c| c.header.as_str())
-                ),
-            ));
+            return Err(ctx.err(b.meta[i].row, text_col, {
+                let (label, column) = (&n.label, column_name(text_col));
+                let header = h.first(Role::Text).map_or("", |c| c.header.as_str());
+                ja_en!(
+                    "項目 {label} にチェック項目の文がありません（{column} 列、{header}）",
+                    "item {label} has no check-item text (column {column}, {header})"
+                )
+            }));
         }
     }
     // A category with no item under it (a footnote in the category column, a heading
@@ -1701,16 +1753,18 @@ fn add_item(
                 NumKey::Word(word) => w.words.insert((parent_node, word.clone()), r),
             };
             if let Some(first) = first_row {
-                let under = if parent_node == w.sheet {
-                    format!("sheet {}", ctx.sheet)
+                let (under_ja, under) = if parent_node == w.sheet {
+                    (format!("シート {}", ctx.sheet), format!("sheet {}", ctx.sheet))
                 } else {
-                    b.nodes[parent_node].label.clone()
+                    (b.nodes[parent_node].label.clone(), b.nodes[parent_node].label.clone())
                 };
-                return Err(ctx.err(
-                    r,
-                    c,
-                    format!("duplicate number {:?} under {under}: already used on row {}", num.printed, first + 1),
-                ));
+                return Err(ctx.err(r, c, {
+                    let (printed, row) = (&num.printed, first + 1);
+                    ja_en!(
+                        "{under_ja} の下で番号 {printed:?} が重複しています: {row} 行目ですでに使われています",
+                        "duplicate number {printed:?} under {under}: already used on row {row}"
+                    )
+                }));
             }
             let relative = match (&num.key, parent.and_then(|p| b.meta[p].key.as_ref())) {
                 (NumKey::Path { parts, .. }, Some(NumKey::Path { parts: q, .. })) => {
@@ -1739,11 +1793,13 @@ fn add_item(
     let parent_node = parent.unwrap_or(scope);
     let id_str = format!("{}-{component}", b.nodes[parent_node].id);
     if let Some(first) = w.ids.insert(id_str.clone(), r) {
-        return Err(ctx.err(
-            r,
-            c,
-            format!("the number {label:?} repeats the item of row {} (both would be {id_str})", first + 1),
-        ));
+        return Err(ctx.err(r, c, {
+            let row = first + 1;
+            ja_en!(
+                "番号 {label:?} は {row} 行目の項目と重なります（どちらも {id_str} になります）",
+                "the number {label:?} repeats the item of row {row} (both would be {id_str})"
+            )
+        }));
     }
     let depth = if parent.is_some() { b.meta[parent_node].depth + 1 } else { 1 };
     let mut node = Requirement::new(
@@ -1774,12 +1830,14 @@ fn level_of(ctx: &SheetCtx, h: &Header, r: u32, v: &RowValues) -> Result<Option<
         ctx.err(
             r,
             *c,
-            format!(
-                "unknown level {:?} in column {} ({}); expected 必須/遵守/最低限/C, 推奨/D or 参考/任意",
-                one_line(t),
-                column_name(*c),
-                h.first(Role::Level).map_or("", |c| c.header.as_str())
-            ),
+            {
+                let (word, column) = (one_line(t), column_name(*c));
+                let header = h.first(Role::Level).map_or("", |c| c.header.as_str());
+                ja_en!(
+                    "{column} 列（{header}）の水準 {word:?} は使えない語です。必須/遵守/最低限/C、推奨/D、参考/任意のいずれかを書いてください",
+                    "unknown level {word:?} in column {column} ({header}); expected 必須/遵守/最低限/C, 推奨/D or 参考/任意"
+                )
+            },
         )
     })
 }

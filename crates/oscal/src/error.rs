@@ -2,16 +2,25 @@
 
 use std::fmt;
 
-/// A problem in an OSCAL document at `pointer` (RFC 6901; `""` is the whole document).
+use sansho_core::{IntoMsg, Lang, Msg, ja_en};
+
+/// A problem in an OSCAL document at `pointer` (RFC 6901; `""` is the whole document), in both
+/// languages (`Display` prints the English; [`Error::text`] either).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     pub pointer: String,
-    pub message: String,
+    pub message: Msg,
 }
 
 impl Error {
-    pub fn at(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { pointer: pointer.into(), message: message.into() }
+    pub fn at(pointer: impl Into<String>, message: impl IntoMsg) -> Self {
+        Self { pointer: pointer.into(), message: message.into_msg() }
+    }
+
+    /// The problem in `lang`: `/pointer: message`.
+    pub fn text(&self, lang: Lang) -> String {
+        let at = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        format!("{at}: {}", self.message.get(lang))
     }
 
     /// A serde error with the path serde_path_to_error tracked, as a JSON pointer.
@@ -29,11 +38,20 @@ impl Error {
             }
         }
         let inner = e.into_inner();
-        let mut message = inner.to_string();
+        let detail = inner.to_string();
         // serde_json appends " at line L column C"; keep it: it helps in a minified file too.
-        if message.starts_with("unknown field") {
-            message = format!("{message} (the OSCAL model does not allow this field here)");
-        }
+        let message = if detail.starts_with("unknown field") {
+            ja_en!(
+                "OSCAL のモデルではここに置けない項目です（{detail}）",
+                "{detail} (the OSCAL model does not allow this field here)"
+            )
+        } else if detail.starts_with("missing field") {
+            ja_en!("必要な項目がありません（{detail}）", "{detail}")
+        } else if inner.is_syntax() || inner.is_eof() {
+            ja_en!("JSON として読めません（{detail}）", "{detail}")
+        } else {
+            ja_en!("OSCAL の文書として読めません（{detail}）", "{detail}")
+        };
         Self { pointer, message }
     }
 }
@@ -45,8 +63,7 @@ pub(crate) fn escape(key: &str) -> String {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = if self.pointer.is_empty() { "/" } else { &self.pointer };
-        write!(f, "{at}: {}", self.message)
+        f.write_str(&self.text(Lang::En))
     }
 }
 

@@ -17,7 +17,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sansho_core::ext::{CatalogExt, NodeExt, Part, Prop};
 use sansho_core::{
-    Catalog, CatalogId, CatalogKind, Category, Level, LocalId, Localized, NodeKind, Provenance, Requirement, SourceDoc,
+    Catalog, CatalogId, CatalogKind, Category, Level, LocalId, Localized, Msg, NodeKind, Provenance, Requirement,
+    SourceDoc, ja_en,
 };
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
@@ -77,7 +78,10 @@ fn parse_document(bytes: &[u8]) -> Result<types::Document, Error> {
             if d.catalog.is_none() && d.profile.is_none() {
                 return Err(Error::at(
                     "",
-                    "not an OSCAL catalog or profile: the document has neither `catalog` nor `profile`",
+                    Msg::new(
+                        "OSCAL のカタログでもプロファイルでもありません: 文書に `catalog` も `profile` もありません",
+                        "not an OSCAL catalog or profile: the document has neither `catalog` nor `profile`",
+                    ),
                 ));
             }
             Ok(d)
@@ -89,12 +93,15 @@ fn parse_document(bytes: &[u8]) -> Result<types::Document, Error> {
             {
                 return Err(Error::at(
                     format!("/{}", escape(k)),
-                    format!("wrong model: sansho imports an OSCAL catalog or profile, not `{k}`"),
+                    ja_en!(
+                        "モデルが違います: sansho が取り込むのは OSCAL のカタログかプロファイルで、`{k}` ではありません",
+                        "wrong model: sansho imports an OSCAL catalog or profile, not `{k}`"
+                    ),
                 ));
             }
             let de = &mut serde_json::Deserializer::from_slice(bytes);
             match serde_path_to_error::deserialize::<_, types::Document>(de) {
-                Ok(_) => Err(Error::at("", "the document could not be read")),
+                Ok(_) => Err(Error::at("", Msg::new("文書を読めません", "the document could not be read"))),
                 Err(e) => Err(Error::from_path(e)),
             }
         }
@@ -136,17 +143,27 @@ fn parse_and_check(bytes: &[u8], profile_catalog: Option<&[u8]>) -> Result<types
             let Some(cb) = profile_catalog else {
                 return Err(Error::at(
                     "/profile/imports/0/href",
-                    "a profile needs the catalog it imports: give it (--profile-catalog FILE)",
+                    Msg::new(
+                        "プロファイルには、それが取り込むカタログが必要です: --profile-catalog FILE で指定してください",
+                        "a profile needs the catalog it imports: give it (--profile-catalog FILE)",
+                    ),
                 ));
             };
             let cdoc = parse_document(cb).map_err(in_profile_catalog)?;
             let Some(c) = cdoc.catalog else {
-                return Err(in_profile_catalog(Error::at("", "the profile's catalog is a profile, not a catalog")));
+                return Err(in_profile_catalog(Error::at(
+                    "",
+                    Msg::new(
+                        "プロファイルのカタログがカタログではなくプロファイルです",
+                        "the profile's catalog is a profile, not a catalog",
+                    ),
+                )));
             };
             check_catalog(&c, "/catalog").map_err(in_profile_catalog)?;
             let resolved = resolve_profile(&p, c)?;
-            check_catalog(&resolved, "/catalog")
-                .map_err(|e| Error::at(e.pointer, format!("resolved profile: {}", e.message)))?;
+            check_catalog(&resolved, "/catalog").map_err(|e| {
+                Error::at(e.pointer, e.message.prefixed("解決したプロファイル: ", "resolved profile: "))
+            })?;
             resolved
         }
         (None, None) => unreachable!("parse_document checks"),
@@ -155,7 +172,7 @@ fn parse_and_check(bytes: &[u8], profile_catalog: Option<&[u8]>) -> Result<types
 }
 
 fn in_profile_catalog(e: Error) -> Error {
-    Error::at(e.pointer, format!("in the profile's catalog: {}", e.message))
+    Error::at(e.pointer, e.message.prefixed("プロファイルのカタログ: ", "in the profile's catalog: "))
 }
 
 /// Imports an OSCAL catalog document (no profile).
@@ -201,7 +218,7 @@ fn render(path: &[Seg]) -> String {
 }
 
 impl<'a> Checker<'a> {
-    fn err(&self, last: &'static str, message: String) -> Error {
+    fn err(&self, last: &'static str, message: Msg) -> Error {
         let mut p = render(&self.path);
         if !last.is_empty() {
             p.push('/');
@@ -236,12 +253,21 @@ impl<'a> Checker<'a> {
         if !is_token(id) {
             return Err(self.err(
                 "id",
-                format!("{id:?} is not an OSCAL token (a letter or _ first, then letters, digits, _ . -)"),
+                ja_en!(
+                    "{id:?} は OSCAL のトークンではありません（先頭は英字か _、続いて英数字、_ . -）",
+                    "{id:?} is not an OSCAL token (a letter or _ first, then letters, digits, _ . -)"
+                ),
             ));
         }
         if !self.ids.insert(id) {
             let first = first_id(self.catalog, id).unwrap_or_default();
-            return Err(self.err("id", format!("id {id:?} is used twice (first at {first})")));
+            return Err(self.err(
+                "id",
+                ja_en!(
+                    "ID {id:?} が 2 回使われています（最初は {first}）",
+                    "id {id:?} is used twice (first at {first})"
+                ),
+            ));
         }
         Ok(())
     }
@@ -252,9 +278,13 @@ impl<'a> Checker<'a> {
         }
         for name in inserted_params(text) {
             if !self.params.contains(name) {
-                return Err(
-                    self.err(key, format!("broken reference: {{{{ insert: param, {name} }}}} names no parameter"))
-                );
+                return Err(self.err(
+                    key,
+                    ja_en!(
+                        "参照先がありません: {{{{ insert: param, {name} }}}} の名前のパラメーターはありません",
+                        "broken reference: {{{{ insert: param, {name} }}}} names no parameter"
+                    ),
+                ));
             }
         }
         Ok(())
@@ -268,10 +298,19 @@ impl<'a> Checker<'a> {
             if let Some(u) = &p.uuid
                 && !is_uuid(u)
             {
-                return Err(ck.err("uuid", format!("{u:?} is not a UUID (version 4 or 5)")));
+                return Err(ck.err("uuid", {
+                    let x = &u;
+                    ja_en!("{x:?} は UUID（バージョン 4 か 5）ではありません", "{x:?} is not a UUID (version 4 or 5)")
+                }));
             }
             if p.value.trim().is_empty() || p.value.trim() != p.value {
-                return Err(ck.err("value", "a prop value is non-empty with no surrounding space".to_owned()));
+                return Err(ck.err(
+                    "value",
+                    Msg::new(
+                        "prop の値は空でなく、前後に空白のないものでなければなりません",
+                        "a prop value is non-empty with no surrounding space",
+                    ),
+                ));
             }
             Ok(())
         })
@@ -288,7 +327,13 @@ impl<'a> Checker<'a> {
                 && is_uuid(frag)
                 && !ck.resources.contains(&frag.to_ascii_lowercase())
             {
-                return Err(ck.err("href", format!("broken reference: no back-matter resource {frag}")));
+                return Err(ck.err(
+                    "href",
+                    ja_en!(
+                        "参照先がありません: back-matter に資料 {frag} はありません",
+                        "broken reference: no back-matter resource {frag}"
+                    ),
+                ));
             }
             Ok(())
         })
@@ -307,7 +352,10 @@ impl<'a> Checker<'a> {
                     && h != "one-or-more"
                     && !ck.refs
                 {
-                    return Err(ck.err("how-many", format!("{h:?}: expected one or one-or-more")));
+                    return Err(ck.err(
+                        "how-many",
+                        ja_en!("{h:?}: one か one-or-more を指定してください", "{h:?}: expected one or one-or-more"),
+                    ));
                 }
                 ck.each("choice", &s.choice, |ck, c| ck.prose("", c))?;
                 ck.path.pop();
@@ -322,7 +370,10 @@ impl<'a> Checker<'a> {
                 ck.id(id)?;
             }
             if !ck.refs && !is_token(&p.name) {
-                return Err(ck.err("name", format!("{:?} is not an OSCAL token", p.name)));
+                return Err(ck.err("name", {
+                    let name = &p.name;
+                    ja_en!("{name:?} は OSCAL のトークンではありません", "{name:?} is not an OSCAL token")
+                }));
             }
             ck.props(&p.props)?;
             ck.links(&p.links)?;
@@ -372,15 +423,18 @@ fn raw<'de, T: serde::Deserialize<'de>>(v: &'de RawValue, at: &str) -> Result<T,
 /// Checks a catalog, `at` being its pointer (`/catalog`). Returns the first problem.
 pub(crate) fn check_catalog(c: &types::Catalog, at: &str) -> Result<(), Error> {
     if !is_uuid(&c.uuid) {
-        return Err(Error::at(format!("{at}/uuid"), format!("{:?} is not a UUID (version 4 or 5)", c.uuid)));
+        return Err(Error::at(format!("{at}/uuid"), {
+            let x = &c.uuid;
+            ja_en!("{x:?} は UUID（バージョン 4 か 5）ではありません", "{x:?} is not a UUID (version 4 or 5)")
+        }));
     }
     let meta: MetadataHead = raw(&c.metadata, &format!("{at}/metadata"))?;
     for (i, p) in meta.parties.iter().enumerate() {
         if !is_uuid(&p.uuid) {
-            return Err(Error::at(
-                format!("{at}/metadata/parties/{i}/uuid"),
-                format!("{:?} is not a UUID (version 4 or 5)", p.uuid),
-            ));
+            return Err(Error::at(format!("{at}/metadata/parties/{i}/uuid"), {
+                let x = &p.uuid;
+                ja_en!("{x:?} は UUID（バージョン 4 か 5）ではありません", "{x:?} is not a UUID (version 4 or 5)")
+            }));
         }
     }
     let mut ck = Checker {
@@ -395,10 +449,10 @@ pub(crate) fn check_catalog(c: &types::Catalog, at: &str) -> Result<(), Error> {
         let bm: BackMatterHead = raw(bm, &format!("{at}/back-matter"))?;
         for (i, r) in bm.resources.iter().enumerate() {
             if !is_uuid(&r.uuid) {
-                return Err(Error::at(
-                    format!("{at}/back-matter/resources/{i}/uuid"),
-                    format!("{:?} is not a UUID (version 4 or 5)", r.uuid),
-                ));
+                return Err(Error::at(format!("{at}/back-matter/resources/{i}/uuid"), {
+                    let x = &r.uuid;
+                    ja_en!("{x:?} は UUID（バージョン 4 か 5）ではありません", "{x:?} is not a UUID (version 4 or 5)")
+                }));
             }
             ck.resources.insert(r.uuid.to_ascii_lowercase());
         }
@@ -460,16 +514,31 @@ fn inserted_params(text: &str) -> impl Iterator<Item = &str> {
 /// replace the catalog's); `alters` are refused.
 pub fn resolve_profile(p: &types::Profile, catalog: types::Catalog) -> Result<types::Catalog, Error> {
     if !is_uuid(&p.uuid) {
-        return Err(Error::at("/profile/uuid", format!("{:?} is not a UUID (version 4 or 5)", p.uuid)));
+        return Err(Error::at("/profile/uuid", {
+            let x = &p.uuid;
+            ja_en!("{x:?} は UUID（バージョン 4 か 5）ではありません", "{x:?} is not a UUID (version 4 or 5)")
+        }));
     }
     let _: MetadataHead = raw(&p.metadata, "/profile/metadata")?;
     if let Some(m) = &p.modify
         && !m.alters.is_empty()
     {
-        return Err(Error::at("/profile/modify/alters", "sansho does not apply a profile's alters yet"));
+        return Err(Error::at(
+            "/profile/modify/alters",
+            Msg::new(
+                "sansho はプロファイルの alters にまだ対応していません",
+                "sansho does not apply a profile's alters yet",
+            ),
+        ));
     }
     if p.imports.len() != 1 {
-        return Err(Error::at("/profile/imports", "sansho resolves a profile with exactly one import"));
+        return Err(Error::at(
+            "/profile/imports",
+            Msg::new(
+                "sansho が解決できるのは import が 1 つだけのプロファイルです",
+                "sansho resolves a profile with exactly one import",
+            ),
+        ));
     }
     let imp = &p.imports[0];
     // Every control id, with its descendants.
@@ -505,7 +574,10 @@ pub fn resolve_profile(p: &types::Profile, catalog: types::Catalog) -> Result<ty
                 None | Some("no") => false,
                 Some("yes") => true,
                 Some(o) => {
-                    return Err(Error::at(format!("{at}/with-child-controls"), format!("{o:?}: expected yes or no")));
+                    return Err(Error::at(
+                        format!("{at}/with-child-controls"),
+                        ja_en!("{o:?}: yes か no を指定してください", "{o:?}: expected yes or no"),
+                    ));
                 }
             };
             let mut add = |id: &str| {
@@ -518,7 +590,10 @@ pub fn resolve_profile(p: &types::Profile, catalog: types::Catalog) -> Result<ty
                 if !index.contains_key(id.as_str()) {
                     return Err(Error::at(
                         format!("{at}/with-ids/{j}"),
-                        format!("broken reference: the catalog has no control {id:?}"),
+                        ja_en!(
+                            "参照先がありません: カタログにコントロール {id:?} はありません",
+                            "broken reference: the catalog has no control {id:?}"
+                        ),
                     ));
                 }
                 add(id);
@@ -526,10 +601,10 @@ pub fn resolve_profile(p: &types::Profile, catalog: types::Catalog) -> Result<ty
             for (j, m) in s.matching.iter().enumerate() {
                 let hits: Vec<&str> = all.iter().map(|(id, _)| *id).filter(|id| glob(&m.pattern, id)).collect();
                 if hits.is_empty() {
-                    return Err(Error::at(
-                        format!("{at}/matching/{j}/pattern"),
-                        format!("no control matches {:?}", m.pattern),
-                    ));
+                    return Err(Error::at(format!("{at}/matching/{j}/pattern"), {
+                        let pattern = &m.pattern;
+                        ja_en!("{pattern:?} に当たるコントロールがありません", "no control matches {pattern:?}")
+                    }));
                 }
                 hits.into_iter().for_each(&mut add);
             }
@@ -542,7 +617,13 @@ pub fn resolve_profile(p: &types::Profile, catalog: types::Catalog) -> Result<ty
     }
     select(&imp.include_controls, "include-controls", &mut chosen)?;
     if imp.include_all.is_none() && imp.include_controls.is_empty() {
-        return Err(Error::at("/profile/imports/0", "an import needs include-all or include-controls"));
+        return Err(Error::at(
+            "/profile/imports/0",
+            Msg::new(
+                "import には include-all か include-controls が必要です",
+                "an import needs include-all or include-controls",
+            ),
+        ));
     }
     let mut excluded = HashSet::new();
     select(&imp.exclude_controls, "exclude-controls", &mut excluded)?;
@@ -581,10 +662,13 @@ pub fn resolve_profile(p: &types::Profile, catalog: types::Catalog) -> Result<ty
     if let Some(m) = &p.modify {
         for (i, sp) in m.set_parameters.iter().enumerate() {
             let Some(param) = find_param(&mut resolved, &sp.param_id) else {
-                return Err(Error::at(
-                    format!("/profile/modify/set-parameters/{i}/param-id"),
-                    format!("broken reference: no parameter {:?} among the selected controls", sp.param_id),
-                ));
+                return Err(Error::at(format!("/profile/modify/set-parameters/{i}/param-id"), {
+                    let id = &sp.param_id;
+                    ja_en!(
+                        "参照先がありません: 選んだコントロールにパラメーター {id:?} はありません",
+                        "broken reference: no parameter {id:?} among the selected controls"
+                    )
+                }));
             };
             set_parameter(param, sp);
         }
@@ -792,7 +876,8 @@ impl Conv<'_> {
     ) -> Result<LocalId, Error> {
         let own = take_own(&mut ext.props, &mut ext.parts, id);
         let lid_text = own.local_id.as_deref().unwrap_or(id);
-        let lid = LocalId::parse(lid_text).map_err(|e| Error::at(format!("{}/id", at()), e.to_string()))?;
+        let lid = LocalId::parse(lid_text)
+            .map_err(|e| Error::at(format!("{}/id", at()), ja_en!("sansho の ID にできません（{e}）", "{e}")))?;
         let label = label_of(&ext.props).unwrap_or(lid_text).to_owned();
         let text = if own.any { own.text.clone() } else { statement_text(&ext.parts) };
         // A node of a sansho export whose extension holds nothing else needs none.

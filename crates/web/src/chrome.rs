@@ -9,7 +9,7 @@
 //! handler's extractors (`session::Resolved`).
 
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -161,7 +161,7 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
         return next.run(req).await;
     }
     let (mut parts, body) = req.into_parts();
-    let lang = Lang::from_request_parts(&mut parts, &s).await.unwrap_or_default();
+    let lang = crate::i18n::from_cookie(&parts);
     let mut viewer = Viewer::default();
     if let Ok(p) = pending(&parts, &s).await {
         if let Some(p) = p.as_ref().filter(|p| p.complete()) {

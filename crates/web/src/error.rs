@@ -154,8 +154,8 @@ pub fn from_app(lang: crate::Lang, e: sansho_app::AppError) -> WebError {
             E::Internal(detail) => WebError::Internal(detail),
             e => {
                 let message = match e.field() {
-                    Some(field) => format!("{field}: {}", e.message(lang.into())),
-                    None => e.message(lang.into()),
+                    Some(field) => format!("{field}: {}", e.message(lang)),
+                    None => e.message(lang),
                 };
                 match e.class() {
                     Class::NotFound => WebError::NotFound(message),

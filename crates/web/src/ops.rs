@@ -313,7 +313,7 @@ pub fn attachment(name: &str) -> String {
 
 /// The status of an assessment in words.
 pub fn status_word(lang: Lang, s: AssessmentStatus) -> &'static str {
-    sansho_app::export::status_word(lang.into(), s)
+    sansho_app::export::status_word(lang, s)
 }
 
 /// An export format of an assessment, from the path (`xlsx`, `csv`, `md`, `json`).
@@ -330,7 +330,7 @@ pub struct ExportFile {
 
 /// The exports of `sansho export` (direct answers, with owner, due date and evidence).
 pub async fn export(s: &AppState, lang: Lang, a: &Loaded, format: Format) -> Result<ExportFile, WebError> {
-    let request = sansho_app::export::Request { format, catalog: None, with_derived: false, lang: lang.into() };
+    let request = sansho_app::export::Request { format, catalog: None, with_derived: false, lang };
     let bytes = sansho_app::export::export(&cx(s), a, request).await.map_err(|e| app_refusal(lang, e))?;
     let id = a.assessment.id.to_string();
     let file_name = format!("{}-{}.{}", a.assessment.catalog_id, &id[..8], format.extension());

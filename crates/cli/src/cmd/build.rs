@@ -89,7 +89,7 @@ fn existing(out_dir: &Path) -> Result<Vec<PathBuf>> {
 
 pub fn run(seeds: &Path, overrides: &Path, out_dir: &Path, samples_dir: &Path, check: bool) -> Result<()> {
     let inputs = inputs(seeds, overrides)?;
-    let out = build_bundled(&inputs).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let out = build_bundled(&inputs)?;
     // Every file the build produces, by its path: the catalogs under `out_dir`, the samples
     // under `samples_dir`.
     let mut files: BTreeMap<PathBuf, String> = render(&out).into_iter().map(|(p, t)| (out_dir.join(p), t)).collect();

@@ -37,7 +37,7 @@ pub fn read_answers_file(
 ) -> Result<(String, Vec<Answer>)> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).with_context(|| tr!(lang, "{name}: 読めません", "{name}: cannot read"))?;
-    let file = parse_answers_bytes(&name, &bytes).map_err(|e| anyhow!("{e}"))?;
+    let file = parse_answers_bytes(&name, &bytes)?;
     let catalog = match (catalog, &file.catalog) {
         (Some(c), Some((declared, at))) if c != declared => {
             let (line, column) = (at.line, at.column);
@@ -120,8 +120,7 @@ fn read_checklist_file(set: &CatalogSet, path: &Path, catalog: Option<&str>) -> 
         set,
         catalog,
         None,
-    )
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    )?;
     let answers = read
         .answers
         .iter()
@@ -133,7 +132,11 @@ fn read_checklist_file(set: &CatalogSet, path: &Path, catalog: Option<&str>) -> 
                 }
                 r => Answer::new(reference, r),
             }
-            .map_err(|err| anyhow::anyhow!("{name}: {}: {}", c.at, crate::errors::answer(&err, crate::ui::lang())))?;
+            .map_err(|err| {
+                let lang = crate::ui::lang();
+                let at = if lang == Lang::Ja { c.at.ja() } else { c.at.to_string() };
+                anyhow::anyhow!("{name}: {at}: {}", crate::errors::answer(&err, lang))
+            })?;
             answer.how = c.how.clone();
             answer.justification = c.justification.clone();
             Ok(answer)

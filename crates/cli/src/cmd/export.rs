@@ -22,12 +22,7 @@ pub fn run(db: &Db, set: &CatalogSet, a: &ExportArgs, lang: Lang) -> Result<()> 
         ExportFormat::Csv => Format::Csv,
         ExportFormat::Json => Format::Json,
     };
-    let request = sansho_app::export::Request {
-        format,
-        catalog: Some(&catalog),
-        with_derived: a.with_derived,
-        lang: lang.into(),
-    };
+    let request = sansho_app::export::Request { format, catalog: Some(&catalog), with_derived: a.with_derived, lang };
     let bytes = db.run(sansho_app::export::export(&db.cx(set), &l, request))?;
     let (date, ext) = (today(), format.extension());
     let out = a.out.clone().unwrap_or_else(|| PathBuf::from(format!("{catalog}-{date}.{ext}")));

@@ -65,7 +65,7 @@ pub fn run(a: &ImportXlsxArgs) -> Result<()> {
     // Each workbook is read in a child process with memory and time limits (see
     // `sansho_import::sandbox`): a hostile file stops that child, not this command.
     let reader = crate::cmd::sandbox::reader()?;
-    let (catalog, report) = import_workbooks_with(&reader, &refs, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (catalog, report) = import_workbooks_with(&reader, &refs, &opts)?;
     let text = catalog_to_toml(
         &catalog,
         &["Imported by `sansho catalog import-xlsx`; review, then keep it next to your other catalogs."],

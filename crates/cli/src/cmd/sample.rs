@@ -1,7 +1,7 @@
 //! `sansho sample load`: the bundled sample, a vendor's completed 第3版 checklist (seed 003), as
 //! an organization, a system and an assessment, so a new user sees real data at once.
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use sansho_core::CatalogSet;
 use sansho_import::answers::parse_answers;
 use sansho_store::{AnswerInput, NewOrganization, NewSystem, OrgKind, ServiceModel, VendorPosition};
@@ -23,7 +23,7 @@ const SYSTEM_DESCRIPTION: &str = "出典003（ある事業者が記入済みの�
 回答によれば、個人情報が保管されているサーバー・クライアントは外部ネットワークと接続されていない（オンプレミス）。";
 
 pub fn load(db: &Db, set: &CatalogSet, json: bool, lang: Lang) -> Result<()> {
-    let file = parse_answers(SAMPLE_NAME, SAMPLE).map_err(|e| anyhow!("{e}"))?;
+    let file = parse_answers(SAMPLE_NAME, SAMPLE)?;
     let catalog = file.catalog.as_ref().map(|(c, _)| c.clone()).unwrap_or_else(|| "mhlw-3-checklist".into());
     let mut inputs = Vec::new();
     for e in &file.answers {

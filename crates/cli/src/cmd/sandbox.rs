@@ -52,5 +52,5 @@ pub fn run(a: &ReadWorkbookArgs) -> u8 {
 /// The workbook reader the CLI uses for every workbook it is given: this program in a child
 /// process, with the default limits.
 pub fn reader() -> anyhow::Result<sansho_import::workbook::BookReader> {
-    sansho_import::workbook::BookReader::sandbox_self().map_err(|e| anyhow::anyhow!("{e}"))
+    Ok(sansho_import::workbook::BookReader::sandbox_self()?)
 }

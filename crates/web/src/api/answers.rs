@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 use super::assessments::BasisWord;
 use super::extract::{ApiJson, ApiPath as Path, ApiUser};
 use crate::error::ErrorBody;
+use crate::i18n::PageLang;
 use crate::ops;
 use crate::view::{self, HopView, RequirementView};
 use crate::{AppState, Lang, WebError};
@@ -423,7 +424,7 @@ pub struct AnswerBody {
         (status = 422, description = "A heading, an unknown result, a bad due date, or 該当なし without a reason", body = ErrorBody)))]
 async fn save(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: ApiUser,
     Path((id, req)): Path<(String, String)>,
     ApiJson(body): ApiJson<AnswerBody>,
@@ -472,7 +473,7 @@ fn strict_date(lang: Lang, field: &str, value: Option<String>) -> Result<Option<
         (status = 422, description = "There is no suggestion to accept", body = ErrorBody)))]
 async fn accept(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: ApiUser,
     Path((id, req)): Path<(String, String)>,
 ) -> Result<Json<AnswerView>, WebError> {
@@ -577,7 +578,7 @@ async fn read_upload(mut form: Multipart) -> Result<EvidenceText, WebError> {
         (status = 422, description = "No file or http(s) URL, a bad date, or an expiry before the effective date", body = ErrorBody)))]
 async fn add_evidence(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: ApiUser,
     Path((id, req)): Path<(String, String)>,
     request: Request,

@@ -16,9 +16,10 @@ use utoipa::ToSchema;
 
 use super::extract::{ApiJson, ApiPath as Path, ApiUser};
 use crate::error::ErrorBody;
+use crate::i18n::PageLang;
 use crate::ops;
 use crate::session::check_access;
-use crate::{AppState, Lang, WebError};
+use crate::{AppState, WebError};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -334,7 +335,7 @@ pub struct NewSystemBody {
         (status = 422, description = "A field is missing or wrong (the message names it)", body = ErrorBody)))]
 async fn create_system(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: ApiUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewSystemBody>,
@@ -419,7 +420,7 @@ pub struct NewAssessmentBody {
         (status = 422, description = "Unknown catalog, or a baseline that is not of this system and catalog", body = ErrorBody)))]
 async fn create_assessment(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: ApiUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewAssessmentBody>,
@@ -513,7 +514,7 @@ pub struct StatusBody {
         (status = 422, description = "Not a status (draft, in-review, final)", body = ErrorBody)))]
 async fn set_status(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: ApiUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<StatusBody>,
@@ -549,7 +550,7 @@ pub struct ReopenBody {
         (status = 422, description = "No reason given", body = ErrorBody)))]
 async fn reopen(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: ApiUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReopenBody>,
@@ -612,7 +613,7 @@ pub struct MigrationView {
         (status = 422, description = "Unknown target catalog, or the assessment's own", body = ErrorBody)))]
 async fn migrate(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: ApiUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<MigrateBody>,
@@ -920,7 +921,7 @@ pub enum ExportFormatWord {
         (status = 404, description = "No such assessment of mine, or no such format", body = ErrorBody)))]
 async fn export(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: ApiUser,
     Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, WebError> {

@@ -14,11 +14,12 @@ use super::assessments::OrganizationView;
 use super::extract::{ApiJson, ApiUser, CSRF_HEADER};
 use crate::admin_ops::RoleWord;
 use crate::error::ErrorBody;
+use crate::i18n::PageLang;
 use crate::pages::auth::{
     Client, LOCKED, LoginRefusal, Pick, SecondFactor, check_password, check_second_factor, create_session,
 };
 use crate::session::{Pending, now};
-use crate::{AppState, Lang, WebError};
+use crate::{AppState, WebError};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/session", get(who).post(login).delete(logout))
@@ -108,7 +109,7 @@ pub struct LoginRequest {
             headers(("retry-after" = u64, description = "Seconds to wait")))))]
 async fn login(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, WebError> {

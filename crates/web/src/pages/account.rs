@@ -15,6 +15,7 @@ use sansho_auth as auth;
 use sansho_store::{Actor, Id, Role};
 use serde::Deserialize;
 
+use crate::i18n::PageLang;
 use crate::pages::auth::{Client, Pick};
 use crate::pages::guidelines::{form_expired, render_status};
 use crate::session::{Authed, Pending, now};
@@ -121,7 +122,7 @@ async fn page(
     Ok(render_status(status, &page))
 }
 
-async fn show(State(s): State<AppState>, lang: Lang, user: Authed) -> Result<Response, WebError> {
+async fn show(State(s): State<AppState>, PageLang(lang): PageLang, user: Authed) -> Result<Response, WebError> {
     page(&s, lang, &user, None, Vec::new()).await
 }
 
@@ -139,7 +140,7 @@ struct PasswordForm {
 
 async fn change_password(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Form(f): Form<PasswordForm>,
@@ -175,7 +176,7 @@ struct CsrfForm {
 
 async fn new_recovery_codes(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Form(f): Form<CsrfForm>,
@@ -198,7 +199,7 @@ async fn new_recovery_codes(
 
 async fn revoke(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Path(id): Path<String>,
@@ -217,7 +218,7 @@ async fn revoke(
 
 async fn revoke_others(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Form(f): Form<CsrfForm>,

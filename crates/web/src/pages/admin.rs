@@ -19,6 +19,7 @@ use crate::admin_ops::{
     self as ops, AuditCheck, AuditQuery, AuditView, CreateOrganization, CreateUser, EmergencyUseView, OrgKindWord,
     OrgView, RoleWord, UpdateUser, UserView, jst,
 };
+use crate::i18n::PageLang;
 use crate::pages::auth::Client;
 use crate::pages::guidelines::{ErrorPage, form_expired, render_status};
 use crate::session::Authed;
@@ -212,7 +213,7 @@ async fn overview_page(
 
 async fn overview(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     a: Authed,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
@@ -237,7 +238,7 @@ struct SecondFactorForm {
 /// Which roles go without a second factor (admins never do).
 async fn set_second_factor(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     a: Authed,
     Form(f): Form<SecondFactorForm>,
@@ -334,7 +335,7 @@ fn serde_urlencoded_pairs(body: &str) -> Result<Vec<(String, String)>, String> {
 
 async fn create_user(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     a: Authed,
     body: String,
@@ -385,7 +386,7 @@ struct OrgForm {
 
 async fn create_organization(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     a: Authed,
     Form(f): Form<OrgForm>,
@@ -424,7 +425,7 @@ struct CsrfForm {
 
 async fn acknowledge(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     a: Authed,
     Path(id): Path<String>,
@@ -517,7 +518,7 @@ async fn user_page_for(
 
 async fn user_page(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     a: Authed,
     Path(id): Path<String>,
     Query(q): Query<DoneQuery>,
@@ -553,7 +554,7 @@ struct ActionForm {
 /// revoke-sessions, password, membership-add, membership-remove.
 async fn user_action(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     a: Authed,
     Path((id, action)): Path<(String, String)>,
@@ -655,7 +656,7 @@ struct AuditPageT {
 
 async fn audit(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     a: Authed,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, WebError> {

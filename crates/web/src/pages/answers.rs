@@ -16,6 +16,7 @@ use sansho_core::assess::{GapOptions, ResultBasis, ResultCode, derive, gaps, is_
 use sansho_store::{AnswerResult, AssessmentStatus};
 use serde::Deserialize;
 
+use crate::i18n::{LangExt, PageLang};
 use crate::ops::{self, today};
 use crate::pages::auth::Client;
 use crate::pages::guidelines::{ErrorPage, form_expired, render_status};
@@ -390,7 +391,7 @@ pub(crate) fn review_flagged(st: &sansho_store::Answer) -> bool {
 
 async fn checklist(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: Authed,
     Path(id): Path<String>,
     Query(q): Query<ChecklistQuery>,
@@ -405,7 +406,7 @@ async fn checklist(
 /// back with every value the person entered, and nothing is saved until all rows are right.
 async fn save_checklist(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Path(id): Path<String>,
@@ -721,7 +722,7 @@ async fn requirement_page(
 
 async fn requirement(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: Authed,
     Path((id, req)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
@@ -787,7 +788,7 @@ async fn editable(
 /// correct opens the page again with the message.
 async fn save(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Path((id, req)): Path<(String, String)>,
@@ -819,7 +820,7 @@ struct CsrfForm {
 
 async fn accept(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Path((id, req)): Path<(String, String)>,
@@ -842,7 +843,7 @@ async fn accept(
 
 async fn upload(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Path((id, req)): Path<(String, String)>,

@@ -16,6 +16,7 @@ use sansho_core::assess::{ResultBasis, ResultCode, derive};
 use sansho_store::{AssessmentStatus, Id, Kind};
 
 use crate::charts::{Bar, stacked_bars};
+use crate::i18n::PageLang;
 use crate::pages::guidelines::{ErrorPage, render_status};
 use crate::session::Authed;
 use crate::{AppState, Cached, Lang, WebError};
@@ -182,7 +183,7 @@ struct ListPage {
 }
 
 /// The assessments of the signed-in user's organizations.
-async fn list(State(s): State<AppState>, lang: Lang, user: Authed) -> Result<Response, WebError> {
+async fn list(State(s): State<AppState>, PageLang(lang): PageLang, user: Authed) -> Result<Response, WebError> {
     let mut rows = Vec::new();
     for org in s.store.organizations_of(user.user.id).await? {
         for system in s.store.systems(org.id).await? {
@@ -221,7 +222,7 @@ async fn list(State(s): State<AppState>, lang: Lang, user: Authed) -> Result<Res
 
 async fn dashboard(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: Authed,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
@@ -337,7 +338,7 @@ async fn dashboard(
 /// The exports of `sansho export`, as downloads.
 async fn export(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: Authed,
     Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, WebError> {

@@ -16,6 +16,7 @@ use sansho_auth as auth;
 use sansho_store::{Actor, NewSession, NewUser, Role, Timestamp};
 use serde::Deserialize;
 
+use crate::i18n::PageLang;
 use crate::pages::guidelines::{form_expired, render_status};
 use crate::pages::local_path;
 use crate::session::{Authed, Pending, cookie, needs_second_factor, now, pre_cookie_name};
@@ -106,7 +107,7 @@ async fn users_exist(state: &AppState) -> Result<bool, WebError> {
     Ok(!state.store.users().await?.is_empty())
 }
 
-async fn setup_form(State(s): State<AppState>, lang: Lang, client: Client) -> Result<Response, WebError> {
+async fn setup_form(State(s): State<AppState>, PageLang(lang): PageLang, client: Client) -> Result<Response, WebError> {
     if users_exist(&s).await? {
         return Ok(Redirect::to("/login").into_response());
     }
@@ -129,7 +130,7 @@ struct SetupForm {
 
 async fn setup(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     Form(f): Form<SetupForm>,
 ) -> Result<Response, WebError> {
@@ -438,7 +439,7 @@ struct NextQuery {
 
 async fn login_form(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, WebError> {
@@ -464,7 +465,7 @@ struct LoginForm {
 
 async fn login(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, WebError> {
@@ -550,7 +551,7 @@ struct TotpPage {
     error: Option<String>,
 }
 
-async fn totp_form(State(s): State<AppState>, lang: Lang, p: Pending) -> Response {
+async fn totp_form(State(s): State<AppState>, PageLang(lang): PageLang, p: Pending) -> Response {
     if p.complete() {
         return Redirect::to("/").into_response();
     }
@@ -565,7 +566,7 @@ struct CodeForm {
 
 async fn totp(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     p: Pending,
     Form(f): Form<CodeForm>,
@@ -644,7 +645,7 @@ fn enrol_page(s: &AppState, lang: Lang, p: &Pending, error: Option<String>) -> R
 /// The enrolment page. It changes nothing (issue 11 §1.1): it shows the key offered to this
 /// session; for a user with a factor already, it says so and asks for the current code before a
 /// new key replaces it.
-async fn enrol_form(State(s): State<AppState>, lang: Lang, p: Pending) -> Result<Response, WebError> {
+async fn enrol_form(State(s): State<AppState>, PageLang(lang): PageLang, p: Pending) -> Result<Response, WebError> {
     if p.user.totp_enabled && !p.session.mfa_passed {
         return Ok(Redirect::to("/login/totp").into_response());
     }
@@ -666,7 +667,7 @@ struct EnrolForm {
 /// place stays until the new one is stored, in one transaction with new recovery codes.
 async fn enrol(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     p: Pending,
     Form(f): Form<EnrolForm>,
@@ -740,7 +741,7 @@ struct LogoutForm {
 
 async fn logout(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     a: Authed,
     Form(f): Form<LogoutForm>,

@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
+use crate::i18n::{LangExt, PageLang};
 use crate::view::{self, CatalogSummary, RelatedView, RequirementView, TreeNode};
 use crate::{AppState, Cached, Lang};
 
@@ -66,7 +67,7 @@ struct ListPage {
     mapping_sets: Vec<(String, String, String, usize)>,
 }
 
-async fn list(State(s): State<AppState>, lang: Lang, OriginalUri(uri): OriginalUri) -> Response {
+async fn list(State(s): State<AppState>, PageLang(lang): PageLang, OriginalUri(uri): OriginalUri) -> Response {
     let mapping_sets = s
         .set
         .mapping_sets()
@@ -97,7 +98,7 @@ struct CatalogPage {
 
 async fn catalog(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
 ) -> Response {
@@ -143,7 +144,7 @@ struct RequirementPage {
 
 async fn requirement(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     OriginalUri(uri): OriginalUri,
     Path((catalog, req)): Path<(String, String)>,
 ) -> Response {
@@ -236,7 +237,7 @@ struct SearchPage {
 
 async fn search(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     OriginalUri(uri): OriginalUri,
     Query(query): Query<SearchQuery>,
 ) -> Response {

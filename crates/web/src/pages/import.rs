@@ -20,6 +20,7 @@ use sansho_app::import::{Change, Confirmed, Plan, Reviewed};
 use sansho_store::AssessmentStatus;
 use serde::Deserialize;
 
+use crate::i18n::PageLang;
 use crate::ops;
 use crate::pages::auth::Client;
 use crate::pages::guidelines::{ErrorPage, form_expired, render_status};
@@ -105,7 +106,7 @@ async fn page(
 /// The upload form (anyone who may see the assessment sees it; only an assessor or admin may send).
 async fn form(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: Authed,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
@@ -158,7 +159,7 @@ fn preview_of(s: &AppState, lang: Lang, a: &ops::Loaded, file: &str, plan: &Plan
 /// Reads the uploaded checklist and shows what importing it would do; writes nothing.
 async fn preview(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: Authed,
     Path(id): Path<String>,
     request: Request,
@@ -253,7 +254,7 @@ struct ConfirmForm {
 /// someone changed those answers meanwhile.
 async fn confirm(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Path(id): Path<String>,

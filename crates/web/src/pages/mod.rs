@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
+use crate::i18n::PageLang;
 use crate::{AppState, Lang};
 
 const CSS: &str = include_str!("../../static/app.css");
@@ -86,7 +87,7 @@ async fn set_lang(axum::extract::Path(code): axum::extract::Path<String>, Query(
     r
 }
 
-async fn not_found(lang: Lang, uri: axum::http::Uri) -> Response {
+async fn not_found(PageLang(lang): PageLang, uri: axum::http::Uri) -> Response {
     let page = guidelines::ErrorPage {
         lang,
         path: uri.path().to_owned(),

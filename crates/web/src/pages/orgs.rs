@@ -14,6 +14,7 @@ use axum::{Form, Router};
 use sansho_store::{AssessmentStatus, Id, Kind, NewSystem, OrgKind, Role, ServiceModel};
 use serde::Deserialize;
 
+use crate::i18n::PageLang;
 use crate::ops;
 use crate::pages::assessments::status_word;
 use crate::pages::auth::Client;
@@ -111,7 +112,7 @@ struct ListPage {
     rows: Vec<OrgRow>,
 }
 
-async fn list(State(s): State<AppState>, lang: Lang, user: Authed) -> Result<Response, WebError> {
+async fn list(State(s): State<AppState>, PageLang(lang): PageLang, user: Authed) -> Result<Response, WebError> {
     let mut rows = Vec::new();
     for org in s.store.organizations_of(user.user.id).await? {
         let systems = s.store.systems(org.id).await?;
@@ -205,7 +206,7 @@ async fn org_page(
 
 async fn organization(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: Authed,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
@@ -216,7 +217,7 @@ async fn organization(
 
 async fn add_system(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Path(id): Path<String>,
@@ -350,7 +351,7 @@ async fn system_page(
 
 async fn system(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: Authed,
     OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
@@ -374,7 +375,7 @@ struct AssessmentForm {
 
 async fn add_assessment(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Path(id): Path<String>,
@@ -413,7 +414,7 @@ struct StatusForm {
 
 async fn set_status(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Path(id): Path<String>,
@@ -489,7 +490,7 @@ async fn reopen_form(
 /// The page that reopens a final assessment: who may, and the reason to give.
 async fn reopen_page(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: Authed,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
@@ -509,7 +510,7 @@ struct ReopenForm {
 /// Reopens a final assessment as a draft (an admin or its owner, with a reason; audited).
 async fn reopen(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Path(id): Path<String>,
@@ -587,7 +588,7 @@ fn flag_word(lang: Lang, f: sansho_core::assess::Flag) -> &'static str {
 /// writing; the person confirms with a POST.
 async fn migrate_confirm(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     user: Authed,
     Path(id): Path<String>,
     Query(q): Query<MigrateQuery>,
@@ -637,7 +638,7 @@ async fn migrate_confirm(
 /// confirmation page: a post without `confirmed` goes there.
 async fn migrate_to(
     State(s): State<AppState>,
-    lang: Lang,
+    PageLang(lang): PageLang,
     client: Client,
     user: Authed,
     Path(id): Path<String>,
