@@ -787,6 +787,73 @@ enum Outcome {
 }
 
 impl RowReader<'_> {
+    /// A row without a result, left out with the reason: a group row, a heading (which the rows
+    /// under it are carried in), or an item not answered yet.
+    fn unanswered(
+        &self,
+        row: &Row,
+        first_cell: usize,
+        (group, id, number, item): (Option<&str>, Option<&str>, Option<&str>, Option<&str>),
+        carry: &mut Carry,
+    ) -> Skipped {
+        let at = self.table.cell(row.row, first_cell);
+        let nothing = id.is_none() && number.is_none() && item.is_none();
+        if let Some(g) = group.filter(|_| nothing) {
+            return Skipped { at, reason: format!("group row {g}"), requirement: None };
+        }
+        if id.is_none()
+            && let Some(text) = self.heading_text(row)
+        {
+            // A lone cell: an unanswered item where it pairs with one, else a heading.
+            let requirement = self.pair(None, number, item, carry).ok();
+            if let Some(ix) = requirement.filter(|ix| self.set.children_of(*ix).is_empty()) {
+                return Skipped { at, reason: "未回答".to_owned(), requirement: Some(ix) };
+            }
+            *carry = Carry { group: Some(text.clone()), parent: None };
+            return Skipped { at, reason: format!("heading row {text}"), requirement };
+        }
+        if nothing {
+            return Skipped { at, reason: "未回答 (no requirement, no result)".into(), requirement: None };
+        }
+        let (reason, requirement) = match self.pair(id, number, item, carry) {
+            Ok(ix) if self.set.children_of(ix).is_empty() => ("未回答".to_owned(), Some(ix)),
+            Ok(ix) => (format!("group row {}", self.set.requirement(ix).label), Some(ix)),
+            Err(_) => ("未回答".to_owned(), None),
+        };
+        self.carry_number(number, carry);
+        Skipped { at, reason, requirement }
+    }
+
+    /// The error of a 該当なし row without a reason, saying where to write it.
+    fn no_reason(&self, row: u32, ix: NodeIx, has_word: bool) -> RowError {
+        let h = self.header;
+        let c = self.result_col(has_word);
+        let col = c.map_or(0, |c| c.ix);
+        let (hj, he) = match h.justification.first() {
+            Some(j) => {
+                let (column, header) = (self.table.column(j.ix), &j.header);
+                (
+                    format!("理由を {column} 列（{header}）に書いてください"),
+                    format!("write the reason in column {column} ({header})"),
+                )
+            }
+            None => (
+                "該当なし理由・備考の列を設けて理由を書いてください".to_owned(),
+                "add a 該当なし理由・備考 column with the reason".to_owned(),
+            ),
+        };
+        let (dj, de) = self.describe_opt(row, c);
+        let name = self.name(ix);
+        RowError {
+            row,
+            col,
+            message: ja_en!(
+                "{dj}: {name} は該当なしですが、理由がありません。{hj}",
+                "{de}: {name} is 該当なし (not applicable) without a justification; {he}"
+            ),
+        }
+    }
+
     fn read(&self) -> Result<(Vec<ChecklistAnswer>, Vec<Skipped>), ImportError> {
         let h = self.header;
         let t = self.table;
@@ -880,40 +947,8 @@ impl RowReader<'_> {
 
             // Rows without a result: group rows, headings, unanswered items.
             if !has_result {
-                let at = t.cell(row.row, first_cell);
-                let nothing = id.is_none() && number.is_none() && item.is_none();
-                if let Some(g) = group.as_ref().filter(|_| nothing) {
-                    skipped.push(Skipped { at, reason: format!("group row {g}"), requirement: None });
-                    continue;
-                }
-                if id.is_none()
-                    && let Some(text) = self.heading_text(row)
-                {
-                    // A lone cell: an unanswered item where it pairs with one, else a heading.
-                    let requirement = self.pair(None, number.as_deref(), item.as_deref(), &carry).ok();
-                    if let Some(ix) = requirement.filter(|ix| self.set.children_of(*ix).is_empty()) {
-                        skipped.push(Skipped { at, reason: "未回答".to_owned(), requirement: Some(ix) });
-                        continue;
-                    }
-                    skipped.push(Skipped { at, reason: format!("heading row {text}"), requirement });
-                    carry = Carry { group: Some(text), parent: None };
-                    continue;
-                }
-                if nothing {
-                    skipped.push(Skipped {
-                        at,
-                        reason: "未回答 (no requirement, no result)".into(),
-                        requirement: None,
-                    });
-                    continue;
-                }
-                let (reason, requirement) = match self.pair(id.as_deref(), number.as_deref(), item.as_deref(), &carry) {
-                    Ok(ix) if self.set.children_of(ix).is_empty() => ("未回答".to_owned(), Some(ix)),
-                    Ok(ix) => (format!("group row {}", self.set.requirement(ix).label), Some(ix)),
-                    Err(_) => ("未回答".to_owned(), None),
-                };
-                skipped.push(Skipped { at, reason, requirement });
-                self.carry_number(number.as_deref(), &mut carry);
+                let cells = (group.as_deref(), id.as_deref(), number.as_deref(), item.as_deref());
+                skipped.push(self.unanswered(row, first_cell, cells, &mut carry));
                 continue;
             }
 
@@ -945,31 +980,7 @@ impl RowReader<'_> {
             };
             let justification = (!just.is_empty()).then(|| just.join("\n"));
             if result == ResultCode::NotApplicable && justification.is_none() {
-                let c = self.result_col(word.is_some());
-                let col = c.map_or(0, |c| c.ix);
-                let (hj, he) = match h.justification.first() {
-                    Some(j) => {
-                        let (column, header) = (t.column(j.ix), &j.header);
-                        (
-                            format!("理由を {column} 列（{header}）に書いてください"),
-                            format!("write the reason in column {column} ({header})"),
-                        )
-                    }
-                    None => (
-                        "該当なし理由・備考の列を設けて理由を書いてください".to_owned(),
-                        "add a 該当なし理由・備考 column with the reason".to_owned(),
-                    ),
-                };
-                let (dj, de) = self.describe_opt(row.row, c);
-                let name = self.name(ix);
-                errors.push(RowError {
-                    row: row.row,
-                    col,
-                    message: ja_en!(
-                        "{dj}: {name} は該当なしですが、理由がありません。{hj}",
-                        "{de}: {name} is 該当なし (not applicable) without a justification; {he}"
-                    ),
-                });
+                errors.push(self.no_reason(row.row, ix, word.is_some()));
                 continue;
             }
             if let Some(&first_row) = seen.get(&ix) {

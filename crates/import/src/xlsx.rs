@@ -1442,6 +1442,80 @@ impl Walk {
     }
 }
 
+/// The error of a number cell that cannot be read, saying which numberings are understood (and,
+/// for a cell Excel turned into a date, how to type the number again).
+fn unreadable_number(ctx: &SheetCtx, h: &Header, r: u32, c: u32, d: &Data, shown: &str) -> ImportError {
+    let (shown, column) = (one_line(shown), column_name(c));
+    let header = h.first(Role::Number).map_or("", |c| c.header.as_str());
+    let (dj, de) = if matches!(d, Data::DateTime(_) | Data::DateTimeIso(_)) {
+        (
+            "。セルが日付になっています（Excel は 1-1 と入力すると 1月1日 にします）: 列の書式を文字列にして\
+             番号を入力し直してください",
+            "; the cell holds a date (Excel turns a typed 1-1 into 1月1日): format the column \
+             as text and type the number again",
+        )
+    } else {
+        ("", "")
+    };
+    ctx.err(
+        r,
+        c,
+        ja_en!(
+            "{column} 列（{header}）の番号 {shown:?} を読めません。1、1.、1-1、1.1、A-1、1-(1)、\
+             2-(3)-①、(1)、1)、①、ア、(ア)、a、(a) のような番号を書いてください{dj}",
+            "cannot read the number {shown:?} in column {column} ({header}); expected a number such \
+             as 1, 1., 1-1, 1.1, A-1, 1-(1), 2-(3)-①, (1), 1), ①, ア, (ア), a or (a){de}"
+        ),
+    )
+}
+
+/// A sheet once walked: it has check items, each with its text; a category with no item under
+/// it is dropped, and the report says so.
+fn check_sheet(
+    ctx: &SheetCtx,
+    h: &Header,
+    b: &mut Builder,
+    items: &[usize],
+    (sheet, text_col): (usize, u32),
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    if items.is_empty() {
+        return Err(ImportError::at(&ctx.sref, 0, 0, {
+            let row = h.row + 1;
+            ja_en!(
+                "見出しは {row} 行目にありますが、その下にチェック項目がありません",
+                "the header is on row {row} but there are no check items below it"
+            )
+        }));
+    }
+    for &i in items {
+        let n = &b.nodes[i];
+        if n.text.is_none() && n.title.is_none() {
+            return Err(ctx.err(b.meta[i].row, text_col, {
+                let (label, column) = (&n.label, column_name(text_col));
+                let header = h.first(Role::Text).map_or("", |c| c.header.as_str());
+                ja_en!(
+                    "項目 {label} にチェック項目の文がありません（{column} 列、{header}）",
+                    "item {label} has no check-item text (column {column}, {header})"
+                )
+            }));
+        }
+    }
+    // A category with no item under it (a footnote in the category column, a heading
+    // whose items were left out) is not a node: say so instead.
+    for g in (sheet + 1..b.nodes.len()).rev() {
+        let id = &b.nodes[g].id;
+        if b.nodes[g].kind == NodeKind::Section && !b.nodes.iter().any(|n| n.parent.as_ref() == Some(id)) {
+            let text = one_line(b.nodes[g].title.as_deref().unwrap_or_default());
+            report
+                .reject(b.meta[g].row + 1, format!("{}: {text:?} has no check items under it: not imported", ctx.sref));
+            b.nodes.remove(g);
+            b.meta.remove(g);
+        }
+    }
+    Ok(())
+}
+
 fn import_sheet(
     ctx: &SheetCtx,
     grid: &Grid,
@@ -1547,31 +1621,7 @@ fn import_sheet(
                     parse_number_text(rest).map(|n| Num { printed: rest.to_owned(), ..n })
                 });
                 let Some(num) = num else {
-                    let shown = grid.text(r, *c).unwrap_or_default();
-                    return Err(ctx.err(
-                        r,
-                        *c,
-                        {
-                            let (shown, column) = (one_line(&shown), column_name(*c));
-                            let header = h.first(Role::Number).map_or("", |c| c.header.as_str());
-                            let (dj, de) = if matches!(d, Data::DateTime(_) | Data::DateTimeIso(_)) {
-                                (
-                                    "。セルが日付になっています（Excel は 1-1 と入力すると 1月1日 にします）: 列の書式を文字列にして\
-                                     番号を入力し直してください",
-                                    "; the cell holds a date (Excel turns a typed 1-1 into 1月1日): format the column \
-                                     as text and type the number again",
-                                )
-                            } else {
-                                ("", "")
-                            };
-                            ja_en!(
-                                "{column} 列（{header}）の番号 {shown:?} を読めません。1、1.、1-1、1.1、A-1、1-(1)、\
-                                 2-(3)-①、(1)、1)、①、ア、(ア)、a、(a) のような番号を書いてください{dj}",
-                                "cannot read the number {shown:?} in column {column} ({header}); expected a number such \
-                                 as 1, 1., 1-1, 1.1, A-1, 1-(1), 2-(3)-①, (1), 1), ①, ア, (ア), a or (a){de}"
-                            )
-                        },
-                    ));
+                    return Err(unreadable_number(ctx, h, r, *c, d, &grid.text(r, *c).unwrap_or_default()));
                 };
                 add_item(ctx, h, b, &mut w, r, *c, Some(num), &v)?;
             }
@@ -1604,40 +1654,7 @@ fn import_sheet(
             }
         }
     }
-    if w.items.is_empty() {
-        return Err(ImportError::at(&ctx.sref, 0, 0, {
-            let row = h.row + 1;
-            ja_en!(
-                "見出しは {row} 行目にありますが、その下にチェック項目がありません",
-                "the header is on row {row} but there are no check items below it"
-            )
-        }));
-    }
-    for &i in &w.items {
-        let n = &b.nodes[i];
-        if n.text.is_none() && n.title.is_none() {
-            return Err(ctx.err(b.meta[i].row, text_col, {
-                let (label, column) = (&n.label, column_name(text_col));
-                let header = h.first(Role::Text).map_or("", |c| c.header.as_str());
-                ja_en!(
-                    "項目 {label} にチェック項目の文がありません（{column} 列、{header}）",
-                    "item {label} has no check-item text (column {column}, {header})"
-                )
-            }));
-        }
-    }
-    // A category with no item under it (a footnote in the category column, a heading
-    // whose items were left out) is not a node: say so instead.
-    for g in (sheet + 1..b.nodes.len()).rev() {
-        let id = &b.nodes[g].id;
-        if b.nodes[g].kind == NodeKind::Section && !b.nodes.iter().any(|n| n.parent.as_ref() == Some(id)) {
-            let text = one_line(b.nodes[g].title.as_deref().unwrap_or_default());
-            report
-                .reject(b.meta[g].row + 1, format!("{}: {text:?} has no check items under it: not imported", ctx.sref));
-            b.nodes.remove(g);
-            b.meta.remove(g);
-        }
-    }
+    check_sheet(ctx, h, b, &w.items, (sheet, text_col), report)?;
     let end = b.nodes[sheet + 1..].iter().filter_map(|n| n.provenance.first()).map(|p| p.end_line).max();
     b.extend_to(sheet, end.unwrap_or(h.row + 1));
     report.count(format!("{} items", ctx.sref), w.items.len());

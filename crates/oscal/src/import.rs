@@ -541,31 +541,7 @@ pub fn resolve_profile(p: &types::Profile, catalog: types::Catalog) -> Result<ty
         ));
     }
     let imp = &p.imports[0];
-    // Every control id, with its descendants.
-    let mut all: Vec<(&str, Vec<&str>)> = Vec::new();
-    fn walk<'a>(c: &'a Control, all: &mut Vec<(&'a str, Vec<&'a str>)>) -> Vec<&'a str> {
-        let mut desc = Vec::new();
-        for k in &c.controls {
-            desc.push(k.id.as_str());
-            desc.extend(walk(k, all));
-        }
-        all.push((&c.id, desc.clone()));
-        desc
-    }
-    fn walk_group<'a>(g: &'a Group, all: &mut Vec<(&'a str, Vec<&'a str>)>) {
-        for k in &g.groups {
-            walk_group(k, all);
-        }
-        for c in &g.controls {
-            walk(c, all);
-        }
-    }
-    for g in &catalog.groups {
-        walk_group(g, &mut all);
-    }
-    for c in &catalog.controls {
-        walk(c, &mut all);
-    }
+    let all = controls_with_descendants(&catalog);
     let index: HashMap<&str, &Vec<&str>> = all.iter().map(|(id, d)| (*id, d)).collect();
     let select = |sel: &[types::SelectControl], what: &str, out: &mut HashSet<String>| -> Result<(), Error> {
         for (i, s) in sel.iter().enumerate() {
@@ -629,28 +605,6 @@ pub fn resolve_profile(p: &types::Profile, catalog: types::Catalog) -> Result<ty
     select(&imp.exclude_controls, "exclude-controls", &mut excluded)?;
     chosen.retain(|id| !excluded.contains(id));
 
-    fn keep(cs: Vec<Control>, chosen: &HashSet<String>) -> Vec<Control> {
-        let mut out = Vec::new();
-        for mut c in cs {
-            let kids = keep(std::mem::take(&mut c.controls), chosen);
-            if chosen.contains(&c.id) {
-                c.controls = kids;
-                out.push(c);
-            } else {
-                out.extend(kids);
-            }
-        }
-        out
-    }
-    fn keep_groups(gs: Vec<Group>, chosen: &HashSet<String>) -> Vec<Group> {
-        gs.into_iter()
-            .filter_map(|mut g| {
-                g.groups = keep_groups(std::mem::take(&mut g.groups), chosen);
-                g.controls = keep(std::mem::take(&mut g.controls), chosen);
-                (!g.groups.is_empty() || !g.controls.is_empty()).then_some(g)
-            })
-            .collect()
-    }
     let mut resolved = types::Catalog {
         uuid: crate::uuid_for(&format!("sansho:resolved-profile:{}", p.uuid)),
         metadata: p.metadata.clone(),
@@ -674,6 +628,61 @@ pub fn resolve_profile(p: &types::Profile, catalog: types::Catalog) -> Result<ty
         }
     }
     Ok(resolved)
+}
+
+/// Every control id of a catalog with the ids of its descendants, in document order (children
+/// before their parent).
+fn controls_with_descendants(catalog: &types::Catalog) -> Vec<(&str, Vec<&str>)> {
+    let mut all: Vec<(&str, Vec<&str>)> = Vec::new();
+    fn walk<'a>(c: &'a Control, all: &mut Vec<(&'a str, Vec<&'a str>)>) -> Vec<&'a str> {
+        let mut desc = Vec::new();
+        for k in &c.controls {
+            desc.push(k.id.as_str());
+            desc.extend(walk(k, all));
+        }
+        all.push((&c.id, desc.clone()));
+        desc
+    }
+    fn walk_group<'a>(g: &'a Group, all: &mut Vec<(&'a str, Vec<&'a str>)>) {
+        for k in &g.groups {
+            walk_group(k, all);
+        }
+        for c in &g.controls {
+            walk(c, all);
+        }
+    }
+    for g in &catalog.groups {
+        walk_group(g, &mut all);
+    }
+    for c in &catalog.controls {
+        walk(c, &mut all);
+    }
+    all
+}
+
+/// The controls chosen (a control not chosen gives way to its chosen descendants).
+fn keep(cs: Vec<Control>, chosen: &HashSet<String>) -> Vec<Control> {
+    let mut out = Vec::new();
+    for mut c in cs {
+        let kids = keep(std::mem::take(&mut c.controls), chosen);
+        if chosen.contains(&c.id) {
+            c.controls = kids;
+            out.push(c);
+        } else {
+            out.extend(kids);
+        }
+    }
+    out
+}
+/// The groups that keep a chosen control.
+fn keep_groups(gs: Vec<Group>, chosen: &HashSet<String>) -> Vec<Group> {
+    gs.into_iter()
+        .filter_map(|mut g| {
+            g.groups = keep_groups(std::mem::take(&mut g.groups), chosen);
+            g.controls = keep(std::mem::take(&mut g.controls), chosen);
+            (!g.groups.is_empty() || !g.controls.is_empty()).then_some(g)
+        })
+        .collect()
 }
 
 fn find_param<'a>(c: &'a mut types::Catalog, id: &str) -> Option<&'a mut sansho_core::ext::Param> {
