@@ -158,6 +158,30 @@ pub struct Skipped {
     pub requirement: Option<NodeIx>,
 }
 
+impl Skipped {
+    /// Why the row was left out, in `lang` (the reasons are written in English for programs and
+    /// tests; people read them here).
+    pub fn reason_text(&self, lang: sansho_core::Lang) -> String {
+        if lang == sansho_core::Lang::En {
+            return self.reason.clone();
+        }
+        let r = self.reason.as_str();
+        if let Some(g) = r.strip_prefix("group row ") {
+            format!("区分の行（{g}）")
+        } else if let Some(h) = r.strip_prefix("heading row ") {
+            format!("見出しの行（{h}）")
+        } else if let Some(w) = r.strip_prefix("derived suggestion ") {
+            format!("推定の行で、回答ではありません（{}）", w.trim_end_matches(", not an answer"))
+        } else {
+            match r {
+                "repeated header row" => "見出し行の繰り返し".to_owned(),
+                "未回答 (no requirement, no result)" => "未回答（要求事項も結果もない行）".to_owned(),
+                other => other.to_owned(),
+            }
+        }
+    }
+}
+
 /// What a filled checklist said.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChecklistImport {
@@ -1408,5 +1432,21 @@ mod tests {
             group_candidates("6.3 組織的安全管理対策"),
             vec!["6.3 組織的安全管理対策", "組織的安全管理対策", "6.3"]
         );
+    }
+
+    #[test]
+    fn skipped_rows_say_why_in_japanese_too() {
+        let at = Cell { row: 3, column: "A".into() };
+        let reason = |r: &str| Skipped { at: at.clone(), reason: r.to_owned(), requirement: None };
+        let ja = sansho_core::Lang::Ja;
+        assert_eq!(reason("group row 組織的安全管理対策").reason_text(ja), "区分の行（組織的安全管理対策）");
+        assert_eq!(reason("heading row 6.3 技術的").reason_text(ja), "見出しの行（6.3 技術的）");
+        assert_eq!(reason("repeated header row").reason_text(ja), "見出し行の繰り返し");
+        assert_eq!(
+            reason("derived suggestion \"（推定）実施済\", not an answer").reason_text(ja),
+            "推定の行で、回答ではありません（\"（推定）実施済\"）"
+        );
+        assert_eq!(reason("未回答").reason_text(ja), "未回答");
+        assert_eq!(reason("repeated header row").reason_text(sansho_core::Lang::En), "repeated header row");
     }
 }

@@ -149,7 +149,11 @@ fn preview_of(s: &AppState, lang: Lang, a: &ops::Loaded, file: &str, plan: &Plan
         new: counts.new,
         changed: counts.changed,
         unchanged: counts.unchanged,
-        skipped: plan.skipped.iter().map(|k| SkippedView { at: k.at.to_string(), reason: k.reason.clone() }).collect(),
+        skipped: plan
+            .skipped
+            .iter()
+            .map(|k| SkippedView { at: k.at.to_string(), reason: k.reason_text(lang) })
+            .collect(),
         past_due: plan.past_due.iter().map(|p| format!("{} {}", p.at, p.due)).collect(),
         rows,
         reviewed: serde_json::to_string(&plan.reviewed()).unwrap_or_default(),
