@@ -150,7 +150,13 @@ fn check_reports_file_line_and_field_and_fails() {
     let mapping = std::fs::read_to_string(fixtures().join("user/mappings.toml")).unwrap().replace("\"p1-1\"", "\"p9\"");
     std::fs::write(tmp.path().join("mappings.toml"), &mapping).unwrap();
     std::fs::copy(fixtures().join("user/hospital-policy.toml"), tmp.path().join("hospital-policy.toml")).unwrap();
+    // In Japanese (the default), file:line:column [field] kept.
     let o = sansho_in(tmp.path(), &["catalog", "check", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let ja = stderr(&o);
+    assert!(!ja.contains("error [id]: ") && ja.contains("エラー [id]: 要求事項 ID q1 が"), "{ja}");
+    assert!(ja.contains("エラー [target]: 対応先のカタログ hospital-policy に要求事項 p9 はありません"), "{ja}");
+    let o = sansho_in(tmp.path(), &["--lang", "en", "catalog", "check", "."]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     let err = stderr(&o);
     let dup_line = broken.lines().position(|l| l == "id = \"q1\"").unwrap() + 1;
@@ -188,7 +194,7 @@ fn check_reports_unknown_relation_and_syntax_errors() {
         std::fs::read_to_string(fixtures().join("user/mappings.toml")).unwrap().replace("equivalent-to", "same-as");
     std::fs::write(tmp.path().join("m.toml"), &mapping).unwrap();
     std::fs::write(tmp.path().join("bad.toml"), "[catalog]\nid = \"x\"\ntitle = \"未完\n").unwrap();
-    let o = sansho_in(tmp.path(), &["catalog", "check", "."]);
+    let o = sansho_in(tmp.path(), &["--lang", "en", "catalog", "check", "."]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     let line = mapping.lines().position(|l| l.contains("same-as")).unwrap() + 1;

@@ -5,6 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::ja_en;
+use crate::lang::Msg;
 use crate::mapping::MappingSet;
 use crate::model::Catalog;
 
@@ -27,15 +29,16 @@ pub enum Severity {
 pub struct Problem {
     pub severity: Severity,
     pub location: Location,
-    pub message: String,
+    /// What is wrong, in Japanese and English.
+    pub message: Msg,
 }
 
 impl Problem {
-    fn error(location: Location, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, location, message: message.into() }
+    fn error(location: Location, message: Msg) -> Self {
+        Self { severity: Severity::Error, location, message }
     }
-    fn warning(location: Location, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, location, message: message.into() }
+    fn warning(location: Location, message: Msg) -> Self {
+        Self { severity: Severity::Warning, location, message }
     }
 }
 
@@ -47,10 +50,13 @@ pub fn validate(catalogs: &[Catalog], sets: &[MappingSet]) -> Vec<Problem> {
     let mut ids_of: HashMap<&str, HashSet<&str>> = HashMap::new();
     for (ci, c) in catalogs.iter().enumerate() {
         if let Some(first) = catalog_ids.insert(c.id.as_str(), ci) {
-            out.push(Problem::error(
-                Location::Catalog { catalog: ci, field: "id" },
-                format!("catalog id {} is already used by another catalog (#{})", c.id, first + 1),
-            ));
+            out.push(Problem::error(Location::Catalog { catalog: ci, field: "id" }, {
+                let (id, n) = (&c.id, first + 1);
+                ja_en!(
+                    "カタログ ID {id} はすでに別のカタログ（{n} 番目）が使っています",
+                    "catalog id {id} is already used by another catalog (#{n})"
+                )
+            }));
         }
         check_catalog(ci, c, &mut out);
         ids_of.entry(c.id.as_str()).or_default().extend(c.requirements.iter().map(|r| r.id.as_str()));
@@ -58,41 +64,51 @@ pub fn validate(catalogs: &[Catalog], sets: &[MappingSet]) -> Vec<Problem> {
     let mut set_ids: HashSet<&str> = HashSet::new();
     for (si, set) in sets.iter().enumerate() {
         if !set_ids.insert(set.id.as_str()) {
-            out.push(Problem::error(
-                Location::MappingSet { set: si, field: "id" },
-                format!("mapping set id {} is used twice", set.id),
-            ));
+            out.push(Problem::error(Location::MappingSet { set: si, field: "id" }, {
+                let id = &set.id;
+                ja_en!("対応表 ID {id} が 2 回使われています", "mapping set id {id} is used twice")
+            }));
         }
         let src = ids_of.get(set.source.as_str());
         let tgt = ids_of.get(set.target.as_str());
         if src.is_none() {
-            out.push(Problem::error(
-                Location::MappingSet { set: si, field: "source" },
-                format!("source catalog {} is not loaded", set.source),
-            ));
+            out.push(Problem::error(Location::MappingSet { set: si, field: "source" }, {
+                let c = &set.source;
+                ja_en!("対応元のカタログ {c} が読み込まれていません", "source catalog {c} is not loaded")
+            }));
         }
         if tgt.is_none() {
-            out.push(Problem::error(
-                Location::MappingSet { set: si, field: "target" },
-                format!("target catalog {} is not loaded", set.target),
-            ));
+            out.push(Problem::error(Location::MappingSet { set: si, field: "target" }, {
+                let c = &set.target;
+                ja_en!("対応先のカタログ {c} が読み込まれていません", "target catalog {c} is not loaded")
+            }));
         }
         for (mi, m) in set.mappings.iter().enumerate() {
             let at = |field| Location::Mapping { set: si, index: mi, field };
             match (&m.source, m.relation.has_source()) {
                 (None, true) => {
-                    out.push(Problem::error(at("source"), format!("a {} mapping needs a source", m.relation.as_str())))
+                    let r = m.relation.as_str();
+                    out.push(Problem::error(
+                        at("source"),
+                        ja_en!("{r} の対応には対応元が必要です", "a {r} mapping needs a source"),
+                    ))
                 }
                 (Some(_), false) => out.push(Problem::error(
                     at("source"),
-                    "a `new` mapping has no source: the target is new in the edition",
+                    ja_en!(
+                        "`new`（新設）の対応に対応元はありません: 対応先がその版で新しく設けられたものです",
+                        "a `new` mapping has no source: the target is new in the edition"
+                    ),
                 )),
                 (Some(s), true) => {
                     if src.is_some_and(|ids| !ids.contains(s.as_str())) {
-                        out.push(Problem::error(
-                            at("source"),
-                            format!("no requirement {s} in source catalog {}", set.source),
-                        ));
+                        out.push(Problem::error(at("source"), {
+                            let c = &set.source;
+                            ja_en!(
+                                "対応元のカタログ {c} に要求事項 {s} はありません",
+                                "no requirement {s} in source catalog {c}"
+                            )
+                        }));
                     }
                 }
                 (None, false) => {}
@@ -100,17 +116,28 @@ pub fn validate(catalogs: &[Catalog], sets: &[MappingSet]) -> Vec<Problem> {
             match (&m.target, m.relation.has_target()) {
                 (None, true) if m.relation.target_optional() => {}
                 (None, true) => {
-                    out.push(Problem::error(at("target"), format!("a {} mapping needs a target", m.relation.as_str())))
+                    let r = m.relation.as_str();
+                    out.push(Problem::error(
+                        at("target"),
+                        ja_en!("{r} の対応には対応先が必要です", "a {r} mapping needs a target"),
+                    ))
                 }
-                (Some(_), false) => {
-                    out.push(Problem::error(at("target"), "a no-relationship (明文規定なし) mapping has no target"))
-                }
+                (Some(_), false) => out.push(Problem::error(
+                    at("target"),
+                    ja_en!(
+                        "no-relationship（明文規定なし）の対応に対応先はありません",
+                        "a no-relationship (明文規定なし) mapping has no target"
+                    ),
+                )),
                 (Some(t), true) => {
                     if tgt.is_some_and(|ids| !ids.contains(t.as_str())) {
-                        out.push(Problem::error(
-                            at("target"),
-                            format!("no requirement {t} in target catalog {}", set.target),
-                        ));
+                        out.push(Problem::error(at("target"), {
+                            let c = &set.target;
+                            ja_en!(
+                                "対応先のカタログ {c} に要求事項 {t} はありません",
+                                "no requirement {t} in target catalog {c}"
+                            )
+                        }));
                     }
                 }
                 (None, false) => {}
@@ -125,29 +152,46 @@ fn check_catalog(ci: usize, c: &Catalog, out: &mut Vec<Problem>) {
     for (ri, r) in c.requirements.iter().enumerate() {
         let at = |field| Location::Requirement { catalog: ci, index: ri, field };
         if let Some(first) = position.insert(r.id.as_str(), ri) {
-            out.push(Problem::error(
-                at("id"),
-                format!("requirement id {} is used twice in {} (first as node #{})", r.id, c.id, first + 1),
-            ));
+            out.push(Problem::error(at("id"), {
+                let (id, cat, n) = (&r.id, &c.id, first + 1);
+                ja_en!(
+                    "要求事項 ID {id} が {cat} で 2 回使われています（最初は {n} 番目の項目）",
+                    "requirement id {id} is used twice in {cat} (first as node #{n})"
+                )
+            }));
             position.insert(r.id.as_str(), first);
         }
         if r.label.trim().is_empty() {
-            out.push(Problem::error(at("label"), format!("requirement {} has an empty label", r.id)));
+            let id = &r.id;
+            out.push(Problem::error(
+                at("label"),
+                ja_en!("要求事項 {id} の表記（label）が空です", "requirement {id} has an empty label"),
+            ));
         }
         let empty = |s: &Option<String>| s.as_deref().is_none_or(|t| t.trim().is_empty());
         if r.text.as_deref().is_some_and(|t| t.trim().is_empty()) {
-            out.push(Problem::error(at("text"), format!("requirement {} has an empty text", r.id)));
-        } else if r.text.is_none() && empty(&r.title) && empty(&r.note) {
+            let id = &r.id;
             out.push(Problem::error(
                 at("text"),
-                format!("requirement {} has neither text nor title nor a note saying why", r.id),
+                ja_en!("要求事項 {id} の本文（text）が空です", "requirement {id} has an empty text"),
             ));
+        } else if r.text.is_none() && empty(&r.title) && empty(&r.note) {
+            out.push(Problem::error(at("text"), {
+                let id = &r.id;
+                ja_en!(
+                    "要求事項 {id} には本文（text）も表題（title）も、それがない理由の注記（note）もありません",
+                    "requirement {id} has neither text nor title nor a note saying why"
+                )
+            }));
         }
         if r.provenance.is_empty() {
-            out.push(Problem::warning(
-                at("provenance"),
-                format!("requirement {} does not say where it comes from", r.id),
-            ));
+            out.push(Problem::warning(at("provenance"), {
+                let id = &r.id;
+                ja_en!(
+                    "要求事項 {id} に出典（provenance）がありません",
+                    "requirement {id} does not say where it comes from"
+                )
+            }));
         }
     }
     // Parents: exist, come first, no cycles.
@@ -157,7 +201,13 @@ fn check_catalog(ci: usize, c: &Catalog, out: &mut Vec<Problem>) {
         let Some(p) = &r.parent else { continue };
         let at = Location::Requirement { catalog: ci, index: ri, field: "parent" };
         match position.get(p.as_str()) {
-            None => out.push(Problem::error(at, format!("parent {p} of {} does not exist in {}", r.id, c.id))),
+            None => {
+                let (id, cat) = (&r.id, &c.id);
+                out.push(Problem::error(
+                    at,
+                    ja_en!("{id} の親 {p} は {cat} にありません", "parent {p} of {id} does not exist in {cat}"),
+                ))
+            }
             Some(&pi) => {
                 let mut seen = HashSet::from([r.id.as_str()]);
                 let mut cur = p.as_str();
@@ -170,12 +220,22 @@ fn check_catalog(ci: usize, c: &Catalog, out: &mut Vec<Problem>) {
                     cur = next;
                 }
                 if cycle || cur == r.id.as_str() {
-                    out.push(Problem::error(at, format!("parent chain of {} loops back on itself", r.id)));
-                } else if pi > ri {
+                    let id = &r.id;
                     out.push(Problem::error(
                         at,
-                        format!("parent {p} comes after its child {}; list parents first", r.id),
+                        ja_en!(
+                            "{id} の親をたどると自分に戻ります（循環）",
+                            "parent chain of {id} loops back on itself"
+                        ),
                     ));
+                } else if pi > ri {
+                    out.push(Problem::error(at, {
+                        let id = &r.id;
+                        ja_en!(
+                            "親 {p} が子 {id} より後にあります。親を先に書いてください",
+                            "parent {p} comes after its child {id}; list parents first"
+                        )
+                    }));
                 }
             }
         }

@@ -171,7 +171,7 @@ fn validation_finds_every_kind_of_problem() {
         vec![edge("zz", Some("q"), Relation::Equivalent), edge("a", Some("q"), Relation::NoCounterpart)],
     )];
     let problems = validate(&[cat], &sets);
-    let msgs: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    let msgs: Vec<&str> = problems.iter().map(|p| p.message.en()).collect();
     for want in [
         "requirement id a is used twice",
         "has an empty label",

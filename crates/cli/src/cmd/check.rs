@@ -54,9 +54,8 @@ pub fn run(paths: &[PathBuf], configured: &[PathBuf], json: bool, lang: Lang) ->
         }))?;
     } else {
         for d in &loaded.diagnostics {
-            // English as before: `catalog check`'s lines are pinned by tests and scripts (the
-            // diagnostics are in Japanese where catalogs are loaded for any other command).
-            eprintln!("{d}");
+            // In the chosen language, file:line:column [field] kept (`--json` keeps the English).
+            eprintln!("{}", d.text(lang));
         }
         let summary = match lang {
             Lang::Ja => format!(
