@@ -99,8 +99,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             cmd::crosswalk::run(&set, &a.from, &a.to, format, lang)?;
         }
-        Command::Org(c) => return with_db(&|db, _| cmd::org::org(db, &c, lang).map(|()| 0)),
-        Command::System(c) => return with_db(&|db, _| cmd::org::system(db, &c, lang).map(|()| 0)),
+        Command::Org(c) => return with_db(&|db, set| cmd::org::org(db, set, &c, lang).map(|()| 0)),
+        Command::System(c) => return with_db(&|db, set| cmd::org::system(db, set, &c, lang).map(|()| 0)),
         Command::Assessment(c) => return with_db(&|db, set| cmd::assessment::run(db, set, &c, lang).map(|()| 0)),
         Command::Answer(c) => return with_db(&|db, set| cmd::answer::run(db, set, &c, lang).map(|()| 0)),
         Command::Evidence(c) => return with_db(&|db, set| cmd::evidence::run(db, set, &c, lang)),

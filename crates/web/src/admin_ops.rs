@@ -565,7 +565,10 @@ pub async fn create_organization(
     }
     let now = now();
     let org = NewOrganization { name: name.to_owned(), kind: new.kind.into(), vendor_position: position };
-    let org = s.store.create_organization(&org, actor, now).await.map_err(store_err)?;
+    let org = sansho_app::orgs::create_organization(&crate::ops::cx(s), actor, org).await.map_err(|e| match e {
+        sansho_app::AppError::Store(e) => store_err(e),
+        e => e.into(),
+    })?;
     s.store.add_membership(admin.id, org.id, actor, now).await.map_err(store_err)?;
     Ok(org_view(org, 1))
 }

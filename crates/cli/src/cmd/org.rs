@@ -1,10 +1,11 @@
 //! `sansho org` and `sansho system`: who is assessed, and what.
 
 use anyhow::Result;
+use sansho_core::CatalogSet;
 use sansho_store::{Kind, NewOrganization, NewSystem, OrgKind, Organization, ServiceModel, System, VendorPosition};
 
 use crate::args::{Lang, OrgCmd, OrgKindArg, PositionArg, ServiceModelArg, SystemCmd};
-use crate::db::{Db, now, short, when};
+use crate::db::{Db, short, when};
 use crate::ui::{outln, print_json, t, table};
 
 pub fn kind_word(lang: Lang, k: OrgKind) -> &'static str {
@@ -43,7 +44,7 @@ fn print_system(s: &System, lang: Lang) {
     }
 }
 
-pub fn org(db: &Db, cmd: &OrgCmd, lang: Lang) -> Result<()> {
+pub fn org(db: &Db, set: &CatalogSet, cmd: &OrgCmd, lang: Lang) -> Result<()> {
     match cmd {
         OrgCmd::Add { name, kind, position, json } => {
             let new = NewOrganization {
@@ -58,7 +59,7 @@ pub fn org(db: &Db, cmd: &OrgCmd, lang: Lang) -> Result<()> {
                     PositionArg::Type3 => VendorPosition::Type3,
                 }),
             };
-            let o = db.run(db.store.create_organization(&new, &db.actor, now()))?;
+            let o = db.run(sansho_app::orgs::create_organization(&db.cx(set), &db.actor, new))?;
             if *json {
                 return print_json(&o);
             }
@@ -97,7 +98,7 @@ pub fn org(db: &Db, cmd: &OrgCmd, lang: Lang) -> Result<()> {
     Ok(())
 }
 
-pub fn system(db: &Db, cmd: &SystemCmd, lang: Lang) -> Result<()> {
+pub fn system(db: &Db, set: &CatalogSet, cmd: &SystemCmd, lang: Lang) -> Result<()> {
     match cmd {
         SystemCmd::Add { name, org, model, description, json } => {
             let organization_id = db.id(Kind::Organization, org)?;
@@ -112,7 +113,7 @@ pub fn system(db: &Db, cmd: &SystemCmd, lang: Lang) -> Result<()> {
                 },
                 description: description.clone(),
             };
-            let s = db.run(db.store.create_system(&new, &db.actor, now()))?;
+            let s = db.run(sansho_app::orgs::create_system(&db.cx(set), &db.actor, new))?;
             if *json {
                 return print_json(&s);
             }
