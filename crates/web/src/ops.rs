@@ -337,6 +337,34 @@ pub async fn export(s: &AppState, lang: Lang, a: &Loaded, format: Format) -> Res
     Ok(ExportFile { bytes, content_type: format.content_type(), file_name })
 }
 
+/// A file name as shown and kept in each answer's origin: its last path part, without control
+/// characters, at most 255 characters.
+pub fn upload_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(255).collect();
+    if clean.trim().is_empty() { "checklist".to_owned() } else { clean }
+}
+
+/// Reads a filled checklist for assessment `a` with the server's workbook reader (the sandboxed
+/// child process), off the async workers; gives the assessment back with the answers read.
+pub async fn read_checklist(
+    s: &AppState,
+    a: Loaded,
+    (name, bytes): (String, Vec<u8>),
+    sheet: Option<String>,
+) -> Result<(Loaded, Result<sansho_app::import::FileAnswers, sansho_app::AppError>), WebError> {
+    let Some(reader) = s.books.clone() else {
+        return Err(WebError::Internal("no workbook reader is configured".into()));
+    };
+    let state = s.clone();
+    tokio::task::spawn_blocking(move || {
+        let read = sansho_app::import::read_checklist(&cx(&state), &a, &reader, (&name, &bytes), sheet.as_deref());
+        (a, read)
+    })
+    .await
+    .map_err(|e| WebError::Internal(format!("reading a checklist: {e}")))
+}
+
 /// Starts a new assessment of `system` (checked for access by the caller), owned by the user.
 pub async fn start_assessment(
     s: &AppState,

@@ -201,3 +201,49 @@ async fn a_broken_file_a_viewer_a_final_assessment_and_a_forged_confirmation_are
     assert!(r.body.contains("確定"));
     assert_eq!(store.audit_seq().await.unwrap(), seq);
 }
+
+/// The API's upload: the file (and no CSRF form field: the header carries the token).
+async fn api_upload(b: &mut Browser, a: sansho_store::Id, csrf: &str, query: &str, bytes: &[u8]) -> Page {
+    let boundary = "XsanshoApiBoundaryX";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"api.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let uri = format!("/api/assessments/{a}/import{query}");
+    b.request("POST", &uri, Some((&content_type, Body::from(body))), &[("x-csrf-token", csrf)]).await
+}
+
+#[tokio::test]
+async fn the_api_imports_a_checklist_and_can_only_compare() {
+    let (b, store) = setup().await;
+    let (org, a) = org_with_assessment(&store, "A病院").await;
+    let mut me = member(&b, &store, "hyoka", Role::Assessor, org).await;
+    let csrf = me.get("/api/session").await.json()["csrf_token"].as_str().unwrap().to_owned();
+    let file = checklist(&[("org-1", "実施済", "規程あり", ""), ("org-2", "一部実施", "", "")]);
+    let seq = store.audit_seq().await.unwrap();
+    let dry = api_upload(&mut me, a, &csrf, "?dry_run=true", &file).await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+    let v = dry.json();
+    assert_eq!((v["written"].as_bool(), v["new"].as_u64(), v["changed"].as_u64()), (Some(false), Some(2), Some(0)));
+    assert_eq!(v["changes"][0]["requirement"], "org-1");
+    assert_eq!(v["changes"][0]["after"], "implemented");
+    assert_eq!(store.audit_seq().await.unwrap(), seq, "a dry run writes nothing");
+
+    let done = api_upload(&mut me, a, &csrf, "", &file).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(done.json()["written"], true);
+    assert_eq!(store.answers(a).await.unwrap().len(), 2);
+    let again = api_upload(&mut me, a, &csrf, "?dry_run=true", &file).await.json();
+    assert_eq!((again["unchanged"].as_u64(), again["changes"].as_array().map(Vec::len)), (Some(2), Some(0)));
+
+    // A broken file names its cell; a viewer may not import.
+    let bad = api_upload(&mut me, a, &csrf, "", &checklist(&[("org-3", "たぶん", "", "")])).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.json()["error"].as_str().unwrap().contains("api.csv:2:"), "{}", bad.body);
+    let mut viewer = member(&b, &store, "etsuran", Role::Viewer, org).await;
+    let vcsrf = viewer.get("/api/session").await.json()["csrf_token"].as_str().unwrap().to_owned();
+    assert_eq!(api_upload(&mut viewer, a, &vcsrf, "", &file).await.status, StatusCode::FORBIDDEN);
+}

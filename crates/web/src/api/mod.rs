@@ -14,6 +14,7 @@ pub mod admin;
 pub mod answers;
 pub mod assessments;
 pub mod extract;
+pub mod import;
 pub mod session;
 
 use crate::error::ErrorBody;
@@ -55,7 +56,8 @@ use extract::{ApiPath as Path, ApiQuery as Query};
         answers::accept,
         answers::add_evidence,
         answers::evidence,
-        answers::content
+        answers::content,
+        import::import
     ),
     components(schemas(
         CatalogSummary,
@@ -121,6 +123,7 @@ pub fn routes() -> Router<AppState> {
         .merge(session::routes())
         .merge(assessments::routes())
         .merge(answers::routes())
+        .merge(import::routes())
         .route("/catalogs", get(catalogs))
         .route("/catalogs/{catalog}", get(catalog))
         .route("/catalogs/{catalog}/requirements/{requirement}", get(requirement))

@@ -200,21 +200,9 @@ async fn preview(
         let msg = lang.t("取り込むファイルを選んでください。", "Choose the file to import.");
         return page(&s, lang, &user, &a, None, Some((StatusCode::UNPROCESSABLE_ENTITY, msg.into()))).await;
     };
-    let name = sanitize_name(&name);
+    let name = ops::upload_name(&name);
     let sheet = ops::blank(&sheet);
-    // The workbook reader starts a child process and waits for it: off the async workers.
-    let Some(reader) = s.books.clone() else {
-        return Err(WebError::Internal("no workbook reader is configured".into()));
-    };
-    let state = s.clone();
-    let file_name = name.clone();
-    let (a, read) = tokio::task::spawn_blocking(move || {
-        let read =
-            sansho_app::import::read_checklist(&ops::cx(&state), &a, &reader, (&file_name, &bytes), sheet.as_deref());
-        (a, read)
-    })
-    .await
-    .map_err(|e| WebError::Internal(format!("reading a checklist: {e}")))?;
+    let (a, read) = ops::read_checklist(&s, a, (name.clone(), bytes), sheet).await?;
     let read = match read {
         Ok(r) => r,
         Err(e @ sansho_app::AppError::Import(_)) => {
@@ -235,14 +223,6 @@ fn short(text: &str, n: usize) -> String {
         out.push('…');
     }
     out
-}
-
-/// A file name as shown and kept in each answer's origin: its last path part, without control
-/// characters, at most 255 characters.
-fn sanitize_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let clean: String = base.chars().filter(|c| !c.is_control()).take(255).collect();
-    if clean.trim().is_empty() { "checklist".to_owned() } else { clean }
 }
 
 #[derive(Deserialize)]
@@ -273,7 +253,7 @@ async fn confirm(
     }
     let rows: Vec<Reviewed> = serde_json::from_str(&f.reviewed)
         .map_err(|e| WebError::BadRequest(format!("reviewed: not the preview's answers ({e})")))?;
-    let file = sanitize_name(&f.file);
+    let file = ops::upload_name(&f.file);
     let actor = user.actor(&client.addr.to_string());
     match sansho_app::import::confirm(&ops::cx(&s), &actor, &a, &file, rows).await {
         Ok(Confirmed::Written(summary)) => {
