@@ -66,6 +66,10 @@ pub struct App {
     /// How an uploaded workbook is read: in a sandboxed child process, this very program run as
     /// `sansho __read-workbook` (`None` when the program cannot be found: imports then refuse).
     pub books: Option<sansho_import::workbook::BookReader>,
+    /// Uploaded files being read, at most two at a time: each workbook is read by a child process
+    /// that may take up to 1 GiB and 30 s, so many uploads at once wait their turn instead of
+    /// starting as many children.
+    pub reading: Arc<tokio::sync::Semaphore>,
 }
 
 /// The configured public address of the server.
@@ -332,6 +336,7 @@ impl AppState {
             public: None,
             events: Arc::default(),
             books: sansho_import::workbook::BookReader::sandbox_self().ok(),
+            reading: Arc::new(tokio::sync::Semaphore::new(2)),
         }))
     }
 

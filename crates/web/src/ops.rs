@@ -357,6 +357,7 @@ pub async fn read_checklist(
         return Err(WebError::Internal("no workbook reader is configured".into()));
     };
     let state = s.clone();
+    let _turn = s.reading.acquire().await.map_err(|e| WebError::Internal(format!("reading a checklist: {e}")))?;
     tokio::task::spawn_blocking(move || {
         let read = sansho_app::import::read_checklist(&cx(&state), &a, &reader, (&name, &bytes), sheet.as_deref());
         (a, read)
