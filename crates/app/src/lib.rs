@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod answers;
+pub mod answers_file;
 pub mod assessment;
 mod error;
 pub mod evidence;

@@ -293,3 +293,28 @@ async fn evidence_needs_an_answer_and_a_file_or_an_http_link() {
         "a date is parsed once, at the edge"
     );
 }
+
+#[test]
+fn an_answers_file_is_resolved_with_every_problem_at_its_line_in_both_languages() {
+    let set = sansho_catalog::load(&sansho_catalog::bundled_sources()).set.unwrap();
+    let good = "catalog = \"mhlw-3-checklist\"\n\n[[answer]]\nrequirement = \"org-1\"\nresult = \"実施済\"\nhow = \"規程あり\"\n";
+    let (catalog, answers) = sansho_app::answers_file::resolve(&set, "a.toml", good.as_bytes(), None).unwrap();
+    assert_eq!((catalog.as_str(), answers.len()), ("mhlw-3-checklist", 1));
+    assert_eq!(answers[0].how.as_deref(), Some("規程あり"));
+
+    let text = |e: AppError, lang| e.message(lang);
+    let other = sansho_app::answers_file::resolve(&set, "a.toml", good.as_bytes(), Some("mhlw-5")).err().unwrap();
+    assert_eq!(other.class(), Class::Invalid);
+    let ja = text(other, sansho_core::Lang::Ja);
+    assert!(ja.starts_with("a.toml:1:") && ja.contains("カタログが違います"), "{ja}");
+
+    let twice = format!("{good}\n[[answer]]\nrequirement = \"org-1\"\nresult = \"未実施\"\n");
+    let e = sansho_app::answers_file::resolve(&set, "a.toml", twice.as_bytes(), None).err().unwrap();
+    let en = text(e, sansho_core::Lang::En);
+    assert!(en.contains("a.toml:9:") && en.contains("answered twice, on lines 4 and 9"), "{en}");
+
+    let unknown = good.replace("org-1", "存在しない項目 99");
+    let e = sansho_app::answers_file::resolve(&set, "a.toml", unknown.as_bytes(), None).err().unwrap();
+    let ja = text(e, sansho_core::Lang::Ja);
+    assert!(ja.starts_with("a.toml:4:") && ja.contains("存在しない項目 99") && ja.contains("ありません"), "{ja}");
+}

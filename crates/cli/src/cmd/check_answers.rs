@@ -9,13 +9,9 @@
 
 use std::path::Path;
 
-use std::collections::HashMap;
-
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use sansho_core::CatalogSet;
 use sansho_core::assess::{Answer, GapOptions, ResultCode, derive, gaps};
-use sansho_core::set::NodeIx;
-use sansho_import::answers::parse_answers_bytes;
 
 use crate::args::{CheckArgs, Lang, Require};
 use crate::ui::{outln, print_json, t, tr};
@@ -37,69 +33,7 @@ pub fn read_answers_file(
 ) -> Result<(String, Vec<Answer>)> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).with_context(|| tr!(lang, "{name}: 読めません", "{name}: cannot read"))?;
-    let file = parse_answers_bytes(&name, &bytes)?;
-    let catalog = match (catalog, &file.catalog) {
-        (Some(c), Some((declared, at))) if c != declared => {
-            let (line, column) = (at.line, at.column);
-            bail!(tr!(
-                lang,
-                "{name}:{line}:{column}: このファイルは {declared:?} の回答です。{c:?} には取り込めません（カタログが違います）",
-                "{name}:{line}:{column}: the file answers {declared:?}, not {c:?}: it cannot be used for another catalog"
-            ))
-        }
-        (Some(c), _) => c.to_owned(),
-        (None, Some((c, _))) => c.clone(),
-        (None, None) => bail!(tr!(
-            lang,
-            "{name}: どのカタログの回答かを `catalog = \"…\"` か --catalog で指定してください",
-            "{name}: say which catalog the answers are for: `catalog = \"…\"` or --catalog"
-        )),
-    };
-    if set.catalog(&catalog).is_none() {
-        match &file.catalog {
-            Some((c, at)) if *c == catalog => {
-                let (line, column) = (at.line, at.column);
-                bail!(tr!(
-                    lang,
-                    "{name}:{line}:{column}: 不明なカタログ {catalog:?}（sansho catalog list で一覧）",
-                    "{name}:{line}:{column}: unknown catalog {catalog:?} (see `sansho catalog list`)"
-                ))
-            }
-            _ => bail!(tr!(
-                lang,
-                "不明なカタログ {catalog:?}（sansho catalog list で一覧）",
-                "unknown catalog {catalog:?} (see `sansho catalog list`)"
-            )),
-        }
-    }
-    let mut answers = Vec::with_capacity(file.answers.len());
-    let mut seen: HashMap<NodeIx, usize> = HashMap::new();
-    for e in &file.answers {
-        let (line, column) = (e.requirement_at.line, e.requirement_at.column);
-        let ix = set
-            .resolve(&catalog, &e.requirement)
-            .map_err(|err| anyhow!("{name}:{line}:{column}: {}", crate::errors::resolve(&err, lang)))?;
-        if let Some(first) = seen.insert(ix, line) {
-            let id = set.requirement(ix).id.as_str();
-            bail!(tr!(
-                lang,
-                "{name}:{line}:{column}: {catalog}:{id} への回答が {first} 行目と {line} 行目の 2 つあります（1 つにしてください）",
-                "{name}:{line}:{column}: {catalog}:{id} is answered twice, on lines {first} and {line} (keep one)"
-            ));
-        }
-        let reference = set.reference(ix);
-        let mut answer = match e.result {
-            ResultCode::NotApplicable => Answer::not_applicable(reference, e.justification.clone().unwrap_or_default()),
-            r => Answer::new(reference, r),
-        }
-        .map_err(|err| anyhow!("{name}:{}:{}: {}", e.at.line, e.at.column, crate::errors::answer(&err, lang)))?;
-        answer.how = e.how.clone();
-        if e.result != ResultCode::NotApplicable {
-            answer.justification = e.justification.clone();
-        }
-        answers.push(answer);
-    }
-    Ok((catalog, answers))
+    Ok(sansho_app::answers_file::resolve(set, &name, &bytes, catalog)?)
 }
 
 /// Reads a filled checklist (xlsx, CSV, …; see `sansho_import::checklist`) as answers to `catalog`.
