@@ -39,9 +39,11 @@ pub enum ResultCode {
 }
 
 impl ResultCode {
+    /// Every result, in the order count tables list them.
     pub const ALL: [ResultCode; 5] =
         [Self::Implemented, Self::Partial, Self::NotImplemented, Self::NotApplicable, Self::Unanswered];
 
+    /// The stable English id (`implemented`, `not-implemented`, …), as files and the API write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Implemented => "implemented",
@@ -96,23 +98,39 @@ impl fmt::Display for ResultCode {
 /// Why an answer is not acceptable, or cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AnswerError {
+    /// 該当なし without a justification.
     #[error("{requirement}: 該当なし (not-applicable) needs a justification")]
-    MissingJustification { requirement: ReqRef },
+    MissingJustification {
+        /// The requirement answered.
+        requirement: ReqRef,
+    },
+    /// Accepting a suggestion that suggests no result.
     #[error("{requirement}: the suggestion has no result to accept ({reason})")]
-    NothingToAccept { requirement: ReqRef, reason: &'static str },
+    NothingToAccept {
+        /// The requirement whose suggestion was to be accepted.
+        requirement: ReqRef,
+        /// Why there is nothing to accept.
+        reason: &'static str,
+    },
 }
 
 /// One hop of the chain an accepted suggestion came through, owned (it outlives the set).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChainStep {
+    /// The requirement the hop starts from.
     pub from: ReqRef,
+    /// The requirement the hop reaches.
     pub to: ReqRef,
     /// The relation as read from `from` to `to`.
     pub relation: Relation,
+    /// A mapping edge, or a step to a parent or child in the same catalog.
     pub kind: StepKind,
+    /// The mapping set of the edge (`None` for a step within the tree).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mapping_set: Option<String>,
+    /// False when the edge was walked against the direction it is recorded in.
     pub forward: bool,
+    /// Where the mapping set says so.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub provenance: Vec<Provenance>,
 }
@@ -128,6 +146,7 @@ pub struct OriginSource {
     pub relation: Relation,
     /// What this source alone suggested (`None`: a 該当なし source, review only).
     pub carries: Option<ResultCode>,
+    /// The hops from the answered requirement to the accepted one, first hop first.
     pub chain: Vec<ChainStep>,
 }
 
@@ -151,7 +170,9 @@ pub struct Origin {
 /// carries a justification; [`derive`] checks every answer again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Answer {
+    /// The requirement answered.
     pub requirement: ReqRef,
+    /// The result (実施状況).
     pub result: ResultCode,
     /// 実施内容: how the requirement is met.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -208,12 +229,32 @@ impl Answer {
 /// Why a set of answers cannot be assessed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AssessError {
+    /// An answer names a requirement the set does not have.
     #[error("answer {index}: no requirement {requirement} in the loaded catalogs")]
-    UnknownRequirement { index: usize, requirement: ReqRef },
+    UnknownRequirement {
+        /// Position of the answer in the input.
+        index: usize,
+        /// The requirement it names.
+        requirement: ReqRef,
+    },
+    /// Two answers for one requirement.
     #[error("answers {first} and {second} both answer {requirement}")]
-    DuplicateAnswer { first: usize, second: usize, requirement: ReqRef },
+    DuplicateAnswer {
+        /// Position of the first answer.
+        first: usize,
+        /// Position of the second.
+        second: usize,
+        /// The requirement both answer.
+        requirement: ReqRef,
+    },
+    /// An answer that is not acceptable by itself.
     #[error("answer {index}: {error}")]
-    Invalid { index: usize, error: AnswerError },
+    Invalid {
+        /// Position of the answer in the input.
+        index: usize,
+        /// What is wrong with it.
+        error: AnswerError,
+    },
 }
 
 #[cfg(test)]

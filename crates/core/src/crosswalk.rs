@@ -11,21 +11,30 @@ use crate::set::{CatalogSet, NodeIx, Related, ResolveError};
 /// One source requirement and what it reaches in the target catalog.
 #[derive(Debug, Clone)]
 pub struct Row<'a> {
+    /// The source requirement.
     pub source: NodeIx,
+    /// The target requirements it reaches, each with the chain of mappings.
     pub targets: Vec<Related<'a>>,
 }
 
 /// A source requirement a mapping set says has no counterpart in the target catalog.
 #[derive(Debug, Clone)]
 pub struct NoCounterpart {
+    /// The source requirement.
     pub source: NodeIx,
+    /// The mapping set that says so (its id).
     pub mapping_set: String,
+    /// Where the mapping set says so.
     pub provenance: Vec<Provenance>,
+    /// The mapping set's note on the entry, if any.
     pub note: Option<String>,
 }
 
+/// The coverage table (対応表) from one catalog to another.
 #[derive(Debug, Clone)]
 pub struct Crosswalk<'a> {
+    /// Source requirements that reach something in the target catalog, with what they reach, in
+    /// document order.
     pub rows: Vec<Row<'a>>,
     /// Partly covered, the place unstated: an `intersects-with` entry without a target (and
     /// reaching nothing). Same fields as a 明文規定なし entry.

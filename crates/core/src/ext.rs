@@ -17,15 +17,19 @@ pub struct NodeExt {
     /// True for an OSCAL group (a heading), false for a control.
     #[serde(default, skip_serializing_if = "is_false")]
     pub group: bool,
+    /// The OSCAL `class`: the kind of group or control, as the document classes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
+    /// Parameters: values the text leaves to the adopting organization.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<Param>,
     /// Every prop as given, the `label` prop the node's label was taken from included.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub props: Vec<Prop>,
+    /// Links to other controls or to back-matter resources.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
+    /// The text parts (statement, guidance, assessment), verbatim and possibly nested.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<Part>,
 }
@@ -38,21 +42,29 @@ fn is_false(b: &bool) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Prop {
+    /// The property's name (`label`, `sort-id`, …).
     pub name: String,
+    /// The property's own UUID, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
+    /// The namespace the name belongs to (OSCAL's own when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ns: Option<String>,
+    /// The value.
     pub value: String,
+    /// A class further qualifying the property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
+    /// A group of related properties it belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// Free-text remarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
 }
 
 impl Prop {
+    /// A property in OSCAL's namespace, with nothing else set.
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         Self { name: name.into(), uuid: None, ns: None, value: value.into(), class: None, group: None, remarks: None }
     }
@@ -62,13 +74,18 @@ impl Prop {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Link {
+    /// The target: `#id` inside the document, or a URL.
     pub href: String,
+    /// How the target relates (`reference`, `related`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
+    /// The target's media type, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
+    /// A fragment of the target resource, if the link points into one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_fragment: Option<String>,
+    /// The link's text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
@@ -78,27 +95,39 @@ pub struct Link {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Param {
+    /// The parameter's id, as the prose's insert markers name it.
     pub id: String,
+    /// The kind of parameter, as the document classes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
+    /// Another parameter this one depends on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depends_on: Option<String>,
+    /// Properties of the parameter.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub props: Vec<Prop>,
+    /// Links from the parameter.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
+    /// A placeholder shown where no value is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// How the parameter is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<String>,
+    /// Limits on the value.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub constraints: Vec<Constraint>,
+    /// Guidance on choosing the value.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub guidelines: Vec<Guideline>,
+    /// The value(s) set.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
+    /// The choices, when the value is chosen from a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select: Option<Select>,
+    /// Free-text remarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
 }
@@ -107,16 +136,21 @@ pub struct Param {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Constraint {
+    /// What the constraint requires, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Tests of the value.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tests: Vec<ConstraintTest>,
 }
 
+/// A test of a parameter's value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ConstraintTest {
+    /// The test, as an expression over the value.
     pub expression: String,
+    /// Free-text remarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
 }
@@ -125,6 +159,7 @@ pub struct ConstraintTest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Guideline {
+    /// The guidance, as prose.
     pub prose: String,
 }
 
@@ -135,6 +170,7 @@ pub struct Select {
     /// `one` or `one-or-more`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub how_many: Option<String>,
+    /// The choices.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choice: Vec<String>,
 }
@@ -143,21 +179,30 @@ pub struct Select {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Part {
+    /// The part's id, if it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// What the part is (`statement`, `item`, `guidance`, `assessment-objective`, …).
     pub name: String,
+    /// The namespace the name belongs to (OSCAL's own when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ns: Option<String>,
+    /// A class further qualifying the part.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
+    /// The part's title, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// Properties (a `label` prop gives its printed label).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub props: Vec<Prop>,
+    /// The text, verbatim, insert markers included.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prose: Option<String>,
+    /// Parts inside this one (a statement's items).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<Part>,
+    /// Links from the part.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
 }
@@ -192,7 +237,9 @@ pub struct CatalogExt {
 /// `{{ insert: param, ID }}` marker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Piece<'a> {
+    /// Plain text.
     Text(&'a str),
+    /// The id of a parameter to insert.
     Param(&'a str),
 }
 

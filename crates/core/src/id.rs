@@ -12,10 +12,22 @@ use serde::Serialize;
 /// Why a string is not a valid id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdError {
+    /// The id is empty.
     #[error("id is empty")]
     Empty,
+    /// A character the id may not have there.
     #[error("id {id:?} has the character {ch:?} at position {pos}; allowed: {allowed}")]
-    BadChar { id: String, ch: char, pos: usize, allowed: &'static str },
+    BadChar {
+        /// The id as given.
+        id: String,
+        /// The character refused.
+        ch: char,
+        /// Its position (0-based, in characters).
+        pos: usize,
+        /// The characters allowed, in words.
+        allowed: &'static str,
+    },
+    /// A requirement reference without the `:` between catalog and requirement (the string as given).
     #[error("requirement reference {0:?} is not of the form <catalog-id>:<requirement-id>")]
     NotARef(String),
 }
@@ -40,6 +52,7 @@ fn check(s: &str, first: fn(char) -> bool, rest: fn(char) -> bool, allowed: &'st
 pub struct CatalogId(String);
 
 impl CatalogId {
+    /// Checks and takes a catalog id.
     pub fn parse(s: &str) -> Result<Self, IdError> {
         check(
             s,
@@ -49,6 +62,7 @@ impl CatalogId {
         )?;
         Ok(Self(s.to_owned()))
     }
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -67,6 +81,7 @@ impl fmt::Display for CatalogId {
 pub struct LocalId(String);
 
 impl LocalId {
+    /// Checks and takes a requirement's local id.
     pub fn parse(s: &str) -> Result<Self, IdError> {
         check(
             s,
@@ -76,6 +91,7 @@ impl LocalId {
         )?;
         Ok(Self(s.to_owned()))
     }
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -90,14 +106,18 @@ impl fmt::Display for LocalId {
 /// A requirement anywhere: `<catalog>:<local>`, e.g. `mhlw-5:6.3-c-1`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ReqRef {
+    /// The catalog.
     pub catalog: CatalogId,
+    /// The requirement's id within it.
     pub local: LocalId,
 }
 
 impl ReqRef {
+    /// The reference to `local` in `catalog`.
     pub fn new(catalog: CatalogId, local: LocalId) -> Self {
         Self { catalog, local }
     }
+    /// Parses `<catalog>:<local>`, checking both ids.
     pub fn parse(s: &str) -> Result<Self, IdError> {
         let (c, l) = s.split_once(':').ok_or_else(|| IdError::NotARef(s.to_owned()))?;
         Ok(Self { catalog: CatalogId::parse(c)?, local: LocalId::parse(l)? })

@@ -6,6 +6,8 @@
 //! about the TOML files the catalogs are stored in (that is `sansho-catalog`). Values
 //! derive `serde::Serialize` only so the outer layers can print them as JSON.
 
+#![warn(missing_docs)]
+
 pub mod assess;
 pub mod crosswalk;
 pub mod ext;

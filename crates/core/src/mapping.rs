@@ -54,6 +54,7 @@ pub enum Relation {
 }
 
 impl Relation {
+    /// Every relation, in declaration order.
     pub const ALL: [Relation; 11] = [
         Self::Equivalent,
         Self::Subset,
@@ -68,6 +69,7 @@ impl Relation {
         Self::New,
     ];
 
+    /// The stable id (`equivalent-to`, `subset-of`, …), as mapping files and JSON write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Equivalent => "equivalent-to",
@@ -84,6 +86,7 @@ impl Relation {
         }
     }
 
+    /// Reads a stable id; `None` for anything else.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == s)
     }
@@ -109,6 +112,7 @@ impl Relation {
     pub fn has_source(self) -> bool {
         self != Self::New
     }
+    /// Whether an entry with this relation has a target (all but 明文規定なし).
     pub fn has_target(self) -> bool {
         self != Self::NoCounterpart
     }
@@ -161,6 +165,7 @@ pub enum Basis {
 }
 
 impl Basis {
+    /// The stable id (`source`, `editorial`, `derived`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Source => "source",
@@ -168,6 +173,7 @@ impl Basis {
             Self::Derived => "derived",
         }
     }
+    /// Reads a stable id; `None` for anything else.
     pub fn parse(s: &str) -> Option<Self> {
         [Self::Source, Self::Editorial, Self::Derived].into_iter().find(|b| b.as_str() == s)
     }
@@ -182,9 +188,13 @@ pub struct Mapping {
     /// Requirement in the set's target catalog (`None` only for [`Relation::NoCounterpart`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<LocalId>,
+    /// How the source relates to the target.
     pub relation: Relation,
+    /// Who says so.
     pub basis: Basis,
+    /// Where it is said (seed lines, files).
     pub provenance: Vec<Provenance>,
+    /// A reviewer's note on the edge (for editorial edges, how they were matched).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Extra facts the source table gives about the edge (e.g. 2省GLの記載有無, 追記方法, 適用範囲).
@@ -196,6 +206,7 @@ pub struct Mapping {
 }
 
 impl Mapping {
+    /// An edge with no provenance, note, attributes or `via` yet.
     pub fn new(source: Option<LocalId>, target: Option<LocalId>, relation: Relation, basis: Basis) -> Self {
         Self {
             source,
@@ -215,13 +226,19 @@ impl Mapping {
 pub struct MappingSet {
     /// e.g. `mic-cloud-2018--mhlw-5`.
     pub id: String,
+    /// The set's title, in Japanese (and English where known).
     pub title: Localized,
+    /// The catalog the edges start from.
     pub source: CatalogId,
+    /// The catalog the edges point to.
     pub target: CatalogId,
     /// True when every edge was computed from other mapping sets.
     pub derived: bool,
+    /// The documents the set was built from.
     pub sources: Vec<SourceDoc>,
+    /// What the set is and how it was made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The edges, in the order the source gives them.
     pub mappings: Vec<Mapping>,
 }

@@ -10,15 +10,19 @@ use crate::id::{CatalogId, LocalId};
 /// A text in Japanese (always) and English (where someone wrote one).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Localized {
+    /// The Japanese text.
     pub ja: String,
+    /// The English text, if someone wrote one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub en: Option<String>,
 }
 
 impl Localized {
+    /// A Japanese text with no English.
     pub fn ja(ja: impl Into<String>) -> Self {
         Self { ja: ja.into(), en: None }
     }
+    /// A text in both languages.
     pub fn new(ja: impl Into<String>, en: impl Into<String>) -> Self {
         Self { ja: ja.into(), en: Some(en.into()) }
     }
@@ -28,13 +32,18 @@ impl Localized {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CatalogKind {
+    /// A guideline (ガイドライン): the text the requirements come from.
     Guideline,
+    /// A checklist (チェックリスト) to fill in.
     Checklist,
+    /// A questionnaire put to a vendor (e.g. a procurement checklist answered Yes/No).
     Questionnaire,
 }
 
 impl CatalogKind {
+    /// Every kind, in declaration order.
     pub const ALL: [CatalogKind; 3] = [Self::Guideline, Self::Checklist, Self::Questionnaire];
+    /// The stable id (`guideline`, `checklist`, `questionnaire`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Guideline => "guideline",
@@ -42,6 +51,7 @@ impl CatalogKind {
             Self::Questionnaire => "questionnaire",
         }
     }
+    /// Reads a stable id; `None` for anything else.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
@@ -62,8 +72,11 @@ pub struct SourceDoc {
 /// Where a node's text came from: a file and a 1-based, inclusive line range.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Provenance {
+    /// The file name, as stored under `data/seeds/` (or as the user gave it).
     pub file: String,
+    /// First line (1-based).
     pub line: u32,
+    /// Last line, inclusive (equal to `line` for one line).
     pub end_line: u32,
 }
 
@@ -88,9 +101,11 @@ impl Provenance {
         out
     }
 
+    /// One line of a file.
     pub fn line(file: impl Into<String>, line: u32) -> Self {
         Self { file: file.into(), line, end_line: line }
     }
+    /// Lines `line` to `end_line` of a file (an `end_line` before `line` is taken as `line`).
     pub fn lines(file: impl Into<String>, line: u32, end_line: u32) -> Self {
         Self { file: file.into(), line, end_line: end_line.max(line) }
     }
@@ -134,15 +149,22 @@ impl Serialize for Provenance {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NodeKind {
+    /// A volume (編) of a guideline published in several parts.
     Volume,
+    /// A chapter.
     Chapter,
+    /// A section under a chapter.
     Section,
+    /// An item.
     Item,
+    /// A sub-item of an item.
     SubItem,
 }
 
 impl NodeKind {
+    /// Every kind, from the top of the tree down.
     pub const ALL: [NodeKind; 5] = [Self::Volume, Self::Chapter, Self::Section, Self::Item, Self::SubItem];
+    /// The stable id (`volume`, `chapter`, `section`, `item`, `sub-item`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Volume => "volume",
@@ -152,6 +174,7 @@ impl NodeKind {
             Self::SubItem => "sub-item",
         }
     }
+    /// Reads a stable id; `None` for anything else.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
@@ -165,13 +188,18 @@ impl NodeKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
+    /// Must be done (遵守事項).
     Mandatory,
+    /// Should be done (推奨事項).
     Recommended,
+    /// Asks for nothing by itself (参考).
     Informative,
 }
 
 impl Level {
+    /// Every level, most binding first.
     pub const ALL: [Level; 3] = [Self::Mandatory, Self::Recommended, Self::Informative];
+    /// The stable id (`mandatory`, `recommended`, `informative`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Mandatory => "mandatory",
@@ -179,6 +207,7 @@ impl Level {
             Self::Informative => "informative",
         }
     }
+    /// Reads a stable id; `None` for anything else.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
@@ -208,6 +237,7 @@ pub enum Category {
 }
 
 impl Category {
+    /// The stored form: one of the four keywords, or the other heading's text.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Organizational => "organizational",
@@ -243,6 +273,7 @@ impl Category {
             None
         }
     }
+    /// The users' short word for it (組織的, 物理的, …), or the other heading's text.
     pub fn ja(&self) -> &str {
         match self {
             Self::Organizational => "組織的",
@@ -268,6 +299,7 @@ pub struct Requirement {
     /// The parent node; `None` for a top-level node.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<LocalId>,
+    /// Its place in the document's structure (volume, chapter, …).
     pub kind: NodeKind,
     /// The display label as printed, e.g. `3.2.1 (ウ) 4`, `6.3 C 5 (d)`, `7.6.14 実施すべき (3)`.
     pub label: String,
@@ -277,8 +309,10 @@ pub struct Requirement {
     /// The requirement text, verbatim from the source (whitespace and extraction debris aside).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// How binding it is (遵守事項, 推奨事項, 参考), where the source says.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
+    /// Its control category (組織的, 物理的, …), where the source gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
     /// Topic qualifiers the source gives, e.g. METI's パスワード管理 / 作業者のログオン.
@@ -338,15 +372,20 @@ pub struct Outline {
 /// A guideline, checklist or questionnaire as data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Catalog {
+    /// The catalog's id, e.g. `mhlw-5`.
     pub id: CatalogId,
+    /// The title, in Japanese (and English where known).
     pub title: Localized,
+    /// Who issued it (ministries, associations).
     pub issuers: Vec<String>,
     /// The edition as the issuer names it (第5版, 第2.0版, 案 …).
     pub edition: String,
     /// Publication date where known: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Guideline, checklist or questionnaire.
     pub kind: CatalogKind,
+    /// The documents it was built from.
     pub sources: Vec<SourceDoc>,
     /// What the catalog covers and what it deliberately leaves out.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -363,6 +402,7 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The node of this local id, if the catalog has it.
     pub fn get(&self, id: &str) -> Option<&Requirement> {
         self.requirements.iter().find(|r| r.id.as_str() == id)
     }

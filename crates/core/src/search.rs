@@ -62,11 +62,15 @@ impl Folded {
     }
 }
 
+/// A field of a requirement the index searches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Field {
+    /// The printed label (weighs most).
     Label,
+    /// The heading.
     Title,
+    /// The requirement text.
     Text,
 }
 
@@ -107,8 +111,10 @@ pub struct SearchIndex {
 /// One hit, best first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hit {
+    /// The requirement found.
     #[serde(skip)]
     pub node: NodeIx,
+    /// How well it matches (higher is better; matches in the label weigh more than in the text).
     pub score: f64,
     /// The field the snippet is cut from: where the first query term was found, preferring
     /// the text over the title over the label.
@@ -116,7 +122,9 @@ pub struct Hit {
     /// Up to ~80 characters of the original text around the first match; the match is
     /// between `match_start` and `match_end` (character offsets into the snippet).
     pub snippet: String,
+    /// Start of the match in `snippet`, in characters.
     pub match_start: usize,
+    /// End of the match in `snippet`, in characters (exclusive).
     pub match_end: usize,
 }
 
@@ -127,6 +135,7 @@ fn push_unique(list: &mut Vec<u32>, d: u32) {
 }
 
 impl SearchIndex {
+    /// Indexes the label, title and text of every node of the set.
     pub fn build(set: &CatalogSet) -> Self {
         let mut docs = Vec::with_capacity(set.node_count());
         let mut postings: HashMap<(char, char), Vec<u32>> = HashMap::new();

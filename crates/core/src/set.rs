@@ -38,11 +38,14 @@ pub enum StepKind {
 /// A requirement of a loaded set, borrowed: prints and serializes as `catalog:local`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeRef<'a> {
+    /// The catalog's id.
     pub catalog: &'a CatalogId,
+    /// The requirement's id within its catalog.
     pub local: &'a LocalId,
 }
 
 impl NodeRef<'_> {
+    /// The same reference, owned (it outlives the set).
     pub fn to_owned_ref(&self) -> ReqRef {
         ReqRef::new(self.catalog.clone(), self.local.clone())
     }
@@ -63,10 +66,13 @@ impl Serialize for NodeRef<'_> {
 /// One hop of a chain, by index: what the traversal computes before anything is named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hop {
+    /// The node the hop starts from.
     pub from: NodeIx,
+    /// The node the hop reaches.
     pub to: NodeIx,
     /// The relation as read from `from` to `to`.
     pub relation: Relation,
+    /// A mapping edge, or a step to a parent or child in the same catalog.
     pub kind: StepKind,
     /// False when a mapping edge was walked against the direction it is recorded in.
     pub forward: bool,
@@ -77,6 +83,7 @@ pub struct Hop {
 /// A requirement reached from another, by index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reached {
+    /// The requirement reached.
     pub node: NodeIx,
     /// The relation of the start requirement to this one, composed along the chain.
     pub relation: Relation,
@@ -88,10 +95,13 @@ pub struct Reached {
 /// within one catalog's tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step<'a> {
+    /// The requirement the hop starts from.
     pub from: NodeRef<'a>,
+    /// The requirement the hop reaches.
     pub to: NodeRef<'a>,
     /// The relation as read from `from` to `to`.
     pub relation: Relation,
+    /// A mapping edge, or a step to a parent or child in the same catalog.
     pub kind: StepKind,
     /// The mapping set the edge belongs to (`None` for a step within the tree).
     pub mapping_set: Option<&'a str>,
@@ -104,8 +114,11 @@ pub struct Step<'a> {
 /// A requirement reached from another through mappings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Related<'a> {
+    /// The requirement reached.
     pub id: NodeRef<'a>,
+    /// Its catalog.
     pub catalog: &'a CatalogId,
+    /// Its printed label.
     pub label: &'a str,
     /// The relation of the start requirement to this one, composed along the chain.
     pub relation: Relation,
@@ -122,9 +135,11 @@ pub struct NoCounterpartEntry<'a> {
     pub catalog: &'a CatalogId,
     /// Always [`Relation::NoCounterpart`] (`no-relationship`).
     pub relation: Relation,
+    /// The mapping set that says so.
     pub mapping_set: &'a str,
     /// Where the mapping set says so.
     pub provenance: &'a [Provenance],
+    /// The mapping set's note on the entry, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<&'a str>,
 }
@@ -147,6 +162,7 @@ pub struct CatalogSet {
 }
 
 impl CatalogSet {
+    /// Indexes the catalogs and mapping sets (never fails; see [`crate::validate::validate`]).
     pub fn new(catalogs: Vec<Catalog>, mapping_sets: Vec<MappingSet>) -> Self {
         let mut catalog_ix = HashMap::new();
         let mut nodes = Vec::new();
@@ -205,15 +221,19 @@ impl CatalogSet {
         Self { catalogs, mapping_sets, nodes, by_ref, by_label, catalog_ix, adjacency, parent, children }
     }
 
+    /// The catalogs, in load order.
     pub fn catalogs(&self) -> &[Catalog] {
         &self.catalogs
     }
+    /// The mapping sets, in load order.
     pub fn mapping_sets(&self) -> &[MappingSet] {
         &self.mapping_sets
     }
+    /// The catalog of this id, if loaded.
     pub fn catalog(&self, id: &str) -> Option<&Catalog> {
         self.catalogs.iter().find(|c| c.id.as_str() == id)
     }
+    /// The mapping set of this id, if loaded.
     pub fn mapping_set(&self, id: &str) -> Option<&MappingSet> {
         self.mapping_sets.iter().find(|s| s.id == id)
     }
@@ -257,13 +277,16 @@ impl CatalogSet {
         }
     }
 
+    /// The requirement node `ix` stands for.
     pub fn requirement(&self, ix: NodeIx) -> &Requirement {
         let (c, r) = self.nodes[ix.0 as usize];
         &self.catalogs[c as usize].requirements[r as usize]
     }
+    /// The catalog node `ix` belongs to.
     pub fn catalog_of(&self, ix: NodeIx) -> &Catalog {
         &self.catalogs[self.nodes[ix.0 as usize].0 as usize]
     }
+    /// Node `ix` as an owned `catalog:local` reference.
     pub fn reference(&self, ix: NodeIx) -> ReqRef {
         ReqRef::new(self.catalog_of(ix).id.clone(), self.requirement(ix).id.clone())
     }
@@ -522,10 +545,25 @@ impl CatalogSet {
 /// Why a requirement could not be found.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
+    /// No catalog of this id is loaded.
     #[error("unknown catalog {0:?}")]
     UnknownCatalog(String),
+    /// Neither an id nor a printed label of the catalog matches.
     #[error("no requirement {query:?} in catalog {catalog} (matched by id, then by printed label)")]
-    NotFound { catalog: String, query: String },
+    NotFound {
+        /// The catalog searched.
+        catalog: String,
+        /// The id or label asked for.
+        query: String,
+    },
+    /// The label matches several requirements: name one by id.
     #[error("{query:?} matches several requirements in {catalog}: {}", candidates.join(", "))]
-    Ambiguous { catalog: String, query: String, candidates: Vec<String> },
+    Ambiguous {
+        /// The catalog searched.
+        catalog: String,
+        /// The label asked for.
+        query: String,
+        /// The local ids of the requirements it matches.
+        candidates: Vec<String>,
+    },
 }

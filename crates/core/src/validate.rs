@@ -13,21 +13,55 @@ use crate::model::Catalog;
 /// Where a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Location {
-    Catalog { catalog: usize, field: &'static str },
-    Requirement { catalog: usize, index: usize, field: &'static str },
-    MappingSet { set: usize, field: &'static str },
-    Mapping { set: usize, index: usize, field: &'static str },
+    /// A field of a catalog.
+    Catalog {
+        /// The catalog's position in the input.
+        catalog: usize,
+        /// The field's name.
+        field: &'static str,
+    },
+    /// A field of a requirement node.
+    Requirement {
+        /// The catalog's position in the input.
+        catalog: usize,
+        /// The node's position in the catalog's `requirements`.
+        index: usize,
+        /// The field's name.
+        field: &'static str,
+    },
+    /// A field of a mapping set.
+    MappingSet {
+        /// The mapping set's position in the input.
+        set: usize,
+        /// The field's name.
+        field: &'static str,
+    },
+    /// A field of one mapping.
+    Mapping {
+        /// The mapping set's position in the input.
+        set: usize,
+        /// The mapping's position in the set's `mappings`.
+        index: usize,
+        /// The field's name.
+        field: &'static str,
+    },
 }
 
+/// How serious a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
+    /// The catalogs cannot be used as they are: loading refuses them.
     Error,
+    /// Worth a look; the catalogs still load.
     Warning,
 }
 
+/// One problem found by [`validate`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// Error or warning.
     pub severity: Severity,
+    /// Where it is.
     pub location: Location,
     /// What is wrong, in Japanese and English.
     pub message: Msg,

@@ -13,6 +13,8 @@
 //! ([`DERIVED_PREFIX_JA`]) are a contract with the checklist importer, which reads the workbook
 //! back: change them only together.
 
+#![warn(missing_docs)]
+
 mod json;
 mod markdown;
 mod rows;
@@ -36,8 +38,11 @@ pub use sansho_core::Lang;
 /// What the export says about the assessment itself (the title block).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Meta {
+    /// The organization that owns the system (its name).
     pub organization: String,
+    /// The system assessed (its name).
     pub system: String,
+    /// The assessment's id in the store.
     pub assessment_id: String,
     /// The assessment's status, already in the chosen language (e.g. 作成中).
     pub status: String,
@@ -51,12 +56,15 @@ pub struct Meta {
 /// One piece of evidence linked to an answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct EvidenceRef {
+    /// What the evidence is, as the user named it.
     pub title: String,
+    /// The uploaded file's name, when the evidence is a file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Lower-case hex SHA-256 of the file (the workbook shows its first 12 characters).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// Where the evidence lives, when it is a link rather than a file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Effective from, `YYYY-MM-DD`.
@@ -75,6 +83,7 @@ pub struct Extra {
     /// 期限, `YYYY-MM-DD`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<String>,
+    /// The evidence linked to the answer (根拠).
     pub evidence: Vec<EvidenceRef>,
 }
 
@@ -85,9 +94,11 @@ pub struct ExportInput<'a> {
     pub derived: &'a Derived<'a>,
     /// The catalog assessed (its id).
     pub catalog: &'a str,
+    /// The title block.
     pub meta: Meta,
     /// Owner, due date and evidence per requirement, keyed by the requirement's local id.
     pub extra: HashMap<String, Extra>,
+    /// The language of the fixed words (headers, result words, labels).
     pub lang: Lang,
     /// Show results derived through mappings or rolled up from sub-items where there is no
     /// direct answer (marked （推定）, with their sources). Off: such rows show 未回答.
@@ -97,8 +108,10 @@ pub struct ExportInput<'a> {
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// The catalog to export is not in the loaded set (its id).
     #[error("unknown catalog {0:?}")]
     UnknownCatalog(String),
+    /// The workbook writer failed.
     #[error("cannot write the workbook: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }

@@ -15,13 +15,16 @@ const MAX_SOURCES_SHOWN: usize = 6;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RowKind {
+    /// A heading that only groups requirements; nothing to answer.
     Group,
+    /// A requirement to answer.
     Item,
 }
 
 /// An answer that a derived result comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SourceRef {
+    /// The catalog of the answered requirement (its id).
     pub catalog: String,
     /// The answered requirement's local id.
     pub requirement: String,
@@ -37,6 +40,7 @@ pub struct SourceRef {
 /// machine fields (`kind`, `id`, `result`, `basis`, …) are for JSON and for tests.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
+    /// Group or item.
     pub kind: RowKind,
     /// The node's local id.
     pub id: String,
@@ -54,6 +58,7 @@ pub struct Row {
     /// チェック項目: the requirement text, else its title (verbatim from the catalog). For a
     /// group, its title (empty when it has none beyond its label).
     pub text: String,
+    /// The requirement's level, when the catalog gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
     /// レベル, in words.
@@ -61,6 +66,7 @@ pub struct Row {
     /// The result shown: the direct answer, else (with `include_derived`) the suggestion, else
     /// 未回答. Groups: 未回答.
     pub result: ResultCode,
+    /// Where `result` comes from: a direct answer, a derivation, or nothing.
     pub basis: ResultBasis,
     /// The derived result is flagged for review.
     pub needs_review: bool,
@@ -90,6 +96,7 @@ pub struct Row {
 }
 
 impl Row {
+    /// Whether this row is a heading that only groups (no answer).
     pub fn is_group(&self) -> bool {
         self.kind == RowKind::Group
     }

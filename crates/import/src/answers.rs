@@ -50,10 +50,14 @@ struct AnswerIn {
 /// One answer to write out (see [`to_toml`]).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AnswerOut {
+    /// The requirement: its local id or printed label.
     pub requirement: String,
+    /// The result word, e.g. 実施済.
     pub result: String,
+    /// 実施内容: how it is implemented.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub how: Option<String>,
+    /// Why it does not apply (該当なし).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
 }
@@ -77,7 +81,9 @@ pub fn to_toml(catalog: &str, answers: &[AnswerOut], header: &[&str]) -> String 
 /// A position in the answers file (1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pos {
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in characters.
     pub column: usize,
 }
 
@@ -86,17 +92,24 @@ pub struct Pos {
 pub struct AnswerEntry {
     /// The id or printed label, as written.
     pub requirement: String,
+    /// Where the `requirement` value is.
     pub requirement_at: Pos,
+    /// The result, read from any of the words users write.
     pub result: ResultCode,
+    /// 実施内容: how it is implemented.
     pub how: Option<String>,
+    /// Why it does not apply (mandatory for 該当なし).
     pub justification: Option<String>,
+    /// Where the `[[answer]]` entry is.
     pub at: Pos,
 }
 
 /// A parsed answers file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswersFile {
+    /// The catalog the file names, and where; `None` when the command line must name it.
     pub catalog: Option<(String, Pos)>,
+    /// The answers, in file order.
     pub answers: Vec<AnswerEntry>,
 }
 

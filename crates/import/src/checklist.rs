@@ -89,7 +89,9 @@ pub const MAX_ERRORS: usize = 50;
 /// the 1-based column number (`3`) in a CSV file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Cell {
+    /// 1-based row.
     pub row: u32,
+    /// Column letters (`C`) in a workbook, the 1-based column number (`3`) in a CSV file.
     pub column: String,
 }
 
@@ -133,7 +135,9 @@ pub(crate) fn resolve_ja(e: &sansho_core::set::ResolveError) -> String {
 /// One answered row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChecklistAnswer {
+    /// The requirement answered, resolved in the loaded set.
     pub requirement: NodeIx,
+    /// The result read from the row's 実施済 / 実施状況 cells.
     pub result: ResultCode,
     /// 実施内容
     pub how: Option<String>,

@@ -46,8 +46,11 @@ impl Kind {
 /// One supplied text: the row (1-based line or row) it was read from, the label as written, the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Supplied {
+    /// 1-based line or row of the user's file.
     pub row: usize,
+    /// The label (or id) as written.
     pub label: String,
+    /// The official text supplied for that node.
     pub text: String,
 }
 
@@ -55,8 +58,11 @@ pub struct Supplied {
 /// languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
+    /// 1-based row; 0 for the whole file.
     pub row: usize,
+    /// 1-based column; 0 for the whole row.
     pub column: usize,
+    /// What is wrong, in Japanese and English.
     pub message: Msg,
 }
 

@@ -10,6 +10,8 @@
 //! This crate reads no files: the caller passes the bytes. Errors name the file, line (or
 //! row) and column.
 
+#![warn(missing_docs)]
+
 pub mod answers;
 pub mod checklist;
 pub mod fill;
@@ -30,9 +32,13 @@ pub use report::ImportReport;
 /// [`ImportError::text`] for either).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ImportError {
+    /// The file, as the reader was given its name.
     pub file: String,
+    /// 1-based line or row; 0 for the whole file.
     pub line: usize,
+    /// 1-based column; 0 for the whole line.
     pub column: usize,
+    /// What is wrong, in Japanese and English.
     pub message: Msg,
 }
 

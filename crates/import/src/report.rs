@@ -6,25 +6,33 @@ use std::fmt;
 /// A seed row (or cell) the importer did not turn into catalog data, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
+    /// The seed's line (or row) number.
     pub line: u32,
+    /// Why it was not used.
     pub reason: String,
 }
 
 /// A seed row the importer changed because an override said so.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repair {
+    /// The seed's line (or row) number.
     pub line: u32,
+    /// What was changed.
     pub action: String,
+    /// Why: the override's stated reason.
     pub reason: String,
 }
 
 /// The account of one importer run over one seed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
+    /// The seed's name.
     pub seed: String,
     /// Data rows (or records) read, after skipping blank lines and repeated page headers.
     pub rows_read: usize,
+    /// Rows changed by an override.
     pub repairs: Vec<Repair>,
+    /// Rows not used, with why.
     pub rejections: Vec<Rejection>,
     /// Nodes per catalog and edges per mapping set / relation produced, e.g.
     /// `"mhlw-5 nodes" => 312`, `"mic-cloud-2018--mhlw-5 intersects-with" => 140`.
@@ -34,15 +42,19 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
+    /// An empty report for the named seed.
     pub fn new(seed: impl Into<String>) -> Self {
         Self { seed: seed.into(), ..Self::default() }
     }
+    /// Records a repair of the seed's `line`.
     pub fn repaired(&mut self, line: u32, action: &str, reason: &str) {
         self.repairs.push(Repair { line, action: action.to_owned(), reason: reason.to_owned() });
     }
+    /// Records a rejected row.
     pub fn reject(&mut self, line: u32, reason: impl Into<String>) {
         self.rejections.push(Rejection { line, reason: reason.into() });
     }
+    /// Adds `n` to the count under `key` (see `counts`).
     pub fn count(&mut self, key: impl Into<String>, n: usize) {
         *self.counts.entry(key.into()).or_default() += n;
     }

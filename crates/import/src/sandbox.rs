@@ -53,7 +53,12 @@ pub enum BookReader {
     /// the library would hit this process. For trusted files and tests.
     InProcess,
     /// [`read_book_isolated`] with this program and these limits: for files from outside.
-    Sandbox { program: PathBuf, limits: Limits },
+    Sandbox {
+        /// The program run as the child: `sansho`, which reads with `__read-workbook`.
+        program: PathBuf,
+        /// What the child may use: memory, time, output.
+        limits: Limits,
+    },
 }
 
 impl BookReader {
@@ -75,6 +80,7 @@ impl BookReader {
         Ok(BookReader::Sandbox { program, limits: Limits::default() })
     }
 
+    /// Reads a workbook's sheets as cells, in this process or in the sandbox as chosen.
     pub fn read(&self, file_name: &str, bytes: &[u8], format: Format) -> Result<Book, ImportError> {
         match self {
             BookReader::InProcess => read_book(file_name, bytes, format),

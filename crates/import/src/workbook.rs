@@ -69,6 +69,7 @@ pub const MAX_MERGE_WORK: u64 = 200_000_000;
 pub const MAX_SHEETS: usize = 1_000;
 /// Excel's last row and column (1-based): `XFD1048576`.
 pub const LAST_ROW: u32 = 1_048_576;
+/// Excel's last column (1-based): `XFD`.
 pub const LAST_COLUMN: u32 = 16_384;
 
 /// The workbook formats read.
@@ -98,6 +99,7 @@ impl Format {
             _ => return None,
         })
     }
+    /// The format's usual extension, lower case (`xlsx`, `xlsb`, `ods`, `xls`).
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Xlsx => "xlsx",
@@ -117,17 +119,26 @@ impl fmt::Display for Format {
 /// A cell value, as calamine gives it (and as it travels as JSON from the sandbox).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Value {
+    /// Text.
     String(String),
+    /// A number.
     Float(f64),
+    /// A whole number.
     Int(i64),
+    /// TRUE or FALSE.
     Bool(bool),
     /// An Excel serial date (or duration), and whether the workbook counts from 1904.
     DateTime {
+        /// Days since the workbook's epoch (the fraction is the time of day).
         serial: f64,
+        /// The value is a duration, not a point in time.
         duration: bool,
+        /// The workbook counts from 1904 (older Mac Excel) rather than 1900.
         is_1904: bool,
     },
+    /// A date and time as ISO 8601 text (OpenDocument).
     DateTimeIso(String),
+    /// A duration as ISO 8601 text (OpenDocument).
     DurationIso(String),
     /// `#N/A`, `#DIV/0!`, …
     Error(String),
@@ -183,12 +194,15 @@ impl Value {
 /// One sheet: its non-empty cells (0-based row, column) and merged regions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sheet {
+    /// The sheet's name, as on its tab.
     pub name: String,
     /// A worksheet (the others — chart, dialog, macro sheets — have no cells here).
     pub worksheet: bool,
     /// `Worksheet`, `ChartSheet`, … as calamine names it, for messages.
     pub kind: String,
+    /// The sheet is hidden (or very hidden) in the workbook.
     pub hidden: bool,
+    /// The non-empty cells: 0-based row, 0-based column, value.
     pub cells: Vec<(u32, u32, Value)>,
     /// `[first row, first column, last row, last column]`, 0-based, inclusive.
     pub merges: Vec<[u32; 4]>,
@@ -201,6 +215,7 @@ impl Sheet {
         let cells = self.cells.iter().map(|(r, c, v)| calamine::Cell::new((*r, *c), v.to_data())).collect();
         Range::from_sparse(cells)
     }
+    /// The merged regions as calamine's dimensions.
     pub fn merges(&self) -> Vec<Dimensions> {
         self.merges.iter().map(|[r0, c0, r1, c1]| Dimensions::new((*r0, *c0), (*r1, *c1))).collect()
     }
@@ -209,7 +224,9 @@ impl Sheet {
 /// A workbook as read: its sheets in workbook order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Book {
+    /// The format it was read as.
     pub format: Format,
+    /// The sheets, in workbook order.
     pub sheets: Vec<Sheet>,
 }
 
@@ -259,6 +276,7 @@ impl Book {
         Ok(())
     }
 
+    /// The sheet of this name, if any.
     pub fn sheet(&self, name: &str) -> Option<&Sheet> {
         self.sheets.iter().find(|s| s.name == name)
     }

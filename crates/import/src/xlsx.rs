@@ -128,16 +128,20 @@ pub const HEADER_SCAN_ROWS: u32 = 50;
 /// What the caller knows about the catalog; the workbook supplies the rest.
 #[derive(Debug, Clone)]
 pub struct XlsxOptions {
+    /// The id the new catalog gets.
     pub catalog_id: CatalogId,
     /// Default: the first title row above the header of the first checklist sheet, else the
     /// file name without its extension.
     pub title: Option<String>,
+    /// The title in English, if known.
     pub title_en: Option<String>,
     /// Default: empty.
     pub edition: Option<String>,
+    /// Who issued the guideline (default: none).
     pub issuers: Vec<String>,
     /// Default: [`CatalogKind::Checklist`].
     pub kind: CatalogKind,
+    /// The guideline's publication date, if known (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
     pub date: Option<String>,
     /// Default: `Imported from the checklist workbook <file> (sheets: <names>).`
     pub description: Option<String>,
@@ -147,6 +151,7 @@ pub struct XlsxOptions {
 }
 
 impl XlsxOptions {
+    /// Options with every default, for a catalog of this id.
     pub fn new(catalog_id: CatalogId) -> Self {
         Self {
             catalog_id,

@@ -8,11 +8,14 @@ use sansho_core::{IntoMsg, Lang, Msg, ja_en};
 /// languages (`Display` prints the English; [`Error::text`] either).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
+    /// Where: a JSON pointer into the document.
     pub pointer: String,
+    /// What is wrong, in Japanese and English.
     pub message: Msg,
 }
 
 impl Error {
+    /// A problem at `pointer` (a plain string is an English-only message).
     pub fn at(pointer: impl Into<String>, message: impl IntoMsg) -> Self {
         Self { pointer: pointer.into(), message: message.into_msg() }
     }

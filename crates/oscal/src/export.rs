@@ -333,6 +333,7 @@ impl Tree<'_> {
 /// back matter are written as the text they were read from).
 #[derive(Debug, Serialize)]
 pub struct CatalogDocument {
+    /// The `catalog` object.
     pub catalog: types::Catalog,
 }
 
@@ -505,14 +506,19 @@ pub fn mapping_collection(set: &MappingSet, source: &Catalog, target: &Catalog) 
 /// An assessment, as [`assessment_results`] needs it.
 #[derive(Debug, Clone)]
 pub struct AssessmentInput<'a> {
+    /// The assessment's id in the store (OSCAL uuids are derived from it).
     pub id: String,
+    /// The catalog assessed.
     pub catalog: &'a Catalog,
+    /// The organization that owns the system (its name).
     pub organization: String,
+    /// The system assessed (its name).
     pub system: String,
     /// The assessment's status word (e.g. `in-progress`).
     pub status: String,
-    /// RFC 3339 times: when it was created and last changed.
+    /// RFC 3339 time it was created.
     pub started: String,
+    /// RFC 3339 time of the last change.
     pub last_modified: String,
     /// Answers by requirement (local id).
     pub findings: Vec<FindingInput>,
@@ -521,27 +527,40 @@ pub struct AssessmentInput<'a> {
 /// One stored answer.
 #[derive(Debug, Clone)]
 pub struct FindingInput {
+    /// The requirement answered (its local id).
     pub requirement: String,
     /// The stored result word: implemented, partial, not-implemented, not-applicable, unanswered.
     pub result: String,
     /// 実施内容.
     pub how: String,
+    /// 該当なし理由・備考: why it does not apply, or notes.
     pub justification: Option<String>,
+    /// 担当者
     pub owner: Option<String>,
+    /// 期限, `YYYY-MM-DD`.
     pub due: Option<String>,
     /// RFC 3339 time of the answer's last change.
     pub updated_at: String,
+    /// The evidence linked to the answer.
     pub evidence: Vec<EvidenceInput>,
 }
 
+/// One piece of evidence linked to an answer.
 #[derive(Debug, Clone)]
 pub struct EvidenceInput {
+    /// The evidence's id in the store (its OSCAL resource uuid is derived from it).
     pub id: String,
+    /// What the evidence is, as the user named it.
     pub title: String,
+    /// The uploaded file's name, when it is a file.
     pub file_name: Option<String>,
+    /// Lower-case hex SHA-256 of the file.
     pub sha256: Option<String>,
+    /// Where it lives, when it is a link.
     pub url: Option<String>,
+    /// Effective from, `YYYY-MM-DD`.
     pub effective: String,
+    /// Expires on, `YYYY-MM-DD`.
     pub expiry: Option<String>,
 }
 

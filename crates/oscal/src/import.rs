@@ -31,7 +31,9 @@ use crate::{NS, is_token, is_uuid};
 /// An imported catalog and what it held.
 #[derive(Debug)]
 pub struct Imported {
+    /// The sansho catalog made from the document.
     pub catalog: Catalog,
+    /// What the document held.
     pub counts: Counts,
     /// The JSON pointer of the object each requirement was made from, in the order of
     /// `catalog.requirements` (`/catalog/groups/0/controls/3`; for a profile, in the resolved
@@ -43,6 +45,7 @@ pub struct Imported {
 /// What an imported catalog holds, counted while converting.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
+    /// Groups, at any depth.
     pub groups: usize,
     /// Controls directly under a group or the catalog.
     pub controls: usize,

@@ -10,6 +10,8 @@
 //! back matter) is kept in the catalog's and nodes' `ext` (`sansho_core::ext`), so an imported
 //! catalog exports again without loss.
 
+#![warn(missing_docs)]
+
 mod error;
 pub mod export;
 pub mod import;

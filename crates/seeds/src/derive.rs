@@ -14,6 +14,7 @@ use sansho_core::{Basis, CatalogId, Localized, Mapping, MappingSet, Provenance, 
 use crate::seed000::{METI, MHLW, MIC, SET_METI, SET_MHLW};
 use crate::{ImportError, Output};
 
+/// The id of the derived mapping set MHLW GL 第5版 → METI GL 2012.
 pub const SET_DERIVED: &str = "mhlw-5--meti-2012";
 
 type Targets<'a> = BTreeMap<&'a str, Vec<(&'a str, &'a [Provenance])>>;
@@ -29,6 +30,8 @@ fn targets(set: &MappingSet) -> Targets<'_> {
     t
 }
 
+/// Composes `mhlw-5--meti-2012` from seed 000's two sets in `out` (see the module doc); an
+/// error when seed 000 was not imported first.
 pub fn mhlw5_meti2012(out: &Output) -> Result<MappingSet, ImportError> {
     let missing = |what: &str| ImportError::at("derive", 0, 0, format!("{what} is missing: import seed 000 first"));
     let to_mhlw = out.mapping_set(SET_MHLW).ok_or_else(|| missing(SET_MHLW))?;

@@ -8,6 +8,8 @@
 //!
 //! This crate reads no files: the caller passes the bytes. Errors name the file, line and column.
 
+#![warn(missing_docs)]
+
 pub mod derive;
 pub mod mhlw6;
 pub mod overrides;
@@ -41,8 +43,11 @@ pub(crate) fn mark_outline(cat: &mut Catalog, what: &str) {
 /// What one importer produced.
 #[derive(Debug, Clone, Default)]
 pub struct Output {
+    /// The catalogs built.
     pub catalogs: Vec<Catalog>,
+    /// The mapping sets built.
     pub mapping_sets: Vec<MappingSet>,
+    /// One report per importer run, for review.
     pub reports: Vec<ImportReport>,
     /// Sample files built from the seeds, `(file name, text)`: answers files users can try
     /// `sansho check` on.
@@ -50,15 +55,18 @@ pub struct Output {
 }
 
 impl Output {
+    /// Adds everything `other` produced.
     pub fn extend(&mut self, other: Output) {
         self.catalogs.extend(other.catalogs);
         self.mapping_sets.extend(other.mapping_sets);
         self.reports.extend(other.reports);
         self.samples.extend(other.samples);
     }
+    /// The catalog of this id, if produced.
     pub fn catalog(&self, id: &str) -> Option<&Catalog> {
         self.catalogs.iter().find(|c| c.id.as_str() == id)
     }
+    /// The mapping set of this id, if produced.
     pub fn mapping_set(&self, id: &str) -> Option<&MappingSet> {
         self.mapping_sets.iter().find(|m| m.id == id)
     }

@@ -144,6 +144,9 @@ static SECTION_001: Lazy<Regex> =
 static PAGE_001: Lazy<Regex> = lazy_regex!(r"^\s*([0-9]+)\s*頁");
 static COMPLIANCE_001: Lazy<Regex> = lazy_regex!(r"遵守事項([\u{2460}-\u{2473}])");
 
+/// Builds `mhlw-6`, `mhlw-5.2` and the migration set from seeds 002 and 001, with seed 002's
+/// overrides; with `mhlw5` (the 第5版 catalog), also the set `mhlw-5 → mhlw-5.2` of texts that
+/// are the same word for word.
 pub fn import(seed002: &Seed, seed001: &Seed, ov: &Overrides, mhlw5: &Catalog) -> Result<Output, ImportError> {
     let mut rep2 = ImportReport::new(seed002.name.clone());
     let mut rep1 = ImportReport::new(format!("{} (MHLW GL 第6.0版 citations, for mhlw-6)", seed001.name));

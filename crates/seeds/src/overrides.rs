@@ -42,7 +42,9 @@ struct Entry {
 pub struct Override {
     /// The seed line the repair applies to.
     pub line: u32,
+    /// What to do (`shift-right`, …): each importer documents the actions it knows.
     pub action: String,
+    /// Why, as the reviewer wrote it (kept in the import report).
     pub reason: String,
     /// Action-specific arguments.
     pub args: toml::Table,
@@ -103,6 +105,7 @@ impl Overrides {
         Self { file: file.into(), entries: Vec::new() }
     }
 
+    /// Reads an overrides file (TOML); `file` names it in messages.
     pub fn parse(file: impl Into<String>, text: &str) -> Result<Self, ImportError> {
         let file = file.into();
         let line_of = |off: usize| text[..off.min(text.len())].matches('\n').count() + 1;
@@ -174,9 +177,11 @@ impl Overrides {
         }
     }
 
+    /// How many overrides there are.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

@@ -8,8 +8,11 @@ use sansho_import::text::hex;
 /// A seed file's name and text. Lines are numbered from 1, as editors show them.
 #[derive(Debug, Clone)]
 pub struct Seed {
+    /// The file name, as provenance and messages cite it.
     pub name: String,
+    /// The whole text.
     pub text: String,
+    /// Lower-case hex SHA-256 of the file's bytes.
     pub sha256: String,
 }
 
@@ -36,18 +39,22 @@ impl Seed {
         self.text.lines().enumerate().map(|(i, l)| (i as u32 + 1, l))
     }
 
+    /// Line `n` (1-based), if the file has it.
     pub fn line(&self, n: u32) -> Option<&str> {
         self.text.lines().nth(n.checked_sub(1)? as usize)
     }
 
+    /// Provenance pointing at one line of this seed.
     pub fn provenance(&self, line: u32) -> Provenance {
         Provenance::line(self.name.clone(), line)
     }
 
+    /// Provenance pointing at lines `line` to `end` of this seed.
     pub fn provenance_range(&self, line: u32, end: u32) -> Provenance {
         Provenance::lines(self.name.clone(), line, end)
     }
 
+    /// This seed as a catalog's source document (name, hash, what it is).
     pub fn source_doc(&self, description: &str) -> SourceDoc {
         SourceDoc { file: self.name.clone(), sha256: self.sha256.clone(), description: Some(description.to_owned()) }
     }

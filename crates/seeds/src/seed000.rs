@@ -106,10 +106,15 @@ use crate::{ImportError, Output, Overrides, Seed};
 
 mod walk;
 
+/// The id of the MIC cloud GL catalog.
 pub const MIC: &str = "mic-cloud-2018";
+/// The id of the MHLW GL 第5版 catalog.
 pub const MHLW: &str = "mhlw-5";
+/// The id of the METI GL catalog.
 pub const METI: &str = "meti-2012";
+/// The id of the mapping set MIC cloud GL → MHLW GL 第5版.
 pub const SET_MHLW: &str = "mic-cloud-2018--mhlw-5";
+/// The id of the mapping set MIC cloud GL → METI GL.
 pub const SET_METI: &str = "mic-cloud-2018--meti-2012";
 
 const NCOL: usize = 11;

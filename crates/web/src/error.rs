@@ -7,8 +7,10 @@ use axum::response::{IntoResponse, Response};
 /// What went wrong, as the user may know it.
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
+    /// No such thing (or not visible to this user); names what.
     #[error("not found: {0}")]
     NotFound(String),
+    /// The request is malformed (path, query, body) or a parameter is out of range.
     #[error("bad request: {0}")]
     BadRequest(String),
     /// Well-formed but not acceptable (a field's value, a body's shape).
@@ -30,15 +32,19 @@ pub enum WebError {
     /// The request conflicts with the current state (e.g. accepting over an answer).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The body or upload is over the limit.
     #[error("too large: {0}")]
     TooLarge(String),
+    /// Throttled: too many attempts in a short time (logins, codes).
     #[error("too many requests")]
     TooManyRequests,
+    /// A failure of the server; the detail is logged, never shown.
     #[error("internal error")]
     Internal(String),
 }
 
 impl WebError {
+    /// The HTTP status the error is answered with.
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,

@@ -4,6 +4,8 @@
 //! The router is built from an [`AppState`] (the loaded catalogs, their search index and the
 //! store); [`serve`] binds it. Handlers do no blocking work outside the store's async calls.
 
+#![warn(missing_docs)]
+
 mod admin_ops;
 mod api;
 mod charts;
@@ -45,9 +47,13 @@ impl std::ops::Deref for AppState {
 
 /// What [`AppState`] shares.
 pub struct App {
+    /// The loaded catalogs and mapping sets.
     pub set: Arc<CatalogSet>,
+    /// The full-text search index over `set`.
     pub index: Arc<SearchIndex>,
+    /// The database: organizations, assessments, answers, evidence, users, audit log.
     pub store: Store,
+    /// How people sign in and how sessions are kept.
     pub auth: Arc<session::AuthConfig>,
     /// Rendered dashboards, by assessment and language, with the store's version they show.
     pub pages: Arc<PageCache>,
@@ -77,6 +83,7 @@ pub struct App {
 pub struct PublicUrl {
     /// `scheme://host[:port]`, lower case, as browsers send it in `Origin`.
     pub origin: String,
+    /// The address is `https://`, which turns HSTS on.
     pub https: bool,
 }
 
@@ -108,6 +115,7 @@ pub struct AtVersion<T> {
 }
 
 impl<T: Clone> AtVersion<T> {
+    /// The value, if it was read at exactly this version.
     pub fn get(&self, version: i64) -> Option<T> {
         let v = self.value.lock().unwrap_or_else(|p| p.into_inner());
         v.as_ref().filter(|(at, _)| *at == version).map(|(_, t)| t.clone())
@@ -178,6 +186,7 @@ impl PageCache {
         }
     }
 
+    /// Keeps `page` as made at `version` (clearing the cache first when it is full).
     pub fn put(&self, key: PageKey, version: i64, page: Bytes) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= Self::MAX {
@@ -322,6 +331,9 @@ impl VersionGate {
 }
 
 impl AppState {
+    /// The state over loaded catalogs, a store and the sign-in configuration: builds the search
+    /// index, and reads uploaded workbooks in a sandboxed child process of this program when it
+    /// can be found.
     pub fn new(set: CatalogSet, store: Store, auth: session::AuthConfig) -> Self {
         let index = SearchIndex::build(&set);
         AppState(Arc::new(App {

@@ -41,13 +41,17 @@ pub struct AuthConfig {
     /// How often a session's last-seen time (and so its expiry) is moved forward: a write per
     /// request would serialize every request on the database's write lock.
     pub touch_every_ms: i64,
+    /// The argon2 cost of password hashes.
     pub password: auth::PasswordParams,
+    /// Login attempts per account and per address, throttled.
     pub limiter: auth::RateLimiter,
     /// Password hashes run one or two at a time (each holds ~19 MiB), off the async workers.
     pub hashing: tokio::sync::Semaphore,
 }
 
 impl AuthConfig {
+    /// The production settings: 30-minute idle and 12-hour maximum sessions, 10-minute pending
+    /// logins, 4-hour emergency accounts.
     pub fn new(master: Vec<u8>, secure: bool, setup_token: Option<String>) -> Self {
         AuthConfig {
             master,
@@ -71,9 +75,11 @@ impl AuthConfig {
         let _permit = self.hashing.acquire().await.map_err(|e| WebError::Internal(e.to_string()))?;
         tokio::task::spawn_blocking(work).await.map_err(|e| WebError::Internal(e.to_string()))
     }
+    /// The key CSRF tokens are made with.
     pub fn csrf_key(&self) -> [u8; 32] {
         auth::derive_key(&self.master, "csrf")
     }
+    /// The key recovery codes are hashed with.
     pub fn recovery_key(&self) -> [u8; 32] {
         auth::derive_key(&self.master, "recovery-code")
     }
@@ -104,6 +110,7 @@ pub async fn sweep_emergency(state: &AppState, now: Timestamp, always: bool) -> 
     Ok(())
 }
 
+/// The current time, in milliseconds since the epoch (the web's clock).
 pub fn now() -> Timestamp {
     Timestamp(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64))
 }
@@ -128,7 +135,9 @@ pub fn pre_cookie_name(secure: bool) -> &'static str {
 pub struct Pending {
     /// Shared with the session cache and the other extractors of the request (not copied).
     pub session: Arc<Session>,
+    /// The signed-in user.
     pub user: Arc<User>,
+    /// The SHA-256 of the session token (the cookie holds the token itself).
     pub token_hash: String,
     /// The store's version (audit sequence number) this session was checked at, read after the
     /// request arrived; access decisions of the same request are taken at it.
@@ -167,6 +176,7 @@ impl Pending {
     pub fn complete(&self) -> bool {
         self.session.mfa_passed || !self.second_factor
     }
+    /// The session's CSRF token, for forms and the API's unsafe requests.
     pub fn csrf(&self, state: &AppState) -> String {
         auth::csrf_token(&state.auth.csrf_key(), &self.token_hash)
     }
@@ -174,6 +184,7 @@ impl Pending {
     pub fn csrf_ok(&self, state: &AppState, presented: &str) -> bool {
         auth::verify_csrf(&state.auth.csrf_key(), &self.token_hash, presented)
     }
+    /// The user as the actor of a write, acting from `source` (the client's address).
     pub fn actor(&self, source: &str) -> Actor {
         Actor::new(self.user.username.clone(), source)
     }
@@ -314,17 +325,22 @@ impl std::ops::Deref for Authed {
 
 /// Why a request has no usable session: pages go to the login page, the API answers 401.
 pub enum NoSession {
+    /// A page: redirect to the login page, then back.
     Page {
+        /// The path and query to come back to after login.
         next: String,
     },
     /// Signed in, but the second factor is still to pass (or, for an admin, to enrol).
     SecondFactor {
+        /// The second factor is to enrol (not yet set up), not to pass.
         enrol: bool,
     },
     /// Signed in, but the password an admin chose must be changed first (the form is on
     /// `/account`, which says why).
     PasswordChange,
+    /// An API request: 401.
     Api,
+    /// Looking the session up failed.
     Error(WebError),
 }
 
@@ -344,6 +360,8 @@ impl IntoResponse for NoSession {
     }
 }
 
+/// Percent-encodes everything but unreserved characters and `/` (for the `next` of a login
+/// redirect).
 pub fn url_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {

@@ -22,6 +22,8 @@ pub struct Source {
     pub reached: Reached,
     /// What this source alone suggests; `None` for a 該当なし answer (review only).
     pub carries: Option<ResultCode>,
+    /// What this source suggests needs a person to look: a 該当なし answer, or a relation other
+    /// than equivalence (which carries at most 一部実施).
     pub needs_review: bool,
 }
 
@@ -41,9 +43,12 @@ pub struct Rollup {
 /// direct answer wins, and [`Derived::accept`] turns a suggestion into a direct answer.
 #[derive(Debug, Clone)]
 pub struct Suggestion {
+    /// The requirement the suggestion is for.
     pub node: NodeIx,
     /// The most restrictive result of the sources (unanswered when none carries one).
     pub result: ResultCode,
+    /// True when a person should review it before accepting (e.g. the sources disagree, or one
+    /// is 該当なし).
     pub needs_review: bool,
     /// Every answer that reaches the requirement, document order of the answers.
     pub sources: Vec<Source>,
@@ -68,37 +73,53 @@ pub enum ResultBasis {
 /// A source with its chain named, for display and JSON.
 #[derive(Debug, Clone, Serialize)]
 pub struct NamedSource<'a> {
+    /// The answered requirement.
     pub answer: NodeRef<'a>,
+    /// What that answer said.
     pub answered: ResultCode,
+    /// The relation of the answered requirement to this one, composed along the chain.
     pub relation: Relation,
+    /// What this source alone suggests; `None` for a 該当なし answer (review only).
     pub carries: Option<ResultCode>,
+    /// What this source suggests needs a person to look.
     pub needs_review: bool,
+    /// The chain, first hop first.
     pub via: Vec<Step<'a>>,
 }
 
 /// A suggestion with its sources named.
 #[derive(Debug, Clone, Serialize)]
 pub struct NamedSuggestion<'a> {
+    /// The most restrictive result of the sources (unanswered when none carries one).
     pub result: ResultCode,
+    /// True when a person should review it before accepting.
     pub needs_review: bool,
+    /// Every answer that reaches the requirement.
     pub sources: Vec<NamedSource<'a>>,
+    /// The children's roll-up, when the requirement has children.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rollup: Option<&'a Rollup>,
+    /// Whether the roll-up took part in the result.
     pub rollup_used: bool,
 }
 
 /// One requirement of a catalog: its direct answer, its suggestion and the result that counts.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome<'a> {
+    /// The requirement.
     pub requirement: NodeRef<'a>,
+    /// Its printed label.
     pub label: &'a str,
     /// The direct answer if there is one (and it is not 未回答), else the suggestion's result.
     pub result: ResultCode,
+    /// Whether `result` is a direct answer, a suggestion, or nothing.
     pub basis: ResultBasis,
     /// True when the result is a suggestion flagged for review.
     pub needs_review: bool,
+    /// The direct answer, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direct: Option<&'a Answer>,
+    /// The suggestion, if the mappings or the children suggest anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<NamedSuggestion<'a>>,
 }
@@ -219,9 +240,11 @@ fn combine(node: NodeIx, sources: Vec<Source>, rollup: Option<Rollup>) -> Sugges
 }
 
 impl<'a> Derived<'a> {
+    /// The catalogs and mapping sets the results were derived over.
     pub fn set(&self) -> &'a CatalogSet {
         self.set
     }
+    /// The direct answers, as given to [`derive()`].
     pub fn answers(&self) -> &'a [Answer] {
         self.answers
     }

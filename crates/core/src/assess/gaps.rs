@@ -19,6 +19,7 @@ pub struct GapOptions {
 /// Counts per result, with percentages of the total (one decimal).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Tally {
+    /// How many requirements were counted.
     pub total: usize,
     /// `[implemented, partial, not-implemented, not-applicable, unanswered]`, as [`ResultCode::ALL`].
     pub counts: [usize; 5],
@@ -36,9 +37,11 @@ impl Tally {
             self.percent[i] = percent(self.counts[i], self.total);
         }
     }
+    /// How many have result `r`.
     pub fn count(&self, r: ResultCode) -> usize {
         self.counts[r.index()]
     }
+    /// The share of `total` with result `r`, in percent (one decimal).
     pub fn percent(&self, r: ResultCode) -> f64 {
         self.percent[r.index()]
     }
@@ -55,29 +58,41 @@ pub struct Group {
     pub key: String,
     /// What users read: a section's label and title, the Japanese word of a level or category.
     pub label: String,
+    /// Counts of the group's requirements by result.
     pub tally: Tally,
 }
 
 /// A requirement that is not met (一部実施, 未実施 or 未回答).
 #[derive(Debug, Clone, Serialize)]
 pub struct Gap<'a> {
+    /// The requirement.
     pub requirement: NodeRef<'a>,
+    /// Its printed label.
     pub label: &'a str,
+    /// Its level (遵守事項 = mandatory), when the catalog gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
+    /// Its category (組織的, 物理的, …), when the catalog gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<&'a Category>,
+    /// The result that counts.
     pub result: ResultCode,
+    /// Whether the result is a direct answer or only derived.
     pub basis: ResultBasis,
+    /// The derived result is flagged for review.
     pub needs_review: bool,
 }
 
 /// A mandatory requirement that keeps the minimum package from being met.
 #[derive(Debug, Clone, Serialize)]
 pub struct Blocker<'a> {
+    /// The requirement.
     pub requirement: NodeRef<'a>,
+    /// Its printed label.
     pub label: &'a str,
+    /// The result that counts.
     pub result: ResultCode,
+    /// Whether the result is a direct answer or only derived.
     pub basis: ResultBasis,
 }
 
@@ -85,6 +100,7 @@ pub struct Blocker<'a> {
 /// or not applicable with a justification.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verdict<'a> {
+    /// Whether the minimum package is met.
     pub met: bool,
     /// Mandatory requirements counted.
     pub mandatory: usize,
@@ -99,8 +115,11 @@ pub struct Verdict<'a> {
 /// The gap analysis of one catalog.
 #[derive(Debug, Clone, Serialize)]
 pub struct GapReport<'a> {
+    /// The catalog analysed (its id).
     pub catalog: &'a str,
+    /// The options it was computed with.
     pub options: GapOptions,
+    /// Counts over every requirement of the catalog.
     pub total: Tally,
     /// Per top-level node, in document order.
     pub sections: Vec<Group>,
@@ -110,6 +129,7 @@ pub struct GapReport<'a> {
     pub categories: Vec<Group>,
     /// Mandatory first, then document order.
     pub gaps: Vec<Gap<'a>>,
+    /// The minimum-package verdict.
     pub minimum: Verdict<'a>,
 }
 

@@ -38,6 +38,7 @@ pub enum Flag {
 }
 
 impl Flag {
+    /// The stable English id (`new`, `unmapped`, …), as the API and JSON write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Flag::New => "new",
@@ -67,6 +68,7 @@ impl Flag {
 /// One requirement of the target catalog after the migration.
 #[derive(Debug, Clone)]
 pub struct Migrated {
+    /// The target requirement.
     pub node: NodeIx,
     /// The carried answer, with its origin (`None`: left unanswered).
     pub answer: Option<Answer>,
@@ -79,8 +81,11 @@ pub struct Migrated {
 /// The target catalog's requirements, in document order, each carried or flagged.
 #[derive(Debug, Clone)]
 pub struct Migration {
+    /// The source catalog (its id), whose answers are carried.
     pub from: String,
+    /// The target catalog (its id).
     pub to: String,
+    /// Every requirement of the target catalog, in document order.
     pub items: Vec<Migrated>,
 }
 
@@ -102,6 +107,8 @@ pub struct MigrationSummary {
 }
 
 impl Migration {
+    /// The counts of this migration; `source_answers` is how many answers were given, so those
+    /// that reached nothing can be counted.
     pub fn summary(&self, source_answers: usize) -> MigrationSummary {
         let mut s = MigrationSummary { requirements: self.items.len(), ..Default::default() };
         let mut used = vec![false; source_answers];
