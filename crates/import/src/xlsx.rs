@@ -109,7 +109,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use calamine::{Data, Dimensions, Range};
-use regex::Regex;
+use lazy_regex::{Lazy, Regex, lazy_regex};
 use sansho_core::{
     Catalog, CatalogId, CatalogKind, Category, IntoMsg, Level, LocalId, Localized, Msg, NodeKind, Provenance,
     Requirement, SourceDoc, ja_en,
@@ -1141,16 +1141,14 @@ fn kana_index(c: char) -> Option<u32> {
     KANA.chars().position(|k| k == c).map(|i| i as u32 + 1)
 }
 
-static PATH_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([A-Za-z]{1,5})?[-.]?(\d{1,6}(?:[-.]\d{1,6})*)[.、]?$").expect("valid regex"));
+static PATH_RE: Lazy<Regex> = lazy_regex!(r"^([A-Za-z]{1,5})?[-.]?(\d{1,6}(?:[-.]\d{1,6})*)[.、]?$");
 
 /// A path whose later parts are bracketed or circled, as the MHLW cyber-security checklists
 /// number their items: `1-(1)`, `2-(3)-①` (after NFKC `①` is `1`), `8.(1)`.
-static COMPOUND_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([A-Za-z]{1,5})?[-.]?(\d{1,6}(?:[-.]?\(\d{1,6}\)|[-.]\d{1,6})+)[.、]?$").expect("valid regex")
-});
+static COMPOUND_RE: Lazy<Regex> =
+    lazy_regex!(r"^([A-Za-z]{1,5})?[-.]?(\d{1,6}(?:[-.]?\(\d{1,6}\)|[-.]\d{1,6})+)[.、]?$");
 
-static DIGITS_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+").expect("valid regex"));
+static DIGITS_RE: Lazy<Regex> = lazy_regex!(r"\d+");
 
 fn parse_number(d: &Data) -> Option<Num> {
     match d {
@@ -1283,8 +1281,7 @@ fn parse_level(s: &str) -> Option<Level> {
     }
 }
 
-static LEADING_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:\d+[.、)]?|\(\d+\)|[①-⑳])\s*").expect("valid regex"));
+static LEADING_NUMBER: Lazy<Regex> = lazy_regex!(r"^(?:\d+[.、)]?|\(\d+\)|[①-⑳])\s*");
 
 fn category_of(text: &str) -> Category {
     let line = one_line(text);
