@@ -310,6 +310,8 @@ pub fn store_class(e: &StoreError) -> Class {
         | E::UnknownAnswer(_)
         | E::UnknownEvidence(_)
         | E::UnknownUser(_)
+        | E::UnknownEmergencyUse(_)
+        | E::UnknownSession(_)
         | E::NoSuchId { .. }
         | E::InvalidId(_) => Class::NotFound,
         E::TooLong { .. }

@@ -272,20 +272,6 @@ impl From<AuditReport> for AuditCheck {
     }
 }
 
-/// A store error as the client may know it: unknown ids are 404, a taken name 409, bad input 422.
-fn store_err(e: StoreError) -> WebError {
-    match e {
-        StoreError::UnknownUser(id) => WebError::NotFound(format!("no user {id}")),
-        StoreError::UnknownOrganization(id) => WebError::NotFound(format!("no organization {id}")),
-        StoreError::UnknownEmergencyUse(id) => WebError::NotFound(format!("no emergency use {id}")),
-        StoreError::UsernameTaken(name) => WebError::Conflict(format!("username: {name:?} is taken")),
-        e @ (StoreError::Empty { .. } | StoreError::PositionWithoutVendor | StoreError::UnknownWord { .. }) => {
-            WebError::Invalid(e.to_string())
-        }
-        e => e.into(),
-    }
-}
-
 // ----- users -----
 
 /// Every user, by username, with their organizations and last login.
@@ -307,7 +293,7 @@ async fn view_of(s: &AppState, u: &User, last: &HashMap<Id, Timestamp>, now: Tim
 }
 
 pub async fn get_user(s: &AppState, id: Id) -> Result<UserView, WebError> {
-    let u = s.store.user(id).await.map_err(store_err)?;
+    let u = s.store.user(id).await?;
     view_of(s, &u, &s.store.last_logins().await?, now()).await
 }
 
@@ -387,9 +373,9 @@ pub async fn create_user(s: &AppState, lang: Lang, actor: &Actor, new: &CreateUs
     let now = now();
     // The admin chose this password: the user chooses their own at the first login. Not so an
     // emergency account's: its password is the admins' sealed one, used in an emergency.
-    let created = s.store.create_user_with(&user, !new.emergency, actor, now).await.map_err(store_err)?;
+    let created = s.store.create_user_with(&user, !new.emergency, actor, now).await?;
     for org in orgs {
-        s.store.add_membership(created.id, org, actor, now).await.map_err(store_err)?;
+        s.store.add_membership(created.id, org, actor, now).await?;
     }
     get_user(s, created.id).await
 }
@@ -428,7 +414,7 @@ pub async fn update_user(
     id: Id,
     change: &UpdateUser,
 ) -> Result<UserView, WebError> {
-    let user = s.store.user(id).await.map_err(store_err)?;
+    let user = s.store.user(id).await?;
     let role = change.role.map_or(user.role, Role::from);
     let disabled = change.disabled.unwrap_or(user.disabled);
     if user.role == Role::Admin && !user.disabled && leaves_no_admin(s, &user, role, disabled).await? {
@@ -447,22 +433,22 @@ pub async fn update_user(
     }
     let now = now();
     if role != user.role {
-        s.store.set_role(id, role, actor, now).await.map_err(store_err)?;
+        s.store.set_role(id, role, actor, now).await?;
     }
     if let Some(name) = &change.display_name
         && name.trim() != user.display_name
     {
-        s.store.set_display_name(id, name, actor, now).await.map_err(store_err)?;
+        s.store.set_display_name(id, name, actor, now).await?;
     }
     if disabled != user.disabled {
-        s.store.set_user_disabled(id, disabled, actor, now).await.map_err(store_err)?;
+        s.store.set_user_disabled(id, disabled, actor, now).await?;
     }
     get_user(s, id).await
 }
 
 /// Lifts a lockout (`user.unlock`).
 pub async fn unlock(s: &AppState, actor: &Actor, id: Id) -> Result<UserView, WebError> {
-    s.store.unlock_user(id, actor, now()).await.map_err(store_err)?;
+    s.store.unlock_user(id, actor, now()).await?;
     get_user(s, id).await
 }
 
@@ -470,13 +456,13 @@ pub async fn unlock(s: &AppState, actor: &Actor, id: Id) -> Result<UserView, Web
 /// (`user.totp_disable`, `user.recovery_codes_set`, `session.revoke` each; one transaction): the
 /// user enrols again at the next login.
 pub async fn reset_totp(s: &AppState, actor: &Actor, id: Id) -> Result<UserView, WebError> {
-    s.store.reset_totp(id, actor, now()).await.map_err(store_err)?;
+    s.store.reset_totp(id, actor, now()).await?;
     get_user(s, id).await
 }
 
 /// Ends every live session of the user (`session.revoke` each); how many.
 pub async fn revoke_sessions(s: &AppState, actor: &Actor, id: Id) -> Result<usize, WebError> {
-    s.store.revoke_sessions_of(id, actor, now()).await.map_err(store_err)
+    Ok(s.store.revoke_sessions_of(id, actor, now()).await?)
 }
 
 /// Sets a new password (`user.password_reset`), checked by the policy: every session of the user
@@ -488,10 +474,10 @@ pub async fn set_password(
     id: Id,
     password: &str,
 ) -> Result<UserView, WebError> {
-    let user = s.store.user(id).await.map_err(store_err)?;
+    let user = s.store.user(id).await?;
     check_password(lang, password, &user.username)?;
     let hash = hash(s, password).await?;
-    s.store.reset_password_hash(id, &hash, actor, now()).await.map_err(store_err)?;
+    s.store.reset_password_hash(id, &hash, actor, now()).await?;
     get_user(s, id).await
 }
 
@@ -500,9 +486,9 @@ pub async fn set_password(
 pub async fn set_membership(s: &AppState, actor: &Actor, user: Id, org: Id, member: bool) -> Result<bool, WebError> {
     let now = now();
     if member {
-        s.store.add_membership(user, org, actor, now).await.map_err(store_err)
+        Ok(s.store.add_membership(user, org, actor, now).await?)
     } else {
-        s.store.remove_membership(user, org, actor, now).await.map_err(store_err)
+        Ok(s.store.remove_membership(user, org, actor, now).await?)
     }
 }
 
@@ -565,11 +551,8 @@ pub async fn create_organization(
     }
     let now = now();
     let org = NewOrganization { name: name.to_owned(), kind: new.kind.into(), vendor_position: position };
-    let org = sansho_app::orgs::create_organization(&crate::ops::cx(s), actor, org).await.map_err(|e| match e {
-        sansho_app::AppError::Store(e) => store_err(e),
-        e => e.into(),
-    })?;
-    s.store.add_membership(admin.id, org.id, actor, now).await.map_err(store_err)?;
+    let org = sansho_app::orgs::create_organization(&crate::ops::cx(s), actor, org).await?;
+    s.store.add_membership(admin.id, org.id, actor, now).await?;
     Ok(org_view(org, 1))
 }
 
@@ -600,7 +583,7 @@ pub async fn acknowledge(
             )
             .into(),
         )),
-        Err(e) => Err(store_err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -690,6 +673,6 @@ pub async fn set_second_factor_exemptions(
         ));
     }
     let roles: Vec<Role> = roles.iter().map(|r| Role::from(*r)).collect();
-    let set = s.store.set_totp_exempt_roles(&roles, actor, now()).await.map_err(store_err)?;
+    let set = s.store.set_totp_exempt_roles(&roles, actor, now()).await?;
     Ok(SecondFactorExemptions { exempt_roles: set.into_iter().map(RoleWord::from).collect() })
 }

@@ -131,6 +131,10 @@ impl From<sansho_store::StoreError> for WebError {
             E::AssessmentFinal(_) => WebError::Conflict(
                 "確定済みの評価は変更できません。/ This assessment is final (確定) and read-only.".into(),
             ),
+            E::UsernameTaken(name) => WebError::Conflict(match lang {
+                crate::Lang::Ja => format!("ユーザー名 {name:?} はすでに使われています。"),
+                crate::Lang::En => format!("username: {name:?} is taken"),
+            }),
             e @ E::NotFinal(_) => WebError::Conflict(e.to_string()),
             e @ E::ReopenNotAllowed { .. } => WebError::Forbidden(e.to_string()),
             // An id that names nothing: 404, like a foreign one (never the id's internals).
@@ -186,6 +190,8 @@ fn unknown_kind(e: &sansho_store::StoreError) -> &'static str {
         E::UnknownAnswer(_) => "answer",
         E::UnknownEvidence(_) => "evidence",
         E::UnknownUser(_) => "user",
+        E::UnknownEmergencyUse(_) => "emergency use",
+        E::UnknownSession(_) => "session",
         _ => "id",
     }
 }

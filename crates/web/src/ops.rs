@@ -41,13 +41,7 @@ pub fn parse_id(id: &str, what: &str) -> Result<Id, WebError> {
 pub async fn load_assessment(s: &AppState, user: &User, id: &str) -> Result<Loaded, WebError> {
     let aid = parse_id(id, "assessment")?;
     check_access(s, user, Kind::Assessment, aid).await?;
-    match sansho_app::assessment::load(&cx(s), aid).await {
-        Ok(l) => Ok(l),
-        Err(sansho_app::AppError::Store(StoreError::UnknownAssessment(_))) => {
-            Err(WebError::NotFound("no such assessment".into()))
-        }
-        Err(e) => Err(e.into()),
-    }
+    Ok(sansho_app::assessment::load(&cx(s), aid).await?)
 }
 
 /// A requirement of the assessment's catalog, by local id or printed label.
@@ -280,11 +274,7 @@ pub async fn add_evidence(
 pub async fn load_evidence(s: &AppState, user: &User, id: &str) -> Result<Evidence, WebError> {
     let eid = parse_id(id, "evidence")?;
     check_access(s, user, Kind::Evidence, eid).await?;
-    match s.store.evidence(eid).await {
-        Ok(e) => Ok(e),
-        Err(StoreError::UnknownEvidence(_)) => Err(WebError::NotFound("no such evidence".into())),
-        Err(e) => Err(e.into()),
-    }
+    Ok(s.store.evidence(eid).await?)
 }
 
 /// An evidence file's bytes, after checking its hash: a file that no longer matches (or is gone)
