@@ -161,10 +161,8 @@ pub fn assessment_label(s: &AppState, lang: Lang, a: &Assessment) -> String {
     }
 }
 
-/// A trimmed text; `None` when blank.
-pub fn blank(s: &str) -> Option<String> {
-    sansho_app::blank(s)
-}
+/// A trimmed text; `None` when blank (the use cases' own rule).
+pub use sansho_app::blank;
 
 /// The time zone of dates written for people (an export's 出力日, today's date): set once by
 /// `sansho serve` from its configuration, Asia/Tokyo when not set.
